@@ -1,0 +1,43 @@
+package org.carerecord.fhir.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Serves every {@link IResourceProvider} bean of a service under {@code /fhir} with HAPI's plain
+ * server, so consent-service and audit-service speak real FHIR (search bundles, OperationOutcome
+ * errors, content negotiation) without a JPA server of their own.
+ */
+@AutoConfiguration
+public class FhirEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    FhirContext fhirContext() {
+        return FhirContext.forR4Cached();
+    }
+
+    @Bean
+    @ConditionalOnBean(IResourceProvider.class)
+    ServletRegistrationBean<RestfulServer> fhirEndpoint(FhirContext fhirContext, List<IResourceProvider> providers,
+            ObjectProvider<FhirEndpointInterceptor> interceptors) {
+        RestfulServer server = new RestfulServer(fhirContext);
+        server.setResourceProviders(providers);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setDefaultPrettyPrint(false);
+        interceptors.orderedStream().forEach(server::registerInterceptor);
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}

@@ -1,0 +1,29 @@
+package org.carerecord.security.decision;
+
+import java.util.List;
+
+/**
+ * What fhir-server asks consent-service before patient data leaves: may this user, in this role and
+ * organisation, for this purpose, see these resource types of this patient?
+ *
+ * @param subject        token {@code sub}
+ * @param nhsRole        national RBAC role code, null for system clients
+ * @param organisation   ODS code of the user's organisation
+ * @param fhirUser       e.g. Practitioner/pr-1001
+ * @param purposeOfUse   HL7 v3 PurposeOfUse code (break-glass: ETREAT/BTG)
+ * @param breakGlassReason free-text reason given with a break-glass request
+ * @param patientId      logical id of the patient whose data is touched; null when none is known yet
+ * @param resourceTypes  resource types the request returns
+ * @param interaction    read, search, create, ...
+ */
+public record AccessRequest(
+        String subject,
+        String nhsRole,
+        String organisation,
+        String fhirUser,
+        String purposeOfUse,
+        String breakGlassReason,
+        String patientId,
+        List<String> resourceTypes,
+        String interaction) {
+}

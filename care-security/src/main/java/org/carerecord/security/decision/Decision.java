@@ -1,0 +1,3 @@
+package org.carerecord.security.decision;
+
+public enum Decision { PERMIT, DENY }
