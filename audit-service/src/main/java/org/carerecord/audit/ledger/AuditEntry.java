@@ -1,0 +1,52 @@
+package org.carerecord.audit.ledger;
+
+import java.time.Instant;
+import java.util.List;
+import org.carerecord.security.audit.AuditVocabulary;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
+
+/** The searchable columns of one AuditEvent, read from the BALP-shaped resource. */
+public record AuditEntry(
+        String eventId,
+        Instant recorded,
+        String action,
+        String outcome,
+        String userId,
+        String userRole,
+        String organisation,
+        String purpose,
+        List<String> patientIds) {
+
+    public static AuditEntry of(AuditEvent event) {
+        AuditEventAgentComponent requestor = event.getAgent().stream()
+                .filter(AuditEventAgentComponent::getRequestor).findFirst().orElse(new AuditEventAgentComponent());
+        String organisation = event.getAgent().stream()
+                .map(a -> a.getWho().getIdentifier())
+                .filter(id -> AuditVocabulary.ODS_SYSTEM.equals(id.getSystem()))
+                .map(id -> id.getValue()).findFirst().orElse(null);
+        String role = requestor.getRole().stream().flatMap(r -> r.getCoding().stream())
+                .filter(c -> AuditVocabulary.SDS_ROLE_SYSTEM.equals(c.getSystem()))
+                .map(Coding::getCode).findFirst().orElse(null);
+        String purpose = requestor.getPurposeOfUse().stream().flatMap(p -> p.getCoding().stream())
+                .map(Coding::getCode).findFirst().orElse(null);
+        List<String> patients = event.getEntity().stream()
+                .map(e -> e.getWhat())
+                .filter(Reference::hasReference)
+                .map(Reference::getReferenceElement)
+                .filter(id -> "Patient".equals(id.getResourceType()))
+                .map(id -> id.getIdPart()).distinct().toList();
+        return new AuditEntry(
+                event.getIdElement().getIdPart(),
+                event.getRecorded() == null ? Instant.now() : event.getRecorded().toInstant(),
+                event.hasAction() ? event.getAction().toCode() : null,
+                event.hasOutcome() ? event.getOutcome().toCode() : "0",
+                requestor.getWho().getIdentifier().getValue(),
+                role,
+                organisation,
+                purpose,
+                patients);
+    }
+}

@@ -1,0 +1,60 @@
+package org.carerecord.audit.search;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads the trail back for governance search, newest first. */
+@Repository
+public class AuditTrail {
+
+    public record Query(String patientId, String userId, String organisation, String outcome, String purpose,
+                        java.time.Instant from, java.time.Instant to, int limit) {
+    }
+
+    private final JdbcClient jdbc;
+    private final FhirContext fhir;
+
+    public AuditTrail(JdbcClient jdbc, FhirContext fhir) {
+        this.jdbc = jdbc;
+        this.fhir = fhir;
+    }
+
+    public List<AuditEvent> search(Query query) {
+        List<String> where = new ArrayList<>();
+        var params = new java.util.HashMap<String, Object>();
+        if (query.patientId() != null) {
+            where.add("patient_ids @> array[:patient]::text[]");
+            params.put("patient", query.patientId());
+        }
+        addEquals(where, params, "user_id", query.userId());
+        addEquals(where, params, "organisation", query.organisation());
+        addEquals(where, params, "outcome", query.outcome());
+        addEquals(where, params, "purpose", query.purpose());
+        if (query.from() != null) {
+            where.add("recorded >= :from");
+            params.put("from", Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            where.add("recorded < :to");
+            params.put("to", Timestamp.from(query.to()));
+        }
+        String sql = "select resource from audit_event"
+                + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+                + " order by recorded desc, seq desc limit :limit";
+        params.put("limit", query.limit());
+        return jdbc.sql(sql).params(params).query(String.class).list().stream()
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+    }
+
+    private static void addEquals(List<String> where, java.util.Map<String, Object> params, String column, String value) {
+        if (value != null) {
+            where.add(column + " = :" + column);
+            params.put(column, value);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.carerecord.security.token;
+
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+
+/**
+ * What every service's API chain shares: bearer JWT only (issuer, JWKS and audience from Spring Boot's
+ * resource-server properties), no sessions or CSRF, health and FHIR capability statements public.
+ * Each service then adds its own rules and ends with deny-all.
+ */
+public final class ResourceServerDefaults {
+
+    private ResourceServerDefaults() {
+    }
+
+    public static HttpSecurity apply(HttpSecurity http) throws Exception {
+        return http
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { }));
+    }
+
+    public static void permitPublicEndpoints(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
+        auth.requestMatchers("/actuator/health", "/actuator/health/**", "/fhir/metadata",
+                "/fhir/.well-known/smart-configuration", "/error").permitAll();
+    }
+}

@@ -1,0 +1,71 @@
+package org.carerecord.consent.directive;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Consent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Versioned store of patient Consent resources; a new version never overwrites an old one. */
+@Repository
+public class ConsentDirectives {
+
+    private static final String CURRENT = """
+            select distinct on (id) resource::text from consent_directive
+            where %s order by id, version desc""";
+
+    private final JdbcClient jdbc;
+    private final FhirContext fhir;
+
+    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir) {
+        this.jdbc = jdbc;
+        this.fhir = fhir;
+    }
+
+    /** Stores the next version of the directive and returns it with its version id set. */
+    @Transactional
+    public Consent save(Consent consent, String patientId, String recordedBy) {
+        String id = consent.getIdElement().getIdPart();
+        // Lock the directive's rows so two concurrent updates cannot claim the same version number.
+        jdbc.sql("select pg_advisory_xact_lock(hashtext(:id))").param("id", id).query().singleRow();
+        int version = jdbc.sql("select coalesce(max(version), 0) + 1 from consent_directive where id = :id")
+                .param("id", id).query(Integer.class).single();
+        consent.setId(new org.hl7.fhir.r4.model.IdType("Consent", id, String.valueOf(version)));
+        consent.getMeta().setVersionId(String.valueOf(version)).setLastUpdated(new java.util.Date());
+        jdbc.sql("""
+                insert into consent_directive (id, version, patient_id, status, resource, recorded_by)
+                values (:id, :version, :patient, :status, cast(:resource as jsonb), :by)""")
+                .param("id", id).param("version", version).param("patient", patientId)
+                .param("status", consent.getStatus().toCode())
+                .param("resource", parser().encodeResourceToString(consent))
+                .param("by", recordedBy)
+                .update();
+        return consent;
+    }
+
+    public Optional<Consent> current(String id) {
+        return jdbc.sql(CURRENT.formatted("id = :id")).param("id", id).query(String.class).optional().map(this::parse);
+    }
+
+    public Optional<Consent> version(String id, int version) {
+        return jdbc.sql("select resource::text from consent_directive where id = :id and version = :version")
+                .param("id", id).param("version", version).query(String.class).optional().map(this::parse);
+    }
+
+    /** The current version of every directive of one patient. */
+    public List<Consent> forPatient(String patientId) {
+        return jdbc.sql(CURRENT.formatted("patient_id = :patient")).param("patient", patientId)
+                .query(String.class).list().stream().map(this::parse).toList();
+    }
+
+    private Consent parse(String json) {
+        return parser().parseResource(Consent.class, json);
+    }
+
+    private IParser parser() {
+        return fhir.newJsonParser();
+    }
+}

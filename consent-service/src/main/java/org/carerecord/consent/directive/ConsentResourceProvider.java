@@ -1,0 +1,76 @@
+package org.carerecord.consent.directive;
+
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.RequiredParam;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.springframework.stereotype.Component;
+
+/** {@code /fhir/Consent}: patients' directives, with history kept on every change. */
+@Component
+public class ConsentResourceProvider implements IResourceProvider {
+
+    private final ConsentDirectives directives;
+    private final DirectiveAccess access;
+
+    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access) {
+        this.directives = directives;
+        this.access = access;
+    }
+
+    @Override
+    public Class<Consent> getResourceType() {
+        return Consent.class;
+    }
+
+    @Create
+    public MethodOutcome create(@ResourceParam Consent consent) {
+        consent.setId(UUID.randomUUID().toString());
+        return store(consent);
+    }
+
+    @Update
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam Consent consent) {
+        directives.current(id.getIdPart()).ifPresent(existing -> access.checkCanWrite(DirectiveRules.patientId(existing)));
+        consent.setId(id.getIdPart());
+        return store(consent);
+    }
+
+    private MethodOutcome store(Consent consent) {
+        String patientId = DirectiveRules.validate(consent);
+        String recordedBy = access.checkCanWrite(patientId);
+        Consent saved = directives.save(consent, patientId, recordedBy);
+        return new MethodOutcome(saved.getIdElement(), true).setResource(saved);
+    }
+
+    @Read(version = true)
+    public Consent read(@IdParam IdType id) {
+        Consent consent = (id.hasVersionIdPart()
+                ? directives.version(id.getIdPart(), id.getVersionIdPartAsLong().intValue())
+                : directives.current(id.getIdPart()))
+                .orElseThrow(() -> new ResourceNotFoundException(id));
+        // A user who may not read this patient's directives learns nothing, not even that it exists.
+        if (!access.canRead(DirectiveRules.patientId(consent))) {
+            throw new ResourceNotFoundException(id);
+        }
+        return consent;
+    }
+
+    @Search
+    public List<Consent> byPatient(@RequiredParam(name = Consent.SP_PATIENT) ReferenceParam patient) {
+        String patientId = patient.getIdPart();
+        access.checkCanSearch(patientId);
+        return directives.forPatient(patientId);
+    }
+}
