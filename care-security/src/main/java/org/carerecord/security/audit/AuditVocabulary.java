@@ -10,7 +10,6 @@ public final class AuditVocabulary {
     public static final String USER_SYSTEM = "https://care-record.example.org/Id/user";
     public static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
     public static final String SDS_ROLE_SYSTEM = "https://fhir.nhs.uk/Id/sds-role-code";
-    public static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
     /** Extension on AuditEvent carrying the consent decision: valueString "PERMIT|DENY policy reason". */
     public static final String DECISION_EXTENSION = "https://care-record.example.org/StructureDefinition/access-decision";
     public static final String BREAK_GLASS_REASON_EXTENSION =

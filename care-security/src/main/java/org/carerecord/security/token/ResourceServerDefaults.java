@@ -18,7 +18,10 @@ public final class ResourceServerDefaults {
         return http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
-                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { }));
+                .exceptionHandling(errors -> errors.accessDeniedHandler(OperationOutcomeErrors.accessDenied()))
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .authenticationEntryPoint(OperationOutcomeErrors.entryPoint())
+                        .accessDeniedHandler(OperationOutcomeErrors.accessDenied()));
     }
 
     public static void permitPublicEndpoints(

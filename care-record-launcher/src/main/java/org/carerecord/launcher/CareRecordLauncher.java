@@ -1,0 +1,111 @@
+package org.carerecord.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.carerecord.launcher.database.EmbeddedPostgresServer;
+import org.carerecord.launcher.database.ExternalPostgresServer;
+import org.carerecord.launcher.database.PostgresServer;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.ServiceProcess;
+import org.carerecord.launcher.service.StackPorts;
+import org.carerecord.launcher.service.TokenClient;
+
+/** The Java side of {@code ./care-record}: {@code up}, {@code token <persona>}, {@code status}. */
+public final class CareRecordLauncher {
+
+    static final String PERSONAS = """
+              gp.clinician     R8000 Clinical Practitioner, GP practice A81001
+              hospital.nurse   R8001 Nurse, hospital trust RTD
+              social.worker    R0243 social care, council NENC-LA1
+              ward.clerk       R8010 Clerical, RTD (demographics and admissions only)
+              privacy.officer  R0001 Privacy Officer, RTD (audit trail, no clinical data)
+              patient.<id>     a patient, e.g. patient.amelia-hartley
+              rtd-pas          hospital PAS system client (RTD)
+              gp-system        GP system client (A81001)""";
+
+    private CareRecordLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        RunDirectory run = new RunDirectory(Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize());
+        switch (command) {
+            case "up" -> up(run);
+            case "token" -> {
+                if (args.length != 2) {
+                    fail("usage: care-record token <persona>");
+                }
+                System.out.println(new TokenClient(issuer(), run.existingSecret()).token(args[1]));
+            }
+            case "status" -> status();
+            default -> fail("usage: care-record up | token <persona> | status | down");
+        }
+    }
+
+    private static void up(RunDirectory run) throws Exception {
+        Instant started = Instant.now();
+        PostgresServer postgres = database(run);
+        CareRecordStack stack;
+        try {
+            stack = CareRecordStack.start(run.home(), postgres, "", StackPorts.defaults(), run.secret(),
+                    run.logs(), Map.of());
+        } catch (Exception e) {
+            postgres.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            postgres.close();
+            stopped.countDown();
+        }));
+        DemoData.load(stack);
+        System.out.printf("""
+                Shared care record is up in %d s (logs: %s)
+                  FHIR R4 server      %s
+                  consent-service     %s
+                  audit-service       %s
+                  identity provider   %s
+                Personas (./care-record token <persona>):
+                %s
+                READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
+                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.issuer(), PERSONAS);
+        stopped.await();
+    }
+
+    private static PostgresServer database(RunDirectory run) {
+        String url = System.getenv("CARE_RECORD_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return new ExternalPostgresServer(url, System.getenv().getOrDefault("CARE_RECORD_DB_USER", "postgres"),
+                    System.getenv().getOrDefault("CARE_RECORD_DB_PASSWORD", ""));
+        }
+        int port = Integer.parseInt(System.getenv().getOrDefault("CARE_RECORD_DB_PORT", "5433"));
+        return EmbeddedPostgresServer.start(port, run.pgdata());
+    }
+
+    private static void status() {
+        StackPorts ports = StackPorts.defaults();
+        boolean allUp = true;
+        for (var service : Map.of(
+                "identity-provider", ports.identityProvider(), "fhir-server", ports.fhirServer(),
+                "consent-service", ports.consentService(), "audit-service", ports.auditService()).entrySet()) {
+            boolean up = ServiceProcess.isHealthy("http://localhost:" + service.getValue());
+            allUp &= up;
+            System.out.printf("%-18s %-5s http://localhost:%d%n", service.getKey(), up ? "UP" : "DOWN", service.getValue());
+        }
+        System.exit(allUp ? 0 : 1);
+    }
+
+    private static String issuer() {
+        return System.getenv().getOrDefault("CARE_IDP_ISSUER", "http://localhost:" + StackPorts.defaults().identityProvider());
+    }
+
+    private static void fail(String message) {
+        System.err.println(message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,111 @@
+package org.carerecord.launcher.service;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.carerecord.launcher.database.PostgresServer;
+
+/**
+ * The four services on one PostgreSQL server, wired to each other: what {@code ./care-record up}
+ * runs and what the end-to-end tests run against.
+ */
+public final class CareRecordStack implements AutoCloseable {
+
+    /** Quick start-up for a dev machine running four JVMs on two cores; benchmarks override this. */
+    private static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final String VERSIONLESS_JAR = "%1$s/target/%1$s.jar";
+
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final StackPorts ports;
+    private final String clientSecret;
+
+    private CareRecordStack(StackPorts ports, String clientSecret) {
+        this.ports = ports;
+        this.clientSecret = clientSecret;
+    }
+
+    /**
+     * @param home          repository root holding the built jars
+     * @param databasePrefix prefix of the three databases (lets several stacks share one server)
+     */
+    public static CareRecordStack start(Path home, PostgresServer postgres, String databasePrefix, StackPorts ports,
+            String clientSecret, Path logDirectory, Map<String, String> extraEnvironment) throws SQLException {
+        CareRecordStack stack = new CareRecordStack(ports, clientSecret);
+        try {
+            Map<String, String> common = new HashMap<>(extraEnvironment);
+            common.put("CARE_IDP_ISSUER", stack.issuer());
+            common.put("CARE_IDP_CLIENT_SECRET", clientSecret);
+            common.put("CARE_CONSENT_URL", stack.consentUrl());
+            common.put("CARE_AUDIT_URL", stack.auditUrl());
+            stack.launch(home, "identity-provider", ports.identityProvider(), "256m", common, logDirectory);
+            stack.launch(home, "consent-service", ports.consentService(), "384m",
+                    withDatabase(common, postgres, databasePrefix + "consent"), logDirectory);
+            stack.launch(home, "audit-service", ports.auditService(), "384m",
+                    withDatabase(common, postgres, databasePrefix + "audit"), logDirectory);
+            stack.launch(home, "fhir-server", ports.fhirServer(), "1536m",
+                    withDatabase(common, postgres, databasePrefix + "fhir"), logDirectory);
+            for (ServiceProcess process : stack.processes) {
+                process.awaitHealthy(Duration.ofMinutes(5));
+            }
+            return stack;
+        } catch (RuntimeException | SQLException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, String> withDatabase(Map<String, String> common, PostgresServer postgres, String database)
+            throws SQLException {
+        postgres.ensureDatabase(database);
+        Map<String, String> env = new HashMap<>(common);
+        env.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl(database));
+        env.put("SPRING_DATASOURCE_USERNAME", postgres.username());
+        env.put("SPRING_DATASOURCE_PASSWORD", postgres.password());
+        return env;
+    }
+
+    private void launch(Path home, String name, int port, String heap, Map<String, String> env, Path logs) {
+        Path jar = home.resolve(VERSIONLESS_JAR.formatted(name));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(List.of(System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", DEFAULT_JVM_OPTS).split("\\s+")));
+        processes.add(ServiceProcess.start(name, jar, port, options,
+                env, logs));
+    }
+
+    public String issuer() {
+        return "http://localhost:" + ports.identityProvider();
+    }
+
+    public String fhirBaseUrl() {
+        return "http://localhost:" + ports.fhirServer() + "/fhir";
+    }
+
+    public String consentUrl() {
+        return "http://localhost:" + ports.consentService();
+    }
+
+    public String auditUrl() {
+        return "http://localhost:" + ports.auditService();
+    }
+
+    public StackPorts ports() {
+        return ports;
+    }
+
+    public TokenClient tokens() {
+        return new TokenClient(issuer(), clientSecret);
+    }
+
+    /** Stops in reverse order, so fhir-server's relay can still deliver to audit-service on the way out. */
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        processes.clear();
+    }
+}

@@ -1,0 +1,25 @@
+package org.carerecord.launcher.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/** Where each part listens. DESIGN.md fixes the defaults; tests take free ports. */
+public record StackPorts(int identityProvider, int fhirServer, int consentService, int auditService) {
+
+    public static StackPorts defaults() {
+        return new StackPorts(9000, 8080, 8081, 8082);
+    }
+
+    public static StackPorts free() {
+        return new StackPorts(freePort(), freePort(), freePort(), freePort());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.carerecord.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** Plain HTTP calls as any FHIR client would make them, with a persona's bearer token. */
+final class Fhir {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Response(int status, JsonNode body, String requestId) {
+
+        String diagnostics() {
+            return body.path("issue").path(0).path("diagnostics").asText();
+        }
+
+        int total() {
+            return body.path("entry").size();
+        }
+    }
+
+    private Fhir() {
+    }
+
+    static Response get(String url, String token) {
+        return get(url, token, Map.of());
+    }
+
+    static Response get(String url, String token, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create(url.replace("|", "%7C"))).GET(), token, headers);
+    }
+
+    static Response post(String url, String token, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
+    }
+
+    private static Response send(HttpRequest.Builder builder, String token, Map<String, String> headers) {
+        builder.header("Accept", "application/fhir+json");
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(builder::header);
+        try {
+            HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Response(response.statusCode(), body,
+                    response.headers().firstValue("X-Request-ID").orElse(null));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.carerecord.e2e;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import org.carerecord.launcher.database.PostgresServer;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.StackPorts;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts the whole system once per test run (the built jars on one real PostgreSQL, free ports) and
+ * hands it to every end-to-end test class: one start-up shared, like one Spring context per service.
+ */
+public final class RunningStack implements ParameterResolver {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == CareRecordStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class).stack();
+    }
+
+    record Started(PostgresServer postgres, CareRecordStack stack) implements ExtensionContext.Store.CloseableResource {
+
+        static Started start() {
+            Path home = Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize();
+            PostgresServer postgres = TestDatabase.start();
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            String prefix = "it_" + HexFormat.of().formatHex(secret, 0, 3) + "_";
+            try {
+                CareRecordStack stack = CareRecordStack.start(home, postgres, prefix, StackPorts.free(),
+                        HexFormat.of().formatHex(secret), home.resolve("care-record-launcher/target/e2e-logs"),
+                        Map.of("CARE_AUDIT_RELAY_INTERVAL", "200ms"));
+                return new Started(postgres, stack);
+            } catch (Exception e) {
+                postgres.close();
+                throw new IllegalStateException("the stack did not start", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            stack.close();
+            postgres.close();
+        }
+    }
+}

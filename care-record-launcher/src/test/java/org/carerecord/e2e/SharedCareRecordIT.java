@@ -1,0 +1,178 @@
+package org.carerecord.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The walking skeleton end to end: a hospital system pushes a record, clinicians read it as their roles
+ * allow, the patient opts out, and every interaction is in the audit trail exactly once.
+ */
+@ExtendWith(RunningStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SharedCareRecordIT {
+
+    private static final String NHS_NUMBER = "9000000041";
+
+    private CareRecordStack stack;
+    private String fhir;
+    private String patientId;
+    /** Request ids of the interactions on this patient that the audit trail must hold. */
+    private final List<String> audited = new ArrayList<>();
+
+    @BeforeAll
+    void pushRecord(CareRecordStack stack) {
+        this.stack = stack;
+        this.fhir = stack.fhirBaseUrl();
+        String bundle = Bundles.admission(NHS_NUMBER, "RTD");
+        Fhir.Response first = Fhir.post(fhir, token("rtd-pas"), bundle);
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        Fhir.Response again = Fhir.post(fhir, token("rtd-pas"), bundle);
+        assertThat(again.status()).isEqualTo(200);
+        audited.add(first.requestId());
+        audited.add(again.requestId());
+
+        Fhir.Response found = Fhir.get(fhir + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + NHS_NUMBER,
+                token("gp.clinician"));
+        assertThat(found.total()).as("pushing the same bundle twice stores one patient").isEqualTo(1);
+        patientId = found.body().at("/entry/0/resource/id").asText();
+        audited.add(found.requestId());
+    }
+
+    @Test
+    @Order(1)
+    void gpClinicianReadsTheWholeRecord() {
+        for (String type : List.of("Condition", "MedicationRequest", "Encounter")) {
+            Fhir.Response result = read(type + "?patient=" + patientId, "gp.clinician");
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.total()).as("one %s, not duplicated by the second push", type).isEqualTo(1);
+        }
+        Fhir.Response patient = read("Patient/" + patientId, "gp.clinician");
+        assertThat(patient.status()).isEqualTo(200);
+        assertThat(patient.body().at("/identifier/0/value").asText()).isEqualTo(NHS_NUMBER);
+    }
+
+    @Test
+    @Order(2)
+    void wardClerkSeesDemographicsAndAdmissionsButNotDiagnoses() {
+        assertThat(read("Patient/" + patientId, "ward.clerk").status()).isEqualTo(200);
+        assertThat(read("Encounter?patient=" + patientId, "ward.clerk").total()).isEqualTo(1);
+        Fhir.Response diagnoses = read("Condition?patient=" + patientId, "ward.clerk");
+        assertThat(diagnoses.status()).isEqualTo(403);
+        assertThat(diagnoses.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(diagnoses.diagnostics()).contains("Clerical").contains("Condition");
+    }
+
+    @Test
+    @Order(3)
+    void afterThePatientOptsOutTheGpIsRefusedWithTheReason() {
+        Fhir.Response consent = Fhir.post(stack.consentUrl() + "/fhir/Consent", token("patient." + patientId),
+                Bundles.optOut(patientId));
+        assertThat(consent.status()).as(consent.body().toString()).isEqualTo(201);
+
+        Fhir.Response refused = read("Patient/" + patientId, "gp.clinician");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(refused.diagnostics()).contains("opted out").contains("Consent/");
+        assertThat(refused.body().toString()).doesNotContain(NHS_NUMBER);
+    }
+
+    @Test
+    @Order(4)
+    void everyInteractionIsAuditedExactlyOnce() {
+        List<JsonNode> events = awaitAuditEvents(audited.size());
+        for (String requestId : audited) {
+            long matches = events.stream().filter(e -> requestIdOf(e).equals(requestId)).count();
+            assertThat(matches).as("audit records for request %s", requestId).isEqualTo(1);
+        }
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.path("outcome").asText()).isEqualTo("4");
+            assertThat(e.toString()).contains("opted out");
+        });
+        assertThat(events).anySatisfy(e -> assertThat(e.toString()).contains("R8010").contains("may not see Condition"));
+    }
+
+    @Test
+    @Order(5)
+    void aClinicianCannotReadTheAuditTrail() {
+        Fhir.Response response = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId, token("gp.clinician"));
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+
+    @Test
+    @Order(6)
+    void noTokenMeansUnauthorised() {
+        Fhir.Response response = Fhir.get(fhir + "/Patient/" + patientId, null);
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+
+    @Test
+    @Order(7)
+    void theAuditChainVerifies() {
+        Fhir.Response verify = Fhir.get(stack.auditUrl() + "/audit/verify", token("privacy.officer"));
+        assertThat(verify.status()).isEqualTo(200);
+        assertThat(verify.body().path("intact").asBoolean()).isTrue();
+        assertThat(verify.body().path("recordsChecked").asLong()).isGreaterThanOrEqualTo(audited.size());
+    }
+
+    private Fhir.Response read(String path, String persona) {
+        Fhir.Response response = Fhir.get(fhir + "/" + path, token(persona));
+        audited.add(response.requestId());
+        return response;
+    }
+
+    private List<JsonNode> awaitAuditEvents(int atLeast) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        List<JsonNode> events = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            Fhir.Response trail = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId + "&_count=500",
+                    token("privacy.officer"), Map.of());
+            assertThat(trail.status()).isEqualTo(200);
+            events = StreamSupport.stream(trail.body().path("entry").spliterator(), false)
+                    .map(e -> e.path("resource")).toList();
+            if (audited.stream().allMatch(id -> events.stream().anyMatch(e -> requestIdOf(e).equals(id)))) {
+                return events;
+            }
+            sleep();
+        }
+        return events;
+    }
+
+    private static String requestIdOf(JsonNode event) {
+        for (JsonNode entity : event.path("entity")) {
+            if ("XrequestId".equals(entity.path("type").path("code").asText())) {
+                return entity.path("what").path("identifier").path("value").asText();
+            }
+        }
+        return "";
+    }
+
+    private String token(String persona) {
+        return stack.tokens().token(persona);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+-- One database per service on the shared PostgreSQL container.
+create database fhir;
+create database consent;
+create database audit;
