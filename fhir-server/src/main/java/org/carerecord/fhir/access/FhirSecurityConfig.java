@@ -1,0 +1,26 @@
+package org.carerecord.fhir.access;
+
+import org.carerecord.security.token.ResourceServerDefaults;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * No FHIR data without a valid token. Finer checks (scopes, consent) happen per request in the HAPI
+ * interceptors, where the resource types and patients are known.
+ */
+@Configuration(proxyBeanMethods = false)
+public class FhirSecurityConfig {
+
+    @Bean
+    SecurityFilterChain fhirChain(HttpSecurity http) throws Exception {
+        ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
+            ResourceServerDefaults.permitPublicEndpoints(auth);
+            auth.requestMatchers("/fhir/**", "/fhir").authenticated()
+                    .requestMatchers("/actuator/prometheus", "/actuator/metrics/**").permitAll()
+                    .anyRequest().denyAll();
+        });
+        return http.build();
+    }
+}

@@ -1,0 +1,91 @@
+package org.carerecord.fhir.access;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Set;
+import org.carerecord.security.token.CareClaims;
+import org.carerecord.security.token.Interaction;
+import org.hl7.fhir.r4.model.Bundle;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 1 of every request: do the token's SMART scopes cover this interaction on this resource type?
+ * Transaction and batch entries are checked one by one; operations are allowed only from a short list.
+ */
+@Component
+@Interceptor
+public class ScopeInterceptor implements FhirServerInterceptor {
+
+    /** Operations a scope can grant; anything else ($expunge, $reindex, GraphQL...) is refused. */
+    private static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void checkScopes(RequestDetails request, RestOperationTypeEnum operation) {
+        if (operation == RestOperationTypeEnum.METADATA) {
+            return;
+        }
+        CareClaims claims = Requester.of(request).claims();
+        switch (operation) {
+            case TRANSACTION, BATCH -> checkEntries(claims, request);
+            case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER -> {
+                if (!READ_OPERATIONS.contains(request.getOperation())) {
+                    throw new ForbiddenOperationException("Operation " + request.getOperation() + " is not available");
+                }
+                require(claims, request.getResourceName(), Interaction.READ);
+            }
+            case GET_PAGE -> { /* the page's resources pass the consent checks one by one */ }
+            default -> {
+                Interaction interaction = InteractionMapping.of(operation).orElseThrow(
+                        () -> new ForbiddenOperationException("Interaction " + operation.getCode() + " is not available"));
+                if (operation == RestOperationTypeEnum.SEARCH_SYSTEM || request.getResourceName() == null) {
+                    throw new ForbiddenOperationException("Searches must name a resource type");
+                }
+                require(claims, request.getResourceName(), interaction);
+            }
+        }
+    }
+
+    private static void checkEntries(CareClaims claims, RequestDetails request) {
+        if (!(request.getResource() instanceof Bundle bundle)) {
+            throw new InvalidRequestException("A transaction or batch must be a Bundle");
+        }
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getResource() instanceof Bundle) {
+                throw new InvalidRequestException("Nested bundles are not accepted");
+            }
+            Bundle.HTTPVerb verb = entry.getRequest().getMethod();
+            if (verb == null) {
+                throw new InvalidRequestException("Every entry needs request.method");
+            }
+            String type = entry.hasResource() ? entry.getResource().fhirType() : typeOf(entry.getRequest().getUrl());
+            Interaction interaction = switch (verb) {
+                case GET, HEAD -> entry.getRequest().getUrl().contains("?") ? Interaction.SEARCH : Interaction.READ;
+                case POST -> Interaction.CREATE;
+                case PUT, PATCH -> Interaction.UPDATE;
+                case DELETE -> Interaction.DELETE;
+                default -> throw new InvalidRequestException("Unsupported entry method " + verb);
+            };
+            require(claims, type, interaction);
+        }
+    }
+
+    private static String typeOf(String url) {
+        if (url == null || url.isBlank()) {
+            throw new InvalidRequestException("Every entry needs request.url");
+        }
+        return url.split("[/?]", 2)[0];
+    }
+
+    private static void require(CareClaims claims, String type, Interaction interaction) {
+        if (!claims.permits(type, interaction)) {
+            throw new ForbiddenOperationException(
+                    "The token's scopes do not allow " + interaction.name().toLowerCase() + " on " + type);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.carerecord.fhir.audit;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Date;
+import java.util.UUID;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.security.audit.AuditVocabulary;
+import org.carerecord.security.decision.AccessDecision;
+import org.carerecord.security.token.PurposeOfUse;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * Builds one AuditEvent per REST interaction, after IHE BALP's minimal pattern: who (user, role,
+ * organisation, client, address), what (interaction, query, resource ids, patients), why (purpose of
+ * use, break-glass reason) and how it ended (outcome and the consent decision) — never the data itself.
+ */
+final class AuditEventFactory {
+
+    private static final Coding REST = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
+            "Restful Operation");
+    private static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
+
+    private AuditEventFactory() {
+    }
+
+    static AuditEvent create(RequestDetails request, Requester requester, int status, String outcomeText,
+            Collection<String> resourceIds, Collection<String> patientIds, AccessDecision decision) {
+        AuditEvent event = new AuditEvent();
+        event.setId(UUID.randomUUID().toString());
+        event.setType(REST);
+        RestOperationTypeEnum operation = request.getRestOperationType();
+        if (operation != null) {
+            event.addSubtype(new Coding(AuditVocabulary.RESTFUL_INTERACTION_SYSTEM, operation.getCode(), null));
+            event.setAction(action(operation));
+        }
+        event.setRecorded(new Date());
+        event.setOutcome(status < 400 ? AuditEventOutcome._0 : status < 500 ? AuditEventOutcome._4 : AuditEventOutcome._8);
+        if (outcomeText != null) {
+            event.setOutcomeDesc(outcomeText);
+        }
+        addRequestor(event, requester);
+        addOrganisation(event, requester);
+        event.getSource().setSite("fhir-server").setObserver(new Reference().setDisplay("shared care record fhir-server"));
+        addQuery(event, request);
+        addIdentifierEntity(event, "XrequestId", request.getRequestId());
+        patientIds.forEach(id -> event.addEntity()
+                .setWhat(new Reference("Patient/" + id))
+                .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "1", "Patient")));
+        resourceIds.forEach(id -> event.addEntity()
+                .setWhat(new Reference(id))
+                .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "4", "Domain Resource")));
+        if (decision != null) {
+            event.addExtension(AuditVocabulary.DECISION_EXTENSION, new StringType(
+                    decision.decision() + " " + decision.policy() + ": " + decision.reason()));
+        }
+        if (requester.purposeOfUse().isBreakGlass() && requester.breakGlassReason() != null) {
+            event.addExtension(AuditVocabulary.BREAK_GLASS_REASON_EXTENSION, new StringType(requester.breakGlassReason()));
+        }
+        return event;
+    }
+
+    private static void addRequestor(AuditEvent event, Requester requester) {
+        var claims = requester.claims();
+        AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+        user.getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(claims.subject()));
+        if (claims.fhirUser() != null) {
+            user.getWho().setReference(claims.fhirUser());
+        }
+        user.setAltId(claims.clientId());
+        if (claims.nhsRole() != null) {
+            user.addRole(new CodeableConcept(new Coding(AuditVocabulary.SDS_ROLE_SYSTEM, claims.nhsRole(), null)));
+        }
+        PurposeOfUse purpose = requester.purposeOfUse();
+        user.addPurposeOfUse(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.name(), purpose.display())));
+        event.addPurposeOfEvent(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.name(), purpose.display())));
+        if (requester.sourceAddress() != null) {
+            user.getNetwork().setAddress(requester.sourceAddress()).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+    }
+
+    private static void addOrganisation(AuditEvent event, Requester requester) {
+        String org = requester.claims().organisation();
+        if (org != null) {
+            event.addAgent().setRequestor(false)
+                    .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-RoleClass", "PROV", "healthcare provider")))
+                    .getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.ODS_SYSTEM).setValue(org));
+        }
+    }
+
+    private static void addQuery(AuditEvent event, RequestDetails request) {
+        String query = request.getCompleteUrl();
+        if (query != null && query.contains("?")) {
+            event.addEntity()
+                    .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"))
+                    .setQuery(query.substring(query.indexOf('?') + 1).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void addIdentifierEntity(AuditEvent event, String type, String value) {
+        if (value != null) {
+            event.addEntity()
+                    .setType(new Coding(BALP_ENTITY_TYPE, type, null))
+                    .setWhat(new Reference().setIdentifier(new Identifier().setValue(value)));
+        }
+    }
+
+    private static AuditEventAction action(RestOperationTypeEnum operation) {
+        return switch (operation) {
+            case CREATE, TRANSACTION, BATCH -> AuditEventAction.C;
+            case READ, VREAD, HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> AuditEventAction.R;
+            case UPDATE, PATCH -> AuditEventAction.U;
+            case DELETE -> AuditEventAction.D;
+            default -> AuditEventAction.E;
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package org.carerecord.fhir.jpa;
+
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The FHIR endpoint at {@code /fhir}: HAPI's RestfulServer over the JPA providers, limited to the
+ * record's resource types, with every {@link FhirServerInterceptor} bean registered (access, consent,
+ * audit, ingest checks).
+ */
+@Configuration(proxyBeanMethods = false)
+public class FhirServletConfig {
+
+    @Bean
+    RestfulServer restfulServer(IFhirSystemDao<?, ?> systemDao,
+            ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
+            JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validation,
+            DatabaseBackedPagingProvider paging, FhirServerProperties properties,
+            ObjectProvider<FhirServerInterceptor> interceptors) {
+        RestfulServer server = new RestfulServer(systemDao.getContext());
+        // HAPI keeps its internal types (SearchParameter, Provenance, Task...) in storage; clients reach
+        // only the record's own types, every other type is an unknown resource type (404).
+        server.registerProviders(resourceProviders.createProviders().stream()
+                .filter(p -> !(p instanceof IResourceProvider rp)
+                        || properties.resourceTypes().contains(rp.getResourceType().getSimpleName()))
+                .toList());
+        server.registerProvider(systemProvider);
+        server.setServerConformanceProvider(
+                new JpaCapabilityStatementProvider(server, systemDao, storageSettings, searchParams, validation));
+        paging.setDefaultPageSize(properties.defaultPageSize());
+        paging.setMaximumPageSize(properties.maxPageSize());
+        server.setPagingProvider(paging);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        interceptors.orderedStream().forEach(server::registerInterceptor);
+        return server;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}

@@ -1,0 +1,91 @@
+package org.carerecord.fhir.jpa;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * HAPI FHIR's JPA server for R4 on PostgreSQL. HAPI brings its DAOs, search and resource providers;
+ * we supply the storage settings, the entity manager and the transaction manager. HAPI manages its own
+ * tables (Hibernate schema update, as HAPI's starter does); our own tables live in schema {@code care}
+ * under Flyway.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({JpaR4Config.class, HapiJpaConfig.class, SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class,
+        JpaBatch2Config.class, Batch2JobsConfig.class})
+public class JpaServerConfig {
+
+    @Bean
+    JpaStorageSettings storageSettings() {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        // Providers push records with their own stable ids (e.g. Patient/amelia-hartley) as well as
+        // server-assigned ones; UUIDs keep the two from colliding.
+        settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+        settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+        settings.setAllowExternalReferences(false);
+        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        settings.setEnforceReferentialIntegrityOnWrite(true);
+        settings.setExpungeEnabled(false);
+        settings.setDeleteExpungeEnabled(false);
+        settings.setAllowMultipleDelete(false);
+        settings.setIndexMissingFields(JpaStorageSettings.IndexEnabledEnum.DISABLED);
+        settings.setHibernateSearchIndexSearchParams(false);
+        return settings;
+    }
+
+    @Bean
+    PartitionSettings partitionSettings() {
+        return new PartitionSettings();
+    }
+
+    @Bean
+    SubscriptionSettings subscriptionSettings() {
+        return new SubscriptionSettings();
+    }
+
+    @Bean
+    @Primary
+    LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource,
+            ConfigurableListableBeanFactory beanFactory, FhirContext fhirContext, JpaStorageSettings storageSettings) {
+        LocalContainerEntityManagerFactoryBean factory =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        factory.setPersistenceUnitName("HAPI_PU");
+        factory.setDataSource(dataSource);
+        Properties hibernate = new Properties();
+        hibernate.put("hibernate.dialect", HapiFhirPostgresDialect.class.getName());
+        hibernate.put("hibernate.hbm2ddl.auto", "update");
+        hibernate.put("hibernate.search.enabled", "false");
+        hibernate.put("hibernate.jdbc.batch_size", "50");
+        hibernate.put("hibernate.order_inserts", "true");
+        hibernate.put("hibernate.order_updates", "true");
+        hibernate.put("hibernate.format_sql", "false");
+        hibernate.put("hibernate.show_sql", "false");
+        factory.setJpaProperties(hibernate);
+        return factory;
+    }
+
+    @Bean
+    @Primary
+    JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+}
