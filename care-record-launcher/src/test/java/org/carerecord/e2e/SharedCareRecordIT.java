@@ -145,10 +145,11 @@ class SharedCareRecordIT {
             Fhir.Response trail = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId + "&_count=500",
                     token("privacy.officer"), Map.of());
             assertThat(trail.status()).isEqualTo(200);
-            events = StreamSupport.stream(trail.body().path("entry").spliterator(), false)
+            List<JsonNode> found = StreamSupport.stream(trail.body().path("entry").spliterator(), false)
                     .map(e -> e.path("resource")).toList();
-            if (audited.stream().allMatch(id -> events.stream().anyMatch(e -> requestIdOf(e).equals(id)))) {
-                return events;
+            events = found;
+            if (audited.stream().allMatch(id -> found.stream().anyMatch(e -> requestIdOf(e).equals(id)))) {
+                return found;
             }
             sleep();
         }
