@@ -73,7 +73,7 @@ public final class CareRecordLauncher {
                 Personas (./care-record token <persona>):
                 %s
                 READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
-                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.issuer(), PERSONAS);
+                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }
 

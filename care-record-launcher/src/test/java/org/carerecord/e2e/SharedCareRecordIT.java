@@ -89,6 +89,7 @@ class SharedCareRecordIT {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(refused.diagnostics()).contains("opted out").contains("Consent/");
+        assertThat(refused.body().at("/issue/0/code").asText()).isEqualTo("forbidden");
         assertThat(refused.body().toString()).doesNotContain(NHS_NUMBER);
     }
 

@@ -13,6 +13,7 @@ import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.stereotype.Component;
 
 /**
@@ -92,7 +93,11 @@ public class RecordConsentService implements IConsentService {
             throw new UnclassifiedServerFailureException(503, decision.reason());
         }
         if (!decision.permitsType(type)) {
-            throw new ForbiddenOperationException(decision.reason() + " (" + decision.policy() + ")");
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.FORBIDDEN)
+                    .setDiagnostics(decision.reason() + " (" + decision.policy() + ")");
+            throw new ForbiddenOperationException(decision.reason() + " (" + decision.policy() + ")", outcome);
         }
     }
 
