@@ -22,10 +22,14 @@ public final class CareRecordStack implements AutoCloseable {
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final StackPorts ports;
     private final String clientSecret;
+    private final PostgresServer postgres;
+    private final String databasePrefix;
 
-    private CareRecordStack(StackPorts ports, String clientSecret) {
+    private CareRecordStack(StackPorts ports, String clientSecret, PostgresServer postgres, String databasePrefix) {
         this.ports = ports;
         this.clientSecret = clientSecret;
+        this.postgres = postgres;
+        this.databasePrefix = databasePrefix;
     }
 
     /**
@@ -34,7 +38,7 @@ public final class CareRecordStack implements AutoCloseable {
      */
     public static CareRecordStack start(Path home, PostgresServer postgres, String databasePrefix, StackPorts ports,
             String clientSecret, Path logDirectory, Map<String, String> extraEnvironment) throws SQLException {
-        CareRecordStack stack = new CareRecordStack(ports, clientSecret);
+        CareRecordStack stack = new CareRecordStack(ports, clientSecret, postgres, databasePrefix);
         try {
             Map<String, String> common = new HashMap<>(extraEnvironment);
             common.put("CARE_IDP_ISSUER", stack.issuer());
@@ -90,6 +94,12 @@ public final class CareRecordStack implements AutoCloseable {
 
     public String auditUrl() {
         return "http://localhost:" + ports.auditService();
+    }
+
+    /** A direct connection to one service's database as its owner, e.g. {@code connect("audit")}. */
+    public java.sql.Connection connect(String database) throws SQLException {
+        return java.sql.DriverManager.getConnection(postgres.jdbcUrl(databasePrefix + database),
+                postgres.username(), postgres.password());
     }
 
     public StackPorts ports() {

@@ -1,0 +1,47 @@
+package org.carerecord.e2e;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import org.carerecord.launcher.service.CareRecordStack;
+
+/** Waiting for the relay: audit records reach audit-service shortly after the response. */
+final class Audit {
+
+    private Audit() {
+    }
+
+    /** Waits until audit-service holds at least {@code count} records; returns how many it holds. */
+    static long awaitRecords(CareRecordStack stack, long count) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        long stored = 0;
+        while (Instant.now().isBefore(deadline)) {
+            stored = count(stack, "audit", "select count(*) from audit_event");
+            if (stored >= count) {
+                return stored;
+            }
+            pause(Duration.ofMillis(200));
+        }
+        return stored;
+    }
+
+    static long count(CareRecordStack stack, String database, String sql) {
+        try (Connection c = stack.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
