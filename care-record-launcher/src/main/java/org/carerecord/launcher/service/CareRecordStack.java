@@ -80,6 +80,12 @@ public final class CareRecordStack implements AutoCloseable {
                 env, logs));
     }
 
+    /** One of the running services by name (e.g. {@code audit-service}), for fault tests. */
+    public ServiceProcess service(String name) {
+        return processes.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
     public String issuer() {
         return "http://localhost:" + ports.identityProvider();
     }

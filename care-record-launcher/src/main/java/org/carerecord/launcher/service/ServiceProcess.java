@@ -22,14 +22,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final Process process;
+    private final ProcessBuilder builder;
     private final Path log;
+    private Process process;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, ProcessBuilder builder, Path log) throws IOException {
         this.name = name;
         this.port = port;
-        this.process = process;
+        this.builder = builder;
         this.log = log;
+        this.process = builder.start();
     }
 
     public static ServiceProcess start(String name, Path jar, int port, List<String> jvmOptions,
@@ -47,10 +49,10 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDirectory.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("SERVER_PORT", String.valueOf(port));
-            return new ServiceProcess(name, port, builder.start(), log);
+            return new ServiceProcess(name, port, builder, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -94,6 +96,27 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Starts the same command again after {@link #close()} or {@link #kill()}; fault tests use it. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart " + name, e);
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to finish what it is doing. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
