@@ -43,6 +43,19 @@ final class Fhir {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
     }
 
+    /** A non-FHIR download (CSV export): status and raw text. */
+    static HttpResponse<String> getText(String url, String token) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Response send(HttpRequest.Builder builder, String token, Map<String, String> headers) {
         builder.header("Accept", "application/fhir+json");
         if (token != null) {

@@ -110,6 +110,40 @@ class SharedCareRecordIT {
 
     @Test
     @Order(5)
+    void thePatientIsToldInPlainLanguageWhoLookedAtTheirRecord() {
+        Fhir.Response report = Fhir.get(stack.auditUrl() + "/audit/access-report?patient=" + patientId,
+                token("patient." + patientId));
+        assertThat(report.status()).isEqualTo(200);
+        List<String> lines = StreamSupport.stream(report.body().path("entries").spliterator(), false)
+                .map(e -> e.path("text").asText()).toList();
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .contains("a Clinical Practitioner at A81001 looked at your record for treatment"));
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .contains("a Clerical at RTD tried to look at your record").endsWith("and was refused."));
+
+        Fhir.Response someoneElses = Fhir.get(stack.auditUrl() + "/audit/access-report?patient=another-patient",
+                token("patient." + patientId));
+        assertThat(someoneElses.status()).isEqualTo(403);
+        assertThat(someoneElses.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+
+    @Test
+    @Order(5)
+    void governanceExportsThePatientsTrailAsCsv() {
+        var csv = Fhir.getText(stack.auditUrl() + "/audit/export.csv?patient=" + patientId, token("privacy.officer"));
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        List<String> rows = csv.body().lines().toList();
+        assertThat(rows.get(0)).startsWith("recorded,event_id,action,outcome,user,role,organisation");
+        assertThat(rows.size() - 1).isGreaterThanOrEqualTo(audited.size());
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains("\"ward.clerk\"", "\"R8010\"", "DENY"));
+
+        assertThat(Fhir.getText(stack.auditUrl() + "/audit/export.csv?patient=" + patientId, token("gp.clinician"))
+                .statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(5)
     void aClinicianCannotReadTheAuditTrail() {
         Fhir.Response response = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId, token("gp.clinician"));
         assertThat(response.status()).isEqualTo(403);

@@ -8,13 +8,14 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 
-/** The searchable columns of one AuditEvent, read from the BALP-shaped resource. */
+/** What the trail indexes and reports of one AuditEvent, read from the BALP-shaped resource. */
 public record AuditEntry(
         String eventId,
         Instant recorded,
         String action,
         String outcome,
         String userId,
+        String userReference,
         String userRole,
         String organisation,
         String purpose,
@@ -44,6 +45,7 @@ public record AuditEntry(
                 event.hasAction() ? event.getAction().toCode() : null,
                 event.hasOutcome() ? event.getOutcome().toCode() : "0",
                 requestor.getWho().getIdentifier().getValue(),
+                requestor.getWho().getReference(),
                 role,
                 organisation,
                 purpose,

@@ -12,8 +12,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AuditTrail {
 
+    /** A governance question; null fields are not filtered on. Newest first unless {@code oldestFirst}. */
     public record Query(String patientId, String userId, String organisation, String outcome, String purpose,
-                        java.time.Instant from, java.time.Instant to, int limit) {
+                        String action, java.time.Instant from, java.time.Instant to, int limit, int offset,
+                        boolean oldestFirst) {
+
+        public static Query forPatient(String patientId, int limit) {
+            return new Query(patientId, null, null, null, null, null, null, null, limit, 0, false);
+        }
     }
 
     private final JdbcClient jdbc;
@@ -35,6 +41,7 @@ public class AuditTrail {
         addEquals(where, params, "organisation", query.organisation());
         addEquals(where, params, "outcome", query.outcome());
         addEquals(where, params, "purpose", query.purpose());
+        addEquals(where, params, "action", query.action());
         if (query.from() != null) {
             where.add("recorded >= :from");
             params.put("from", Timestamp.from(query.from()));
@@ -45,8 +52,10 @@ public class AuditTrail {
         }
         String sql = "select resource from audit_event"
                 + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
-                + " order by recorded desc, seq desc limit :limit";
+                + (query.oldestFirst() ? " order by recorded, seq" : " order by recorded desc, seq desc")
+                + " limit :limit offset :offset";
         params.put("limit", query.limit());
+        params.put("offset", query.offset());
         return jdbc.sql(sql).params(params).query(String.class).list().stream()
                 .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
     }

@@ -16,6 +16,7 @@ public class AuditSecurityConfig {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers("/audit/events").hasAuthority("SCOPE_system/AuditEvent.c")
                     .requestMatchers("/audit/verify").hasAnyRole("R0001", "R5105")
+                    .requestMatchers("/audit/export.csv", "/audit/access-report").authenticated()
                     .requestMatchers("/fhir/**").authenticated()
                     .anyRequest().denyAll();
         });

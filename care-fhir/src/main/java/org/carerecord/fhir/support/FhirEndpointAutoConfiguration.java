@@ -27,6 +27,11 @@ public class FhirEndpointAutoConfiguration {
     }
 
     @Bean
+    FhirErrorAdvice fhirErrorAdvice(FhirContext fhirContext) {
+        return new FhirErrorAdvice(fhirContext);
+    }
+
+    @Bean
     @ConditionalOnBean(IResourceProvider.class)
     ServletRegistrationBean<RestfulServer> fhirEndpoint(FhirContext fhirContext, List<IResourceProvider> providers,
             ObjectProvider<FhirEndpointInterceptor> interceptors) {

@@ -1,0 +1,75 @@
+package org.carerecord.audit.search;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.carerecord.audit.ledger.AuditEntry;
+import org.carerecord.security.audit.AuditVocabulary;
+import org.carerecord.security.token.NhsRoles;
+import org.carerecord.security.token.PurposeOfUse;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /audit/access-report?patient=...}: "who looked at my record", in plain language, for the
+ * patient (their own token) or for a privacy officer answering a subject access request.
+ */
+@RestController
+public class AccessReportController {
+
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.UK).withZone(ZoneId.of("Europe/London"));
+    private static final int MAX_ENTRIES = 1_000;
+
+    public record Entry(String when, String who, String organisation, String purpose, String what, boolean refused,
+                        String text) {
+    }
+
+    public record Report(String patient, int count, List<Entry> entries) {
+    }
+
+    private final AuditTrail trail;
+    private final TrailAccess access;
+
+    public AccessReportController(AuditTrail trail, TrailAccess access) {
+        this.trail = trail;
+        this.access = access;
+    }
+
+    @GetMapping("/audit/access-report")
+    public Report report(@RequestParam String patient) {
+        access.check(patient);
+        List<Entry> entries = trail.search(AuditTrail.Query.forPatient(patient, MAX_ENTRIES)).stream()
+                .map(event -> entry(event, patient)).toList();
+        return new Report(patient, entries.size(), entries);
+    }
+
+    private static Entry entry(AuditEvent event, String patient) {
+        AuditEntry e = AuditEntry.of(event);
+        String when = WHEN.format(e.recorded());
+        boolean self = ("Patient/" + patient).equals(e.userReference());
+        String who = self ? "You" : article(NhsRoles.name(e.userRole()));
+        String organisation = e.organisation() == null ? (self ? "home" : "an unknown organisation") : e.organisation();
+        String purpose = PurposeOfUse.parse(e.purpose()).map(PurposeOfUse::display).orElse("an unstated purpose");
+        String what = switch (e.action() == null ? "E" : e.action()) {
+            case "C" -> "added to";
+            case "U" -> "updated";
+            case "D" -> "removed from";
+            default -> "looked at";
+        };
+        boolean refused = !"0".equals(e.outcome());
+        var reason = event.getExtensionByUrl(AuditVocabulary.BREAK_GLASS_REASON_EXTENSION);
+        String text = self ? when + ": You " + what + " your own record." : when + ": " + who + " at " + organisation + (refused ? " tried to look at" : " " + what)
+                + " your record for " + purpose
+                + (reason == null ? "" : " (emergency access: " + reason.getValue().primitiveValue() + ")")
+                + (refused ? " and was refused" : "") + ".";
+        return new Entry(when, self ? "you" : NhsRoles.name(e.userRole()), organisation, purpose, what, refused, text);
+    }
+
+    private static String article(String role) {
+        return ("AEIOU".indexOf(role.charAt(0)) >= 0 ? "an " : "a ") + role;
+    }
+}
