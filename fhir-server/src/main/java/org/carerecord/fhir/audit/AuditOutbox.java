@@ -41,6 +41,13 @@ public class AuditOutbox {
         jdbc.sql("delete from care.audit_outbox where id in (:ids)").param("ids", ids).update();
     }
 
+    /** Seconds since the oldest undelivered record was written; 0 when the outbox is empty. */
+    public double lagSeconds() {
+        return jdbc.sql("""
+                select coalesce(extract(epoch from now() - min(created_at)), 0) from care.audit_outbox
+                where delivered_at is null""").query(Double.class).single();
+    }
+
     public long backlog() {
         return jdbc.sql("select count(*) from care.audit_outbox where delivered_at is null").query(Long.class).single();
     }

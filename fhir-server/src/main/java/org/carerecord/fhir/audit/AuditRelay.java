@@ -39,6 +39,8 @@ public class AuditRelay {
         this.properties = properties;
         Gauge.builder("care.audit.outbox.backlog", outbox, AuditOutbox::backlog)
                 .description("audit records written but not yet delivered to audit-service").register(meters);
+        Gauge.builder("care.audit.outbox.lag", outbox, AuditOutbox::lagSeconds).baseUnit("seconds")
+                .description("age of the oldest undelivered audit record").register(meters);
     }
 
     @Scheduled(fixedDelayString = "${care.audit.relay-interval:500ms}")
