@@ -20,6 +20,9 @@ public final class CareRecordStack implements AutoCloseable {
     private static final String VERSIONLESS_JAR = "%1$s/target/%1$s.jar";
 
     private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
+    private Path home;
+    private Path logs;
     private final StackPorts ports;
     private final String clientSecret;
     private final PostgresServer postgres;
@@ -72,12 +75,31 @@ public final class CareRecordStack implements AutoCloseable {
         return env;
     }
 
-    private void launch(Path home, String name, int port, String heap, Map<String, String> env, Path logs) {
+    private ServiceProcess launch(Path home, String name, int port, String heap, Map<String, String> env, Path logs) {
+        this.home = home;
+        this.logs = logs;
+        environments.putIfAbsent(name, env);
         Path jar = home.resolve(VERSIONLESS_JAR.formatted(name));
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
-        options.addAll(List.of(System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", DEFAULT_JVM_OPTS).split("\\s+")));
-        processes.add(ServiceProcess.start(name, jar, port, options,
-                env, logs));
+        String jvmOptions = System.getProperty("care.record.jvm-opts",
+                System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", DEFAULT_JVM_OPTS));
+        options.addAll(List.of(jvmOptions.trim().split("\\s+")));
+        ServiceProcess process = ServiceProcess.start(name + (environments.get(name) == env ? "" : "-" + port), jar,
+                port, options, env, logs);
+        processes.add(process);
+        return process;
+    }
+
+    /**
+     * A second instance of a service on another port, configured like the first but for the given
+     * overrides (benchmarks compare e.g. fhir-server with and without auditing, side by side).
+     */
+    public ServiceProcess startAnother(String name, int port, String heap, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(environments.get(name));
+        env.putAll(overrides);
+        ServiceProcess process = launch(home, name, port, heap, env, logs);
+        process.awaitHealthy(Duration.ofMinutes(5));
+        return process;
     }
 
     /** One of the running services by name (e.g. {@code audit-service}), for fault tests. */

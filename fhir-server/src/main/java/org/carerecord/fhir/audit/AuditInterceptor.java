@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +33,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Interceptor
+// Off only for benchmarks that measure what auditing costs; never in a deployment.
+@ConditionalOnProperty(name = "care.audit.enabled", havingValue = "true", matchIfMissing = true)
 public class AuditInterceptor implements FhirServerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(AuditInterceptor.class);

@@ -1,0 +1,126 @@
+package org.carerecord.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.UUID;
+import org.carerecord.launcher.database.EmbeddedPostgresServer;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.StackPorts;
+
+/**
+ * The audit trail's figures, on this machine, with the real services: durable ingest rate (batched,
+ * fsync on), chain verification time, governance search by patient, and the latency auditing adds to a
+ * FHIR read — measured side by side against a second fhir-server with auditing off, interleaved.
+ *
+ * <p>{@code java -Dbench.events=100000 -jar benchmarks/target/benchmarks.jar}
+ */
+public final class AuditBenchmark {
+
+    private static final int EVENTS = Integer.getInteger("bench.events", 50_000);
+    private static final int BATCH = Integer.getInteger("bench.batch", 500);
+    private static final int PATIENTS = Integer.getInteger("bench.patients", 5_000);
+    private static final int SEARCHES = Integer.getInteger("bench.searches", 300);
+    private static final int READS = Integer.getInteger("bench.reads", 500);
+
+    private AuditBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
+        Path data = Files.createTempDirectory("audit-bench-pg");
+        System.setProperty("care.record.jvm-opts", System.getProperty("care.record.jvm-opts", "-XX:+UseParallelGC"));
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data); // data dir: fsync on
+             CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
+                     UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of())) {
+            System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            ingest(stack);
+            verify(stack);
+            search(stack);
+            auditedRead(stack);
+        }
+    }
+
+    private static void ingest(CareRecordStack stack) {
+        String token = stack.tokens().token("fhir-server");
+        Random random = new Random(42);
+        Latencies batches = new Latencies();
+        long start = System.nanoTime();
+        for (int sent = 0; sent < EVENTS; sent += BATCH) {
+            Http.post(stack.auditUrl() + "/audit/events", token, batch(Math.min(BATCH, EVENTS - sent), random), batches);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("ingest:  %,d events in batches of %d: %.1f s = %,.0f events/s; per batch %s%n",
+                EVENTS, BATCH, seconds, EVENTS / seconds, batches.summary());
+    }
+
+    private static void verify(CareRecordStack stack) {
+        String token = stack.tokens().token("privacy.officer");
+        Latencies runs = new Latencies();
+        String result = "";
+        for (int i = 0; i < 3; i++) {
+            result = Http.get(stack.auditUrl() + "/audit/verify", token, runs);
+        }
+        System.out.printf("verify:  chain of %,d+ records %s -> %s%n", EVENTS, runs.summary(), result);
+    }
+
+    private static void search(CareRecordStack stack) {
+        String token = stack.tokens().token("privacy.officer");
+        Random random = new Random(7);
+        Latencies searches = new Latencies();
+        for (int i = 0; i < SEARCHES; i++) {
+            Http.get(stack.auditUrl() + "/fhir/AuditEvent?patient=bench-" + random.nextInt(PATIENTS) + "&_count=50",
+                    token, searches);
+        }
+        System.out.printf("search:  by patient over %,d records (%,d patients), %s%n", EVENTS, PATIENTS,
+                searches.summary());
+    }
+
+    /** Two fhir-servers on one database, auditing on and off; reads alternate so both see the same noise. */
+    private static void auditedRead(CareRecordStack stack) {
+        DemoData.load(stack);
+        int offPort = StackPorts.free().fhirServer();
+        stack.startAnother("fhir-server", offPort, "1536m", Map.of("CARE_AUDIT_ENABLED", "false"));
+        String on = stack.fhirBaseUrl() + "/Patient/amelia-hartley";
+        String off = "http://localhost:" + offPort + "/fhir/Patient/amelia-hartley";
+        String token = stack.tokens().token("gp.clinician");
+        for (int i = 0; i < 200; i++) {
+            Http.get(on, token, null);
+            Http.get(off, token, null);
+        }
+        Latencies audited = new Latencies();
+        Latencies unaudited = new Latencies();
+        for (int i = 0; i < READS; i++) {
+            Http.get(on, token, audited);
+            Http.get(off, token, unaudited);
+        }
+        System.out.printf("read, audit on:  %s%nread, audit off: %s%n", audited.summary(), unaudited.summary());
+        System.out.printf("audit adds %.2f ms to the median read (ratio %.2f)%n",
+                audited.percentileMillis(50) - unaudited.percentileMillis(50),
+                audited.percentileMillis(50) / unaudited.percentileMillis(50));
+    }
+
+    private static String batch(int size, Random random) {
+        StringJoiner entries = new StringJoiner(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}");
+        String now = Instant.now().toString();
+        for (int i = 0; i < size; i++) {
+            entries.add("""
+                    {"resource":{"resourceType":"AuditEvent","id":"%s","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},\
+                    "action":"R","recorded":"%s","outcome":"0",\
+                    "agent":[{"requestor":true,"who":{"identifier":{"system":"https://care-record.example.org/Id/user","value":"user-%d"}},\
+                    "role":[{"coding":[{"system":"https://fhir.nhs.uk/Id/sds-role-code","code":"R8000"}]}],\
+                    "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
+                    {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
+                    "source":{"observer":{"display":"benchmark"}},\
+                    "entity":[{"what":{"reference":"Patient/bench-%d"}}]}}""".formatted(
+                    UUID.randomUUID(), now, random.nextInt(200), random.nextInt(PATIENTS)));
+        }
+        return entries.toString();
+    }
+
+}

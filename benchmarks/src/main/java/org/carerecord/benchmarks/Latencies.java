@@ -1,0 +1,27 @@
+package org.carerecord.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Collected latencies in microseconds and their percentiles. */
+final class Latencies {
+
+    private final List<Long> micros = new ArrayList<>();
+
+    void add(long nanos) {
+        micros.add(nanos / 1_000);
+    }
+
+    double percentileMillis(double p) {
+        List<Long> sorted = new ArrayList<>(micros);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1_000.0;
+    }
+
+    String summary() {
+        return "p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  (n=%d)".formatted(
+                percentileMillis(50), percentileMillis(95), percentileMillis(99), micros.size());
+    }
+}
