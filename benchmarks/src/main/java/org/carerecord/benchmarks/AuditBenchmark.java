@@ -34,7 +34,7 @@ public final class AuditBenchmark {
         Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("audit-bench-pg");
         System.setProperty("care.record.jvm-opts", System.getProperty("care.record.jvm-opts", "-XX:+UseParallelGC"));
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data); // data dir: fsync on
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
              CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
                      UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of())) {
             System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",

@@ -84,7 +84,7 @@ public final class CareRecordLauncher {
                     System.getenv().getOrDefault("CARE_RECORD_DB_PASSWORD", ""));
         }
         int port = Integer.parseInt(System.getenv().getOrDefault("CARE_RECORD_DB_PORT", "5433"));
-        return EmbeddedPostgresServer.start(port, run.pgdata());
+        return EmbeddedPostgresServer.start(port, run.pgdata(), true);
     }
 
     private static void status() {

@@ -19,13 +19,15 @@ public final class RunningStack implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == CareRecordStack.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == CareRecordStack.class || type == PostgresServer.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class).stack();
+        Started started = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
+        return parameter.getParameter().getType() == PostgresServer.class ? started.postgres() : started.stack();
     }
 
     record Started(PostgresServer postgres, CareRecordStack stack) implements ExtensionContext.Store.CloseableResource {

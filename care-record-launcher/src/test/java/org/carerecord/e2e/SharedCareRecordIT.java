@@ -106,6 +106,8 @@ class SharedCareRecordIT {
             assertThat(e.toString()).contains("opted out");
         });
         assertThat(events).anySatisfy(e -> assertThat(e.toString()).contains("R8010").contains("may not see Condition"));
+        assertThat(events).allSatisfy(e -> assertThat(e.at("/meta/profile/0").asText())
+                .startsWith("https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.Patient"));
     }
 
     @Test

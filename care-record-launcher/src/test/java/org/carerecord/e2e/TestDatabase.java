@@ -1,5 +1,9 @@
 package org.carerecord.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.carerecord.launcher.database.EmbeddedPostgresServer;
 import org.carerecord.launcher.database.ExternalPostgresServer;
 import org.carerecord.launcher.database.PostgresServer;
@@ -26,7 +30,13 @@ final class TestDatabase {
             container.start();
             return new ContainerServer(container);
         }
-        return EmbeddedPostgresServer.start(0, null);
+        try {
+            // a data directory of its own, so a fault test can restart the server with its data
+            Path data = Files.createTempDirectory("care-record-it-pg");
+            return EmbeddedPostgresServer.start(0, data, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean dockerAvailable() {

@@ -11,25 +11,39 @@ import java.nio.file.Path;
  */
 public final class EmbeddedPostgresServer implements PostgresServer {
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final boolean fsync;
+    private final int port;
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private EmbeddedPostgresServer(Path dataDirectory, boolean fsync, int port) {
+        this.dataDirectory = dataDirectory;
+        this.fsync = fsync;
+        this.postgres = launch(port, dataDirectory, fsync);
+        this.port = postgres.getPort();
     }
 
-    /** @param dataDirectory null for a throw-away database */
-    public static EmbeddedPostgresServer start(int port, Path dataDirectory) {
+    /**
+     * @param port          0 for any free port
+     * @param dataDirectory null for a throw-away database
+     * @param fsync         off only where losing data on a crash does not matter (tests)
+     */
+    public static EmbeddedPostgresServer start(int port, Path dataDirectory, boolean fsync) {
+        return new EmbeddedPostgresServer(dataDirectory, fsync, port);
+    }
+
+    private static EmbeddedPostgres launch(int port, Path dataDirectory, boolean fsync) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", dataDirectory == null ? "off" : "on");
+                    .setServerConfig("fsync", fsync ? "on" : "off");
             if (port > 0) {
                 builder.setPort(port);
             }
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
-            return new EmbeddedPostgresServer(builder.start());
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         }
@@ -48,6 +62,20 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     @Override
     public String password() {
         return "";
+    }
+
+    @Override
+    public boolean canRestart() {
+        return dataDirectory != null;
+    }
+
+    @Override
+    public synchronized void restart() {
+        if (!canRestart()) {
+            PostgresServer.super.restart();
+        }
+        close();
+        postgres = launch(port, dataDirectory, fsync);
     }
 
     @Override

@@ -29,6 +29,16 @@ public interface PostgresServer extends AutoCloseable {
         }
     }
 
+    /** Whether {@link #restart()} is available (fault tests restart an embedded server). */
+    default boolean canRestart() {
+        return false;
+    }
+
+    /** Stops the server and starts it again on the same port with the same data. */
+    default void restart() {
+        throw new UnsupportedOperationException("this PostgreSQL server cannot be restarted from here");
+    }
+
     @Override
     void close();
 }

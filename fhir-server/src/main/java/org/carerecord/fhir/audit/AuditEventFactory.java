@@ -28,6 +28,7 @@ final class AuditEventFactory {
 
     private static final Coding REST = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
             "Restful Operation");
+    private static final String BALP_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.";
     private static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
 
     private AuditEventFactory() {
@@ -39,6 +40,7 @@ final class AuditEventFactory {
         event.setId(UUID.randomUUID().toString());
         event.setType(REST);
         RestOperationTypeEnum operation = request.getRestOperationType();
+        event.getMeta().addProfile(balpProfile(operation, !patientIds.isEmpty()));
         if (operation != null) {
             event.addSubtype(new Coding(AuditVocabulary.RESTFUL_INTERACTION_SYSTEM, operation.getCode(), null));
             event.setAction(action(operation));
@@ -112,6 +114,18 @@ final class AuditEventFactory {
                     .setType(new Coding(BALP_ENTITY_TYPE, type, null))
                     .setWhat(new Reference().setIdentifier(new Identifier().setValue(value)));
         }
+    }
+
+    /** The IHE BALP pattern this record follows; Patient* variants when it names a patient. */
+    private static String balpProfile(RestOperationTypeEnum operation, boolean patient) {
+        String pattern = switch (operation == null ? RestOperationTypeEnum.EXTENDED_OPERATION_SERVER : operation) {
+            case CREATE, TRANSACTION, BATCH -> "Create";
+            case READ, VREAD -> "Read";
+            case UPDATE, PATCH -> "Update";
+            case DELETE -> "Delete";
+            default -> "Query";
+        };
+        return BALP_PROFILE + (patient ? "Patient" + pattern : pattern);
     }
 
     private static AuditEventAction action(RestOperationTypeEnum operation) {

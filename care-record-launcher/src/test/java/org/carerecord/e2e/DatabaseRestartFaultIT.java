@@ -1,0 +1,79 @@
+package org.carerecord.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.carerecord.launcher.database.PostgresServer;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * PostgreSQL restarts under a steady read load. Reads during the outage fail (never succeed without
+ * their audit record); every read that returned data is audited exactly once once things settle.
+ */
+@ExtendWith(RunningStack.class)
+class DatabaseRestartFaultIT {
+
+    record Outcome(int status, String requestId) {
+    }
+
+    @Test
+    void everyReadThatReturnedDataIsAuditedOnceThroughADatabaseRestart(CareRecordStack stack, PostgresServer postgres)
+            throws Exception {
+        assumeTrue(postgres.canRestart(), "only the embedded server can be restarted from the test");
+        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"),
+                Bundles.admission("9000000076", "RTD"));
+        assertThat(pushed.status()).isEqualTo(200);
+        String patientUrl = stack.fhirBaseUrl() + "/" + pushed.body().at("/entry/0/response/location").asText()
+                .replaceAll("/_history/.*", "");
+        String token = stack.tokens().token("gp.clinician");
+
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                Fhir.Response response = Fhir.get(patientUrl, token);
+                if (response.status() == 200) {
+                    assertThat(response.body().path("resourceType").asText()).isEqualTo("Patient");
+                }
+                outcomes.add(new Outcome(response.status(), response.requestId()));
+            }
+        });
+        load.start();
+        Audit.pause(Duration.ofSeconds(2));
+        postgres.restart();
+        Audit.pause(Duration.ofSeconds(8));
+        running.set(false);
+        load.join();
+
+        List<String> served = outcomes.stream().filter(o -> o.status() == 200).map(Outcome::requestId).toList();
+        long failed = outcomes.stream().filter(o -> o.status() >= 500).count();
+        assertThat(served).isNotEmpty();
+        awaitAudited(stack, served);
+        for (String requestId : served) {
+            assertThat(Audit.count(stack, "audit",
+                    "select count(*) from audit_event where resource like '%\"" + requestId + "\"%'"))
+                    .as("audit records of request %s", requestId).isEqualTo(1);
+        }
+        assertThat(Audit.count(stack, "audit", "select count(*) - count(distinct event_id) from audit_event")).isZero();
+        System.out.printf("database restart: %d reads, %d returned data (each audited once), %d refused with 5xx"
+                + " while PostgreSQL was down, 0 lost, 0 duplicated%n", outcomes.size(), served.size(), failed);
+    }
+
+    private static void awaitAudited(CareRecordStack stack, List<String> requestIds) {
+        String last = requestIds.get(requestIds.size() - 1);
+        for (int i = 0; i < 450; i++) {
+            if (Audit.count(stack, "fhir", "select count(*) from care.audit_outbox") == 0
+                    && Audit.count(stack, "audit", "select count(*) from audit_event where resource like '%\"" + last + "\"%'") == 1) {
+                return;
+            }
+            Audit.pause(Duration.ofMillis(200));
+        }
+        throw new AssertionError("audit records were not all delivered after the restart");
+    }
+}
