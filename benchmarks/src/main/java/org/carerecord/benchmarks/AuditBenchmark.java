@@ -26,6 +26,8 @@ public final class AuditBenchmark {
     private static final int PATIENTS = Integer.getInteger("bench.patients", 5_000);
     private static final int SEARCHES = Integer.getInteger("bench.searches", 300);
     private static final int READS = Integer.getInteger("bench.reads", 500);
+    private static final java.util.List<String> PHASES =
+            java.util.List.of(System.getProperty("bench.phases", "ingest,verify,search,read").split(","));
 
     private AuditBenchmark() {
     }
@@ -39,10 +41,18 @@ public final class AuditBenchmark {
                      UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of())) {
             System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            ingest(stack);
-            verify(stack);
-            search(stack);
-            auditedRead(stack);
+            if (PHASES.contains("ingest")) {
+                ingest(stack);
+            }
+            if (PHASES.contains("verify")) {
+                verify(stack);
+            }
+            if (PHASES.contains("search")) {
+                search(stack);
+            }
+            if (PHASES.contains("read")) {
+                auditedRead(stack);
+            }
         }
     }
 
