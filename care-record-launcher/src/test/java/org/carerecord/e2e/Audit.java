@@ -28,6 +28,23 @@ final class Audit {
         return stored;
     }
 
+    /** How many audit records name this request (its X-Request-ID). */
+    static long recordsOf(CareRecordStack stack, String requestId) {
+        return count(stack, "audit", "select count(*) from audit_event where resource like '%\"" + requestId + "\"%'");
+    }
+
+    /** Waits until fhir-server's outbox is empty: everything written has reached audit-service. */
+    static void awaitOutboxDrained(CareRecordStack stack) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            if (count(stack, "fhir", "select count(*) from care.audit_outbox") == 0) {
+                return;
+            }
+            pause(Duration.ofMillis(200));
+        }
+        throw new AssertionError("the audit outbox did not drain");
+    }
+
     static long count(CareRecordStack stack, String database, String sql) {
         try (Connection c = stack.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
