@@ -39,7 +39,11 @@ public final class CareRecordLauncher {
                 if (args.length != 2) {
                     fail("usage: care-record token <persona>");
                 }
-                System.out.println(new TokenClient(issuer(), run.existingSecret()).token(args[1]));
+                try {
+                    System.out.println(new TokenClient(issuer(), run.existingSecret()).token(args[1]));
+                } catch (IllegalStateException e) {
+                    fail(e.getMessage());
+                }
             }
             case "status" -> status();
             default -> fail("usage: care-record up | token <persona> | status | down");
