@@ -9,7 +9,7 @@ final class Latencies {
 
     private final List<Long> micros = new ArrayList<>();
 
-    void add(long nanos) {
+    synchronized void add(long nanos) {
         micros.add(nanos / 1_000);
     }
 

@@ -1,11 +1,7 @@
 package org.carerecord.audit.ledger;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,26 +18,21 @@ public class AuditIngestController {
 
     private final AuditLedger ledger;
     private final ChainVerifier verifier;
-    private final FhirContext fhir;
+    private final DeliveryReader reader;
 
-    public AuditIngestController(AuditLedger ledger, ChainVerifier verifier, FhirContext fhir) {
+    public AuditIngestController(AuditLedger ledger, ChainVerifier verifier, DeliveryReader reader) {
         this.ledger = ledger;
         this.verifier = verifier;
-        this.fhir = fhir;
+        this.reader = reader;
     }
 
     @PostMapping(path = "/audit/events", consumes = {"application/fhir+json", "application/json"})
     public ResponseEntity<Map<String, Object>> ingest(@RequestBody String body) {
-        List<AuditEvent> events;
+        List<ReceivedEvent> events;
         try {
-            Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, body);
-            events = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                    .filter(AuditEvent.class::isInstance).map(AuditEvent.class::cast).toList();
-            if (events.size() != bundle.getEntry().size() || events.stream().anyMatch(e -> !e.getIdElement().hasIdPart())) {
-                return ResponseEntity.badRequest().body(Map.of("error", "every entry must be an AuditEvent with an id"));
-            }
-        } catch (DataFormatException e) {
-            return ResponseEntity.badRequest().body(Map.of("error", "not a FHIR Bundle of AuditEvents"));
+            events = reader.read(body);
+        } catch (DeliveryReader.InvalidDelivery e) {
+            return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
         }
         int stored = ledger.append(events);
         return ResponseEntity.status(HttpStatus.OK).body(Map.of("received", events.size(), "stored", stored));

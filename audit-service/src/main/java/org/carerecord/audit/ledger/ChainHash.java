@@ -6,14 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 over the predecessor's hash and a record's canonical text: the link of the chain. */
-final class ChainHash {
+public final class ChainHash {
 
-    static final String GENESIS = "0".repeat(64);
+    public static final String GENESIS = "0".repeat(64);
 
     private ChainHash() {
     }
 
-    static String next(String previousHash, String canonicalText) {
+    public static String next(String previousHash, String canonicalText) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(previousHash.getBytes(StandardCharsets.US_ASCII));

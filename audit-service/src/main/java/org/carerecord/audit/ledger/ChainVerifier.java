@@ -5,11 +5,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Walks the whole chain in order and names the first record whose hash or link does not hold. */
+/**
+ * Walks the chain in order and names the first record whose hash or link does not hold. When retention
+ * has dropped old months, the chain starts from the last anchored hash instead of genesis.
+ */
 @Service
 public class ChainVerifier {
 
-    public record Result(boolean intact, long recordsChecked, Long firstBrokenSeq, String firstBrokenEventId) {
+    public record Result(boolean intact, long recordsChecked, Long firstBrokenSeq, String firstBrokenEventId,
+                         Long anchoredAfterSeq) {
+    }
+
+    private record Anchor(long lastSeq, String lastHash) {
     }
 
     private final JdbcTemplate jdbc;
@@ -22,8 +29,10 @@ public class ChainVerifier {
 
     @Transactional(readOnly = true)
     public Result verify() {
+        Anchor anchor = jdbc.query("select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
+                rs -> rs.next() ? new Anchor(rs.getLong(1), rs.getString(2)) : null);
         var state = new Object() {
-            String previous = ChainHash.GENESIS;
+            String previous = anchor == null ? ChainHash.GENESIS : anchor.lastHash();
             long checked;
             Long brokenSeq;
             String brokenId;
@@ -43,6 +52,7 @@ public class ChainVerifier {
             state.previous = hash;
             state.checked++;
         });
-        return new Result(state.brokenSeq == null, state.checked, state.brokenSeq, state.brokenId);
+        return new Result(state.brokenSeq == null, state.checked, state.brokenSeq, state.brokenId,
+                anchor == null ? null : anchor.lastSeq());
     }
 }
