@@ -26,6 +26,8 @@ public final class AuditBenchmark {
     private static final int SENDERS = Integer.getInteger("bench.senders", 1);
     private static final int PATIENTS = Integer.getInteger("bench.patients", 5_000);
     private static final int SEARCHES = Integer.getInteger("bench.searches", 300);
+    private static final long TRAIL = Long.getLong("bench.trail", 10_000_000L);
+    private static final int TRAIL_PATIENTS = Integer.getInteger("bench.trail.patients", 100_000);
     private static final int READS = Integer.getInteger("bench.reads", 500);
     private static final java.util.List<String> PHASES =
             java.util.List.of(System.getProperty("bench.phases", "ingest,verify,search,read").split(","));
@@ -54,6 +56,17 @@ public final class AuditBenchmark {
             if (PHASES.contains("read")) {
                 auditedRead(stack);
             }
+        } finally {
+            deleteRecursively(data); // tens of GB after a 10 M search run
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws java.io.IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -103,16 +116,40 @@ public final class AuditBenchmark {
         System.out.printf("verify:  chain of %,d+ records %s -> %s%n", EVENTS, runs.summary(), result);
     }
 
-    private static void search(CareRecordStack stack) {
-        String token = stack.tokens().token("privacy.officer");
-        Random random = new Random(7);
-        Latencies searches = new Latencies();
-        for (int i = 0; i < SEARCHES; i++) {
-            Http.get(stack.auditUrl() + "/fhir/AuditEvent?patient=bench-" + random.nextInt(PATIENTS) + "&_count=50",
-                    token, searches);
+    /**
+     * Governance search by patient, newest first, 50 a page, over a trail of {@code bench.trail} synthetic
+     * records (12 monthly partitions) on top of what ingest stored; and the same for one patient with
+     * thousands of records.
+     */
+    private static void search(CareRecordStack stack) throws java.sql.SQLException {
+        int patients = PATIENTS;
+        if (TRAIL > 0) {
+            long start = System.nanoTime();
+            try (java.sql.Connection owner = stack.connect("audit")) {
+                SyntheticTrail.load(owner, TRAIL, 12, TRAIL_PATIENTS);
+            }
+            patients = TRAIL_PATIENTS;
+            System.out.printf("search:  loaded %,d synthetic records over 12 months, %,d patients, in %.0f s%n",
+                    TRAIL, TRAIL_PATIENTS, (System.nanoTime() - start) / 1e9);
         }
-        System.out.printf("search:  by patient over %,d records (%,d patients), %s%n", EVENTS, PATIENTS,
-                searches.summary());
+        String token = stack.tokens().token("privacy.officer");
+        String base = stack.auditUrl() + "/fhir/AuditEvent?_count=50&patient=";
+        Random random = new Random(7);
+        for (int i = 0; i < 50; i++) {
+            Http.get(base + "bench-" + random.nextInt(patients), token, null); // warm-up
+        }
+        Latencies searches = new Latencies();
+        Latencies heavy = new Latencies();
+        for (int i = 0; i < SEARCHES; i++) {
+            Http.get(base + "bench-" + random.nextInt(patients), token, searches);
+            if (TRAIL > 0 && i % 3 == 0) {
+                Http.get(base + SyntheticTrail.HEAVY_PATIENT, token, heavy);
+            }
+        }
+        System.out.printf("search:  by patient (random of %,d), %s%n", patients, searches.summary());
+        if (TRAIL > 0) {
+            System.out.printf("search:  one patient with %,d records, %s%n", TRAIL / 2000, heavy.summary());
+        }
     }
 
     /** Two fhir-servers on one database, auditing on and off; reads alternate so both see the same noise. */

@@ -33,6 +33,23 @@ final class Audit {
         return count(stack, "audit", "select count(*) from audit_event where resource like '%\"" + requestId + "\"%'");
     }
 
+    /** The audit record of one request (by its X-Request-ID), once it has reached audit-service. */
+    static com.fasterxml.jackson.databind.JsonNode awaitRecordOf(CareRecordStack stack, String requestId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection c = stack.connect("audit"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select resource from audit_event where resource like '%\"" + requestId + "\"%'")) {
+                if (rs.next()) {
+                    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1));
+                }
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            pause(Duration.ofMillis(200));
+        }
+        throw new AssertionError("no audit record of request " + requestId);
+    }
+
     /** Waits until fhir-server's outbox is empty: everything written has reached audit-service. */
     static void awaitOutboxDrained(CareRecordStack stack) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));

@@ -6,13 +6,18 @@ final class Bundles {
     private Bundles() {
     }
 
-    /** A patient with a diagnosis, a medication and an admission, all created conditionally by identifier. */
+    /**
+     * A patient registered with GP practice A81001, with a diagnosis, a medication and an admission that
+     * ended yesterday (so the pushing hospital has a recent care relationship), all created conditionally
+     * by identifier.
+     */
     static String admission(String nhsNumber, String org) {
         return """
             {"resourceType":"Bundle","type":"transaction","entry":[
              {"fullUrl":"urn:uuid:6f1c1b1e-0000-4000-8000-000000000001",
               "resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%1$s"}],
-                          "name":[{"family":"Test","given":["Skeleton"]}],"gender":"female","birthDate":"1970-01-01"},
+                          "name":[{"family":"Test","given":["Skeleton"]}],"gender":"female","birthDate":"1970-01-01",
+                          "generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"A81001"}}]},
               "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=https://fhir.nhs.uk/Id/nhs-number|%1$s"}},
              {"fullUrl":"urn:uuid:6f1c1b1e-0000-4000-8000-000000000002",
               "resource":{"resourceType":"Condition","identifier":[{"system":"https://%2$s.example/condition","value":"c-%1$s"}],
@@ -30,9 +35,13 @@ final class Bundles {
               "resource":{"resourceType":"Encounter","identifier":[{"system":"https://%2$s.example/enc","value":"e-%1$s"}],
                           "status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
                           "subject":{"reference":"urn:uuid:6f1c1b1e-0000-4000-8000-000000000001"},
-                          "period":{"start":"2026-11-01T10:00:00Z","end":"2026-11-03T10:00:00Z"}},
+                          "period":{"start":"%3$s","end":"%4$s"}},
               "request":{"method":"POST","url":"Encounter","ifNoneExist":"identifier=https://%2$s.example/enc|e-%1$s"}}
-            ]}""".formatted(nhsNumber, org.toLowerCase());
+            ]}""".formatted(nhsNumber, org.toLowerCase(), daysAgo(3), daysAgo(1));
+    }
+
+    static java.time.Instant daysAgo(int days) {
+        return java.time.Instant.now().minus(java.time.Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     /** The patient's opt-out of sharing: an active Consent whose only provision denies. */

@@ -43,6 +43,12 @@ final class Fhir {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
     }
 
+    static Response put(String url, String token, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
+    }
+
     /** A non-FHIR download (CSV export): status and raw text. */
     static HttpResponse<String> getText(String url, String token) {
         try {

@@ -1,13 +1,24 @@
 package org.carerecord.audit.ledger;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Walks the chain in order and names the first record whose hash or link does not hold. When retention
- * has dropped old months, the chain starts from the last anchored hash instead of genesis.
+ * Checks the chain and names the first record whose hash or link does not hold. When retention has
+ * dropped old months, the chain starts from the last anchored hash instead of genesis.
+ *
+ * <p>Every check is local — a record's hash against its own text and stored link, its link against its
+ * predecessor's stored hash — so the records present when verification starts are split into seq ranges
+ * checked in parallel, one per core; the first break in seq order is the answer.
  */
 @Service
 public class ChainVerifier {
@@ -19,40 +30,81 @@ public class ChainVerifier {
     private record Anchor(long lastSeq, String lastHash) {
     }
 
-    private final JdbcTemplate jdbc;
+    private record Segment(long checked, Long brokenSeq, String brokenId) {
+    }
 
-    public ChainVerifier(DataSource dataSource) {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
+
+    public ChainVerifier(DataSource dataSource, PlatformTransactionManager transactions) {
         // Its own template: streaming the chain wants a fetch size the rest of the service does not.
         this.jdbc = new JdbcTemplate(dataSource);
         this.jdbc.setFetchSize(5_000);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true); // and PostgreSQL streams with a fetch size only inside a transaction
     }
 
-    @Transactional(readOnly = true)
     public Result verify() {
         Anchor anchor = jdbc.query("select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
                 rs -> rs.next() ? new Anchor(rs.getLong(1), rs.getString(2)) : null);
+        String start = anchor == null ? ChainHash.GENESIS : anchor.lastHash();
+        Long anchoredAfter = anchor == null ? null : anchor.lastSeq();
+        long[] bounds = jdbc.queryForObject("select coalesce(min(seq), 0), coalesce(max(seq), -1) from audit_event",
+                (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        int parts = Runtime.getRuntime().availableProcessors();
+        long width = Math.max(1, (bounds[1] - bounds[0] + parts) / parts);
+        ExecutorService workers = Executors.newFixedThreadPool(parts);
+        try {
+            List<Future<Segment>> segments = new ArrayList<>();
+            for (long from = bounds[0]; from <= bounds[1]; from += width) {
+                long lo = from;
+                long hi = Math.min(bounds[1], from + width - 1);
+                segments.add(workers.submit(() -> readOnly.execute(status -> check(lo, hi, lo == bounds[0] ? start : null))));
+            }
+            long checked = 0;
+            for (Future<Segment> future : segments) {
+                Segment segment = future.get();
+                checked += segment.checked();
+                if (segment.brokenSeq() != null) {
+                    return new Result(false, checked, segment.brokenSeq(), segment.brokenId(), anchoredAfter);
+                }
+            }
+            return new Result(true, checked, null, null, anchoredAfter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("chain verification interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("chain verification failed", e.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Records lo..hi in order; {@code previous} is the hash the first must link to (null: its predecessor's). */
+    private Segment check(long lo, long hi, String previousHash) {
         var state = new Object() {
-            String previous = anchor == null ? ChainHash.GENESIS : anchor.lastHash();
+            String previous = previousHash != null ? previousHash : jdbc.query(
+                    "select hash from audit_event where seq < ? order by seq desc limit 1",
+                    rs -> rs.next() ? rs.getString(1) : ChainHash.GENESIS, lo);
             long checked;
             Long brokenSeq;
             String brokenId;
         };
-        jdbc.query("select seq, event_id, resource, prev_hash, hash from audit_event order by seq", rs -> {
-            if (state.brokenSeq != null) {
-                return;
-            }
-            String resource = rs.getString(3);
-            String prevHash = rs.getString(4);
-            String hash = rs.getString(5);
-            if (!state.previous.equals(prevHash) || !ChainHash.next(prevHash, resource).equals(hash)) {
-                state.brokenSeq = rs.getLong(1);
-                state.brokenId = rs.getString(2);
-                return;
-            }
-            state.previous = hash;
-            state.checked++;
-        });
-        return new Result(state.brokenSeq == null, state.checked, state.brokenSeq, state.brokenId,
-                anchor == null ? null : anchor.lastSeq());
+        jdbc.query("select seq, event_id, resource, prev_hash, hash from audit_event where seq between ? and ? order by seq",
+                rs -> {
+                    if (state.brokenSeq != null) {
+                        return;
+                    }
+                    String prevHash = rs.getString(4);
+                    String hash = rs.getString(5);
+                    if (!state.previous.equals(prevHash) || !ChainHash.next(prevHash, rs.getString(3)).equals(hash)) {
+                        state.brokenSeq = rs.getLong(1);
+                        state.brokenId = rs.getString(2);
+                        return;
+                    }
+                    state.previous = hash;
+                    state.checked++;
+                }, lo, hi);
+        return new Segment(state.checked, state.brokenSeq, state.brokenId);
     }
 }

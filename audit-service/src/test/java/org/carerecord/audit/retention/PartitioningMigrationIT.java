@@ -47,7 +47,7 @@ class PartitioningMigrationIT {
 
         flyway(legacy, "latest").migrate();
 
-        ChainVerifier.Result result = new ChainVerifier(legacy).verify();
+        ChainVerifier.Result result = new ChainVerifier(legacy, new org.springframework.jdbc.datasource.DataSourceTransactionManager(legacy)).verify();
         assertThat(result.intact()).isTrue();
         assertThat(result.recordsChecked()).isEqualTo(4);
         try (Connection c = legacy.getConnection(); Statement s = c.createStatement()) {

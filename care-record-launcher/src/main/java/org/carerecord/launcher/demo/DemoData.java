@@ -14,6 +14,8 @@ import org.carerecord.launcher.service.CareRecordStack;
 /**
  * Pushes the demo records as the care providers' own systems would: the GP practice's system and the
  * hospital's PAS each send a transaction bundle. Bundles are idempotent, so loading twice is harmless.
+ * Times that decide a care relationship are written {@code {{daysAgo N HH:mm}}} and filled in at load
+ * time, so "admitted 54 days ago" stays true of the demo whenever it runs.
  */
 public final class DemoData {
 
@@ -29,8 +31,14 @@ public final class DemoData {
 
     public static void load(CareRecordStack stack) {
         for (var bundle : new java.util.TreeMap<>(BUNDLES).entrySet()) {
-            push(stack, stack.tokens().token(bundle.getValue()), read(bundle.getKey()));
+            push(stack, stack.tokens().token(bundle.getValue()), withDates(read(bundle.getKey()), java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
         }
+    }
+
+    private static final java.util.regex.Pattern DAYS_AGO = java.util.regex.Pattern.compile("\\{\\{daysAgo (\\d+) (\\d\\d:\\d\\d)}}");
+
+    static String withDates(String bundle, java.time.LocalDate today) {
+        return DAYS_AGO.matcher(bundle).replaceAll(m -> today.minusDays(Long.parseLong(m.group(1))) + "T" + m.group(2) + ":00Z");
     }
 
     private static void push(CareRecordStack stack, String token, String bundle) {

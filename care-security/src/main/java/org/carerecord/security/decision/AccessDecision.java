@@ -3,9 +3,11 @@ package org.carerecord.security.decision;
 import java.util.List;
 
 /**
- * consent-service's answer. {@code permittedResourceTypes} is the obligation fhir-server enforces when
- * it filters a result: anything of another type is withheld. {@code reason} is written for a clinician
- * and {@code policy} names the role policy or Consent that decided it.
+ * consent-service's answer. {@code permittedResourceTypes} and {@code withheldCategories} are the
+ * obligations fhir-server enforces when it filters a result: anything of another type, or of a withheld
+ * sensitive category, is left out. {@code reason} is written for a clinician and {@code policy} names the
+ * role policy or Consent that decided it. {@code breakGlassAvailable} tells the clinician that an
+ * emergency override would show what was withheld.
  */
 public record AccessDecision(
         String decisionId,
@@ -13,7 +15,14 @@ public record AccessDecision(
         String reason,
         String policy,
         List<String> permittedResourceTypes,
-        List<String> obligations) {
+        List<String> obligations,
+        List<SensitiveCategory> withheldCategories,
+        boolean breakGlassAvailable) {
+
+    /** Obligation: the access rests on a break-glass override; alert the privacy officer and review it. */
+    public static final String BREAK_GLASS = "break-glass";
+    /** Obligation: the access rests on a relationship the user asserted; flag it for review. */
+    public static final String SELF_CLAIMED_RELATIONSHIP = "self-claimed-relationship";
 
     public boolean permits() {
         return decision == Decision.PERMIT;
@@ -21,5 +30,13 @@ public record AccessDecision(
 
     public boolean permitsType(String resourceType) {
         return permits() && permittedResourceTypes != null && permittedResourceTypes.contains(resourceType);
+    }
+
+    public boolean withholds(SensitiveCategory category) {
+        return withheldCategories != null && withheldCategories.contains(category);
+    }
+
+    public boolean hasObligation(String obligation) {
+        return obligations != null && obligations.contains(obligation);
     }
 }

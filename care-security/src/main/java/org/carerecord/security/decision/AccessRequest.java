@@ -6,15 +6,17 @@ import java.util.List;
  * What fhir-server asks consent-service before patient data leaves: may this user, in this role and
  * organisation, for this purpose, see these resource types of this patient?
  *
- * @param subject        token {@code sub}
- * @param nhsRole        national RBAC role code, null for system clients
- * @param organisation   ODS code of the user's organisation
- * @param fhirUser       e.g. Practitioner/pr-1001
- * @param purposeOfUse   HL7 v3 PurposeOfUse code (break-glass: ETREAT/BTG)
- * @param breakGlassReason free-text reason given with a break-glass request
- * @param patientId      logical id of the patient whose data is touched; null when none is known yet
- * @param resourceTypes  resource types the request returns
- * @param interaction    read, search, create, ...
+ * @param subject             token {@code sub}
+ * @param nhsRole             national RBAC role code, null for system clients
+ * @param organisation        ODS code of the user's organisation
+ * @param fhirUser            e.g. Practitioner/pr-1001
+ * @param purposeOfUse        HL7 v3 PurposeOfUse code (break-glass: ETREAT/BTG)
+ * @param breakGlassReason    free-text reason given with a break-glass request
+ * @param patientId           logical id of the patient whose data is touched; null when none is known yet
+ * @param resourceTypes       resource types the request returns
+ * @param interaction         read, search, create, ...
+ * @param relationships       the evidence in the record that the user's organisation cares for the patient
+ * @param claimedRelationship a relationship the user asserts, with its reason, when the record shows none
  */
 public record AccessRequest(
         String subject,
@@ -25,5 +27,7 @@ public record AccessRequest(
         String breakGlassReason,
         String patientId,
         List<String> resourceTypes,
-        String interaction) {
+        String interaction,
+        List<CareRelationship> relationships,
+        String claimedRelationship) {
 }

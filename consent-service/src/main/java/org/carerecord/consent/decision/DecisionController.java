@@ -1,23 +1,40 @@
 package org.carerecord.consent.decision;
 
+import java.util.Map;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /decisions}: asked by fhir-server before any patient data leaves it. */
+/**
+ * {@code POST /decisions}: asked by fhir-server before any patient data leaves it.
+ * {@code GET /decisions/{id}}: a governance officer asks why a past decision (its id is in the audit
+ * record) came out as it did.
+ */
 @RestController
 public class DecisionController {
 
     private final AccessDecider decider;
+    private final DecisionLog log;
 
-    public DecisionController(AccessDecider decider) {
+    public DecisionController(AccessDecider decider, DecisionLog log) {
         this.decider = decider;
+        this.log = log;
     }
 
     @PostMapping("/decisions")
     public AccessDecision decide(@RequestBody AccessRequest request) {
-        return decider.decide(request);
+        AccessDecider.Decided decided = decider.decide(request);
+        log.record(request, decided);
+        return decided.decision();
+    }
+
+    @GetMapping("/decisions/{id}")
+    public ResponseEntity<Map<String, Object>> explain(@PathVariable String id) {
+        return log.explain(id).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
     }
 }

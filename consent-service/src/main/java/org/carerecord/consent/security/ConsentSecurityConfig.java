@@ -1,12 +1,17 @@
 package org.carerecord.consent.security;
 
+import org.carerecord.security.token.GovernanceRoles;
 import org.carerecord.security.token.ResourceServerDefaults;
+import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** Decisions only for the fhir-server client; {@code /fhir/Consent} checks per patient in the provider. */
+/**
+ * Decisions only for the fhir-server client; their explanations and the break-glass queue only for
+ * governance roles; {@code /fhir/Consent} checks per patient in the provider.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ConsentSecurityConfig {
 
@@ -14,7 +19,10 @@ public class ConsentSecurityConfig {
     SecurityFilterChain consentChain(HttpSecurity http) throws Exception {
         ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
-            auth.requestMatchers("/decisions").hasAuthority("SCOPE_system/AccessDecision.c")
+            auth.requestMatchers(HttpMethod.POST, "/decisions").hasAuthority("SCOPE_system/AccessDecision.c")
+                    // governance: explain a decision, review break-glass; never clinical data
+                    .requestMatchers(HttpMethod.GET, "/decisions/*").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
+                    .requestMatchers("/break-glass", "/break-glass/**").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
                     .requestMatchers("/fhir/**").authenticated()
                     .anyRequest().denyAll();
         });

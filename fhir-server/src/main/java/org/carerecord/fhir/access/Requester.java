@@ -9,13 +9,16 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Who is asking, for what purpose: the token's claims plus the per-request break-glass headers
- * ({@code X-Purpose-Of-Use: ETREAT}, {@code X-Break-Glass-Reason}).
+ * Who is asking, for what purpose: the token's claims plus the per-request headers for break-glass
+ * ({@code X-Purpose-Of-Use: ETREAT}, {@code X-Break-Glass-Reason}) and for a relationship the user states
+ * when the record shows none ({@code X-Care-Relationship: <reason>}, flagged for review).
  */
-public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String breakGlassReason, String sourceAddress) {
+public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String breakGlassReason, String sourceAddress,
+                        String claimedRelationship) {
 
     public static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
     public static final String BREAK_GLASS_REASON_HEADER = "X-Break-Glass-Reason";
+    public static final String RELATIONSHIP_HEADER = "X-Care-Relationship";
     private static final String KEY = Requester.class.getName();
 
     /** The requester of this FHIR request, read once and kept with the request. */
@@ -33,8 +36,17 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
         String reason = request.getHeader(BREAK_GLASS_REASON_HEADER);
         String address = request instanceof ServletRequestDetails servlet
                 ? servlet.getServletRequest().getRemoteAddr() : null;
-        Requester requester = new Requester(claims, purpose, reason, address);
+        Requester requester = new Requester(claims, purpose, reason, address, request.getHeader(RELATIONSHIP_HEADER));
         request.getUserData().put(KEY, requester);
         return requester;
+    }
+
+    /** The patient a patient-facing token is bound to (SMART launch context, or fhirUser Patient/x); else null. */
+    public String ownPatient() {
+        if (claims.patient() != null) {
+            return claims.patient();
+        }
+        return claims.fhirUser() != null && claims.fhirUser().startsWith("Patient/")
+                ? claims.fhirUser().substring("Patient/".length()) : null;
     }
 }

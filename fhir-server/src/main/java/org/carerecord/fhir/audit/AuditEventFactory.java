@@ -50,7 +50,7 @@ final class AuditEventFactory {
         if (outcomeText != null) {
             event.setOutcomeDesc(outcomeText);
         }
-        addRequestor(event, requester);
+        addRequestor(event, requester, purposeOf(requester, decision));
         addOrganisation(event, requester);
         event.getSource().setSite("fhir-server").setObserver(new Reference().setDisplay("shared care record fhir-server"));
         addQuery(event, request);
@@ -64,6 +64,11 @@ final class AuditEventFactory {
         if (decision != null) {
             event.addExtension(AuditVocabulary.DECISION_EXTENSION, new StringType(
                     decision.decision() + " " + decision.policy() + ": " + decision.reason()));
+            event.addExtension(AuditVocabulary.DECISION_ID_EXTENSION, new StringType(decision.decisionId()));
+            if (decision.hasObligation(AccessDecision.SELF_CLAIMED_RELATIONSHIP)) {
+                event.addExtension(AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION,
+                        new StringType(requester.claimedRelationship()));
+            }
         }
         if (requester.purposeOfUse().isBreakGlass() && requester.breakGlassReason() != null) {
             event.addExtension(AuditVocabulary.BREAK_GLASS_REASON_EXTENSION, new StringType(requester.breakGlassReason()));
@@ -71,7 +76,14 @@ final class AuditEventFactory {
         return event;
     }
 
-    private static void addRequestor(AuditEvent event, Requester requester) {
+    /** A request inside an earlier break-glass window is break-glass too, though it did not say so again. */
+    private static PurposeOfUse purposeOf(Requester requester, AccessDecision decision) {
+        boolean coveredByWindow = decision != null && decision.hasObligation(AccessDecision.BREAK_GLASS)
+                && !requester.purposeOfUse().isBreakGlass();
+        return coveredByWindow ? PurposeOfUse.BTG : requester.purposeOfUse();
+    }
+
+    private static void addRequestor(AuditEvent event, Requester requester, PurposeOfUse purpose) {
         var claims = requester.claims();
         AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
         user.getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(claims.subject()));
@@ -82,7 +94,6 @@ final class AuditEventFactory {
         if (claims.nhsRole() != null) {
             user.addRole(new CodeableConcept(new Coding(AuditVocabulary.SDS_ROLE_SYSTEM, claims.nhsRole(), null)));
         }
-        PurposeOfUse purpose = requester.purposeOfUse();
         user.addPurposeOfUse(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.name(), purpose.display())));
         event.addPurposeOfEvent(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.name(), purpose.display())));
         if (requester.sourceAddress() != null) {

@@ -22,7 +22,6 @@ import org.springframework.web.client.RestClient;
 public class AuditRelay {
 
     private static final Logger log = LoggerFactory.getLogger(AuditRelay.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AuditOutbox outbox;
     private final RestClient auditService;
@@ -55,7 +54,7 @@ public class AuditRelay {
             } while (delivered == properties.batchSize());
             backoff = Duration.ZERO;
         } catch (RuntimeException e) {
-            backoff = backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+            backoff = backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), properties.maxBackoff());
             nextAttempt = Instant.now().plus(backoff);
             log.warn("audit relay failed ({}); retrying in {}", e.toString(), backoff);
         }

@@ -3,14 +3,21 @@ package org.carerecord.fhir.consent;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.util.List;
+import java.util.Set;
 import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.consent.RequestDecisions.Withholding;
+import org.carerecord.fhir.relationship.CareRelationships;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
+import org.carerecord.security.decision.CareRelationship;
+import org.carerecord.security.decision.SensitiveCategory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -19,17 +26,23 @@ import org.springframework.stereotype.Component;
 /**
  * Steps 2-4 of a request, plugged into HAPI's consent framework so every path that returns resources
  * (read, search, includes, history, paging, operations) passes through it: work out the patient,
- * ask consent-service, and withhold what the decision does not permit.
+ * gather the care relationship evidence, ask consent-service, and withhold what the decision does not
+ * permit — by resource type and by sensitive category.
  */
 @Component
 public class RecordConsentService implements IConsentService {
 
     private final ConsentClient consent;
     private final PatientCompartment compartment;
+    private final CareRelationships relationships;
+    private final SensitivityClassifier classifier;
 
-    public RecordConsentService(ConsentClient consent, PatientCompartment compartment) {
+    public RecordConsentService(ConsentClient consent, PatientCompartment compartment, CareRelationships relationships,
+            SensitivityClassifier classifier) {
         this.consent = consent;
         this.compartment = compartment;
+        this.relationships = relationships;
+        this.classifier = classifier;
     }
 
     @Override
@@ -43,11 +56,14 @@ public class RecordConsentService implements IConsentService {
             // A provider system pushing its own records: nothing is shown, scopes were checked already.
             return ConsentOutcome.AUTHORIZED;
         }
+        if (!requester.claims().isSystem()) {
+            refuseProbes(request);
+        }
         String type = request.getResourceName();
         String patient = compartment.targetPatient(request);
         if (type != null && patient != null) {
             // Refuse up front, with the reason, when the request is aimed at one patient.
-            enforce(decide(request, patient, type), type);
+            enforce(request, decide(request, patient, type), type, patient);
         }
         return ConsentOutcome.PROCEED;
     }
@@ -57,20 +73,49 @@ public class RecordConsentService implements IConsentService {
         String type = resource.fhirType();
         String patient = compartment.ownerOf(resource);
         AccessDecision decision = decide(request, patient, type);
-        if (decision.permitsType(type)) {
-            return ConsentOutcome.PROCEED;
-        }
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD) {
-            enforce(decision, type);
+        boolean singleRead = operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD;
+        if (!decision.permitsType(type)) {
+            if (singleRead) {
+                enforce(request, decision, type, patient);
+            }
+            RequestDecisions.of(request).withheld(decision.permits() ? Withholding.ROLE : Withholding.NOT_PERMITTED,
+                    decision.breakGlassAvailable());
+            return ConsentOutcome.REJECT;
         }
-        RequestDecisions.of(request).withheld(type);
-        return ConsentOutcome.REJECT;
+        if (!decision.withheldCategories().isEmpty()) {
+            Set<SensitiveCategory> categories = classifier.categoriesOf(resource);
+            if (categories.stream().anyMatch(decision::withholds)) {
+                if (singleRead) {
+                    throw forbidden("This item is in a restricted category"
+                            + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
+                            decision.policy());
+                }
+                RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable());
+                return ConsentOutcome.REJECT;
+            }
+        }
+        return ConsentOutcome.PROCEED;
     }
 
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         return ConsentOutcome.PROCEED;
+    }
+
+    /**
+     * Search features that answer from records before anything is withheld, so they could tell a user what
+     * they may not see: a reverse chain ({@code _has}: "patients who have an HIV diagnosis"), a filter on
+     * security labels. Users are refused them; care-provider systems keep them. ({@code _summary=count} is
+     * refused to everyone by HAPI's consent interceptor, for the same reason.)
+     */
+    private static void refuseProbes(RequestDetails request) {
+        for (String name : request.getParameters().keySet()) {
+            if (name.startsWith("_has") || name.startsWith("_security")) {
+                throw new InvalidRequestException(name.split(":")[0] + " is not available: it could reveal records "
+                        + "withheld from you");
+            }
+        }
     }
 
     private AccessDecision decide(RequestDetails request, String patientId, String type) {
@@ -84,21 +129,40 @@ public class RecordConsentService implements IConsentService {
                 requester.breakGlassReason(),
                 patientId,
                 List.of(type),
-                request.getRestOperationType() == null ? null : request.getRestOperationType().getCode())));
+                request.getRestOperationType() == null ? null : request.getRestOperationType().getCode(),
+                evidence(requester, patientId),
+                requester.claimedRelationship())));
     }
 
-    /** Refuses the request with the decision's reason: 503 if it could not be checked, else 403. */
-    private static void enforce(AccessDecision decision, String type) {
+    private List<CareRelationship> evidence(Requester requester, String patientId) {
+        String organisation = requester.claims().organisation();
+        return patientId == null || organisation == null ? List.of() : relationships.between(patientId, organisation);
+    }
+
+    /**
+     * Refuses the request with the decision's reason: 503 if it could not be checked; 404 when a patient's
+     * own token reaches for someone else's record (not even its existence is confirmed); else 403.
+     */
+    private static void enforce(RequestDetails request, AccessDecision decision, String type, String patient) {
         if (ConsentClient.isUnavailable(decision)) {
             throw new UnclassifiedServerFailureException(503, decision.reason());
         }
-        if (!decision.permitsType(type)) {
-            OperationOutcome outcome = new OperationOutcome();
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                    .setCode(OperationOutcome.IssueType.FORBIDDEN)
-                    .setDiagnostics(decision.reason() + " (" + decision.policy() + ")");
-            throw new ForbiddenOperationException(decision.reason() + " (" + decision.policy() + ")", outcome);
+        if (decision.permitsType(type)) {
+            return;
         }
+        String own = Requester.of(request).ownPatient();
+        if (own != null && !own.equals(patient)) {
+            throw new ResourceNotFoundException("Resource " + type + " is not known");
+        }
+        throw forbidden(decision.reason(), decision.policy());
+    }
+
+    private static ForbiddenOperationException forbidden(String reason, String policy) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.FORBIDDEN)
+                .setDiagnostics(reason + " (" + policy + ")");
+        return new ForbiddenOperationException(reason + " (" + policy + ")", outcome);
     }
 
     private static boolean isWriteOnly(RequestDetails request) {

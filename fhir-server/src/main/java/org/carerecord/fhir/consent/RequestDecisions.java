@@ -1,24 +1,43 @@
 package org.carerecord.fhir.consent;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.carerecord.security.decision.AccessDecision;
 
 /**
  * The decisions taken for one request, kept with it: asked once per patient and resource type, and
- * read back by the audit record ("the decision and policy that allowed it").
+ * read back by the audit record ("the decision and policy that allowed it") and by the redaction notice.
  */
 public final class RequestDecisions {
+
+    /** Why something was left out of a result, in the words the clinician is shown. */
+    public enum Withholding {
+        ROLE("not available to your role"),
+        RESTRICTED_CATEGORY("restricted category"),
+        NOT_PERMITTED("access to that patient's record is not permitted");
+
+        private final String words;
+
+        Withholding(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
+    }
 
     private static final String KEY = RequestDecisions.class.getName();
 
     private final Map<String, AccessDecision> byKey = new LinkedHashMap<>();
-    private final List<String> withheld = new ArrayList<>();
+    private final Set<Withholding> reasons = EnumSet.noneOf(Withholding.class);
+    private int withheld;
+    private boolean breakGlassWouldShowMore;
 
     public static RequestDecisions of(RequestDetails request) {
         return (RequestDecisions) request.getUserData().computeIfAbsent(KEY, k -> new RequestDecisions());
@@ -28,17 +47,32 @@ public final class RequestDecisions {
         return byKey.computeIfAbsent(patientId + "|" + resourceType, k -> decide.get());
     }
 
-    void withheld(String resourceType) {
-        withheld.add(resourceType);
+    void withheld(Withholding reason, boolean breakGlassAvailable) {
+        withheld++;
+        reasons.add(reason);
+        breakGlassWouldShowMore |= breakGlassAvailable;
     }
 
     public int withheldCount() {
-        return withheld.size();
+        return withheld;
+    }
+
+    public Set<Withholding> withheldReasons() {
+        return reasons;
+    }
+
+    public boolean breakGlassWouldShowMore() {
+        return breakGlassWouldShowMore;
     }
 
     /** The decision that explains the outcome: the first refusal, else the first permit. */
     public Optional<AccessDecision> deciding() {
         return byKey.values().stream().filter(d -> !d.permits()).findFirst()
                 .or(() -> byKey.values().stream().findFirst());
+    }
+
+    /** Every decision taken, e.g. to carry obligations (break-glass, stated relationship) into the audit record. */
+    public Iterable<AccessDecision> all() {
+        return byKey.values();
     }
 }

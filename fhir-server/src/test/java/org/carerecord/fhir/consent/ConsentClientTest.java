@@ -22,7 +22,7 @@ import org.springframework.web.client.RestClient;
 class ConsentClientTest {
 
     private static final AccessRequest REQUEST = new AccessRequest("gp.clinician", "R8000", "A81001",
-            "Practitioner/pr-1001", "TREAT", null, "p1", List.of("Condition"), "read");
+            "Practitioner/pr-1001", "TREAT", null, "p1", List.of("Condition"), "read", List.of(), null);
 
     private HttpServer server;
 
@@ -37,7 +37,8 @@ class ConsentClientTest {
     void aPermitIsPassedThrough() throws IOException {
         AccessDecision decision = clientAnswering(200, """
                 {"decisionId":"d1","decision":"PERMIT","reason":"ok","policy":"roles.json@1#R8000",
-                 "permittedResourceTypes":["Condition"],"obligations":[]}""", 0).decide(REQUEST);
+                 "permittedResourceTypes":["Condition"],"obligations":[],"withheldCategories":["HIV"],
+                 "breakGlassAvailable":false}""", 0).decide(REQUEST);
         assertThat(decision.decision()).isEqualTo(Decision.PERMIT);
         assertThat(decision.permitsType("Condition")).isTrue();
     }

@@ -1,0 +1,84 @@
+package org.carerecord.consent.breakglass;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.carerecord.security.decision.AccessRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Break-glass overrides: recorded once when a user states a reason, then covering the same user and
+ * patient for the policy's window. Every grant raises an alert (a WARN line for log alerting and a place
+ * in the review queue) until a privacy officer reviews it.
+ */
+@Repository
+public class BreakGlassGrants {
+
+    private static final Logger alerts = LoggerFactory.getLogger("care.alert.break-glass");
+
+    public record Grant(UUID id, String subject, String nhsRole, String organisation, String patientId,
+                        String purpose, String reason, String decisionId, Instant grantedAt, Instant expiresAt,
+                        String reviewOutcome, String reviewedBy, String reviewNote) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public BreakGlassGrants(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The grant still covering this user and patient, if any. */
+    public Optional<Grant> active(String subject, String patientId, Instant now) {
+        return jdbc.sql(SELECT + " where g.subject = ? and g.patient_id = ? and g.expires_at > ? order by g.granted_at desc limit 1")
+                .params(subject, patientId, Timestamp.from(now)).query(BreakGlassGrants::row).optional();
+    }
+
+    public Grant grant(AccessRequest request, String decisionId, Duration window, Instant now) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into break_glass (id, subject, nhs_role, organisation, patient_id, purpose, reason, decision_id,
+                                         granted_at, expires_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, request.subject(), request.nhsRole(), request.organisation(), request.patientId(),
+                        request.purposeOfUse(), request.breakGlassReason(), decisionId, Timestamp.from(now),
+                        Timestamp.from(now.plus(window)))
+                .update();
+        alerts.warn("BREAK-GLASS by {} ({} at {}) for patient {}: \"{}\" — awaiting privacy officer review (id {})",
+                request.subject(), request.nhsRole(), request.organisation(), request.patientId(),
+                request.breakGlassReason(), id);
+        return active(request.subject(), request.patientId(), now).orElseThrow();
+    }
+
+    /** The review queue: newest first; {@code unreviewedOnly} leaves out what has been reviewed. */
+    public List<Grant> queue(boolean unreviewedOnly, int limit) {
+        return jdbc.sql(SELECT + (unreviewedOnly ? " where r.break_glass_id is null" : "")
+                        + " order by g.granted_at desc limit ?")
+                .param(limit).query(BreakGlassGrants::row).list();
+    }
+
+    /** Records a review once; false if the grant does not exist or was reviewed already. */
+    public boolean review(UUID id, String reviewer, String outcome, String note) {
+        return jdbc.sql("""
+                insert into break_glass_review (break_glass_id, reviewed_by, outcome, note)
+                select id, ?, ?, ? from break_glass where id = ?
+                on conflict do nothing""").params(reviewer, outcome, note, id).update() == 1;
+    }
+
+    private static final String SELECT = """
+            select g.*, r.outcome as review_outcome, r.reviewed_by, r.note as review_note
+            from break_glass g left join break_glass_review r on r.break_glass_id = g.id""";
+
+    private static Grant row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Grant(rs.getObject("id", UUID.class), rs.getString("subject"), rs.getString("nhs_role"),
+                rs.getString("organisation"), rs.getString("patient_id"), rs.getString("purpose"),
+                rs.getString("reason"), rs.getString("decision_id"), rs.getTimestamp("granted_at").toInstant(),
+                rs.getTimestamp("expires_at").toInstant(), rs.getString("review_outcome"),
+                rs.getString("reviewed_by"), rs.getString("review_note"));
+    }
+}

@@ -1,0 +1,58 @@
+package org.carerecord.fhir.relationship;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.carerecord.security.decision.CareRelationship;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The care relationship index: written with the records it is derived from, read for every decision. */
+@Repository
+public class CareRelationships {
+
+    /** One row of the index: this organisation's relationship to this patient, shown by one record. */
+    public record Row(String organisation, String patientId, CareRelationship relationship) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public CareRelationships(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The evidence that the organisation cares for the patient. */
+    public List<CareRelationship> between(String patientId, String organisation) {
+        return jdbc.query("""
+                select basis, resource, status, period_start, period_end from care.care_relationship
+                where patient_id = ? and organisation = ?""",
+                (rs, n) -> new CareRelationship(rs.getString(1), rs.getString(2), rs.getString(3),
+                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))),
+                patientId, organisation);
+    }
+
+    /** Replaces what one record shows (an empty list: it shows nothing any more, e.g. it was deleted). */
+    public void replace(String resource, Collection<Row> rows) {
+        jdbc.update("delete from care.care_relationship where resource = ?", resource);
+        jdbc.batchUpdate("""
+                insert into care.care_relationship (resource, organisation, patient_id, basis, status, period_start, period_end)
+                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", List.copyOf(rows), rows.size(), (ps, row) -> {
+            ps.setString(1, resource);
+            ps.setString(2, row.organisation());
+            ps.setString(3, row.patientId());
+            ps.setString(4, row.relationship().basis());
+            ps.setString(5, row.relationship().status());
+            ps.setTimestamp(6, timestamp(row.relationship().start()));
+            ps.setTimestamp(7, timestamp(row.relationship().end()));
+        });
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}
