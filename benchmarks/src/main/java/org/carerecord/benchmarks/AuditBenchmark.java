@@ -1,16 +1,12 @@
 package org.carerecord.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
 import java.util.UUID;
-import org.carerecord.launcher.database.EmbeddedPostgresServer;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
-import org.carerecord.launcher.service.StackPorts;
 
 /**
  * The audit trail's figures, on this machine, with the real services: durable ingest rate (batched,
@@ -36,14 +32,7 @@ public final class AuditBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory("audit-bench-pg");
-        System.setProperty("care.record.jvm-opts", System.getProperty("care.record.jvm-opts", "-XX:+UseParallelGC"));
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
-             CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
-                     UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of())) {
-            System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        BenchStack.run(stack -> {
             if (PHASES.contains("ingest")) {
                 ingest(stack);
             }
@@ -56,18 +45,7 @@ public final class AuditBenchmark {
             if (PHASES.contains("read")) {
                 auditedRead(stack);
             }
-        } finally {
-            deleteRecursively(data); // tens of GB after a 10 M search run
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws java.io.IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        });
     }
 
     /**
@@ -155,25 +133,8 @@ public final class AuditBenchmark {
     /** Two fhir-servers on one database, auditing on and off; reads alternate so both see the same noise. */
     private static void auditedRead(CareRecordStack stack) {
         DemoData.load(stack);
-        int offPort = StackPorts.free().fhirServer();
-        stack.startAnother("fhir-server", offPort, "1536m", Map.of("CARE_AUDIT_ENABLED", "false"));
-        String on = stack.fhirBaseUrl() + "/Patient/amelia-hartley";
-        String off = "http://localhost:" + offPort + "/fhir/Patient/amelia-hartley";
-        String token = stack.tokens().token("gp.clinician");
-        for (int i = 0; i < 200; i++) {
-            Http.get(on, token, null);
-            Http.get(off, token, null);
-        }
-        Latencies audited = new Latencies();
-        Latencies unaudited = new Latencies();
-        for (int i = 0; i < READS; i++) {
-            Http.get(on, token, audited);
-            Http.get(off, token, unaudited);
-        }
-        System.out.printf("read, audit on:  %s%nread, audit off: %s%n", audited.summary(), unaudited.summary());
-        System.out.printf("audit adds %.2f ms to the median read (ratio %.2f)%n",
-                audited.percentileMillis(50) - unaudited.percentileMillis(50),
-                audited.percentileMillis(50) / unaudited.percentileMillis(50));
+        SideBySide.compare(stack, "audit", Map.of("CARE_AUDIT_ENABLED", "false"), "Patient/amelia-hartley",
+                "gp.clinician", READS);
     }
 
     private static String batch(int size, Random random) {

@@ -20,8 +20,16 @@ final class Http {
     }
 
     static String post(String url, String token, String body, Latencies latencies) {
+        return post(url, token, body, "application/fhir+json", latencies);
+    }
+
+    static String postJson(String url, String token, String body, Latencies latencies) {
+        return post(url, token, body, "application/json", latencies);
+    }
+
+    private static String post(String url, String token, String body, String contentType, Latencies latencies) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/fhir+json")
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), latencies);
     }
 

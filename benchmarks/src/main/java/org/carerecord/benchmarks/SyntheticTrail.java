@@ -37,7 +37,7 @@ final class SyntheticTrail {
                         insert into %s (seq, event_id, recorded, received_at, action, outcome, user_id, user_role,
                                         organisation, purpose, patient_ids, resource, prev_hash, hash)
                         select nextval('audit_event_seq_v3'), id, t, t, 'R', '0', 'user-' || (g %% 3000), 'R8000',
-                               org, 'TREAT', array[patient], format(%s, id, t, 'user-' || (g %% 3000), org, patient), '', ''
+                               org, 'TREAT', array[patient], format(%s, id, to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'user-' || (g %% 3000), org, patient), '', ''
                         from generate_series(1, %d) g,
                              lateral (select md5(g::text || '%s') as id,
                                              timestamptz '%s 00:00:00+00' + ((g - 1)::float8 / %d)

@@ -130,6 +130,38 @@ class AccessMatrixIT {
     }
 
     @Test
+    @Order(3)
+    void aGranularScopeShowsOnlyTheRecordsItsQueryMatches() {
+        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl() + "/Condition", token("rtd-pas"), """
+                {"resourceType":"Condition",
+                 "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-category","code":"encounter-diagnosis"}]}],
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"233604007","display":"Pneumonia"}]},
+                 "subject":{"reference":"Patient/%s"}}""".formatted(AMELIA));
+        assertThat(pushed.status()).isEqualTo(201);
+
+        Fhir.Response conditions = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + AMELIA, token("gp.locum"));
+        assertThat(shown(conditions.body())).containsExactly("233604007");
+        assertThat(notice(conditions.body())).contains("outside what your application was granted");
+        Fhir.Response problem = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + AMELIA + "&code=44054006",
+                token("gp-system"));
+        String diabetes = problem.body().path("entry").path(0).path("resource").path("id").asText();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + diabetes, token("gp.locum")).status()).isEqualTo(403);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/MedicationRequest?patient=" + AMELIA, token("gp.locum")).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    @Order(4)
+    void theServerPublishesWhatItSupportsForSmartClients() {
+        Fhir.Response smart = Fhir.get(stack.fhirBaseUrl() + "/.well-known/smart-configuration", null);
+        assertThat(smart.status()).isEqualTo(200);
+        assertThat(smart.body().path("token_endpoint").asText()).endsWith("/oauth2/token");
+        assertThat(smart.body().path("capabilities").toString()).contains("permission-v2");
+        Fhir.Response metadata = Fhir.get(stack.fhirBaseUrl() + "/metadata", null);
+        assertThat(metadata.body().path("rest").path(0).path("security").path("service").toString()).contains("SMART-on-FHIR");
+    }
+
+    @Test
     @Order(4)
     void aGovernanceOfficerCanAskWhyARequestWasRefused() {
         Fhir.Response refused = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + DAVID, token("hospital.nurse"));

@@ -3,13 +3,24 @@ package org.carerecord.consent.directive;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Consent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Versioned store of patient Consent resources; a new version never overwrites an old one. */
+/**
+ * Versioned store of patient Consent resources; a new version never overwrites an old one. The current
+ * directives of each patient are cached for the decision path (read on every request, written rarely);
+ * every committed write empties the cache, so a change takes effect on the very next decision. The cache
+ * is per process: run one consent-service, or switch it off ({@code care.consent.directive-cache=false})
+ * when running several.
+ */
 @Repository
 public class ConsentDirectives {
 
@@ -19,10 +30,16 @@ public class ConsentDirectives {
 
     private final JdbcClient jdbc;
     private final FhirContext fhir;
+    private final boolean caching;
+    private final Map<String, List<Consent>> currentByPatient = new ConcurrentHashMap<>();
+    private final Object cacheLock = new Object();
+    private long generation; // bumped by every clear: a load that straddles a write is not cached
 
-    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir) {
+    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir,
+            @Value("${care.consent.directive-cache:true}") boolean caching) {
         this.jdbc = jdbc;
         this.fhir = fhir;
+        this.caching = caching;
     }
 
     /** Stores the next version of the directive and returns it with its version id set. */
@@ -43,6 +60,14 @@ public class ConsentDirectives {
                 .param("resource", parser().encodeResourceToString(consent))
                 .param("by", recordedBy)
                 .update();
+        // Cleared again after commit: a decision racing this write must not keep the old answer cached.
+        clearCache();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                clearCache();
+            }
+        });
         return consent;
     }
 
@@ -55,8 +80,36 @@ public class ConsentDirectives {
                 .param("id", id).param("version", version).query(String.class).optional().map(this::parse);
     }
 
-    /** The current version of every directive of one patient. */
+    /** The current version of every directive of one patient (callers must not modify them). */
     public List<Consent> forPatient(String patientId) {
+        if (!caching) {
+            return load(patientId);
+        }
+        List<Consent> cached = currentByPatient.get(patientId);
+        if (cached != null) {
+            return cached;
+        }
+        long before;
+        synchronized (cacheLock) {
+            before = generation;
+        }
+        List<Consent> loaded = load(patientId);
+        synchronized (cacheLock) {
+            if (generation == before) {
+                currentByPatient.putIfAbsent(patientId, loaded);
+            }
+        }
+        return loaded;
+    }
+
+    private void clearCache() {
+        synchronized (cacheLock) {
+            generation++;
+            currentByPatient.clear();
+        }
+    }
+
+    private List<Consent> load(String patientId) {
         return jdbc.sql(CURRENT.formatted("patient_id = :patient")).param("patient", patientId)
                 .query(String.class).list().stream().map(this::parse).toList();
     }

@@ -71,6 +71,6 @@ public class ConsentResourceProvider implements IResourceProvider {
     public List<Consent> byPatient(@RequiredParam(name = Consent.SP_PATIENT) ReferenceParam patient) {
         String patientId = patient.getIdPart();
         access.checkCanSearch(patientId);
-        return directives.forPatient(patientId);
+        return directives.forPatient(patientId).stream().map(Consent::copy).toList(); // the cached ones stay untouched
     }
 }

@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.access.GranularScopes;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.RequestDecisions.Withholding;
 import org.carerecord.fhir.relationship.CareRelationships;
@@ -26,8 +27,8 @@ import org.springframework.stereotype.Component;
 /**
  * Steps 2-4 of a request, plugged into HAPI's consent framework so every path that returns resources
  * (read, search, includes, history, paging, operations) passes through it: work out the patient,
- * gather the care relationship evidence, ask consent-service, and withhold what the decision does not
- * permit — by resource type and by sensitive category.
+ * gather the care relationship evidence, ask consent-service, and withhold what the token's scopes do not
+ * cover and what the decision does not permit — by resource type and by sensitive category.
  */
 @Component
 public class RecordConsentService implements IConsentService {
@@ -36,9 +37,11 @@ public class RecordConsentService implements IConsentService {
     private final PatientCompartment compartment;
     private final CareRelationships relationships;
     private final SensitivityClassifier classifier;
+    private final GranularScopes scopes;
 
     public RecordConsentService(ConsentClient consent, PatientCompartment compartment, CareRelationships relationships,
-            SensitivityClassifier classifier) {
+            SensitivityClassifier classifier, GranularScopes scopes) {
+        this.scopes = scopes;
         this.consent = consent;
         this.compartment = compartment;
         this.relationships = relationships;
@@ -71,10 +74,17 @@ public class RecordConsentService implements IConsentService {
     @Override
     public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         String type = resource.fhirType();
-        String patient = compartment.ownerOf(resource);
-        AccessDecision decision = decide(request, patient, type);
         RestOperationTypeEnum operation = request.getRestOperationType();
         boolean singleRead = operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD;
+        if (!scopes.cover(Requester.of(request).claims(), resource, request)) {
+            if (singleRead) {
+                throw forbidden("This item is outside the scopes granted to your application", "SMART scopes");
+            }
+            RequestDecisions.of(request).withheld(Withholding.SCOPE, false);
+            return ConsentOutcome.REJECT;
+        }
+        String patient = compartment.ownerOf(resource);
+        AccessDecision decision = decide(request, patient, type);
         if (!decision.permitsType(type)) {
             if (singleRead) {
                 enforce(request, decision, type, patient);

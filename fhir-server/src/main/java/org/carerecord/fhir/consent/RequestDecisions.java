@@ -17,6 +17,7 @@ public final class RequestDecisions {
 
     /** Why something was left out of a result, in the words the clinician is shown. */
     public enum Withholding {
+        SCOPE("outside what your application was granted"),
         ROLE("not available to your role"),
         RESTRICTED_CATEGORY("restricted category"),
         NOT_PERMITTED("access to that patient's record is not permitted");

@@ -1,0 +1,20 @@
+package org.carerecord.benchmarks;
+
+import java.util.Arrays;
+
+/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent]} — which benchmark to run (default audit). */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length == 0 ? "audit" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (which) {
+            case "audit" -> AuditBenchmark.main(rest);
+            case "consent" -> ConsentBenchmark.main(rest);
+            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit or consent");
+        }
+    }
+}

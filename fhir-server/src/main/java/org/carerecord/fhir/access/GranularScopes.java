@@ -1,0 +1,38 @@
+package org.carerecord.fhir.access;
+
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.List;
+import org.carerecord.security.token.CareClaims;
+import org.carerecord.security.token.Interaction;
+import org.carerecord.security.token.SmartScope;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether a token's scopes cover one resource it is about to be shown — its type at all (an
+ * {@code _include} can bring in types the request did not name) and, for SMART v2 granular scopes such as
+ * {@code user/Condition.rs?category=problem-list-item}, the scope's query, matched in memory by HAPI's
+ * search-parameter matcher against the resource itself.
+ */
+@Component
+public class GranularScopes {
+
+    private final SearchParamMatcher matcher;
+
+    public GranularScopes(@Lazy SearchParamMatcher matcher) {
+        this.matcher = matcher;
+    }
+
+    public boolean cover(CareClaims claims, IBaseResource resource, RequestDetails request) {
+        String type = resource.fhirType();
+        List<SmartScope> covering = claims.scopes().stream()
+                .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH))
+                .toList();
+        if (covering.stream().anyMatch(s -> s.query() == null || s.query().isBlank())) {
+            return true;
+        }
+        return covering.stream().anyMatch(s -> matcher.match(type + "?" + s.query(), resource, request).matched());
+    }
+}
