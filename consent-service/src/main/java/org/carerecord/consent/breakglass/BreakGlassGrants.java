@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.carerecord.consent.changes.DecisionChanges;
 import org.carerecord.security.decision.AccessRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,11 @@ public class BreakGlassGrants {
     }
 
     private final JdbcClient jdbc;
+    private final DecisionChanges changes;
 
-    public BreakGlassGrants(JdbcClient jdbc) {
+    public BreakGlassGrants(JdbcClient jdbc, DecisionChanges changes) {
         this.jdbc = jdbc;
+        this.changes = changes;
     }
 
     /** The grant still covering this user and patient, if any. */
@@ -49,6 +52,8 @@ public class BreakGlassGrants {
                         request.purposeOfUse(), request.breakGlassReason(), decisionId, Timestamp.from(now),
                         Timestamp.from(now.plus(window)))
                 .update();
+        changes.patientChanged(request.patientId()); // this user's next decisions for the patient differ
+        changes.awaitEvicted();
         alerts.warn("BREAK-GLASS by {} ({} at {}) for patient {}: \"{}\" — awaiting privacy officer review (id {})",
                 request.subject(), request.nhsRole(), request.organisation(), request.patientId(),
                 request.breakGlassReason(), id);

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import java.util.Optional;
+import org.carerecord.consent.changes.DecisionChanges;
 import org.hl7.fhir.r4.model.Consent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -30,15 +31,17 @@ public class ConsentDirectives {
 
     private final JdbcClient jdbc;
     private final FhirContext fhir;
+    private final DecisionChanges changes;
     private final boolean caching;
     private final Map<String, List<Consent>> currentByPatient = new ConcurrentHashMap<>();
     private final Object cacheLock = new Object();
     private long generation; // bumped by every clear: a load that straddles a write is not cached
 
-    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir,
+    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir, DecisionChanges changes,
             @Value("${care.consent.directive-cache:true}") boolean caching) {
         this.jdbc = jdbc;
         this.fhir = fhir;
+        this.changes = changes;
         this.caching = caching;
     }
 
@@ -50,6 +53,11 @@ public class ConsentDirectives {
         jdbc.sql("select pg_advisory_xact_lock(hashtext(:id))").param("id", id).query().singleRow();
         int version = jdbc.sql("select coalesce(max(version), 0) + 1 from consent_directive where id = :id")
                 .param("id", id).query(Integer.class).single();
+        jdbc.sql("select patient_id from consent_directive where id = :id and version = :previous")
+                .param("id", id).param("previous", version - 1).query(String.class).optional()
+                .filter(previousPatient -> !previousPatient.equals(patientId))
+                .ifPresent(changes::patientChanged);
+        changes.patientChanged(patientId);
         consent.setId(new org.hl7.fhir.r4.model.IdType("Consent", id, String.valueOf(version)));
         consent.getMeta().setVersionId(String.valueOf(version)).setLastUpdated(new java.util.Date());
         jdbc.sql("""

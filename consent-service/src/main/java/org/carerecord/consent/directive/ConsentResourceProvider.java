@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.UUID;
+import org.carerecord.consent.changes.DecisionChanges;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.stereotype.Component;
@@ -23,10 +24,12 @@ public class ConsentResourceProvider implements IResourceProvider {
 
     private final ConsentDirectives directives;
     private final DirectiveAccess access;
+    private final DecisionChanges changes;
 
-    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access) {
+    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access, DecisionChanges changes) {
         this.directives = directives;
         this.access = access;
+        this.changes = changes;
     }
 
     @Override
@@ -51,6 +54,7 @@ public class ConsentResourceProvider implements IResourceProvider {
         String patientId = DirectiveRules.validate(consent);
         String recordedBy = access.checkCanWrite(patientId);
         Consent saved = directives.save(consent, patientId, recordedBy);
+        changes.awaitEvicted(); // the next request anywhere is decided with this directive
         return new MethodOutcome(saved.getIdElement(), true).setResource(saved);
     }
 

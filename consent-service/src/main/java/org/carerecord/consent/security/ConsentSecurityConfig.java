@@ -20,6 +20,7 @@ public class ConsentSecurityConfig {
         ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers(HttpMethod.POST, "/decisions").hasAuthority("SCOPE_system/AccessDecision.c")
+                    .requestMatchers(HttpMethod.GET, "/decisions/changes").hasAuthority("SCOPE_system/AccessDecision.c")
                     // governance: explain a decision, review break-glass; never clinical data
                     .requestMatchers(HttpMethod.GET, "/decisions/*").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
                     .requestMatchers("/break-glass", "/break-glass/**").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))

@@ -38,6 +38,13 @@ public class ServiceClientsConfig {
         return client(builder, manager, properties.url().toString(), properties.timeout());
     }
 
+    /** The decision-change feed is a long poll: its reads wait up to 25 s by design. */
+    @Bean
+    RestClient consentChangesClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
+            ConsentProperties properties) {
+        return client(builder, manager, properties.url().toString(), Duration.ofSeconds(35));
+    }
+
     @Bean
     RestClient auditServiceClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
             AuditRelayProperties properties) {

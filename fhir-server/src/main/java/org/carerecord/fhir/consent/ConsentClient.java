@@ -7,6 +7,7 @@ import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -21,12 +22,26 @@ public class ConsentClient {
     private static final Logger log = LoggerFactory.getLogger(ConsentClient.class);
 
     private final RestClient consentService;
+    private final DecisionCache cache;
 
-    public ConsentClient(RestClient consentServiceClient) {
+    public ConsentClient(@Qualifier("consentServiceClient") RestClient consentServiceClient, DecisionCache cache) {
         this.consentService = consentServiceClient;
+        this.cache = cache;
     }
 
+    /** The decision for this request: reused from the cache when it may be, else asked of consent-service. */
     public AccessDecision decide(AccessRequest request) {
+        var cached = cache.get(request);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        DecisionCache.Ticket ticket = cache.ticket();
+        AccessDecision decision = ask(request);
+        cache.put(ticket, request, decision);
+        return decision;
+    }
+
+    private AccessDecision ask(AccessRequest request) {
         try {
             AccessDecision decision = consentService.post().uri("/decisions").body(request)
                     .retrieve().body(AccessDecision.class);

@@ -65,7 +65,7 @@ class ConsentClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        assertFailedClosed(new ConsentClient(restClient("http://localhost:" + closedPort)).decide(REQUEST));
+        assertFailedClosed(new ConsentClient(restClient("http://localhost:" + closedPort), inertCache()).decide(REQUEST));
     }
 
     private static void assertFailedClosed(AccessDecision decision) {
@@ -89,12 +89,18 @@ class ConsentClientTest {
             exchange.close();
         });
         server.start();
-        return new ConsentClient(restClient("http://localhost:" + server.getAddress().getPort()));
+        return new ConsentClient(restClient("http://localhost:" + server.getAddress().getPort()), inertCache());
     }
 
     private static RestClient restClient(String baseUrl) {
         var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build());
         factory.setReadTimeout(Duration.ofMillis(500));
         return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
+    }
+
+    /** Not following consent-service's change feed, so never used: every call reaches the server. */
+    private static DecisionCache inertCache() {
+        return new DecisionCache(new ConsentProperties(java.net.URI.create("http://unused"), java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofSeconds(30)));
     }
 }
