@@ -26,7 +26,21 @@ public final class ConsentBenchmark {
             Map<String, String> off = Map.of("CARE_CONSENT_ENABLED", "false");
             SideBySide.compare(stack, "consent check", off, "Patient/amelia-hartley", "gp.clinician", READS);
             SideBySide.compare(stack, "consent check", off, "Condition?patient=amelia-hartley", "gp.clinician", READS);
+            checkCost(stack);
         });
+    }
+
+    /** fhir-server's own timing of the check in each request above (metric care.consent.check, last 2 minutes). */
+    private static void checkCost(CareRecordStack stack) {
+        String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "") + "/actuator/metrics/care.consent.check.percentile?tag=phi:";
+        String token = stack.tokens().token("gp.clinician");
+        StringBuilder line = new StringBuilder("check:   access check per request inside fhir-server (reads and searches above, cached decisions)");
+        for (String phi : new String[] {"0.5", "0.95", "0.99"}) {
+            String json = Http.get(metrics + phi, token, null);
+            double seconds = Double.parseDouble(json.replaceAll(".*\"value\":([0-9.Ee-]+).*", "$1"));
+            line.append(String.format("  p%s %.3f ms", phi.substring(2).length() == 1 ? phi.substring(2) + "0" : phi.substring(2), seconds * 1_000));
+        }
+        System.out.println(line);
     }
 
     /** The decision fhir-server asks for a GP reading a registered patient's conditions, as it sends it. */

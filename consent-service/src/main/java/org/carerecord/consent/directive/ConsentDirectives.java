@@ -3,8 +3,8 @@ package org.carerecord.consent.directive;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import org.carerecord.security.cache.InvalidatingCache;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -32,17 +32,15 @@ public class ConsentDirectives {
     private final JdbcClient jdbc;
     private final FhirContext fhir;
     private final DecisionChanges changes;
-    private final boolean caching;
-    private final Map<String, List<Consent>> currentByPatient = new ConcurrentHashMap<>();
-    private final Object cacheLock = new Object();
-    private long generation; // bumped by every clear: a load that straddles a write is not cached
+    private final InvalidatingCache<String, List<Consent>> currentByPatient;
 
     public ConsentDirectives(JdbcClient jdbc, FhirContext fhir, DecisionChanges changes,
             @Value("${care.consent.directive-cache:true}") boolean caching) {
         this.jdbc = jdbc;
         this.fhir = fhir;
         this.changes = changes;
-        this.caching = caching;
+        // No time limit is needed (directives change only through save), but a day keeps memory honest.
+        this.currentByPatient = new InvalidatingCache<>(caching ? Duration.ofDays(1) : Duration.ZERO, 100_000);
     }
 
     /** Stores the next version of the directive and returns it with its version id set. */
@@ -90,31 +88,11 @@ public class ConsentDirectives {
 
     /** The current version of every directive of one patient (callers must not modify them). */
     public List<Consent> forPatient(String patientId) {
-        if (!caching) {
-            return load(patientId);
-        }
-        List<Consent> cached = currentByPatient.get(patientId);
-        if (cached != null) {
-            return cached;
-        }
-        long before;
-        synchronized (cacheLock) {
-            before = generation;
-        }
-        List<Consent> loaded = load(patientId);
-        synchronized (cacheLock) {
-            if (generation == before) {
-                currentByPatient.putIfAbsent(patientId, loaded);
-            }
-        }
-        return loaded;
+        return currentByPatient.get(patientId, this::load);
     }
 
     private void clearCache() {
-        synchronized (cacheLock) {
-            generation++;
-            currentByPatient.clear();
-        }
+        currentByPatient.invalidateAll();
     }
 
     private List<Consent> load(String patientId) {

@@ -31,14 +31,7 @@ public class ConsentClient {
 
     /** The decision for this request: reused from the cache when it may be, else asked of consent-service. */
     public AccessDecision decide(AccessRequest request) {
-        var cached = cache.get(request);
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        DecisionCache.Ticket ticket = cache.ticket();
-        AccessDecision decision = ask(request);
-        cache.put(ticket, request, decision);
-        return decision;
+        return cache.decide(request, this::ask);
     }
 
     private AccessDecision ask(AccessRequest request) {

@@ -50,6 +50,25 @@ public class RecordConsentService implements IConsentService {
 
     @Override
     public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices services) {
+        long start = System.nanoTime();
+        try {
+            return checkOperation(request);
+        } finally {
+            RequestDecisions.of(request).addCheckTime(System.nanoTime() - start);
+        }
+    }
+
+    @Override
+    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+        long start = System.nanoTime();
+        try {
+            return checkResource(request, resource);
+        } finally {
+            RequestDecisions.of(request).addCheckTime(System.nanoTime() - start);
+        }
+    }
+
+    private ConsentOutcome checkOperation(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
         if (operation == RestOperationTypeEnum.METADATA) {
             return ConsentOutcome.AUTHORIZED;
@@ -71,8 +90,7 @@ public class RecordConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
-    @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+    private ConsentOutcome checkResource(RequestDetails request, IBaseResource resource) {
         String type = resource.fhirType();
         RestOperationTypeEnum operation = request.getRestOperationType();
         boolean singleRead = operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD;

@@ -39,6 +39,7 @@ public final class RequestDecisions {
     private final Set<Withholding> reasons = EnumSet.noneOf(Withholding.class);
     private int withheld;
     private boolean breakGlassWouldShowMore;
+    private long checkNanos;
 
     public static RequestDecisions of(RequestDetails request) {
         return (RequestDecisions) request.getUserData().computeIfAbsent(KEY, k -> new RequestDecisions());
@@ -52,6 +53,15 @@ public final class RequestDecisions {
         withheld++;
         reasons.add(reason);
         breakGlassWouldShowMore |= breakGlassAvailable;
+    }
+
+    void addCheckTime(long nanos) {
+        checkNanos += nanos;
+    }
+
+    /** Time this request spent being checked: decisions (cached or asked), evidence, classification. */
+    public long checkNanos() {
+        return checkNanos;
     }
 
     public int withheldCount() {

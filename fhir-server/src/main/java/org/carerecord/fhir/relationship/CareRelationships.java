@@ -2,13 +2,24 @@ package org.carerecord.fhir.relationship;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.carerecord.security.cache.InvalidatingCache;
 import org.carerecord.security.decision.CareRelationship;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** The care relationship index: written with the records it is derived from, read for every decision. */
+/**
+ * The care relationship index: written with the records it is derived from, read for every decision —
+ * through a cache evicted when this server writes a patient's relationships (after commit too). Another
+ * fhir-server instance's writes reach this one's cache within its time to live (30 s): a relationship new
+ * elsewhere may be refused for that long (fail closed), one ended elsewhere may still count for it.
+ */
 @Repository
 public class CareRelationships {
 
@@ -16,7 +27,12 @@ public class CareRelationships {
     public record Row(String organisation, String patientId, CareRelationship relationship) {
     }
 
+    private record Pair(String patientId, String organisation) {
+    }
+
     private final JdbcTemplate jdbc;
+    private final InvalidatingCache<Pair, List<CareRelationship>> cache =
+            new InvalidatingCache<>(Duration.ofSeconds(30), 100_000);
 
     public CareRelationships(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -24,6 +40,10 @@ public class CareRelationships {
 
     /** The evidence that the organisation cares for the patient. */
     public List<CareRelationship> between(String patientId, String organisation) {
+        return cache.get(new Pair(patientId, organisation), pair -> load(pair.patientId(), pair.organisation()));
+    }
+
+    private List<CareRelationship> load(String patientId, String organisation) {
         return jdbc.query("""
                 select basis, resource, status, period_start, period_end from care.care_relationship
                 where patient_id = ? and organisation = ?""",
@@ -34,7 +54,10 @@ public class CareRelationships {
 
     /** Replaces what one record shows (an empty list: it shows nothing any more, e.g. it was deleted). */
     public void replace(String resource, Collection<Row> rows) {
-        jdbc.update("delete from care.care_relationship where resource = ?", resource);
+        Set<String> patients = new HashSet<>(jdbc.queryForList(
+                "delete from care.care_relationship where resource = ? returning patient_id", String.class, resource));
+        rows.forEach(row -> patients.add(row.patientId()));
+        evictAfterCommit(patients);
         jdbc.batchUpdate("""
                 insert into care.care_relationship (resource, organisation, patient_id, basis, status, period_start, period_end)
                 values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", List.copyOf(rows), rows.size(), (ps, row) -> {
@@ -46,6 +69,18 @@ public class CareRelationships {
             ps.setTimestamp(6, timestamp(row.relationship().start()));
             ps.setTimestamp(7, timestamp(row.relationship().end()));
         });
+    }
+
+    private void evictAfterCommit(Set<String> patients) {
+        cache.invalidate(pair -> patients.contains(pair.patientId()));
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    cache.invalidate(pair -> patients.contains(pair.patientId()));
+                }
+            });
+        }
     }
 
     private static Instant instant(Timestamp t) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.Decision;
@@ -14,55 +15,71 @@ class DecisionCacheTest {
 
     private final DecisionCache cache = new DecisionCache(
             new ConsentProperties(URI.create("http://consent"), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    private final AtomicInteger asked = new AtomicInteger();
 
     @Test
     void nothingIsCachedUnlessTheChangeFeedIsFollowed() {
-        cache.put(cache.ticket(), request("p1", "TREAT"), permit());
-        assertThat(cache.get(request("p1", "TREAT"))).isEmpty();
+        decideTwice(request("p1", "TREAT"), permit());
+        assertThat(asked).hasValue(2);
     }
 
     @Test
-    void aChangeForThePatientEvictsItsDecisionsOnly() {
+    void aRepeatIsAnsweredFromTheCacheUntilAChangeForThatPatient() {
         cache.following(true);
-        cache.put(cache.ticket(), request("p1", "TREAT"), permit());
-        cache.put(cache.ticket(), request("p2", "TREAT"), permit());
+        decideTwice(request("p1", "TREAT"), permit());
+        decideTwice(request("p2", "TREAT"), permit());
+        assertThat(asked).hasValue(2);
 
         cache.evict(List.of("p1"));
-
-        assertThat(cache.get(request("p1", "TREAT"))).isEmpty();
-        assertThat(cache.get(request("p2", "TREAT"))).isPresent();
+        decideTwice(request("p1", "TREAT"), permit());
+        decideTwice(request("p2", "TREAT"), permit());
+        assertThat(asked).hasValue(3);
     }
 
     @Test
-    void aDecisionFetchedAcrossAChangeIsNotStored() {
+    void aDecisionFetchedAcrossAChangeIsNotKept() {
         cache.following(true);
-        DecisionCache.Ticket before = cache.ticket();
-        cache.evict(List.of("p9")); // a consent was written while the decision was being fetched
-        cache.put(before, request("p1", "TREAT"), permit());
-        assertThat(cache.get(request("p1", "TREAT"))).isEmpty();
+        cache.decide(request("p1", "TREAT"), r -> {
+            cache.evict(List.of("p9")); // a consent is written while the decision is being fetched
+            asked.incrementAndGet();
+            return permit();
+        });
+        cache.decide(request("p1", "TREAT"), this::ask);
+        assertThat(asked).hasValue(2);
     }
 
     @Test
     void losingTheFeedEmptiesTheCache() {
         cache.following(true);
-        cache.put(cache.ticket(), request("p1", "TREAT"), permit());
+        cache.decide(request("p1", "TREAT"), this::ask);
         cache.following(false);
         cache.following(true);
-        assertThat(cache.get(request("p1", "TREAT"))).isEmpty();
+        cache.decide(request("p1", "TREAT"), this::ask);
+        assertThat(asked).hasValue(2);
     }
 
     @Test
-    void breakGlassObligationsAndRefusalsForLackOfAnswerAreNeverCached() {
+    void breakGlassObligationsAndRefusalsForLackOfAnswerAreNeverKept() {
         cache.following(true);
-        cache.put(cache.ticket(), request("p1", "ETREAT"), permit());
-        AccessDecision withObligation = new AccessDecision("d", Decision.PERMIT, "ok", "p", List.of("Condition"),
-                List.of(AccessDecision.SELF_CLAIMED_RELATIONSHIP), List.of(), false);
-        cache.put(cache.ticket(), request("p2", "TREAT"), withObligation);
-        cache.put(cache.ticket(), request("p3", "TREAT"), ConsentClient.unavailable());
+        decideTwice(request("p1", "ETREAT"), permit());
+        decideTwice(request("p2", "TREAT"), new AccessDecision("d", Decision.PERMIT, "ok", "p", List.of("Condition"),
+                List.of(AccessDecision.SELF_CLAIMED_RELATIONSHIP), List.of(), false));
+        decideTwice(request("p3", "TREAT"), ConsentClient.unavailable());
+        assertThat(asked).hasValue(6);
+    }
 
-        assertThat(cache.get(request("p1", "ETREAT"))).isEmpty();
-        assertThat(cache.get(request("p2", "TREAT"))).isEmpty();
-        assertThat(cache.get(request("p3", "TREAT"))).isEmpty();
+    private void decideTwice(AccessRequest request, AccessDecision answer) {
+        for (int i = 0; i < 2; i++) {
+            cache.decide(request, r -> {
+                asked.incrementAndGet();
+                return answer;
+            });
+        }
+    }
+
+    private AccessDecision ask(AccessRequest request) {
+        asked.incrementAndGet();
+        return permit();
     }
 
     private static AccessRequest request(String patient, String purpose) {
