@@ -192,15 +192,10 @@ class AccessMatrixIT {
     @Order(6)
     void thePatientsOrganisationBarAppliesOnTheNextRequest() {
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + SUSAN, token("hospital.nurse")).status()).isEqualTo(200);
-        Fhir.Response consent = Fhir.post(stack.consentUrl() + "/fhir/Consent", token("patient." + SUSAN), """
-                {"resourceType":"Consent","status":"active",
-                 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
-                 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
-                 "patient":{"reference":"Patient/%s"},
-                 "provision":{"type":"permit","provision":[{"type":"deny",
-                   "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
-                             "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}]}]}}"""
-                .formatted(SUSAN));
+        Fhir.Response consent = postDirective(SUSAN, """
+                {"type":"deny",
+                 "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+                           "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}]}""");
         assertThat(consent.status()).isEqualTo(201);
 
         Fhir.Response barred = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + SUSAN, token("hospital.nurse"));
@@ -212,14 +207,8 @@ class AccessMatrixIT {
     @Test
     @Order(7)
     void aRestrictedCategoryIsWithheldEvenFromTheGpUntilBreakGlass() {
-        Fhir.Response consent = Fhir.post(stack.consentUrl() + "/fhir/Consent", token("patient." + DAVID), """
-                {"resourceType":"Consent","status":"active",
-                 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
-                 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
-                 "patient":{"reference":"Patient/%s"},
-                 "provision":{"type":"permit","provision":[{"type":"deny",
-                   "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}]}}"""
-                .formatted(DAVID));
+        Fhir.Response consent = postDirective(DAVID, """
+                {"type":"deny","securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}""");
         assertThat(consent.status()).isEqualTo(201);
 
         Fhir.Response restricted = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + DAVID, token("gp.clinician"));
@@ -270,6 +259,16 @@ class AccessMatrixIT {
                 Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "trying"));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.diagnostics()).contains("may not use break-glass");
+    }
+
+    /** The patient's own Consent: sharing permitted, except what the one nested provision denies. */
+    private Fhir.Response postDirective(String patient, String nestedProvision) {
+        return Fhir.post(stack.consentUrl() + "/fhir/Consent", token("patient." + patient), """
+                {"resourceType":"Consent","status":"active",
+                 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+                 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+                 "patient":{"reference":"Patient/%s"},
+                 "provision":{"type":"permit","provision":[%s]}}""".formatted(patient, nestedProvision));
     }
 
     /** What a result shows: Condition codes, drug names, encounter statuses, patient ids. */

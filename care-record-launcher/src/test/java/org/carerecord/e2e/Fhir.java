@@ -49,6 +49,10 @@ final class Fhir {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
     }
 
+    static Response delete(String url, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE(), token, Map.of());
+    }
+
     /** A non-FHIR download (CSV export): status and raw text. */
     static HttpResponse<String> getText(String url, String token) {
         try {

@@ -166,12 +166,26 @@ class PathLeakIT {
 
     @Test
     void aSecurityLabelFromTheSourceIsHonouredWhateverTheCode() {
-        Fhir.Response pushed = Fhir.post(fhir + "/Condition", token("gp-system"), """
-                {"resourceType":"Condition","meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]},
-                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"25064002","display":"Headache"}]},
-                 "subject":{"reference":"Patient/%s"}}""".formatted(DAVID));
-        assertThat(pushed.status()).isEqualTo(201);
-        assertThat(asSocialWorker("Condition?patient=" + DAVID).body().toString()).doesNotContain("25064002");
+        // Its own patient, on the council's care team, so the demo patients stay as the other tests expect.
+        Fhir.Response pushed = Fhir.post(fhir, token("gp-system"), """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Patient","id":"leak-probe","name":[{"family":"Probe"}]},
+                   "request":{"method":"PUT","url":"Patient/leak-probe"}},
+                  {"resource":{"resourceType":"CareTeam","id":"leak-probe-team","status":"active",
+                               "subject":{"reference":"Patient/leak-probe"},
+                               "participant":[{"member":{"reference":"Organization/NENC-LA1"}}]},
+                   "request":{"method":"PUT","url":"CareTeam/leak-probe-team"}},
+                  {"resource":{"resourceType":"Condition","id":"leak-probe-headache",
+                               "meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]},
+                               "code":{"coding":[{"system":"http://snomed.info/sct","code":"25064002","display":"Headache"}]},
+                               "subject":{"reference":"Patient/leak-probe"}},
+                   "request":{"method":"PUT","url":"Condition/leak-probe-headache"}}]}""");
+        assertThat(pushed.status()).isEqualTo(200);
+
+        Fhir.Response search = asSocialWorker("Condition?patient=leak-probe");
+        assertThat(search.status()).isEqualTo(200);
+        assertThat(search.body().toString()).doesNotContain("25064002").contains("restricted category");
+        assertThat(asSocialWorker("Condition/leak-probe-headache").status()).isEqualTo(403);
     }
 
     @Test

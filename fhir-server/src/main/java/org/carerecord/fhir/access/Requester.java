@@ -1,6 +1,7 @@
 package org.carerecord.fhir.access;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.carerecord.security.token.CareClaims;
@@ -48,5 +49,20 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
         }
         return claims.fhirUser() != null && claims.fhirUser().startsWith("Patient/")
                 ? claims.fhirUser().substring("Patient/".length()) : null;
+    }
+
+    /**
+     * The organisation a write is attributed to: the ODS code of the requester (a provider's system);
+     * null for the server's own internal writes, which carry no requester.
+     */
+    public static String organisationOf(RequestDetails request) {
+        if (request == null || request instanceof SystemRequestDetails) {
+            return null;
+        }
+        try {
+            return of(request).claims().organisation();
+        } catch (RuntimeException noRequester) {
+            return null;
+        }
     }
 }

@@ -71,7 +71,7 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         if (!isIndexed(resource)) {
             return;
         }
-        String pusher = pushingOrganisation(request);
+        String pusher = Requester.organisationOf(request);
         List<CareRelationships.Row> rows = new ArrayList<>();
         String key = key(resource);
         if (resource instanceof Patient patient) {
@@ -162,17 +162,6 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
     private static String patientOf(Reference reference) {
         var id = reference.getReferenceElement();
         return "Patient".equals(id.getResourceType()) && id.hasIdPart() ? id.getIdPart() : null;
-    }
-
-    private static String pushingOrganisation(RequestDetails request) {
-        if (request == null || request instanceof SystemRequestDetails) {
-            return null;
-        }
-        try {
-            return Requester.of(request).claims().organisation();
-        } catch (RuntimeException noRequester) {
-            return null;
-        }
     }
 
     private static Instant start(Period period) {

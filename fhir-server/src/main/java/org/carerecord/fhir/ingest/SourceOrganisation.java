@@ -1,0 +1,77 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.Set;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseCoding;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Provenance and ownership of pushed records. Every record written is tagged with the ODS code of the
+ * organisation whose system pushed it ({@code meta.tag}, system {@link #SYSTEM}; a tag of that system
+ * sent by the client is replaced, so provenance cannot be claimed for someone else), and only that
+ * organisation's systems may update or delete it afterwards. Directory resources (organisations,
+ * practitioners, locations, medications) are shared reference data that several providers send: they
+ * are tagged with their last sender but not owned. Records stored before tagging began have no owner
+ * until their next write.
+ */
+@Component
+@Interceptor
+public class SourceOrganisation implements FhirServerInterceptor {
+
+    public static final String SYSTEM = "https://care-record.example.org/CodeSystem/source-organisation";
+    private static final Set<String> SHARED = Set.of("Organization", "Location", "Practitioner", "PractitionerRole",
+            "Medication");
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void onCreate(IBaseResource resource, RequestDetails request) {
+        String pusher = Requester.organisationOf(request);
+        if (pusher != null) {
+            tag(resource, pusher);
+        }
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void onUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+        String pusher = Requester.organisationOf(request);
+        if (pusher == null) {
+            return;
+        }
+        checkOwner(oldResource, pusher, "update");
+        tag(newResource, pusher);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    public void onDelete(IBaseResource resource, RequestDetails request) {
+        String pusher = Requester.organisationOf(request);
+        if (pusher != null) {
+            checkOwner(resource, pusher, "delete");
+        }
+    }
+
+    /** The ODS code of the organisation that pushed a stored record, or null if it was never tagged. */
+    public static String ownerOf(IBaseResource resource) {
+        return resource.getMeta().getTag().stream().filter(t -> SYSTEM.equals(t.getSystem()))
+                .map(IBaseCoding::getCode).findFirst().orElse(null);
+    }
+
+    private static void checkOwner(IBaseResource stored, String pusher, String what) {
+        String owner = ownerOf(stored);
+        if (owner != null && !owner.equals(pusher) && !SHARED.contains(stored.fhirType())) {
+            throw new ForbiddenOperationException(stored.fhirType() + "/" + stored.getIdElement().getIdPart()
+                    + " was pushed by " + owner + "; only " + owner + "'s systems may " + what + " it");
+        }
+    }
+
+    private static void tag(IBaseResource resource, String organisation) {
+        resource.getMeta().getTag().removeIf(t -> SYSTEM.equals(t.getSystem()));
+        resource.getMeta().addTag().setSystem(SYSTEM).setCode(organisation).setDisplay("pushed by " + organisation);
+    }
+
+}
