@@ -8,12 +8,16 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import java.util.stream.Collectors;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Composition;
+import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells the clinician, inside the search result, that something was left out and why — "Some items were
+ * Tells the clinician, inside the search result or patient summary document, that something was left out and why — "Some items were
  * withheld: restricted category. Break-glass is available in an emergency." — as an OperationOutcome
  * entry (search mode {@code outcome}). It gives no count, and {@code Bundle.total} is removed for users:
  * both are computed before withholding, so they could tell a user what the patient chose to hide.
@@ -25,25 +29,35 @@ public class RedactionNotice implements FhirServerInterceptor {
 
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 500)
     public boolean annotate(RequestDetails request, ResponseDetails response) {
-        if (!(response.getResponseResource() instanceof Bundle bundle) || bundle.getType() != Bundle.BundleType.SEARCHSET) {
+        if (!(response.getResponseResource() instanceof Bundle bundle) || Requester.of(request).claims().isSystem()) {
             return true;
         }
-        Requester requester = Requester.of(request);
-        if (requester.claims().isSystem()) {
-            return true;
-        }
-        bundle.setTotalElement(null);
         RequestDecisions decisions = RequestDecisions.of(request);
-        if (decisions.withheldCount() > 0) {
-            String why = decisions.withheldReasons().stream().map(RequestDecisions.Withholding::words)
-                    .collect(Collectors.joining("; "));
-            OperationOutcome notice = new OperationOutcome();
-            notice.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                    .setCode(OperationOutcome.IssueType.SUPPRESSED)
-                    .setDiagnostics("Some items were withheld: " + why + "."
-                            + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : ""));
-            bundle.addEntry().setResource(notice).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        String notice = decisions.withheldCount() == 0 ? null : "Some items were withheld: "
+                + decisions.withheldReasons().stream().map(RequestDecisions.Withholding::words).collect(Collectors.joining("; "))
+                + "." + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : "");
+        if (bundle.getType() == Bundle.BundleType.SEARCHSET) {
+            bundle.setTotalElement(null);
+            if (notice != null) {
+                bundle.addEntry().setResource(outcome(notice)).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+            }
+        } else if (bundle.getType() == Bundle.BundleType.DOCUMENT && notice != null
+                && bundle.getEntryFirstRep().getResource() instanceof Composition composition) {
+            // A patient summary: the notice is a section of the document, so it is read with the rest.
+            String fullUrl = "urn:uuid:" + UUID.randomUUID();
+            bundle.addEntry().setFullUrl(fullUrl).setResource(outcome(notice));
+            Composition.SectionComponent section = composition.addSection().setTitle("Information withheld");
+            section.getText().setStatus(Narrative.NarrativeStatus.GENERATED)
+                    .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + notice + "</p></div>");
+            section.addEntry(new Reference(fullUrl));
         }
         return true;
+    }
+
+    private static OperationOutcome outcome(String notice) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.SUPPRESSED).setDiagnostics(notice);
+        return outcome;
     }
 }

@@ -3,6 +3,7 @@ package org.carerecord.fhir.jpa;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
@@ -29,7 +30,7 @@ public class FhirServletConfig {
             ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
             JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validation,
             DatabaseBackedPagingProvider paging, FhirServerProperties properties,
-            ObjectProvider<FhirServerInterceptor> interceptors) {
+            ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // HAPI keeps its internal types (SearchParameter, Provenance, Task...) in storage; clients reach
         // only the record's own types, every other type is an unknown resource type (404).
@@ -38,6 +39,7 @@ public class FhirServletConfig {
                         || properties.resourceTypes().contains(rp.getResourceType().getSimpleName()))
                 .toList());
         server.registerProvider(systemProvider);
+        server.registerProvider(patientSummary);
         server.setServerConformanceProvider(
                 new JpaCapabilityStatementProvider(server, systemDao, storageSettings, searchParams, validation));
         paging.setDefaultPageSize(properties.defaultPageSize());
