@@ -20,6 +20,7 @@ class BadInputIT {
     void connect(CareRecordStack stack) {
         this.stack = stack;
         this.token = stack.tokens().token("rtd-pas");
+        org.carerecord.launcher.demo.DemoData.load(stack); // the demo patients the bundles refer to
     }
 
     @Test
@@ -60,6 +61,26 @@ class BadInputIT {
             assertThat(found.status()).isEqualTo(200);
             assertThat(found.total()).as(search).isZero();
         }
+    }
+
+    @Test
+    void aDiagnosisWithoutACodeRejectsItsWholeBundleNamingTheEntry() {
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token, """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Condition","identifier":[{"system":"https://rtd.example/condition","value":"coded-1"}],
+                               "code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001"}]},
+                               "subject":{"reference":"Patient/amelia-hartley"}},
+                   "request":{"method":"POST","url":"Condition"}},
+                  {"resource":{"resourceType":"Condition","identifier":[{"system":"https://rtd.example/condition","value":"text-only-1"}],
+                               "code":{"text":"chest pain, query cardiac"},
+                               "subject":{"reference":"Patient/amelia-hartley"}},
+                   "request":{"method":"POST","url":"Condition"}}]}""");
+        assertThat(response.status()).isEqualTo(422);
+        assertOperationOutcome(response);
+        assertThat(response.diagnostics()).contains("Condition with identifier https://rtd.example/condition|text-only-1")
+                .contains("Condition.code needs at least one coding");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition?identifier=https://rtd.example/condition|coded-1", token).total())
+                .as("the valid entry was not stored either").isZero();
     }
 
     @Test

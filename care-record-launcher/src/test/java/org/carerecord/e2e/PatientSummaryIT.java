@@ -55,6 +55,36 @@ class PatientSummaryIT {
         assertThat(summary.diagnostics()).contains("No legitimate relationship");
     }
 
+    @Test
+    void everythingTakesTypeAndCountAndPagesThroughTheSameFilter() {
+        String token = stack.tokens().token("gp.clinician");
+        Fhir.Response first = Fhir.get(stack.fhirBaseUrl()
+                + "/Patient/amelia-hartley/$everything?_type=Condition,MedicationRequest&_count=2", token);
+        assertThat(first.status()).isEqualTo(200);
+        java.util.Set<String> types = new java.util.HashSet<>();
+        int seen = 0;
+        Fhir.Response page = first;
+        for (int pages = 0; pages < 10; pages++) {
+            for (JsonNode entry : page.body().path("entry")) {
+                types.add(entry.path("resource").path("resourceType").asText());
+                seen++;
+            }
+            String next = null;
+            for (JsonNode link : page.body().path("link")) {
+                if ("next".equals(link.path("relation").asText())) {
+                    next = link.path("url").asText();
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            page = Fhir.get(next, token);
+            assertThat(page.status()).isEqualTo(200);
+        }
+        assertThat(types).containsOnly("Patient", "Condition", "MedicationRequest"); // the patient comes with its compartment
+        assertThat(seen).as("3 conditions and 3 medications over several pages").isGreaterThanOrEqualTo(6);
+    }
+
     private Fhir.Response summary(String patient, String persona) {
         return Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient + "/$summary", stack.tokens().token(persona));
     }
