@@ -22,6 +22,7 @@ public final class CareRecordLauncher {
               hospital.nurse   R8001 Nurse, hospital trust RTD
               social.worker    R0243 social care, council NENC-LA1
               ward.clerk       R8010 Clerical, RTD (demographics and admissions only)
+              gp.locum         R8000 at A81001 with a granular scope: encounter diagnoses only
               privacy.officer  R0001 Privacy Officer, RTD (audit trail, no clinical data)
               patient.<id>     a patient, e.g. patient.amelia-hartley
               rtd-pas          hospital PAS system client (RTD)
