@@ -84,6 +84,30 @@ class BadInputIT {
     }
 
     @Test
+    void aReferenceByIdentifierResolvesToTheStoredRecordAndAnUnknownOneIsRefused() {
+        Fhir.Response resolved = Fhir.post(stack.fhirBaseUrl(), token, """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Encounter","identifier":[{"system":"https://rtd.example/enc","value":"by-identifier-1"}],
+                               "status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+                               "subject":{"reference":"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9000000009"},
+                               "serviceProvider":{"reference":"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|RTD"}},
+                   "request":{"method":"POST","url":"Encounter"}}]}""");
+        assertThat(resolved.status()).as(resolved.body().toString()).isEqualTo(200);
+        Fhir.Response stored = Fhir.get(stack.fhirBaseUrl() + "/Encounter?identifier=https://rtd.example/enc|by-identifier-1", token);
+        assertThat(stored.body().path("entry").path(0).path("resource").path("subject").path("reference").asText())
+                .isEqualTo("Patient/amelia-hartley");
+
+        Fhir.Response unknown = Fhir.post(stack.fhirBaseUrl(), token, """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Encounter","status":"finished",
+                               "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+                               "subject":{"reference":"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9999999999"}},
+                   "request":{"method":"POST","url":"Encounter"}}]}""");
+        assertThat(unknown.status()).isBetween(400, 499);
+        assertOperationOutcome(unknown);
+    }
+
+    @Test
     void aScopeThatDoesNotCoverTheRequestIsForbidden() {
         Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Patient", stack.tokens().token("gp.clinician"), """
                 {"resourceType":"Patient","name":[{"family":"Nobody"}]}""");

@@ -44,6 +44,9 @@ public class JpaServerConfig {
         settings.setAllowExternalReferences(false);
         settings.setAutoCreatePlaceholderReferenceTargets(false);
         settings.setEnforceReferentialIntegrityOnWrite(true);
+        // Provider bundles (Synthea's among them) point at shared records by business identifier,
+        // e.g. "Practitioner?identifier=https://fhir.nhs.uk/Id/sds-user-id|123": resolved on write.
+        settings.setAllowInlineMatchUrlReferences(true);
         settings.setExpungeEnabled(false);
         settings.setDeleteExpungeEnabled(false);
         settings.setAllowMultipleDelete(false);
