@@ -67,6 +67,11 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         }
     }
 
+    /** Indexes a stored record again, without a request: only the organisations it names count. */
+    public void reindex(IBaseResource resource) {
+        index(resource, null);
+    }
+
     private void index(IBaseResource resource, RequestDetails request) {
         if (!isIndexed(resource)) {
             return;
