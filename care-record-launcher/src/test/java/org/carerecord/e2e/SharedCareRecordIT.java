@@ -154,10 +154,16 @@ class SharedCareRecordIT {
 
     @Test
     @Order(6)
-    void noTokenMeansUnauthorised() {
-        Fhir.Response response = Fhir.get(fhir + "/Patient/" + patientId, null);
+    void noTokenMeansUnauthorisedAndTheRefusalIsAudited() {
+        Fhir.Response response = Fhir.get(fhir + "/Patient/" + patientId + "?_format=json", null);
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(Fhir.get(fhir + "/Patient/" + patientId, "not-a-token").status()).isEqualTo(401);
+
+        JsonNode audit = Audit.awaitRecordOf(stack, response.requestId());
+        assertThat(audit.path("outcome").asText()).isEqualTo("4");
+        assertThat(audit.path("agent").path(0).path("who").path("display").asText()).startsWith("unauthenticated");
+        assertThat(audit.path("outcomeDesc").asText()).contains("GET /fhir/Patient/" + patientId);
     }
 
     @Test

@@ -14,14 +14,14 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * 401 and 403 from the security filters as FHIR OperationOutcomes, with the standard
  * {@code WWW-Authenticate: Bearer ...} header kept, so FHIR clients see the same error shape everywhere.
  */
-final class OperationOutcomeErrors {
+public final class OperationOutcomeErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OperationOutcomeErrors() {
     }
 
-    static AuthenticationEntryPoint entryPoint() {
+    public static AuthenticationEntryPoint entryPoint() {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         return (request, response, exception) -> {
             bearer.commence(request, response, exception);

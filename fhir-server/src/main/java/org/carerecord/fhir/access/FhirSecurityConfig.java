@@ -1,5 +1,6 @@
 package org.carerecord.fhir.access;
 
+import org.carerecord.fhir.audit.UnauthenticatedRequestAudit;
 import org.carerecord.security.token.ResourceServerDefaults;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +15,12 @@ import org.springframework.security.web.SecurityFilterChain;
 public class FhirSecurityConfig {
 
     @Bean
-    SecurityFilterChain fhirChain(HttpSecurity http) throws Exception {
-        ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
+    SecurityFilterChain fhirChain(HttpSecurity http, UnauthenticatedRequestAudit unauthenticated) throws Exception {
+        ResourceServerDefaults.apply(http)
+                // every refusal for want of a token is audited too, then answered as usual
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated))
+                .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))
+                .authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers("/fhir/**", "/fhir").authenticated()
                     .requestMatchers("/actuator/prometheus", "/actuator/metrics/**").permitAll()

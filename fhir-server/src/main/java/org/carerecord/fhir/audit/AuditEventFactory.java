@@ -52,7 +52,7 @@ final class AuditEventFactory {
         }
         addRequestor(event, requester, purposeOf(requester, decision));
         addOrganisation(event, requester);
-        event.getSource().setSite("fhir-server").setObserver(new Reference().setDisplay("shared care record fhir-server"));
+        addSource(event);
         addQuery(event, request);
         addIdentifierEntity(event, "XrequestId", request.getRequestId());
         patientIds.forEach(id -> event.addEntity()
@@ -99,6 +99,44 @@ final class AuditEventFactory {
         if (requester.sourceAddress() != null) {
             user.getNetwork().setAddress(requester.sourceAddress()).setType(AuditEvent.AuditEventAgentNetworkType._2);
         }
+    }
+
+    /**
+     * A request refused before it reached FHIR processing because it carried no valid bearer token: who is
+     * unknown, so the record holds where it came from, what it asked for and why it was refused.
+     */
+    static AuditEvent unauthenticated(String method, String path, String query, String requestId, String address,
+            String reason) {
+        AuditEvent event = new AuditEvent();
+        event.setId(UUID.randomUUID().toString());
+        event.setType(REST);
+        event.getMeta().addProfile(balpProfile(null, false));
+        event.setAction(switch (method) {
+            case "GET", "HEAD" -> AuditEventAction.R;
+            case "POST" -> AuditEventAction.C;
+            case "PUT", "PATCH" -> AuditEventAction.U;
+            case "DELETE" -> AuditEventAction.D;
+            default -> AuditEventAction.E;
+        });
+        event.setRecorded(new Date());
+        event.setOutcome(AuditEventOutcome._4);
+        event.setOutcomeDesc(reason + " (" + method + " " + path + ")");
+        AuditEvent.AuditEventAgentComponent unknown = event.addAgent().setRequestor(true);
+        unknown.getWho().setDisplay("unauthenticated: no valid bearer token");
+        if (address != null) {
+            unknown.getNetwork().setAddress(address).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+        addSource(event);
+        if (query != null && !query.isBlank()) {
+            event.addEntity().setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"))
+                    .setQuery(query.getBytes(StandardCharsets.UTF_8));
+        }
+        addIdentifierEntity(event, "XrequestId", requestId);
+        return event;
+    }
+
+    private static void addSource(AuditEvent event) {
+        event.getSource().setSite("fhir-server").setObserver(new Reference().setDisplay("shared care record fhir-server"));
     }
 
     private static void addOrganisation(AuditEvent event, Requester requester) {
