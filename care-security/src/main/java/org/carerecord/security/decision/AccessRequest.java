@@ -1,6 +1,7 @@
 package org.carerecord.security.decision;
 
 import java.util.List;
+import org.carerecord.security.token.PurposeOfUse;
 
 /**
  * What fhir-server asks consent-service before patient data leaves: may this user, in this role and
@@ -30,4 +31,9 @@ public record AccessRequest(
         String interaction,
         List<CareRelationship> relationships,
         String claimedRelationship) {
+
+    /** Whether the request asks for break-glass (purpose ETREAT or BTG): never answered from a cache. */
+    public boolean asksBreakGlass() {
+        return PurposeOfUse.parse(purposeOfUse).map(PurposeOfUse::isBreakGlass).orElse(false);
+    }
 }

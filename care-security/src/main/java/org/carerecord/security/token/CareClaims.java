@@ -74,4 +74,12 @@ public record CareClaims(
     public boolean isPatient() {
         return patient != null;
     }
+
+    /** The patient a patient-facing token is bound to (SMART launch context, or fhirUser Patient/x); else null. */
+    public String ownPatient() {
+        if (patient != null) {
+            return patient;
+        }
+        return fhirUser != null && fhirUser.startsWith("Patient/") ? fhirUser.substring("Patient/".length()) : null;
+    }
 }

@@ -20,7 +20,6 @@ import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.CareRelationship;
 import org.carerecord.security.decision.Decision;
 import org.carerecord.security.decision.SensitiveCategory;
-import org.carerecord.security.token.PurposeOfUse;
 import org.springframework.stereotype.Service;
 
 /**
@@ -88,7 +87,7 @@ public class AccessDecider {
         }
 
         Instant now = clock.instant();
-        boolean breakGlassAsked = PurposeOfUse.parse(request.purposeOfUse()).map(PurposeOfUse::isBreakGlass).orElse(false);
+        boolean breakGlassAsked = request.asksBreakGlass();
         boolean breakingGlass = false;
         if (breakGlassAsked) {
             if (!role.mayBreakGlass()) {

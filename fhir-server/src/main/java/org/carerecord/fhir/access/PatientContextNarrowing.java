@@ -17,7 +17,7 @@ public class PatientContextNarrowing extends SearchNarrowingInterceptor implemen
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
-        String patient = Requester.of(request).ownPatient();
+        String patient = Requester.of(request).claims().ownPatient();
         return patient == null ? null : new AuthorizedList().addCompartment("Patient/" + patient);
     }
 }

@@ -42,15 +42,6 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
         return requester;
     }
 
-    /** The patient a patient-facing token is bound to (SMART launch context, or fhirUser Patient/x); else null. */
-    public String ownPatient() {
-        if (claims.patient() != null) {
-            return claims.patient();
-        }
-        return claims.fhirUser() != null && claims.fhirUser().startsWith("Patient/")
-                ? claims.fhirUser().substring("Patient/".length()) : null;
-    }
-
     /**
      * The organisation a write is attributed to: the ODS code of the requester (a provider's system);
      * null for the server's own internal writes, which carry no requester.

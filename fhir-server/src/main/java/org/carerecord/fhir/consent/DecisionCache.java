@@ -6,7 +6,6 @@ import java.util.function.Function;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
-import org.carerecord.security.token.PurposeOfUse;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +28,7 @@ public class DecisionCache {
 
     /** The decision for this request: cached if it may be, else asked (and kept if it may be). */
     public AccessDecision decide(AccessRequest request, Function<AccessRequest, AccessDecision> ask) {
-        if (!following || isBreakGlass(request) || request.claimedRelationship() != null) {
+        if (!following || request.asksBreakGlass() || request.claimedRelationship() != null) {
             return ask.apply(request);
         }
         return decisions.get(request, ask, DecisionCache::keepable);
@@ -54,9 +53,5 @@ public class DecisionCache {
 
     private static boolean keepable(AccessDecision decision) {
         return (decision.obligations() == null || decision.obligations().isEmpty()) && !ConsentClient.isUnavailable(decision);
-    }
-
-    private static boolean isBreakGlass(AccessRequest request) {
-        return PurposeOfUse.parse(request.purposeOfUse()).map(PurposeOfUse::isBreakGlass).orElse(false);
     }
 }

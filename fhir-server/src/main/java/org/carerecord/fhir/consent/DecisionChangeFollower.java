@@ -2,6 +2,7 @@ package org.carerecord.fhir.consent;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -19,6 +20,8 @@ import org.springframework.web.client.RestClient;
 public class DecisionChangeFollower implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionChangeFollower.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
     record Page(String epoch, long latest, boolean complete, List<String> patients) {
     }
@@ -26,7 +29,7 @@ public class DecisionChangeFollower implements SmartLifecycle {
     private final RestClient consentService;
     private final DecisionCache cache;
     /** This fhir-server instance, as consent-service tells its followers apart. */
-    private final String follower = java.util.UUID.randomUUID().toString();
+    private final String follower = UUID.randomUUID().toString();
     private volatile Thread thread;
 
     public DecisionChangeFollower(@Qualifier("consentChangesClient") RestClient consentService, DecisionCache cache) {
@@ -37,7 +40,7 @@ public class DecisionChangeFollower implements SmartLifecycle {
     private void follow() {
         String epoch = "";
         long since = 0;
-        Duration backoff = Duration.ofMillis(500);
+        Duration backoff = FIRST_RETRY;
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Page page = consentService.get().uri("/decisions/changes?follower={follower}&epoch={epoch}&since={since}",
@@ -53,7 +56,7 @@ public class DecisionChangeFollower implements SmartLifecycle {
                     cache.evict(page.patients());
                 }
                 since = page.latest();
-                backoff = Duration.ofMillis(500);
+                backoff = FIRST_RETRY;
             } catch (RuntimeException e) {
                 if (cache.isFollowing()) {
                     log.warn("lost consent-service's change feed ({}); decisions are not cached until it is back", e.toString());
@@ -61,7 +64,8 @@ public class DecisionChangeFollower implements SmartLifecycle {
                 cache.following(false);
                 epoch = "";
                 sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+                Duration doubled = backoff.multipliedBy(2);
+                backoff = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
             }
         }
     }

@@ -178,7 +178,7 @@ public class RecordConsentService implements IConsentService {
         if (decision.permitsType(type)) {
             return;
         }
-        String own = Requester.of(request).ownPatient();
+        String own = Requester.of(request).claims().ownPatient();
         if (own != null && !own.equals(patient)) {
             throw new ResourceNotFoundException("Resource " + type + " is not known");
         }
