@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import org.carerecord.audit.ledger.AuditEntry;
+import org.carerecord.audit.ledger.GovernanceAudit;
 import org.carerecord.security.audit.AuditVocabulary;
 import org.carerecord.security.token.NhsRoles;
 import org.carerecord.security.token.PurposeOfUse;
@@ -61,6 +62,12 @@ public class AccessReportController {
             default -> "looked at";
         };
         boolean refused = !"0".equals(e.outcome());
+        if (GovernanceAudit.ACTIVITY_SYSTEM.equals(event.getType().getSystem())) {
+            String reviewed = GovernanceAudit.BREAK_GLASS_REVIEW.equals(event.getType().getCode())
+                    ? "an emergency access to your record" : "an alert about access to your record";
+            return new Entry(when, NhsRoles.name(e.userRole()), organisation, purpose, "reviewed", false,
+                    when + ": " + article(NhsRoles.name(e.userRole())) + " at " + organisation + " reviewed " + reviewed + ".");
+        }
         var reason = event.getExtensionByUrl(AuditVocabulary.BREAK_GLASS_REASON_EXTENSION);
         String text = self ? when + ": You " + what + " your own record." : when + ": " + who + " at " + organisation + (refused ? " tried to look at" : " " + what)
                 + " your record for " + purpose

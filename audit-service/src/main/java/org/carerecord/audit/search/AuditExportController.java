@@ -1,11 +1,8 @@
 package org.carerecord.audit.search;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
-import org.carerecord.audit.ledger.AuditEntry;
-import org.carerecord.security.audit.AuditVocabulary;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -20,8 +17,6 @@ import jakarta.servlet.http.HttpServletResponse;
 public class AuditExportController {
 
     private static final int MAX_ROWS = 100_000;
-    private static final String HEADER =
-            "recorded,event_id,action,outcome,user,role,organisation,purpose,patients,decision\n";
 
     private final AuditTrail trail;
     private final TrailAccess access;
@@ -46,26 +41,6 @@ public class AuditExportController {
                 null, from, to, Math.min(Math.max(limit, 1), MAX_ROWS), 0, false));
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"audit-trail.csv\"");
-        Writer out = response.getWriter();
-        out.write(HEADER);
-        for (AuditEvent event : events) {
-            AuditEntry e = AuditEntry.of(event);
-            String decision = event.getExtensionByUrl(AuditVocabulary.DECISION_EXTENSION) == null ? ""
-                    : event.getExtensionByUrl(AuditVocabulary.DECISION_EXTENSION).getValue().primitiveValue();
-            out.write(String.join(",", csv(e.recorded().toString()), csv(e.eventId()), csv(e.action()),
-                    csv(e.outcome()), csv(e.userId()), csv(e.userRole()), csv(e.organisation()), csv(e.purpose()),
-                    csv(String.join(" ", e.patientIds())), csv(decision)));
-            out.write('\n');
-        }
-        out.flush();
-    }
-
-    /** RFC 4180 quoting, and a leading quote against spreadsheet formula injection. */
-    static String csv(String value) {
-        if (value == null) {
-            return "";
-        }
-        String safe = value.matches("^[=+\\-@].*") ? "'" + value : value;
-        return "\"" + safe.replace("\"", "\"\"") + "\"";
+        TrailCsv.write(events, response.getWriter());
     }
 }

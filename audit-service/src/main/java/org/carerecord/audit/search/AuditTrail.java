@@ -60,6 +60,20 @@ public class AuditTrail {
                 .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
     }
 
+    /** One record by its event id. */
+    public java.util.Optional<AuditEvent> find(String eventId) {
+        return jdbc.sql("select resource from audit_event where event_id = :id").param("id", eventId)
+                .query(String.class).optional()
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json));
+    }
+
+    /** Several records by event id, newest first (the records behind an alert). */
+    public List<AuditEvent> findAll(List<String> eventIds) {
+        return jdbc.sql("select resource from audit_event where event_id = any(:ids) order by recorded desc, seq desc")
+                .param("ids", eventIds.toArray(String[]::new)).query(String.class).list().stream()
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+    }
+
     private static void addEquals(List<String> where, java.util.Map<String, Object> params, String column, String value) {
         if (value != null) {
             where.add(column + " = :" + column);

@@ -3,15 +3,24 @@ package org.carerecord.audit.security;
 import org.carerecord.security.token.ResourceServerDefaults;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.RegexRequestMatcher;
 
-/** Ingest only for the fhir-server client; verify for governance; search decided per request. */
+/**
+ * The API (bearer tokens, no sessions): ingest only for the fhir-server client; verify for governance;
+ * search decided per request. Everything else is the governance console, which signs users in by
+ * OpenID Connect (see {@code ConsoleSecurityConfig}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class AuditSecurityConfig {
 
     @Bean
+    @Order(1)
     SecurityFilterChain auditChain(HttpSecurity http) throws Exception {
+        // a regex on the raw path: /fhir is HAPI's servlet, not Spring MVC's, so MVC-aware matchers would miss it
+        http.securityMatcher(new RegexRequestMatcher("^/(audit|fhir|actuator)(/.*)?$", null));
         ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers("/audit/events").hasAuthority("SCOPE_system/AuditEvent.c")

@@ -48,6 +48,8 @@ public final class CareRecordStack implements AutoCloseable {
             common.put("CARE_IDP_CLIENT_SECRET", clientSecret);
             common.put("CARE_CONSENT_URL", stack.consentUrl());
             common.put("CARE_AUDIT_URL", stack.auditUrl());
+            common.put("CARE_FHIR_URL", stack.fhirBaseUrl());
+            common.put("CARE_CONSOLE_REDIRECT_URI", stack.auditUrl() + "/login/oauth2/code/care-idp");
             stack.launch(home, "identity-provider", ports.identityProvider(), "256m", common, logDirectory);
             stack.launch(home, "consent-service", ports.consentService(), "384m",
                     withDatabase(common, postgres, databasePrefix + "consent"), logDirectory);
@@ -132,6 +134,11 @@ public final class CareRecordStack implements AutoCloseable {
 
     public StackPorts ports() {
         return ports;
+    }
+
+    /** What every user persona signs in with at the dev identity provider (the install's generated secret). */
+    public String devPassword() {
+        return clientSecret;
     }
 
     public TokenClient tokens() {

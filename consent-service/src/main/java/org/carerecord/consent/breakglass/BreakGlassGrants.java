@@ -1,5 +1,6 @@
 package org.carerecord.consent.breakglass;
 
+import org.carerecord.security.decision.BreakGlassGrant;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +24,6 @@ public class BreakGlassGrants {
 
     private static final Logger alerts = LoggerFactory.getLogger("care.alert.break-glass");
 
-    public record Grant(UUID id, String subject, String nhsRole, String organisation, String patientId,
-                        String purpose, String reason, String decisionId, Instant grantedAt, Instant expiresAt,
-                        String reviewOutcome, String reviewedBy, String reviewNote) {
-    }
-
     private final JdbcClient jdbc;
     private final DecisionChanges changes;
 
@@ -37,12 +33,12 @@ public class BreakGlassGrants {
     }
 
     /** The grant still covering this user and patient, if any. */
-    public Optional<Grant> active(String subject, String patientId, Instant now) {
+    public Optional<BreakGlassGrant> active(String subject, String patientId, Instant now) {
         return jdbc.sql(SELECT + " where g.subject = ? and g.patient_id = ? and g.expires_at > ? order by g.granted_at desc limit 1")
                 .params(subject, patientId, Timestamp.from(now)).query(BreakGlassGrants::row).optional();
     }
 
-    public Grant grant(AccessRequest request, String decisionId, Duration window, Instant now) {
+    public BreakGlassGrant grant(AccessRequest request, String decisionId, Duration window, Instant now) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 insert into break_glass (id, subject, nhs_role, organisation, patient_id, purpose, reason, decision_id,
@@ -61,10 +57,14 @@ public class BreakGlassGrants {
     }
 
     /** The review queue: newest first; {@code unreviewedOnly} leaves out what has been reviewed. */
-    public List<Grant> queue(boolean unreviewedOnly, int limit) {
+    public List<BreakGlassGrant> queue(boolean unreviewedOnly, int limit) {
         return jdbc.sql(SELECT + (unreviewedOnly ? " where r.break_glass_id is null" : "")
                         + " order by g.granted_at desc limit ?")
                 .param(limit).query(BreakGlassGrants::row).list();
+    }
+
+    public Optional<BreakGlassGrant> find(UUID id) {
+        return jdbc.sql(SELECT + " where g.id = ?").param(id).query(BreakGlassGrants::row).optional();
     }
 
     /** Records a review once; false if the grant does not exist or was reviewed already. */
@@ -79,8 +79,8 @@ public class BreakGlassGrants {
             select g.*, r.outcome as review_outcome, r.reviewed_by, r.note as review_note
             from break_glass g left join break_glass_review r on r.break_glass_id = g.id""";
 
-    private static Grant row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Grant(rs.getObject("id", UUID.class), rs.getString("subject"), rs.getString("nhs_role"),
+    private static BreakGlassGrant row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new BreakGlassGrant(rs.getObject("id", UUID.class), rs.getString("subject"), rs.getString("nhs_role"),
                 rs.getString("organisation"), rs.getString("patient_id"), rs.getString("purpose"),
                 rs.getString("reason"), rs.getString("decision_id"), rs.getTimestamp("granted_at").toInstant(),
                 rs.getTimestamp("expires_at").toInstant(), rs.getString("review_outcome"),

@@ -1,5 +1,6 @@
 package org.carerecord.consent.breakglass;
 
+import org.carerecord.security.decision.BreakGlassGrant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The privacy officer's break-glass queue: {@code GET /break-glass?unreviewed=true} lists overrides,
- * newest first; {@code POST /break-glass/{id}/review} records the verdict once.
+ * newest first; {@code GET /break-glass/{id}} shows one; {@code POST /break-glass/{id}/review} records the verdict once.
  */
 @RestController
 public class BreakGlassReviewController {
-
-    private static final Set<String> OUTCOMES = Set.of("appropriate", "inappropriate", "needs-follow-up");
 
     /** @param outcome appropriate, inappropriate or needs-follow-up; @param note what the reviewer found */
     public record Review(String outcome, String note) {
@@ -35,16 +34,21 @@ public class BreakGlassReviewController {
     }
 
     @GetMapping("/break-glass")
-    public List<BreakGlassGrants.Grant> queue(@RequestParam(defaultValue = "true") boolean unreviewed,
+    public List<BreakGlassGrant> queue(@RequestParam(defaultValue = "true") boolean unreviewed,
             @RequestParam(defaultValue = "100") int limit) {
         return grants.queue(unreviewed, Math.max(1, Math.min(limit, 1_000)));
+    }
+
+    @GetMapping("/break-glass/{id}")
+    public ResponseEntity<BreakGlassGrant> one(@PathVariable UUID id) {
+        return ResponseEntity.of(grants.find(id));
     }
 
     @PostMapping("/break-glass/{id}/review")
     public ResponseEntity<Map<String, String>> review(@PathVariable UUID id, @RequestBody Review review,
             @AuthenticationPrincipal Jwt jwt) {
-        if (review.outcome() == null || !OUTCOMES.contains(review.outcome())) {
-            return ResponseEntity.badRequest().body(Map.of("error", "outcome must be one of " + OUTCOMES));
+        if (review.outcome() == null || !BreakGlassGrant.OUTCOMES.contains(review.outcome())) {
+            return ResponseEntity.badRequest().body(Map.of("error", "outcome must be one of " + BreakGlassGrant.OUTCOMES));
         }
         if (!grants.review(id, CareClaims.from(jwt).subject(), review.outcome(), review.note())) {
             return ResponseEntity.status(409).body(Map.of("error", "no such break-glass, or it was reviewed already"));

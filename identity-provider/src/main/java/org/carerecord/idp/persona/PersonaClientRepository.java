@@ -5,14 +5,21 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.stereotype.Component;
 
-/** Every persona is a client-credentials client named after it. Read-only: registration is not offered. */
+/**
+ * Every persona is a client-credentials client named after it; the governance console is the one
+ * authorization-code client, through which user personas sign in by name and password. Read-only:
+ * registration is not offered.
+ */
 @Component
 public class PersonaClientRepository implements RegisteredClientRepository {
 
     private final Personas personas;
+    private final PersonaProperties.Console console;
     private final String secret;
 
     public PersonaClientRepository(Personas personas, PersonaProperties properties) {
@@ -21,6 +28,7 @@ public class PersonaClientRepository implements RegisteredClientRepository {
                     "care.idp.client-secret (CARE_IDP_CLIENT_SECRET) must be set to at least 16 characters");
         }
         this.personas = personas;
+        this.console = properties.console();
         this.secret = "{noop}" + properties.clientSecret();
     }
 
@@ -37,7 +45,27 @@ public class PersonaClientRepository implements RegisteredClientRepository {
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
+        if (console != null && console.clientId().equals(clientId)) {
+            return consoleClient();
+        }
         return personas.find(clientId).map(this::toClient).orElse(null);
+    }
+
+    private RegisteredClient consoleClient() {
+        return RegisteredClient.withId(console.clientId())
+                .clientId(console.clientId())
+                .clientSecret(secret)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri(console.redirectUri())
+                .scope(OidcScopes.OPENID)
+                .scope(OidcScopes.PROFILE)
+                .scopes(s -> s.addAll(console.scopes()))
+                // PKCE as well as the secret: a code intercepted on the way back is useless on its own
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                // a governance session is short; signing in again costs a click while the IdP session lasts
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
+                .build();
     }
 
     private RegisteredClient toClient(Persona persona) {

@@ -29,7 +29,7 @@ public class Personas {
             if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
                 return Optional.empty();
             }
-            return Optional.of(new Persona(id, "Patient/" + patientId, null, null, "PATRQT", patientId,
+            return Optional.of(new Persona(id, null, "Patient/" + patientId, null, null, "PATRQT", patientId,
                     properties.patientScopes()));
         }
         return Optional.ofNullable(byId.get(id));

@@ -1,0 +1,13 @@
+package org.carerecord.audit.console;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * @param issuer       the identity provider users sign in at (also the access tokens' issuer)
+ * @param clientId     the console's OAuth2 client id there
+ * @param clientSecret its secret (never committed: the environment supplies it)
+ * @param consentUrl   consent-service, for break-glass grants and decision explanations
+ */
+@ConfigurationProperties("care.console")
+public record ConsoleProperties(String issuer, String clientId, String clientSecret, String consentUrl) {
+}

@@ -1,0 +1,37 @@
+package org.carerecord.audit.console;
+
+import org.carerecord.audit.integrity.IntegrityChecks;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The trail's hash chain: the last verification and a button to run it again. */
+@Controller
+public class IntegrityPages {
+
+    private final IntegrityChecks checks;
+
+    public IntegrityPages(IntegrityChecks checks) {
+        this.checks = checks;
+    }
+
+    @GetMapping("/integrity")
+    public String show(Model model) {
+        model.addAttribute("last", checks.last().orElse(null));
+        model.addAttribute("when", checks.last().map(r -> TrailRow.WHEN.format(r.at())).orElse(null));
+        return "integrity";
+    }
+
+    @PostMapping("/integrity/verify")
+    public String verify(@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+        IntegrityChecks.Run run = checks.run(user.getSubject());
+        redirect.addFlashAttribute("done", run.intact()
+                ? "Verified: the chain is intact (" + run.recordsChecked() + " records)"
+                : "The chain is BROKEN at record " + run.firstBrokenSeq());
+        return "redirect:/integrity";
+    }
+}

@@ -1,0 +1,106 @@
+package org.carerecord.audit.records;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.carerecord.security.identity.NhsNumber;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Patients as the record knows them, read from the FHIR server as audit-service's own system client
+ * (scope {@code system/Patient.rs}; the read is audited like any other): surnames and addresses for the
+ * family-lookup rule, kept for a few minutes so a burst of views of one patient costs one read; and the
+ * patient an NHS number names, for searching the trail by NHS number. A failure propagates: the
+ * detector retries the batch rather than judge it without the facts.
+ */
+public class PatientDirectory {
+
+    public static final String REGISTRATION = "care-records";
+    private static final Duration KEEP = Duration.ofMinutes(10);
+    private static final int MAX_KEPT = 10_000;
+
+    private record Kept(Optional<PatientDemographics> demographics, Instant at) {
+    }
+
+    private final RestClient fhir;
+    private final OAuth2AuthorizedClientManager tokens;
+    private final FhirContext context;
+    private final Clock clock;
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+
+    public PatientDirectory(String fhirBaseUrl, OAuth2AuthorizedClientManager tokens, FhirContext context, Clock clock) {
+        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+        requests.setReadTimeout(Duration.ofSeconds(5));
+        this.fhir = RestClient.builder().baseUrl(fhirBaseUrl).requestFactory(requests).build();
+        this.tokens = tokens;
+        this.context = context;
+        this.clock = clock;
+    }
+
+    public Optional<PatientDemographics> find(String patientId) {
+        Kept hit = kept.get(patientId);
+        Instant now = clock.instant();
+        if (hit != null && hit.at().plus(KEEP).isAfter(now)) {
+            return hit.demographics();
+        }
+        Optional<PatientDemographics> read = read(patientId);
+        if (kept.size() >= MAX_KEPT) {
+            kept.clear();
+        }
+        kept.put(patientId, new Kept(read, now));
+        return read;
+    }
+
+    /** The record's patient ids with this NHS number (normally one; none when it is not in the record). */
+    public List<String> idsOfNhsNumber(String nhsNumber) {
+        String json = fhir.get().uri("/Patient?identifier={system}|{value}&_elements=id&_count=10",
+                        NhsNumber.SYSTEM, nhsNumber)
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/fhir+json")
+                .retrieve().body(String.class);
+        return context.newJsonParser().parseResource(Bundle.class, json).getEntry().stream()
+                .map(e -> e.getResource().getIdElement().getIdPart()).toList();
+    }
+
+    private String token() {
+        var client = tokens.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION)
+                .principal("audit-service").build());
+        if (client == null) {
+            throw new IllegalStateException("no token for audit-service's record lookups");
+        }
+        return client.getAccessToken().getTokenValue();
+    }
+
+    private Optional<PatientDemographics> read(String patientId) {
+        String json;
+        try {
+            json = fhir.get().uri("/Patient/{id}", patientId)
+                    .header("Authorization", "Bearer " + token())
+                    .header("Accept", "application/fhir+json")
+                    .retrieve().body(String.class);
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode() == HttpStatus.NOT_FOUND || e.getStatusCode() == HttpStatus.GONE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Patient patient = context.newJsonParser().parseResource(Patient.class, json);
+        return Optional.of(new PatientDemographics(
+                patient.getName().stream().map(n -> n.getFamily()).filter(f -> f != null).toList(),
+                patient.getAddress().stream().map(a -> new PatientDemographics.Address(
+                        a.getLine().isEmpty() ? null : a.getLine().get(0).getValue(), a.getPostalCode())).toList()));
+    }
+}
