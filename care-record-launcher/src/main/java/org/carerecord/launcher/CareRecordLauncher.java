@@ -24,6 +24,7 @@ public final class CareRecordLauncher {
               ward.clerk       R8010 Clerical, RTD (demographics and admissions only)
               gp.locum         R8000 at A81001 with a granular scope: encounter diagnoses only
               privacy.officer  R0001 Privacy Officer, RTD (audit trail, no clinical data)
+              caldicott.guardian R5105 Caldicott Guardian, RTD
               patient.<id>     a patient, e.g. patient.amelia-hartley
               rtd-pas          hospital PAS system client (RTD)
               gp-system        GP system client (A81001)""";
@@ -74,11 +75,12 @@ public final class CareRecordLauncher {
                   FHIR R4 server      %s
                   consent-service     %s
                   audit-service       %s
+                  governance console  %s/  (sign in as privacy.officer; password: the contents of %s)
                   identity provider   %s
                 Personas (./care-record token <persona>):
                 %s
                 READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
-                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
+                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), run.secretPath(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }
 

@@ -26,6 +26,11 @@ record RunDirectory(Path home) {
         return root().resolve("pgdata");
     }
 
+    /** Where the dev secret lives (users' sign-in password too), relative to the repository, for messages. */
+    String secretPath() {
+        return home().relativize(secretFile()).toString();
+    }
+
     private Path secretFile() {
         return root().resolve("client-secret");
     }

@@ -86,6 +86,32 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs axe-core (from the console's own npm packages) on the page; returns the serious and critical
+     * WCAG 2.x A/AA violations, as "rule: first offending element" lines.
+     */
+    @SuppressWarnings("unchecked")
+    java.util.List<String> accessibilityViolations(Path axeScript) {
+        try {
+            driver.executeScript(Files.readString(axeScript));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Object result = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                   .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                                  .map(v => v.id + ': ' + v.nodes[0].html)))
+                   .catch(e => done(['axe failed: ' + e]));""");
+        return (java.util.List<String>) result;
+    }
+
+    /** The element the keyboard focus is on, after pressing Tab from the top of the page. */
+    WebElement firstTabStop() {
+        driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        return driver.switchTo().activeElement();
+    }
+
     /** The console's session cookie, for fetching a download the way the browser would. */
     String sessionCookie() {
         return driver.manage().getCookieNamed("CARE_CONSOLE_SESSION").getValue();

@@ -36,6 +36,9 @@ class GovernanceConsoleIT {
     /** Registered with the GP; the hospital nurse has no relationship with them. */
     private static final String EMERGENCY_NHS = "9000000238";
 
+    private static final java.nio.file.Path AXE = java.nio.file.Path.of(System.getProperty("care.record.home", ".."))
+            .resolve("audit-service/src/main/frontend/node_modules/axe-core/axe.min.js");
+
     private CareRecordStack stack;
     private String householdId;
     private String emergencyId;
@@ -69,9 +72,12 @@ class GovernanceConsoleIT {
             assertThat(browser.driver.getCurrentUrl()).startsWith(stack.issuer()).endsWith("/login");
             browser.signIn("privacy.officer", stack.devPassword());
             assertThat(browser.heading()).startsWith("Overview");
+            // keyboard users land on "Skip to main content" first
+            assertThat(browser.firstTabStop().getText()).isEqualTo("Skip to main content");
             assertThat(browser.driver.findElement(By.className("console-user")).getText()).contains("Priya Shah").contains("Privacy Officer");
             assertThat(browser.driver.findElements(By.cssSelector("svg.console-chart__svg rect")).size()).isGreaterThan(3);
             browser.screenshot("01-overview");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 01-overview").isEmpty();
 
             // break-glass: the queue shows the reason, window and records touched; mark it justified
             browser.go(stack.auditUrl() + "/break-glass");
@@ -79,6 +85,7 @@ class GovernanceConsoleIT {
             assertThat(card.getText()).contains("hospital.nurse").contains(emergencyId).contains("R8001 at RTD")
                     .contains("search-type");
             browser.screenshot("02-break-glass-queue");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 02-break-glass-queue").isEmpty();
             String grantId = card.getAttribute("id").substring("grant-".length());
             card.findElement(By.cssSelector("input[value=appropriate]")).click();
             card.findElement(By.tagName("textarea")).sendKeys("Confirmed with the A&E consultant: patient unconscious on arrival.");
@@ -98,9 +105,11 @@ class GovernanceConsoleIT {
             WebElement alert = awaitAlert(browser, "family-lookup", householdId);
             assertThat(alert.getText()).contains("ward.clerk").contains("shares their surname (Armstrong) and home address");
             browser.screenshot("04-alerts");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 04-alerts").isEmpty();
             alert.findElement(By.tagName("a")).click();
             assertThat(browser.await(By.id("alert-records")).getText()).contains(householdId).contains("read");
             browser.screenshot("05-alert-detail");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 05-alert-detail").isEmpty();
 
             // search the trail by NHS number; open a record: the consent decision and the policy behind it
             browser.go(stack.auditUrl() + "/trail");
@@ -111,6 +120,7 @@ class GovernanceConsoleIT {
             assertThat(rows).isNotEmpty();
             assertThat(results.getText()).contains("hospital.nurse").contains("Break-glass");
             browser.screenshot("06-trail-search");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 06-trail-search").isEmpty();
 
             // export what is on screen: the same rows, as CSV, with the browser's session
             String csvUrl = browser.await(By.id("export-csv")).getAttribute("href");
@@ -135,6 +145,7 @@ class GovernanceConsoleIT {
             assertThat(browser.await(By.id("decision-steps")).getText()).contains("break-glass asked for");
             assertThat(browser.driver.findElement(By.id("decision-policy")).getText()).isNotBlank();
             browser.screenshot("07-record-detail");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 07-record-detail").isEmpty();
 
             // integrity: run verification from the console
             browser.go(stack.auditUrl() + "/integrity");
@@ -142,6 +153,7 @@ class GovernanceConsoleIT {
             assertThat(browser.await(By.id("integrity-result")).getText()).isEqualTo("Intact");
             assertThat(browser.driver.findElement(By.id("last-verification")).getText()).contains("privacy.officer");
             browser.screenshot("08-integrity");
+            assertThat(browser.accessibilityViolations(AXE)).as("accessibility of 08-integrity").isEmpty();
         }
     }
 

@@ -7,7 +7,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clientId     the console's OAuth2 client id there
  * @param clientSecret its secret (never committed: the environment supplies it)
  * @param consentUrl   consent-service, for break-glass grants and decision explanations
+ * @param browserIssuer the identity provider as the user's browser reaches it, when that differs from
+ *                     how the service does (containers: {@code identity-provider:9000} vs {@code localhost:9000})
  */
 @ConfigurationProperties("care.console")
-public record ConsoleProperties(String issuer, String clientId, String clientSecret, String consentUrl) {
+public record ConsoleProperties(String issuer, String clientId, String clientSecret, String consentUrl,
+                                String browserIssuer) {
+
+    public String signInAt() {
+        return browserIssuer == null || browserIssuer.isBlank() ? issuer : browserIssuer;
+    }
 }

@@ -49,7 +49,7 @@ public class ConsoleSecurityConfig {
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
                 .scope(CONSOLE_SCOPES)
-                .authorizationUri(issuer + "/oauth2/authorize")
+                .authorizationUri(console.signInAt() + "/oauth2/authorize")
                 .tokenUri(issuer + "/oauth2/token")
                 .jwkSetUri(issuer + "/oauth2/jwks")
                 .issuerUri(issuer)

@@ -23,11 +23,13 @@ import org.springframework.web.client.RestClient;
  * Patients as the record knows them, read from the FHIR server as audit-service's own system client
  * (scope {@code system/Patient.rs}; the read is audited like any other): surnames and addresses for the
  * family-lookup rule, kept for a few minutes so a burst of views of one patient costs one read; and the
- * patient an NHS number names, for searching the trail by NHS number. A failure propagates: the
- * detector retries the batch rather than judge it without the facts.
+ * patient an NHS number names, for searching the trail by NHS number. The record server unreachable or
+ * failing propagates (the detector retries the batch rather than judge it without the facts); a patient
+ * the record refuses or does not have is simply not found.
  */
 public class PatientDirectory {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PatientDirectory.class);
     public static final String REGISTRATION = "care-records";
     private static final Duration KEEP = Duration.ofMinutes(10);
     private static final int MAX_KEPT = 10_000;
@@ -92,10 +94,13 @@ public class PatientDirectory {
                     .header("Accept", "application/fhir+json")
                     .retrieve().body(String.class);
         } catch (HttpClientErrorException e) {
-            if (e.getStatusCode() == HttpStatus.NOT_FOUND || e.getStatusCode() == HttpStatus.GONE) {
-                return Optional.empty();
+            if (e.getStatusCode() != HttpStatus.NOT_FOUND && e.getStatusCode() != HttpStatus.GONE) {
+                // refused (a patient who opted out binds this client too): retrying cannot help, so this
+                // patient goes unchecked rather than hold up every rule behind it
+                log.warn("Patient/{} could not be read for the family-lookup check ({}); not checked", patientId,
+                        e.getStatusCode());
             }
-            throw e;
+            return Optional.empty();
         }
         Patient patient = context.newJsonParser().parseResource(Patient.class, json);
         return Optional.of(new PatientDemographics(

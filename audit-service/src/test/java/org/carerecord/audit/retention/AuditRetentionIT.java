@@ -41,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the rest from the anchored hash; a month dropped without its anchor is caught.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "care.audit.retention.months=0")
+        properties = {"care.audit.retention.months=0", "care.audit.alerts.enabled=false"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditRetentionIT {

@@ -30,7 +30,15 @@ public class DecisionChanges {
     public record Page(String epoch, long latest, boolean complete, List<String> patients) {
     }
 
-    private static final Duration LIVE = Duration.ofSeconds(60);
+    /**
+     * A follower is live while one of its long polls is open, and for this long after one returns (it evicts
+     * and asks again within milliseconds). A follower that died mid-poll is released when the next change
+     * ends that poll, so a write waits about this long for a dead follower, not the whole timeout; this must
+     * stay well under fhir-server's 2 s timeout on a decision, which a break-glass grant waits inside.
+     */
+    private static final Duration BETWEEN_POLLS = Duration.ofMillis(750);
+    private static final long RECHECK_MILLIS = 50;
+    private static final Duration FORGOTTEN = Duration.ofMinutes(10);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DecisionChanges.class);
 
     private final String epoch = UUID.randomUUID().toString();
@@ -38,7 +46,11 @@ public class DecisionChanges {
     private final java.util.Map<String, Ack> acks = new java.util.HashMap<>();
     private long latest;
 
-    private record Ack(long seq, long seenAt) {
+    private record Ack(long seq, long seenAt, boolean polling) {
+
+        boolean live(long now) {
+            return polling || now - seenAt < BETWEEN_POLLS.toNanos();
+        }
     }
 
     private record Change(long seq, String patientId) {
@@ -81,7 +93,7 @@ public class DecisionChanges {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long now = System.nanoTime();
-            boolean all = acks.values().stream().allMatch(a -> a.seq() >= seq || now - a.seenAt() > LIVE.toNanos());
+            boolean all = acks.values().stream().allMatch(a -> a.seq() >= seq || !a.live(now));
             if (all) {
                 return true;
             }
@@ -89,7 +101,8 @@ public class DecisionChanges {
             if (left <= 0) {
                 return false;
             }
-            wait(Math.max(1, left / 1_000_000));
+            // wakes on every acknowledgement, and often enough to notice a follower stop being live
+            wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
         }
     }
 
@@ -109,10 +122,10 @@ public class DecisionChanges {
     public synchronized Page after(String follower, String followerEpoch, long since, Duration wait)
             throws InterruptedException {
         if (!epoch.equals(followerEpoch) || since > latest) {
-            acknowledge(follower, latest); // it starts again from an empty cache
+            acknowledge(follower, latest, false); // it starts again from an empty cache
             return new Page(epoch, latest, false, List.of());
         }
-        acknowledge(follower, since);
+        acknowledge(follower, since, true);
         long deadline = System.nanoTime() + wait.toNanos();
         while (latest == since) {
             long left = deadline - System.nanoTime();
@@ -121,6 +134,7 @@ public class DecisionChanges {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+        acknowledge(follower, since, false); // answered: live only if it asks again soon
         boolean complete = changes.isEmpty() ? since == latest : changes.peekFirst().seq() <= since + 1;
         List<String> patients = new ArrayList<>();
         for (Change change : changes) {
@@ -131,9 +145,11 @@ public class DecisionChanges {
         return new Page(epoch, latest, complete, patients);
     }
 
-    private void acknowledge(String follower, long seq) {
+    private void acknowledge(String follower, long seq, boolean polling) {
         if (follower != null && !follower.isBlank()) {
-            acks.put(follower, new Ack(seq, System.nanoTime()));
+            long now = System.nanoTime();
+            acks.values().removeIf(a -> !a.polling() && now - a.seenAt() > FORGOTTEN.toNanos()); // restarted instances
+            acks.put(follower, new Ack(seq, now, polling));
             notifyAll();
         }
     }
