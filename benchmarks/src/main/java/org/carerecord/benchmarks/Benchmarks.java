@@ -2,7 +2,7 @@ package org.carerecord.benchmarks;
 
 import java.util.Arrays;
 
-/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent]} — which benchmark to run (default audit). */
+/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest]} — which benchmark to run (default audit). */
 public final class Benchmarks {
 
     private Benchmarks() {
@@ -14,7 +14,8 @@ public final class Benchmarks {
         switch (which) {
             case "audit" -> AuditBenchmark.main(rest);
             case "consent" -> ConsentBenchmark.main(rest);
-            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit or consent");
+            case "ingest" -> IngestBenchmark.main(rest);
+            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit, consent or ingest");
         }
     }
 }

@@ -48,7 +48,10 @@ public class PatientCompartment {
         if ("Patient".equals(resource.fhirType())) {
             return resource.getIdElement().getIdPart();
         }
+        // the compartment's parameters also hold other people (a DocumentReference's author may be a
+        // Patient or a Practitioner): only references to a Patient name the owner
         return terser.getCompartmentOwnersForResource("Patient", resource, java.util.Set.of()).stream()
+                .filter(id -> "Patient".equals(id.getResourceType()))
                 .map(IIdType::getIdPart).findFirst().orElse(null);
     }
 }

@@ -47,6 +47,9 @@ public class JpaServerConfig {
         // Provider bundles (Synthea's among them) point at shared records by business identifier,
         // e.g. "Practitioner?identifier=https://fhir.nhs.uk/Id/sds-user-id|123": resolved on write.
         settings.setAllowInlineMatchUrlReferences(true);
+        // ...and the same few practitioners and hospitals are named by every encounter, claim and report:
+        // a resolved match URL is remembered instead of searched again per reference
+        settings.setMatchUrlCacheEnabled(true);
         settings.setExpungeEnabled(false);
         settings.setDeleteExpungeEnabled(false);
         settings.setAllowMultipleDelete(false);

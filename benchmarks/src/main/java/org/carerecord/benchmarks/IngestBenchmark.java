@@ -1,0 +1,148 @@
+package org.carerecord.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.StackPorts;
+
+/**
+ * Care-provider ingest of Synthea patients through transaction bundles, side by side: the full server and
+ * a second fhir-server on the same database with consent and audit switched off (authentication stays:
+ * there is deliberately no switch for it). Each patient is pushed once to each, alternating which goes
+ * first; the copy sent to the second server has its {@code urn:uuid}s renamed, so both do the same work
+ * and neither finds the other's records. Then one bundle is pushed again, unchanged (the idempotent path).
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar ingest [patients] [seed]</pre>
+ * Generates the patients with {@code benchmarks/synthea/target/synthea-generator.jar} unless
+ * {@code -Dbench.synthea=<dir of bundles>} names existing ones.
+ */
+final class IngestBenchmark {
+
+    private static final Pattern ENTRY = Pattern.compile("\"request\"\\s*:");
+
+    private IngestBenchmark() {
+    }
+
+    static void main(String[] args) throws Exception {
+        int patients = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
+        Path bundles = System.getProperty("bench.synthea") != null ? Path.of(System.getProperty("bench.synthea"))
+                : generate(home, patients, seed);
+        List<Path> directory = list(bundles, "hospitalInformation", "practitionerInformation");
+        List<Path> people = Files.list(bundles).filter(p -> p.toString().endsWith(".json"))
+                .filter(p -> !directory.contains(p)).sorted().toList();
+        BenchStack.run(stack -> compare(stack, directory, people));
+    }
+
+    private static void compare(CareRecordStack stack, List<Path> directory, List<Path> people) throws IOException {
+        int offPort = StackPorts.free().fhirServer();
+        stack.startAnother("fhir-server", offPort, "1536m",
+                Map.of("CARE_CONSENT_ENABLED", "false", "CARE_AUDIT_ENABLED", "false"));
+        String full = stack.fhirBaseUrl();
+        String off = "http://localhost:" + offPort + "/fhir";
+        String token = stack.tokens().token("rtd-pas");
+        for (Path p : directory) { // organisations, locations, practitioners: once, shared
+            Http.post(full, token, Files.readString(p), null);
+        }
+        Rate withLayers = new Rate();
+        Rate without = new Rate();
+        for (int i = 0; i < people.size(); i++) {
+            String bundle = Files.readString(people.get(i));
+            String renamed = bundle.replace("urn:uuid:", "urn:uuid:b");
+            int resources = entries(bundle);
+            if (i % 2 == 0) {
+                withLayers.push(full, token, bundle, resources);
+                without.push(off, token, renamed, resources);
+            } else {
+                without.push(off, token, renamed, resources);
+                withLayers.push(full, token, bundle, resources);
+            }
+            System.out.printf("  %-60s %6d resources  full %6.0f/s  layers off %6.0f/s%n",
+                    people.get(i).getFileName(), resources, withLayers.last(), without.last());
+        }
+        Path first = people.get(0);
+        Rate again = new Rate();
+        again.push(full, token, Files.readString(first), entries(Files.readString(first)));
+        System.out.printf("%ningest through transaction bundles, %d Synthea patients, %d resources:%n", people.size(),
+                withLayers.resources);
+        System.out.printf("  full server (consent, audit on):  %7.0f resources/s overall, median bundle %5.0f/s%n",
+                withLayers.overall(), withLayers.medianRate());
+        System.out.printf("  consent and audit off:            %7.0f resources/s overall, median bundle %5.0f/s%n",
+                without.overall(), without.medianRate());
+        System.out.printf("  ratio full / off: %.2f (overall), %.2f (median bundle)%n",
+                withLayers.overall() / without.overall(), withLayers.medianRate() / without.medianRate());
+        System.out.printf("  the same bundle again, unchanged (%d resources): %.2f s, %.0f resources/s%n",
+                again.resources, again.seconds, again.overall());
+    }
+
+    /** Resources pushed and time taken, per bundle and overall. */
+    private static final class Rate {
+        private long resources;
+        private double seconds;
+        private final List<Double> rates = new ArrayList<>();
+
+        void push(String url, String token, String bundle, int count) {
+            long start = System.nanoTime();
+            Http.post(url, token, bundle, null);
+            double s = (System.nanoTime() - start) / 1e9;
+            resources += count;
+            seconds += s;
+            rates.add(count / s);
+        }
+
+        double last() {
+            return rates.get(rates.size() - 1);
+        }
+
+        double overall() {
+            return resources / seconds;
+        }
+
+        double medianRate() {
+            List<Double> sorted = rates.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+
+    private static int entries(String bundle) {
+        Matcher m = ENTRY.matcher(bundle);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static List<Path> list(Path dir, String... prefixes) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> {
+                for (String prefix : prefixes) {
+                    if (p.getFileName().toString().startsWith(prefix)) {
+                        return true;
+                    }
+                }
+                return false;
+            }).sorted().toList();
+        }
+    }
+
+    private static Path generate(Path home, int patients, long seed) throws IOException, InterruptedException {
+        Path jar = home.resolve("benchmarks/synthea/target/synthea-generator.jar");
+        Path out = home.resolve("benchmarks/target/synthea-" + patients + "-" + seed);
+        if (!Files.exists(out.resolve("fhir"))) {
+            Process generator = new ProcessBuilder("java", "-jar", jar.toString(), String.valueOf(patients),
+                    out.toString(), String.valueOf(seed)).inheritIO().start();
+            if (generator.waitFor() != 0) {
+                throw new IllegalStateException("Synthea failed (is " + jar + " built? ./mvnw -DskipTests package)");
+            }
+        }
+        return out.resolve("fhir");
+    }
+}
