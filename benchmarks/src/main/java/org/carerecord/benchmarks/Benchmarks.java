@@ -2,7 +2,7 @@ package org.carerecord.benchmarks;
 
 import java.util.Arrays;
 
-/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest]} — which benchmark to run (default audit). */
+/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest|clinician]} — which benchmark to run (default audit). */
 public final class Benchmarks {
 
     private Benchmarks() {
@@ -15,7 +15,8 @@ public final class Benchmarks {
             case "audit" -> AuditBenchmark.main(rest);
             case "consent" -> ConsentBenchmark.main(rest);
             case "ingest" -> IngestBenchmark.main(rest);
-            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit, consent or ingest");
+            case "clinician" -> ClinicianBenchmark.main(rest);
+            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit, consent, ingest or clinician");
         }
     }
 }

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.StackPorts;
 
@@ -24,39 +22,31 @@ import org.carerecord.launcher.service.StackPorts;
  */
 final class IngestBenchmark {
 
-    private static final Pattern ENTRY = Pattern.compile("\"request\"\\s*:");
-
     private IngestBenchmark() {
     }
 
     static void main(String[] args) throws Exception {
         int patients = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
-        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
-        Path bundles = System.getProperty("bench.synthea") != null ? Path.of(System.getProperty("bench.synthea"))
-                : generate(home, patients, seed);
-        List<Path> directory = list(bundles, "hospitalInformation", "practitionerInformation");
-        List<Path> people = Files.list(bundles).filter(p -> p.toString().endsWith(".json"))
-                .filter(p -> !directory.contains(p)).sorted().toList();
-        BenchStack.run(stack -> compare(stack, directory, people));
+        SyntheaData data = SyntheaData.generate(patients, seed);
+        BenchStack.run(stack -> compare(stack, data));
     }
 
-    private static void compare(CareRecordStack stack, List<Path> directory, List<Path> people) throws IOException {
+    private static void compare(CareRecordStack stack, SyntheaData data) throws IOException {
+        List<Path> people = data.patients();
         int offPort = StackPorts.free().fhirServer();
         stack.startAnother("fhir-server", offPort, "1536m",
                 Map.of("CARE_CONSENT_ENABLED", "false", "CARE_AUDIT_ENABLED", "false"));
         String full = stack.fhirBaseUrl();
         String off = "http://localhost:" + offPort + "/fhir";
         String token = stack.tokens().token("rtd-pas");
-        for (Path p : directory) { // organisations, locations, practitioners: once, shared
-            Http.post(full, token, Files.readString(p), null);
-        }
+        data.loadDirectory(full, token); // organisations, locations, practitioners: once, shared
         Rate withLayers = new Rate();
         Rate without = new Rate();
         for (int i = 0; i < people.size(); i++) {
             String bundle = Files.readString(people.get(i));
             String renamed = bundle.replace("urn:uuid:", "urn:uuid:b");
-            int resources = entries(bundle);
+            int resources = SyntheaData.entries(bundle);
             if (i % 2 == 0) {
                 withLayers.push(full, token, bundle, resources);
                 without.push(off, token, renamed, resources);
@@ -69,7 +59,7 @@ final class IngestBenchmark {
         }
         Path first = people.get(0);
         Rate again = new Rate();
-        again.push(full, token, Files.readString(first), entries(Files.readString(first)));
+        again.push(full, token, Files.readString(first), SyntheaData.entries(Files.readString(first)));
         System.out.printf("%ningest through transaction bundles, %d Synthea patients, %d resources:%n", people.size(),
                 withLayers.resources);
         System.out.printf("  full server (consent, audit on):  %7.0f resources/s overall, median bundle %5.0f/s%n",
@@ -109,40 +99,5 @@ final class IngestBenchmark {
             List<Double> sorted = rates.stream().sorted().toList();
             return sorted.get(sorted.size() / 2);
         }
-    }
-
-    private static int entries(String bundle) {
-        Matcher m = ENTRY.matcher(bundle);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    private static List<Path> list(Path dir, String... prefixes) throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.filter(p -> {
-                for (String prefix : prefixes) {
-                    if (p.getFileName().toString().startsWith(prefix)) {
-                        return true;
-                    }
-                }
-                return false;
-            }).sorted().toList();
-        }
-    }
-
-    private static Path generate(Path home, int patients, long seed) throws IOException, InterruptedException {
-        Path jar = home.resolve("benchmarks/synthea/target/synthea-generator.jar");
-        Path out = home.resolve("benchmarks/target/synthea-" + patients + "-" + seed);
-        if (!Files.exists(out.resolve("fhir"))) {
-            Process generator = new ProcessBuilder("java", "-jar", jar.toString(), String.valueOf(patients),
-                    out.toString(), String.valueOf(seed)).inheritIO().start();
-            if (generator.waitFor() != 0) {
-                throw new IllegalStateException("Synthea failed (is " + jar + " built? ./mvnw -DskipTests package)");
-            }
-        }
-        return out.resolve("fhir");
     }
 }

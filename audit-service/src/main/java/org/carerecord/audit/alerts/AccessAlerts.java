@@ -29,7 +29,10 @@ public class AccessAlerts {
                 values (:rule, :key, :user, :role, :org, :patient, :summary, :events, :first, :last)
                 on conflict (dedupe_key) do update set
                     summary = excluded.summary,
-                    event_ids = (select array_agg(distinct e) from unnest(access_alert.event_ids || excluded.event_ids) e),
+                    -- an alert names at most the first 500 records behind it: a long spree stays one cheap row
+                    event_ids = case when cardinality(access_alert.event_ids) >= 500 then access_alert.event_ids
+                                else (select array_agg(e) from (select distinct e from unnest(access_alert.event_ids
+                                      || excluded.event_ids) e limit 500) kept) end,
                     first_seen = least(access_alert.first_seen, excluded.first_seen),
                     last_seen = greatest(access_alert.last_seen, excluded.last_seen)""")
                 .param("rule", alert.rule()).param("key", alert.dedupeKey()).param("user", alert.userId())

@@ -20,6 +20,11 @@ final class OutOfHoursRule implements AlertRule {
     /** A user's latest hour is left out of their "habits", so a burst cannot make itself usual. */
     private static final Duration RECENT = Duration.ofHours(1);
 
+    /** A user's habits change slowly: judged once per user, day and hour, not per batch. */
+    private record Habit(String user, LocalDate day, int hour) {
+    }
+
+    private final java.util.Map<Habit, Boolean> usual = new java.util.concurrent.ConcurrentHashMap<>();
     private final AlertRulesProperties.OutOfHours policy;
     private final ZoneId zone;
     private final TrailWindow trail;
@@ -68,6 +73,13 @@ final class OutOfHoursRule implements AlertRule {
 
     private boolean usualFor(TrailRecord r) {
         ZonedDateTime at = r.recorded().atZone(zone);
+        if (usual.size() > 100_000) {
+            usual.clear();
+        }
+        return usual.computeIfAbsent(new Habit(r.userId(), at.toLocalDate(), at.getHour()), h -> judge(r, at));
+    }
+
+    private boolean judge(TrailRecord r, ZonedDateTime at) {
         long[] hours = trail.hoursOfDay(r.userId(), r.recorded().minus(policy.history()), r.recorded().minus(RECENT),
                 zone.getId());
         long total = 0;

@@ -1,0 +1,171 @@
+package org.carerecord.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.StackPorts;
+
+/**
+ * What clinicians do, at a given concurrency, side by side: the full server and a second fhir-server on the
+ * same database with consent and audit off. Synthea patients are loaded by the hospital's system; a
+ * hospital nurse (who has a relationship with the patients the hospital pushed) then reads a patient,
+ * searches their conditions, active medications and recent admissions, opens their summary ({@code $summary},
+ * always the median-sized patient) and the first page of {@code $everything}. Each scenario runs for a fixed
+ * time on one server then the other, in rounds that alternate the order, so both see the same noise.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar clinician [patients] [seed]</pre>
+ * Knobs: {@code -Dbench.clients} (concurrent clinicians, default 8), {@code -Dbench.seconds} (per phase,
+ * default 10), {@code -Dbench.rounds} (default 2).
+ */
+final class ClinicianBenchmark {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private ClinicianBenchmark() {
+    }
+
+    static void main(String[] args) throws Exception {
+        int patients = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        SyntheaData data = SyntheaData.generate(patients, seed);
+        BenchStack.run(stack -> run(stack, data));
+    }
+
+    private static void run(CareRecordStack stack, SyntheaData data) throws Exception {
+        int clients = Integer.getInteger("bench.clients", 8);
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        String pas = stack.tokens().token("rtd-pas");
+        data.loadDirectory(stack.fhirBaseUrl(), pas);
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (Path p : data.patients()) {
+            String bundle = Files.readString(p);
+            sizes.put(SyntheaData.patientId(Http.post(stack.fhirBaseUrl(), pas, bundle, null)), SyntheaData.entries(bundle));
+        }
+        String nurse = stack.tokens().token("hospital.nurse");
+        List<String> visible = sizes.keySet().stream()
+                .filter(id -> status(stack.fhirBaseUrl() + "/Patient/" + id, nurse) == 200).toList();
+        if (visible.isEmpty()) {
+            throw new IllegalStateException("the nurse may see none of the loaded patients");
+        }
+        String median = visible.stream().sorted(Comparator.comparing(sizes::get)).toList().get(visible.size() / 2);
+        System.out.printf("%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
+                sizes.size(), sizes.values().stream().mapToInt(Integer::intValue).sum(), visible.size(), median,
+                sizes.get(median));
+
+        int offPort = StackPorts.free().fhirServer();
+        stack.startAnother("fhir-server", offPort, "1536m",
+                Map.of("CARE_CONSENT_ENABLED", "false", "CARE_AUDIT_ENABLED", "false"));
+        String off = "http://localhost:" + offPort + "/fhir";
+        String since = LocalDate.now().minusYears(1).toString();
+        Map<String, Function<String, String>> scenarios = new LinkedHashMap<>();
+        scenarios.put("patient read", id -> "/Patient/" + id);
+        scenarios.put("conditions", id -> "/Condition?patient=" + id);
+        scenarios.put("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active");
+        scenarios.put("recent admissions", id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20");
+        scenarios.put("$summary (median patient)", id -> "/Patient/" + median + "/$summary");
+        scenarios.put("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50");
+
+        System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
+                clients, seconds, rounds);
+        System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "consent + audit off", "throughput ratio");
+        for (var scenario : scenarios.entrySet()) {
+            Phase full = new Phase();
+            Phase without = new Phase();
+            warmUp(stack.fhirBaseUrl(), off, scenario.getValue(), visible, nurse);
+            for (int round = 0; round < rounds; round++) {
+                Phase first = round % 2 == 0 ? full : without;
+                Phase second = round % 2 == 0 ? without : full;
+                first.run(first == full ? stack.fhirBaseUrl() : off, scenario.getValue(), visible, nurse, clients, seconds);
+                second.run(second == full ? stack.fhirBaseUrl() : off, scenario.getValue(), visible, nurse, clients, seconds);
+            }
+            System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.getKey(), full.summary(), without.summary(),
+                    full.throughput() / without.throughput());
+        }
+    }
+
+    private static void warmUp(String full, String off, Function<String, String> path, List<String> patients, String token) {
+        for (int i = 0; i < 30; i++) {
+            String id = patients.get(i % patients.size());
+            get(full + path.apply(id), token, null);
+            get(off + path.apply(id), token, null);
+        }
+    }
+
+    /** Requests by several clients for a fixed time; latencies and throughput. */
+    private static final class Phase {
+        private final Latencies latencies = new Latencies();
+        private long requests;
+        private double seconds;
+
+        void run(String base, Function<String, String> path, List<String> patients, String token, int clients,
+                int duration) throws InterruptedException {
+            AtomicLong done = new AtomicLong();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        String id = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
+                        get(base + path.apply(id), token, latencies);
+                        done.incrementAndGet();
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(duration + 60L, TimeUnit.SECONDS);
+            requests += done.get();
+            seconds += (System.nanoTime() - start) / 1e9;
+        }
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        String summary() {
+            return "%6.1f req/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms".formatted(throughput(),
+                    latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99));
+        }
+    }
+
+    private static void get(String url, String token, Latencies latencies) {
+        long start = System.nanoTime();
+        int status = status(url, token);
+        if (status != 200) {
+            throw new IllegalStateException(url + " answered " + status);
+        }
+        if (latencies != null) {
+            latencies.add(System.nanoTime() - start);
+        }
+    }
+
+    private static int status(String url, String token) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
