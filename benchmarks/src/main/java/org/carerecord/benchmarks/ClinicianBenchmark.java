@@ -31,11 +31,19 @@ import org.carerecord.launcher.service.StackPorts;
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar clinician [patients] [seed]</pre>
  * Knobs: {@code -Dbench.clients} (concurrent clinicians, default 8), {@code -Dbench.seconds} (per phase,
- * default 10), {@code -Dbench.rounds} (default 2).
+ * default 10), {@code -Dbench.rounds} (default 2), {@code -Dbench.off} (the second server's switches, to
+ * price one layer at a time), {@code -Dbench.scenarios} (names, by prefix, comma-separated).
  */
 final class ClinicianBenchmark {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /**
+     * HAPI reuses an identical search's results for 60 s, but not while a consent service is registered
+     * (results differ per user), so the layers-off server would answer repeats from its cache and the full
+     * server never could. By default both are asked for fresh results ({@code Cache-Control: no-cache});
+     * {@code -Dbench.cache=true} lets the second server use its cache.
+     */
+    private static final boolean REUSE_CACHED_SEARCHES = Boolean.getBoolean("bench.cache");
 
     private ClinicianBenchmark() {
     }
@@ -70,8 +78,7 @@ final class ClinicianBenchmark {
                 sizes.get(median));
 
         int offPort = StackPorts.free().fhirServer();
-        stack.startAnother("fhir-server", offPort, "1536m",
-                Map.of("CARE_CONSENT_ENABLED", "false", "CARE_AUDIT_ENABLED", "false"));
+        stack.startAnother("fhir-server", offPort, "1536m", switchedOff());
         String off = "http://localhost:" + offPort + "/fhir";
         String since = LocalDate.now().minusYears(1).toString();
         Map<String, Function<String, String>> scenarios = new LinkedHashMap<>();
@@ -84,8 +91,14 @@ final class ClinicianBenchmark {
 
         System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
                 clients, seconds, rounds);
-        System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "consent + audit off", "throughput ratio");
+        System.out.printf("second server: %s; %s%n", switchedOff(), REUSE_CACHED_SEARCHES
+                ? "repeated searches may be answered from HAPI's result cache" : "fresh results on both (Cache-Control: no-cache)");
+        System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "second server", "throughput ratio");
+        String only = System.getProperty("bench.scenarios");
         for (var scenario : scenarios.entrySet()) {
+            if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(scenario.getKey()::startsWith)) {
+                continue;
+            }
             Phase full = new Phase();
             Phase without = new Phase();
             warmUp(stack.fhirBaseUrl(), off, scenario.getValue(), visible, nurse);
@@ -98,6 +111,17 @@ final class ClinicianBenchmark {
             System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.getKey(), full.summary(), without.summary(),
                     full.throughput() / without.throughput());
         }
+    }
+
+    /** The second server's switches: {@code -Dbench.off=CARE_AUDIT_ENABLED=false,...}; default consent and audit off. */
+    private static Map<String, String> switchedOff() {
+        String off = System.getProperty("bench.off", "CARE_CONSENT_ENABLED=false,CARE_AUDIT_ENABLED=false");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String assignment : off.split(",")) {
+            String[] kv = assignment.split("=", 2);
+            env.put(kv[0].trim(), kv[1].trim());
+        }
+        return env;
     }
 
     private static void warmUp(String full, String off, Function<String, String> path, List<String> patients, String token) {
@@ -158,9 +182,12 @@ final class ClinicianBenchmark {
 
     private static int status(String url, String token) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/fhir+json");
+            if (!REUSE_CACHED_SEARCHES) {
+                request.header("Cache-Control", "no-cache");
+            }
+            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -25,6 +25,13 @@ public class GranularScopes {
         this.matcher = matcher;
     }
 
+    /** Whether some scope covers this type without a query: then every resource of the type is covered. */
+    public boolean coversWholeType(CareClaims claims, String type) {
+        return claims.scopes().stream()
+                .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH))
+                .anyMatch(s -> s.query() == null || s.query().isBlank());
+    }
+
     public boolean cover(CareClaims claims, IBaseResource resource, RequestDetails request) {
         String type = resource.fhirType();
         List<SmartScope> covering = claims.scopes().stream()

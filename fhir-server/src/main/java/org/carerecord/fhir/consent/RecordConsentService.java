@@ -58,6 +58,39 @@ public class RecordConsentService implements IConsentService {
         }
     }
 
+    /**
+     * Whether each returned resource must be checked. With a consent service registered, HAPI loads and
+     * parses every result of a search before paging so that it can ask (the dominant cost of a search on the
+     * full server); that is skipped when the answer for every possible result is already known: a search of
+     * one type, for one patient, whose decision permits that type and withholds no category, by a token with
+     * an unrestricted scope for the type, and with nothing that could bring in other resources
+     * ({@code _include}, {@code _revinclude}, {@code _contained}). Every result is then that patient's record
+     * of that type, and the answer for each would be the same "yes".
+     */
+    @Override
+    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
+        if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
+            return true;
+        }
+        String type = request.getResourceName();
+        String patient = compartment.targetPatient(request);
+        if (type == null || patient == null || "Patient".equals(type)) {
+            return true;
+        }
+        for (String name : request.getParameters().keySet()) {
+            if (name.startsWith("_include") || name.startsWith("_revinclude") || name.startsWith("_contained")) {
+                return true;
+            }
+        }
+        Requester requester = Requester.of(request);
+        if (requester.claims().isSystem() || !scopes.coversWholeType(requester.claims(), type)) {
+            return true;
+        }
+        return RequestDecisions.of(request).taken(patient, type)
+                .map(decision -> !(decision.permitsType(type) && decision.withheldCategories().isEmpty()))
+                .orElse(true);
+    }
+
     @Override
     public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         long start = System.nanoTime();

@@ -49,6 +49,11 @@ public final class RequestDecisions {
         return byKey.computeIfAbsent(patientId + "|" + resourceType, k -> decide.get());
     }
 
+    /** The decision already taken for this patient and type in this request, if any. */
+    Optional<AccessDecision> taken(String patientId, String resourceType) {
+        return Optional.ofNullable(byKey.get(patientId + "|" + resourceType));
+    }
+
     void withheld(Withholding reason, boolean breakGlassAvailable) {
         withheld++;
         reasons.add(reason);
