@@ -49,9 +49,7 @@ final class ClinicianBenchmark {
     }
 
     static void main(String[] args) throws Exception {
-        int patients = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
-        SyntheaData data = SyntheaData.generate(patients, seed);
+        SyntheaData data = SyntheaData.fromArgs(args);
         BenchStack.run(stack -> run(stack, data));
     }
 

@@ -16,6 +16,11 @@ record SyntheaData(List<Path> directory, List<Path> patients) {
     private static final Pattern ENTRY = Pattern.compile("\"request\"\\s*:");
     private static final Pattern PATIENT_LOCATION = Pattern.compile("\"location\"\\s*:\\s*\"Patient/([^/\"]+)");
 
+    /** {@code [patients] [seed]} from a benchmark's arguments: default 10 patients, seed 42. */
+    static SyntheaData fromArgs(String[] args) throws IOException, InterruptedException {
+        return generate(args.length > 0 ? Integer.parseInt(args[0]) : 10, args.length > 1 ? Long.parseLong(args[1]) : 42);
+    }
+
     static SyntheaData generate(int patients, long seed) throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
         Path bundles;
