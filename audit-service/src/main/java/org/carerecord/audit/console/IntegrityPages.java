@@ -21,8 +21,9 @@ public class IntegrityPages {
 
     @GetMapping("/integrity")
     public String show(Model model) {
-        model.addAttribute("last", checks.last().orElse(null));
-        model.addAttribute("when", checks.last().map(r -> TrailRow.WHEN.format(r.at())).orElse(null));
+        IntegrityChecks.Run last = checks.last().orElse(null);
+        model.addAttribute("last", last);
+        model.addAttribute("when", last == null ? null : TrailRow.WHEN.format(last.at()));
         return "integrity";
     }
 

@@ -31,6 +31,10 @@ public class TrailPages {
     record PatientChoice(String patientId, String problem) {
     }
 
+    /** One page of a search (plus one record, if there is a next page), or why it could not be run. */
+    record Page(List<AuditEvent> events, String problem) {
+    }
+
     private final AuditTrail trail;
     private final PatientDirectory patients;
     private final ConsentServiceClient consent;
@@ -45,12 +49,11 @@ public class TrailPages {
 
     @GetMapping("/trail")
     public String search(TrailFilter filter, Model model) {
-        PatientChoice choice = patientOf(filter.patient());
-        List<TrailRow> rows = choice.problem() != null ? List.of()
-                : trail.search(filter.query(choice.patientId())).stream().map(TrailRow::of).toList();
+        Page page = pageOf(filter);
+        List<TrailRow> rows = page.events().stream().map(TrailRow::of).toList();
         model.addAttribute("filter", filter);
         model.addAttribute("purposes", PurposeOfUse.values());
-        model.addAttribute("problem", choice.problem());
+        model.addAttribute("problem", page.problem());
         List<TrailRow> shown = rows.stream().limit(TrailFilter.PAGE_SIZE).toList();
         model.addAttribute("rows", shown);
         // the export names the records on screen, so records arriving meanwhile cannot shift the page
@@ -72,9 +75,7 @@ public class TrailPages {
         if (shown != null && !shown.isEmpty()) {
             events = trail.findAll(shown.stream().limit(TrailFilter.PAGE_SIZE).toList());
         } else {
-            PatientChoice choice = patientOf(filter.patient());
-            events = choice.problem() != null ? List.of()
-                    : trail.search(filter.query(choice.patientId())).stream().limit(TrailFilter.PAGE_SIZE).toList();
+            events = pageOf(filter).events().stream().limit(TrailFilter.PAGE_SIZE).toList();
         }
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition",
@@ -100,6 +101,12 @@ public class TrailPages {
             }
         }
         return "record";
+    }
+
+    private Page pageOf(TrailFilter filter) {
+        PatientChoice choice = patientOf(filter.patient());
+        return choice.problem() != null ? new Page(List.of(), choice.problem())
+                : new Page(trail.search(filter.query(choice.patientId())), null);
     }
 
     private PatientChoice patientOf(String given) {

@@ -25,7 +25,7 @@ public record TrailRow(String eventId, String when, String user, String role, St
                 .map(x -> new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElse(null);
         return new TrailRow(e.eventId(), WHEN.format(e.recorded()), e.userId(),
                 e.userRole() == null ? "system" : e.userRole() + " " + NhsRoles.name(e.userRole()),
-                e.organisation(), action(event), outcomeText(e.outcome()), !"0".equals(e.outcome()),
+                e.organisation(), action(event), outcomeText(e.outcome()), e.refused(),
                 PurposeOfUse.parse(e.purpose()).map(p -> p.name() + " (" + p.display() + ")").orElse(e.purpose()),
                 e.patientIds(), extension(event, AuditVocabulary.DECISION_EXTENSION),
                 extension(event, AuditVocabulary.DECISION_ID_EXTENSION),

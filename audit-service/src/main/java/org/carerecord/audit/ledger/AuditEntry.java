@@ -21,6 +21,11 @@ public record AuditEntry(
         String purpose,
         List<String> patientIds) {
 
+    /** Anything but success (FHIR AuditEvent outcome 0): refused (4) or failed (8, 12). */
+    public boolean refused() {
+        return !"0".equals(outcome);
+    }
+
     public static AuditEntry of(AuditEvent event) {
         AuditEventAgentComponent requestor = event.getAgent().stream()
                 .filter(AuditEventAgentComponent::getRequestor).findFirst().orElse(new AuditEventAgentComponent());

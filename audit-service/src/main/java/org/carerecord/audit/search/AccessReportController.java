@@ -61,7 +61,7 @@ public class AccessReportController {
             case "D" -> "removed from";
             default -> "looked at";
         };
-        boolean refused = !"0".equals(e.outcome());
+        boolean refused = e.refused();
         if (GovernanceAudit.ACTIVITY_SYSTEM.equals(event.getType().getSystem())) {
             String reviewed = GovernanceAudit.BREAK_GLASS_REVIEW.equals(event.getType().getCode())
                     ? "an emergency access to your record" : "an alert about access to your record";
