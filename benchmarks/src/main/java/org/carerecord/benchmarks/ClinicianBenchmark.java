@@ -79,13 +79,18 @@ final class ClinicianBenchmark {
         stack.startAnother("fhir-server", offPort, "1536m", switchedOff());
         String off = "http://localhost:" + offPort + "/fhir";
         String since = LocalDate.now().minusYears(1).toString();
-        Map<String, Function<String, String>> scenarios = new LinkedHashMap<>();
-        scenarios.put("patient read", id -> "/Patient/" + id);
-        scenarios.put("conditions", id -> "/Condition?patient=" + id);
-        scenarios.put("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active");
-        scenarios.put("recent admissions", id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20");
-        scenarios.put("$summary (median patient)", id -> "/Patient/" + median + "/$summary");
-        scenarios.put("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50");
+        String fresh = REUSE_CACHED_SEARCHES ? null : "no-cache";
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        scenarios.put("patient read", new Scenario(id -> "/Patient/" + id, fresh));
+        scenarios.put("conditions", new Scenario(id -> "/Condition?patient=" + id, fresh));
+        scenarios.put("active medications", new Scenario(id -> "/MedicationRequest?patient=" + id + "&status=active", fresh));
+        scenarios.put("recent admissions", new Scenario(
+                id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20", fresh));
+        // an assembled summary is reused while the record stands still (validated on every request); no-store
+        // makes the server assemble it afresh every time
+        scenarios.put("$summary (median patient)", new Scenario(id -> "/Patient/" + median + "/$summary", fresh));
+        scenarios.put("$summary, assembled afresh", new Scenario(id -> "/Patient/" + median + "/$summary", "no-store"));
+        scenarios.put("$everything, first page", new Scenario(id -> "/Patient/" + id + "/$everything?_count=50", fresh));
 
         System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
                 clients, seconds, rounds);
@@ -111,6 +116,10 @@ final class ClinicianBenchmark {
         }
     }
 
+    /** A request per patient id, and the Cache-Control it is sent with (null: none). */
+    private record Scenario(Function<String, String> path, String cacheControl) {
+    }
+
     /** The second server's switches: {@code -Dbench.off=CARE_AUDIT_ENABLED=false,...}; default consent and audit off. */
     private static Map<String, String> switchedOff() {
         String off = System.getProperty("bench.off", "CARE_CONSENT_ENABLED=false,CARE_AUDIT_ENABLED=false");
@@ -122,11 +131,11 @@ final class ClinicianBenchmark {
         return env;
     }
 
-    private static void warmUp(String full, String off, Function<String, String> path, List<String> patients, String token) {
+    private static void warmUp(String full, String off, Scenario scenario, List<String> patients, String token) {
         for (int i = 0; i < 30; i++) {
             String id = patients.get(i % patients.size());
-            get(full + path.apply(id), token, null);
-            get(off + path.apply(id), token, null);
+            get(full + scenario.path().apply(id), scenario.cacheControl(), token, null);
+            get(off + scenario.path().apply(id), scenario.cacheControl(), token, null);
         }
     }
 
@@ -136,7 +145,7 @@ final class ClinicianBenchmark {
         private long requests;
         private double seconds;
 
-        void run(String base, Function<String, String> path, List<String> patients, String token, int clients,
+        void run(String base, Scenario scenario, List<String> patients, String token, int clients,
                 int duration) throws InterruptedException {
             AtomicLong done = new AtomicLong();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
@@ -146,7 +155,7 @@ final class ClinicianBenchmark {
                 pool.submit(() -> {
                     while (System.nanoTime() < end) {
                         String id = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
-                        get(base + path.apply(id), token, latencies);
+                        get(base + scenario.path().apply(id), scenario.cacheControl(), token, latencies);
                         done.incrementAndGet();
                     }
                 });
@@ -167,9 +176,9 @@ final class ClinicianBenchmark {
         }
     }
 
-    private static void get(String url, String token, Latencies latencies) {
+    private static void get(String url, String cacheControl, String token, Latencies latencies) {
         long start = System.nanoTime();
-        int status = status(url, token);
+        int status = status(url, cacheControl, token);
         if (status != 200) {
             throw new IllegalStateException(url + " answered " + status);
         }
@@ -179,11 +188,15 @@ final class ClinicianBenchmark {
     }
 
     private static int status(String url, String token) {
+        return status(url, null, token);
+    }
+
+    private static int status(String url, String cacheControl, String token) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                     .header("Accept", "application/fhir+json");
-            if (!REUSE_CACHED_SEARCHES) {
-                request.header("Cache-Control", "no-cache");
+            if (cacheControl != null) {
+                request.header("Cache-Control", cacheControl);
             }
             return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {

@@ -27,6 +27,10 @@ final class Http {
         return post(url, token, body, "application/json", latencies);
     }
 
+    static String postNdjson(String url, String token, String body) {
+        return post(url, token, body, "application/fhir+ndjson", null);
+    }
+
     private static String post(String url, String token, String body, String contentType, Latencies latencies) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType)

@@ -14,7 +14,9 @@ import org.carerecord.launcher.service.StackPorts;
  * a second fhir-server on the same database with consent and audit switched off (authentication stays:
  * there is deliberately no switch for it). Each patient is pushed once to each, alternating which goes
  * first; the copy sent to the second server has its {@code urn:uuid}s renamed, so both do the same work
- * and neither finds the other's records. Then one bundle is pushed again, unchanged (the idempotent path).
+ * and neither finds the other's records. Then one bundle is pushed again, unchanged (the idempotent path),
+ * and the same patients go to the full server once more as new records through the bulk path
+ * ({@code $load}, one NDJSON body; see SyntheaNdjson).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ingest [patients] [seed]</pre>
  * Generates the patients with {@code benchmarks/synthea/target/synthea-generator.jar} unless
@@ -68,6 +70,26 @@ final class IngestBenchmark {
                 withLayers.overall() / without.overall(), withLayers.medianRate() / without.medianRate());
         System.out.printf("  the same bundle again, unchanged (%d resources): %.2f s, %.0f resources/s%n",
                 again.resources, again.seconds, again.overall());
+
+        // The bulk path on the full server: the same patients again as new records, one NDJSON body.
+        List<String> bundles = new ArrayList<>();
+        for (Path person : people) {
+            bundles.add(Files.readString(person));
+        }
+        String ndjson = SyntheaNdjson.of(bundles, "c");
+        long start = System.nanoTime();
+        String progress = Http.postNdjson(full + "/$load", token, ndjson);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String[] lines = progress.strip().split("\n");
+        if (!lines[lines.length - 1].contains("\"complete\"")) {
+            throw new IllegalStateException("bulk load did not complete: " + lines[lines.length - 1]);
+        }
+        System.out.printf("%nbulk path ($load, NDJSON, full server), the same %d resources as new records:%n",
+                withLayers.resources);
+        System.out.printf("  %.1f s including upload and checking, %.0f resources/s overall; %d progress lines, last: %s%n",
+                seconds, withLayers.resources / seconds, lines.length, lines[lines.length - 1]);
+        System.out.printf("  ratio bulk / transaction bundles (full server, overall): %.2f%n",
+                withLayers.resources / seconds / withLayers.overall());
     }
 
     /** Resources pushed and time taken, per bundle and overall. */

@@ -38,6 +38,51 @@ class PatientSummaryIT {
     }
 
     @Test
+    void recentAdmissionsAreASectionAndSayWhichOrganisationRecordedThem() {
+        Fhir.Response summary = summary("amelia-hartley", "gp.clinician");
+
+        JsonNode composition = summary.body().path("entry").path(0).path("resource");
+        JsonNode admissions = section(composition, "46240-8");
+        assertThat(admissions.isMissingNode()).as(composition.toString()).isFalse();
+        assertThat(admissions.path("entry")).hasSize(1);
+        assertThat(admissions.path("text").path("div").asText()).contains("Hospital admission", "Dyspnoea", "RTD");
+        assertThat(composition.path("title").asText()).startsWith("Patient summary as of ");
+        assertThat(summary.body().toString()).doesNotContain("University of Cyprus");
+    }
+
+    @Test
+    void anUnchangedRecordIsServedAgainAndAChangeShowsAtOnce() {
+        String first = summary("amelia-hartley", "gp.clinician").body().path("identifier").path("value").asText();
+        Fhir.Response again = summary("amelia-hartley", "gp.clinician");
+        assertThat(again.body().path("identifier").path("value").asText())
+                .as("the same document, reused while the record stands still").isEqualTo(first);
+
+        Fhir.Response created = Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
+                {"resourceType":"Condition",
+                 "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"55822004","display":"Hyperlipidaemia"}]},
+                 "subject":{"reference":"Patient/amelia-hartley"}}""");
+        assertThat(created.status()).isEqualTo(201);
+        Fhir.Response changed = summary("amelia-hartley", "gp.clinician");
+        assertThat(changed.body().path("identifier").path("value").asText()).isNotEqualTo(first);
+        assertThat(changed.body().toString()).contains("55822004");
+
+        assertThat(Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + created.body().path("id").asText(),
+                stack.tokens().token("gp-system")).status()).isEqualTo(200);
+        assertThat(summary("amelia-hartley", "gp.clinician").body().toString())
+                .as("a deleted record leaves the summary at once").doesNotContain("55822004");
+    }
+
+    @Test
+    void aReusedSummaryStillSaysWhatWasWithheld() {
+        for (int i = 0; i < 2; i++) {
+            Fhir.Response summary = summary("david-robson", "social.worker");
+            assertThat(summary.body().toString()).doesNotContain("35489007")
+                    .contains("Some items were withheld: restricted category.");
+        }
+    }
+
+    @Test
     void whatTheUserMayNotSeeIsLeftOutAndTheDocumentSaysSo() {
         Fhir.Response summary = summary("david-robson", "social.worker");
 
@@ -83,6 +128,15 @@ class PatientSummaryIT {
         }
         assertThat(types).containsOnly("Patient", "Condition", "MedicationRequest"); // the patient comes with its compartment
         assertThat(seen).as("3 conditions and 3 medications over several pages").isGreaterThanOrEqualTo(6);
+    }
+
+    private static JsonNode section(JsonNode composition, String loincCode) {
+        for (JsonNode section : composition.path("section")) {
+            if (loincCode.equals(section.path("code").path("coding").path(0).path("code").asText())) {
+                return section;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private Fhir.Response summary(String patient, String persona) {

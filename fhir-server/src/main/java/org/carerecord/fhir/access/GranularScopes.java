@@ -26,6 +26,11 @@ public class GranularScopes {
     }
 
     /** Whether some scope covers this type without a query: then every resource of the type is covered. */
+    /** True when some granted scope lets this type be read, whole or in part. */
+    public boolean coversAny(CareClaims claims, String type) {
+        return claims.scopes().stream().anyMatch(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH));
+    }
+
     public boolean coversWholeType(CareClaims claims, String type) {
         return claims.scopes().stream()
                 .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH))

@@ -24,6 +24,7 @@ public class ScopeInterceptor implements FhirServerInterceptor {
 
     /** Operations a scope can grant; anything else ($expunge, $reindex, GraphQL...) is refused. */
     private static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
+    private static final String BULK_LOAD = "$load";
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void checkScopes(RequestDetails request, RestOperationTypeEnum operation) {
@@ -34,6 +35,12 @@ public class ScopeInterceptor implements FhirServerInterceptor {
         switch (operation) {
             case TRANSACTION, BATCH -> checkEntries(claims, request);
             case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER -> {
+                if (BULK_LOAD.equals(request.getOperation()) && operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+                    if (!claims.isSystem()) {
+                        throw new ForbiddenOperationException("Bulk loads are for care providers' systems");
+                    }
+                    return; // each line's type is checked against the scopes as the body is read (NdjsonLoad)
+                }
                 if (!READ_OPERATIONS.contains(request.getOperation())) {
                     throw new ForbiddenOperationException("Operation " + request.getOperation() + " is not available");
                 }
@@ -82,7 +89,8 @@ public class ScopeInterceptor implements FhirServerInterceptor {
         return url.split("[/?]", 2)[0];
     }
 
-    private static void require(CareClaims claims, String type, Interaction interaction) {
+    /** Refuses (403) unless the token's scopes allow this interaction on this type. */
+    public static void require(CareClaims claims, String type, Interaction interaction) {
         if (!claims.permits(type, interaction)) {
             throw new ForbiddenOperationException(
                     "The token's scopes do not allow " + interaction.name().toLowerCase() + " on " + type);

@@ -1,5 +1,8 @@
 package org.carerecord.fhir.consent;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -12,7 +15,17 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "care.consent.enabled", havingValue = "true", matchIfMissing = true)
 public class ConsentEnforcement extends ConsentInterceptor implements FhirServerInterceptor {
 
+    private final RecordConsentService consentService;
+
     public ConsentEnforcement(RecordConsentService consentService) {
         super(consentService);
+        this.consentService = consentService;
+    }
+
+    /** Before HAPI binds an operation's parameters: {@code $everything} asks only for what may be shown. */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public boolean narrowEverything(RequestDetails request) {
+        consentService.narrowEverything(request);
+        return true;
     }
 }

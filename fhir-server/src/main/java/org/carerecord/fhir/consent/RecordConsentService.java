@@ -9,10 +9,14 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.carerecord.fhir.access.GranularScopes;
 import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.fhir.consent.RequestDecisions.Withholding;
 import org.carerecord.fhir.relationship.CareRelationships;
 import org.carerecord.security.decision.AccessDecision;
@@ -33,15 +37,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class RecordConsentService implements IConsentService {
 
+    /** Set on a request whose resources are checked as each page is shown rather than before paging. */
+    private static final String CHECK_ON_SHOW = RecordConsentService.class.getName() + ".checkOnShow";
+
     private final ConsentClient consent;
+    private final List<String> storedTypes;
     private final PatientCompartment compartment;
     private final CareRelationships relationships;
     private final SensitivityClassifier classifier;
     private final GranularScopes scopes;
 
     public RecordConsentService(ConsentClient consent, PatientCompartment compartment, CareRelationships relationships,
-            SensitivityClassifier classifier, GranularScopes scopes) {
+            SensitivityClassifier classifier, GranularScopes scopes, FhirServerProperties fhir) {
         this.scopes = scopes;
+        this.storedTypes = List.copyOf(fhir.resourceTypes());
         this.consent = consent;
         this.compartment = compartment;
         this.relationships = relationships;
@@ -69,6 +78,9 @@ public class RecordConsentService implements IConsentService {
      */
     @Override
     public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
+        if (request.getUserData().containsKey(CHECK_ON_SHOW)) {
+            return false;
+        }
         if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
             return true;
         }
@@ -159,9 +171,60 @@ public class RecordConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
+    /** Resources are checked here, page by page, only where {@link #checkOnShow} moved the check. */
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-        return ConsentOutcome.PROCEED;
+        if (!request.getUserData().containsKey(CHECK_ON_SHOW) || resource instanceof OperationOutcome
+                || resource instanceof Bundle) { // the page itself; its entries are checked one by one
+            return ConsentOutcome.PROCEED;
+        }
+        return canSeeResource(request, resource, services);
+    }
+
+    /**
+     * {@code Patient/{id}/$everything} asks for the types the user's role may see and the token's scopes cover
+     * ({@code _type} narrowed, or set), so a page holds what will be shown rather than claims and billing the
+     * role never sees; a type asked for that is not permitted is refused with the reason. With a consent
+     * service registered HAPI would load and parse the patient's whole record to pre-check it before the
+     * first page (the dominant cost of the operation); when no category is withheld and every type left is
+     * covered by an unrestricted scope, the only thing left to check is whose record each resource is (a
+     * linked or referenced other patient), and that is checked on each page as it is shown instead.
+     * Runs before HAPI binds the operation's parameters (see ConsentEnforcement); a refusal of the whole
+     * record is left to {@link #startOperation}, which gives its reason.
+     */
+    void narrowEverything(RequestDetails request) {
+        Requester requester = Requester.of(request);
+        String patient = compartment.targetPatient(request);
+        if (!isEverything(request) || requester.claims().isSystem() || patient == null) {
+            return;
+        }
+        AccessDecision all = RequestDecisions.of(request).computeIfAbsent(patient, "*",
+                () -> consent.decide(accessRequest(request, patient, storedTypes)));
+        if (!all.permits()) {
+            return;
+        }
+        List<String> permitted = all.permittedResourceTypes() == null ? List.of() : all.permittedResourceTypes().stream()
+                .filter(type -> scopes.coversAny(requester.claims(), type)).toList();
+        String[] asked = request.getParameters().get("_type");
+        List<String> types = asked == null ? permitted : Arrays.stream(asked).flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+        List<String> refused = types.stream().filter(t -> !permitted.contains(t)).toList();
+        if (!refused.isEmpty() || types.isEmpty()) {
+            throw forbidden("Your role or application may not see "
+                    + (refused.isEmpty() ? "any of this record" : String.join(", ", refused)), all.policy());
+        }
+        Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameters());
+        parameters.put("_type", new String[] {String.join(",", types)});
+        request.setParameters(parameters);
+        boolean nothingByCategory = all.withheldCategories() == null || all.withheldCategories().isEmpty();
+        if (nothingByCategory && types.stream().allMatch(t -> scopes.coversWholeType(requester.claims(), t))) {
+            request.getUserData().put(CHECK_ON_SHOW, Boolean.TRUE);
+        }
+    }
+
+    private static boolean isEverything(RequestDetails request) {
+        return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                && "Patient".equals(request.getResourceName()) && "$everything".equals(request.getOperation());
     }
 
     /**
@@ -180,8 +243,13 @@ public class RecordConsentService implements IConsentService {
     }
 
     private AccessDecision decide(RequestDetails request, String patientId, String type) {
+        return RequestDecisions.of(request).computeIfAbsent(patientId, type,
+                () -> consent.decide(accessRequest(request, patientId, List.of(type))));
+    }
+
+    private AccessRequest accessRequest(RequestDetails request, String patientId, List<String> types) {
         Requester requester = Requester.of(request);
-        return RequestDecisions.of(request).computeIfAbsent(patientId, type, () -> consent.decide(new AccessRequest(
+        return new AccessRequest(
                 requester.claims().subject(),
                 requester.claims().nhsRole(),
                 requester.claims().organisation(),
@@ -189,10 +257,10 @@ public class RecordConsentService implements IConsentService {
                 requester.purposeOfUse().name(),
                 requester.breakGlassReason(),
                 patientId,
-                List.of(type),
+                types,
                 request.getRestOperationType() == null ? null : request.getRestOperationType().getCode(),
                 evidence(requester, patientId),
-                requester.claimedRelationship())));
+                requester.claimedRelationship());
     }
 
     private List<CareRelationship> evidence(Requester requester, String patientId) {

@@ -33,6 +33,17 @@ public final class RequestDecisions {
         }
     }
 
+    /** What a request has withheld, kept with a reused answer so that the reader is told again. */
+    public record Withheld(int count, Set<Withholding> reasons, boolean breakGlassWouldShowMore) {
+
+        /** What was withheld after {@code earlier} was taken. */
+        public Withheld since(Withheld earlier) {
+            Set<Withholding> added = reasons.isEmpty() ? EnumSet.noneOf(Withholding.class) : EnumSet.copyOf(reasons);
+            return new Withheld(count - earlier.count, count == earlier.count ? Set.of() : added,
+                    breakGlassWouldShowMore && count > earlier.count);
+        }
+    }
+
     private static final String KEY = RequestDecisions.class.getName();
 
     private final Map<String, AccessDecision> byKey = new LinkedHashMap<>();
@@ -50,7 +61,7 @@ public final class RequestDecisions {
     }
 
     /** The decision already taken for this patient and type in this request, if any. */
-    Optional<AccessDecision> taken(String patientId, String resourceType) {
+    public Optional<AccessDecision> taken(String patientId, String resourceType) {
         return Optional.ofNullable(byKey.get(patientId + "|" + resourceType));
     }
 
@@ -58,6 +69,22 @@ public final class RequestDecisions {
         withheld++;
         reasons.add(reason);
         breakGlassWouldShowMore |= breakGlassAvailable;
+    }
+
+    public Withheld withheldSoFar() {
+        return new Withheld(withheld, reasons.isEmpty() ? Set.of() : Set.copyOf(reasons), breakGlassWouldShowMore);
+    }
+
+    /** Tells this request what a reused answer withheld when it was first assembled. */
+    public void withheldAgain(Withheld earlier) {
+        withheld += earlier.count();
+        reasons.addAll(earlier.reasons());
+        breakGlassWouldShowMore |= earlier.breakGlassWouldShowMore();
+    }
+
+    /** True when every decision this request took was about this patient. */
+    public boolean onlyAbout(String patientId) {
+        return byKey.keySet().stream().allMatch(key -> key.startsWith(patientId + "|"));
     }
 
     void addCheckTime(long nanos) {

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.carerecord.fhir.ingest.NdjsonLoad;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +31,8 @@ public class FhirServletConfig {
             ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
             JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validation,
             DatabaseBackedPagingProvider paging, FhirServerProperties properties,
-            ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary) {
+            ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary,
+            NdjsonLoad bulkLoad) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // HAPI keeps its internal types (SearchParameter, Provenance, Task...) in storage; clients reach
         // only the record's own types, every other type is an unknown resource type (404).
@@ -40,6 +42,7 @@ public class FhirServletConfig {
                 .toList());
         server.registerProvider(systemProvider);
         server.registerProvider(patientSummary);
+        server.registerProvider(bulkLoad);
         server.setServerConformanceProvider(
                 new JpaCapabilityStatementProvider(server, systemDao, storageSettings, searchParams, validation));
         paging.setDefaultPageSize(properties.defaultPageSize());

@@ -1,0 +1,277 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.util.ResourceReferenceInfo;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.access.ScopeInterceptor;
+import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.security.token.CareClaims;
+import org.carerecord.security.token.Interaction;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The bulk path for a care provider's initial load: {@code POST [base]/$load} with a body of FHIR NDJSON
+ * (one resource per line, each with its id; {@code Content-Encoding: gzip} accepted), from a provider
+ * system whose scopes allow writing every type in it.
+ * <ol>
+ * <li>The whole body is read and checked before anything is written: each line parses, is a type this
+ * record holds and the token may write, has an id, passes the same record rules as a pushed bundle (NHS
+ * number check digit, required codings) and refers to others by {@code Type/id} or a conditional reference
+ * ({@code Practitioner?identifier=...}), never {@code urn:uuid}. Any problem: 422 with an OperationOutcome
+ * naming the lines (at most 50), and nothing is written.</li>
+ * <li>Then the records are written by type, referenced types first (organisations, practitioners, patients,
+ * encounters, then clinical records, claims and provenance: references must resolve when written), in
+ * transactions of {@value #CHUNK} updates-by-id. Every storage rule of the transaction path applies
+ * unchanged (provenance tag, only the owner may change a record, patient moves refused, relationship
+ * index), and so does idempotence: loading the same file again writes nothing new.</li>
+ * <li>Progress is streamed as NDJSON lines ({@code {"phase":"writing","written":...,"of":...,"perSecond":...}})
+ * and the last line says {@code complete} or {@code failed} with the line numbers of the chunk that failed;
+ * chunks before it stay written, and loading the file again resumes (what is there is unchanged).</li>
+ * </ol>
+ */
+@Component
+public class NdjsonLoad {
+
+    private static final Logger log = LoggerFactory.getLogger(NdjsonLoad.class);
+    static final int CHUNK = 1000;
+    private static final int MAX_PROBLEMS = 50;
+    /** Written in this order so that what a record refers to is there before it (Synthea's graph, and most). */
+    private static final List<String> WRITE_ORDER = List.of("Organization", "Location", "Practitioner",
+            "PractitionerRole", "Medication", "Patient", "Device", "Encounter", "EpisodeOfCare", "Condition",
+            "AllergyIntolerance", "Observation", "Procedure", "Immunization", "MedicationRequest",
+            "MedicationStatement", "MedicationAdministration", "DiagnosticReport", "DocumentReference",
+            "ImagingStudy", "CareTeam", "CarePlan", "Claim", "ExplanationOfBenefit", "SupplyDelivery", "Provenance");
+
+    private final FhirContext fhir;
+    private final IFhirSystemDao<Bundle, ?> systemDao;
+    private final List<String> storedTypes;
+
+    public NdjsonLoad(FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
+            FhirServerProperties properties) {
+        this.fhir = fhir;
+        this.systemDao = systemDao;
+        this.storedTypes = properties.resourceTypes();
+    }
+
+    @Operation(name = "$load", manualRequest = true, manualResponse = true)
+    public void load(ServletRequestDetails request, HttpServletRequest http, HttpServletResponse response)
+            throws IOException {
+        CareClaims claims = Requester.of(request).claims();
+        Path spool = Files.createTempDirectory("care-load-");
+        try {
+            Map<String, Path> byType = readAndCheck(http, claims, spool);
+            long total = 0;
+            for (Path file : byType.values()) {
+                try (var lines = Files.lines(file)) {
+                    total += lines.count();
+                }
+            }
+            response.setStatus(200);
+            response.setContentType("application/x-ndjson");
+            PrintWriter out = response.getWriter();
+            out.printf("{\"phase\":\"checked\",\"resources\":%d,\"types\":%d}%n", total, byType.size());
+            out.flush();
+            write(request, byType, total, out);
+        } finally {
+            try (var files = Files.walk(spool)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Pass 1: every line checked, spooled by type as "lineNumber TAB json"; throws (422) if any line fails. */
+    private Map<String, Path> readAndCheck(HttpServletRequest http, CareClaims claims, Path spool) throws IOException {
+        IParser parser = fhir.newJsonParser();
+        Map<String, BufferedWriter> writers = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        InputStream body = http.getInputStream();
+        if ("gzip".equalsIgnoreCase(http.getHeader("Content-Encoding"))) {
+            body = new GZIPInputStream(body);
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            long number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String problem = check(parser, line, claims);
+                if (problem != null) {
+                    if (problems.size() < MAX_PROBLEMS) {
+                        problems.add("line " + number + ": " + problem);
+                    }
+                    continue;
+                }
+                if (problems.isEmpty()) {
+                    String type = typeOf(line);
+                    BufferedWriter writer = writers.computeIfAbsent(type, t -> {
+                        try {
+                            Path file = spool.resolve(t + ".ndjson");
+                            files.put(t, file);
+                            return Files.newBufferedWriter(file);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    writer.write(number + "\t" + line);
+                    writer.newLine();
+                }
+            }
+        } finally {
+            for (BufferedWriter writer : writers.values()) {
+                writer.close();
+            }
+        }
+        if (!problems.isEmpty()) {
+            OperationOutcome outcome = new OperationOutcome();
+            problems.forEach(p -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.INVALID).setDiagnostics(p));
+            throw new UnprocessableEntityException(fhir, outcome);
+        }
+        if (files.isEmpty()) {
+            throw new InvalidRequestException("The body holds no resources: send FHIR NDJSON, one resource per line");
+        }
+        Map<String, Path> ordered = new LinkedHashMap<>();
+        files.keySet().stream().sorted(Comparator.comparingInt(WRITE_ORDER::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
+        return ordered;
+    }
+
+    /** What is wrong with one line, or null. */
+    private String check(IParser parser, String line, CareClaims claims) {
+        IBaseResource resource;
+        try {
+            resource = parser.parseResource(line);
+        } catch (DataFormatException e) {
+            return "not a FHIR resource: " + e.getMessage();
+        }
+        String type = resource.fhirType();
+        if (!storedTypes.contains(type)) {
+            return type + " is not a type this record holds";
+        }
+        if (!resource.getIdElement().hasIdPart()) {
+            return type + " has no id (a bulk load writes each record under its id, so that loading again changes nothing)";
+        }
+        try {
+            ScopeInterceptor.require(claims, type, Interaction.UPDATE);
+            RecordValidation.check(resource);
+        } catch (BaseServerResponseException e) {
+            return e.getMessage();
+        }
+        for (ResourceReferenceInfo reference : fhir.newTerser().getAllResourceReferences(resource)) {
+            String target = reference.getResourceReference().getReferenceElement().getValue();
+            if (target != null && target.startsWith("urn:")) {
+                return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
+            }
+        }
+        return null;
+    }
+
+    /** Pass 2: transactions of {@value #CHUNK} updates by id, in type order, with progress lines. */
+    private void write(ServletRequestDetails request, Map<String, Path> byType, long total, PrintWriter out)
+            throws IOException {
+        IParser parser = fhir.newJsonParser();
+        long written = 0;
+        long start = System.nanoTime();
+        for (Map.Entry<String, Path> type : byType.entrySet()) {
+            try (BufferedReader reader = Files.newBufferedReader(type.getValue())) {
+                List<String> chunk = new ArrayList<>(CHUNK);
+                String line;
+                while (true) {
+                    line = reader.readLine();
+                    if (line != null) {
+                        chunk.add(line);
+                    }
+                    if (chunk.size() == CHUNK || line == null && !chunk.isEmpty()) {
+                        String failure = writeChunk(request, parser, chunk);
+                        if (failure != null) {
+                            out.printf("{\"outcome\":\"failed\",\"written\":%d,\"of\":%d,\"lines\":\"%s\",\"error\":%s}%n",
+                                    written, total, lineRange(chunk), quote(failure));
+                            out.flush();
+                            log.warn("bulk load failed after {} of {} resources: {}", written, total, failure);
+                            return;
+                        }
+                        written += chunk.size();
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        out.printf("{\"phase\":\"writing\",\"type\":\"%s\",\"written\":%d,\"of\":%d,\"perSecond\":%.1f}%n",
+                                type.getKey(), written, total, written / seconds);
+                        out.flush();
+                        chunk.clear();
+                    }
+                    if (line == null) {
+                        break;
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        log.info("bulk load: {} resources in {} s ({}/s)", written, String.format("%.1f", seconds),
+                String.format("%.0f", written / seconds));
+        out.printf("{\"outcome\":\"complete\",\"written\":%d,\"seconds\":%.1f,\"perSecond\":%.1f}%n", written, seconds,
+                written / seconds);
+        out.flush();
+    }
+
+    /** One transaction; the failure's text, or null. */
+    private String writeChunk(ServletRequestDetails request, IParser parser, List<String> lines) {
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String line : lines) {
+            IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
+            String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            transaction.addEntry().setFullUrl(url).setResource((org.hl7.fhir.r4.model.Resource) resource)
+                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+        }
+        try {
+            systemDao.transaction(request, transaction);
+            return null;
+        } catch (BaseServerResponseException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String typeOf(String json) {
+        int at = json.indexOf("\"resourceType\"");
+        int open = json.indexOf('"', json.indexOf(':', at) + 1);
+        return json.substring(open + 1, json.indexOf('"', open + 1));
+    }
+
+    private static String lineRange(List<String> chunk) {
+        return chunk.get(0).substring(0, chunk.get(0).indexOf('\t')) + "-"
+                + chunk.get(chunk.size() - 1).substring(0, chunk.get(chunk.size() - 1).indexOf('\t'));
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
+    }
+}
