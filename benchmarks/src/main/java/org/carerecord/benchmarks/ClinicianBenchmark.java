@@ -132,7 +132,7 @@ final class ClinicianBenchmark {
     }
 
     private static void warmUp(String full, String off, Scenario scenario, List<String> patients, String token) {
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < Integer.getInteger("bench.warmup", 30); i++) {
             String id = patients.get(i % patients.size());
             get(full + scenario.path().apply(id), scenario.cacheControl(), token, null);
             get(off + scenario.path().apply(id), scenario.cacheControl(), token, null);

@@ -43,6 +43,17 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
     }
 
     /**
+     * A copy of a request for work done on another thread (a bulk load's writers): it carries this requester
+     * and nothing else of the original's per-request state.
+     */
+    public ServletRequestDetails copyFor(ServletRequestDetails request) {
+        ServletRequestDetails copy = new ServletRequestDetails(request);
+        copy.getUserData().clear();
+        copy.getUserData().put(KEY, this);
+        return copy;
+    }
+
+    /**
      * The organisation a write is attributed to: the ODS code of the requester (a provider's system);
      * null for the server's own internal writes, which carry no requester.
      */

@@ -21,11 +21,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.access.ScopeInterceptor;
@@ -37,6 +43,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,7 +61,8 @@ import org.springframework.stereotype.Component;
  * encounters, then clinical records, claims and provenance: references must resolve when written), in
  * transactions of {@value #CHUNK} updates-by-id. Every storage rule of the transaction path applies
  * unchanged (provenance tag, only the owner may change a record, patient moves refused, relationship
- * index), and so does idempotence: loading the same file again writes nothing new.</li>
+ * index), and so does idempotence: loading the same file again writes nothing new. Chunks of one type
+ * are written by {@code care.fhir.bulk-writers} threads at once (default 2).</li>
  * <li>Progress is streamed as NDJSON lines ({@code {"phase":"writing","written":...,"of":...,"perSecond":...}})
  * and the last line says {@code complete} or {@code failed} with the line numbers of the chunk that failed;
  * chunks before it stay written, and loading the file again resumes (what is there is unchanged).</li>
@@ -75,12 +84,14 @@ public class NdjsonLoad {
     private final FhirContext fhir;
     private final IFhirSystemDao<Bundle, ?> systemDao;
     private final List<String> storedTypes;
+    private final int writers;
 
     public NdjsonLoad(FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
             FhirServerProperties properties) {
         this.fhir = fhir;
         this.systemDao = systemDao;
         this.storedTypes = properties.resourceTypes();
+        this.writers = Math.max(1, properties.bulkWriters());
     }
 
     @Operation(name = "$load", manualRequest = true, manualResponse = true)
@@ -198,42 +209,63 @@ public class NdjsonLoad {
         return null;
     }
 
-    /** Pass 2: transactions of {@value #CHUNK} updates by id, in type order, with progress lines. */
+    /**
+     * Pass 2: transactions of {@value #CHUNK} updates by id, type by type (a type starts when the one before
+     * is written), {@code bulkWriters} at once within a type; a progress line per chunk written, in order.
+     * A chunk that fails is tried once more on its own (writes are idempotent; two writers can race to
+     * create the same tag or reference target), then the load stops and says where.
+     */
     private void write(ServletRequestDetails request, Map<String, Path> byType, long total, PrintWriter out)
             throws IOException {
-        IParser parser = fhir.newJsonParser();
+        Requester requester = Requester.of(request);
+        SecurityContext security = SecurityContextHolder.getContext();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
         long written = 0;
         long start = System.nanoTime();
-        for (Map.Entry<String, Path> type : byType.entrySet()) {
-            try (BufferedReader reader = Files.newBufferedReader(type.getValue())) {
-                List<String> chunk = new ArrayList<>(CHUNK);
-                String line;
-                while (true) {
-                    line = reader.readLine();
-                    if (line != null) {
-                        chunk.add(line);
-                    }
-                    if (chunk.size() == CHUNK || line == null && !chunk.isEmpty()) {
-                        String failure = writeChunk(request, parser, chunk);
-                        if (failure != null) {
-                            out.printf("{\"outcome\":\"failed\",\"written\":%d,\"of\":%d,\"lines\":\"%s\",\"error\":%s}%n",
-                                    written, total, lineRange(chunk), quote(failure));
-                            out.flush();
-                            log.warn("bulk load failed after {} of {} resources: {}", written, total, failure);
-                            return;
+        try {
+            for (Map.Entry<String, Path> type : byType.entrySet()) {
+                Deque<Map.Entry<List<String>, Future<String>>> inFlight = new ArrayDeque<>();
+                try (BufferedReader reader = Files.newBufferedReader(type.getValue())) {
+                    List<String> chunk = new ArrayList<>(CHUNK);
+                    String line;
+                    boolean more = true;
+                    while (more || !inFlight.isEmpty()) {
+                        if (more) {
+                            line = reader.readLine();
+                            more = line != null;
+                            if (more) {
+                                chunk.add(line);
+                            }
+                            if (chunk.size() == CHUNK || !more && !chunk.isEmpty()) {
+                                List<String> lines = chunk;
+                                inFlight.add(Map.entry(lines, pool.submit(() -> writeChunk(requester.copyFor(request), security, lines))));
+                                chunk = new ArrayList<>(CHUNK);
+                            }
                         }
-                        written += chunk.size();
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        out.printf("{\"phase\":\"writing\",\"type\":\"%s\",\"written\":%d,\"of\":%d,\"perSecond\":%.1f}%n",
-                                type.getKey(), written, total, written / seconds);
-                        out.flush();
-                        chunk.clear();
-                    }
-                    if (line == null) {
-                        break;
+                        if (!inFlight.isEmpty() && (inFlight.size() > writers || !more)) {
+                            var done = inFlight.poll();
+                            String failure = await(done.getValue());
+                            if (failure != null) {
+                                failure = writeChunk(requester.copyFor(request), security, done.getKey());
+                            }
+                            if (failure != null) {
+                                inFlight.forEach(f -> await(f.getValue()));
+                                out.printf("{\"outcome\":\"failed\",\"written\":%d,\"of\":%d,\"lines\":\"%s\",\"error\":%s}%n",
+                                        written, total, lineRange(done.getKey()), quote(failure));
+                                out.flush();
+                                log.warn("bulk load failed after {} of {} resources: {}", written, total, failure);
+                                return;
+                            }
+                            written += done.getKey().size();
+                            out.printf("{\"phase\":\"writing\",\"type\":\"%s\",\"written\":%d,\"of\":%d,\"perSecond\":%.1f}%n",
+                                    type.getKey(), written, total, written / ((System.nanoTime() - start) / 1e9));
+                            out.flush();
+                        }
                     }
                 }
             }
+        } finally {
+            pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         log.info("bulk load: {} resources in {} s ({}/s)", written, String.format("%.1f", seconds),
@@ -243,8 +275,20 @@ public class NdjsonLoad {
         out.flush();
     }
 
-    /** One transaction; the failure's text, or null. */
-    private String writeChunk(ServletRequestDetails request, IParser parser, List<String> lines) {
+    private static String await(Future<String> chunk) {
+        try {
+            return chunk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
+        }
+    }
+
+    /** One transaction, as the requester; the failure's text, or null. */
+    private String writeChunk(ServletRequestDetails request, SecurityContext security, List<String> lines) {
+        IParser parser = fhir.newJsonParser();
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (String line : lines) {
             IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
@@ -252,11 +296,19 @@ public class NdjsonLoad {
             transaction.addEntry().setFullUrl(url).setResource((org.hl7.fhir.r4.model.Resource) resource)
                     .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
         }
+        SecurityContext before = SecurityContextHolder.getContext();
+        SecurityContextHolder.setContext(security);
         try {
             systemDao.transaction(request, transaction);
             return null;
         } catch (BaseServerResponseException e) {
             return e.getMessage();
+        } catch (RuntimeException e) {
+            // e.g. two writers racing to create the same tag; the response is already streaming, so say it there
+            log.warn("bulk load chunk failed", e);
+            return "the chunk could not be written (" + e.getClass().getSimpleName() + "; see the server log)";
+        } finally {
+            SecurityContextHolder.setContext(before);
         }
     }
 
