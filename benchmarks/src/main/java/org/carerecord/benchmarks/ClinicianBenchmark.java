@@ -76,7 +76,7 @@ final class ClinicianBenchmark {
                 sizes.get(median));
 
         int offPort = StackPorts.free().fhirServer();
-        stack.startAnother("fhir-server", offPort, "1536m", switchedOff());
+        stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
         String off = "http://localhost:" + offPort + "/fhir";
         String since = LocalDate.now().minusYears(1).toString();
         String fresh = REUSE_CACHED_SEARCHES ? null : "no-cache";
@@ -94,7 +94,7 @@ final class ClinicianBenchmark {
 
         System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
                 clients, seconds, rounds);
-        System.out.printf("second server: %s; %s%n", switchedOff(), REUSE_CACHED_SEARCHES
+        System.out.printf("second server: %s; %s%n", SideBySide.switchedOff(), REUSE_CACHED_SEARCHES
                 ? "repeated searches may be answered from HAPI's result cache" : "fresh results on both (Cache-Control: no-cache)");
         System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "second server", "throughput ratio");
         String only = System.getProperty("bench.scenarios");
@@ -118,17 +118,6 @@ final class ClinicianBenchmark {
 
     /** A request per patient id, and the Cache-Control it is sent with (null: none). */
     private record Scenario(Function<String, String> path, String cacheControl) {
-    }
-
-    /** The second server's switches: {@code -Dbench.off=CARE_AUDIT_ENABLED=false,...}; default consent and audit off. */
-    private static Map<String, String> switchedOff() {
-        String off = System.getProperty("bench.off", "CARE_CONSENT_ENABLED=false,CARE_AUDIT_ENABLED=false");
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String assignment : off.split(",")) {
-            String[] kv = assignment.split("=", 2);
-            env.put(kv[0].trim(), kv[1].trim());
-        }
-        return env;
     }
 
     private static void warmUp(String full, String off, Scenario scenario, List<String> patients, String token) {

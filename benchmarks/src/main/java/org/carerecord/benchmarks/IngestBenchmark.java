@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.StackPorts;
 
@@ -35,8 +34,7 @@ final class IngestBenchmark {
     private static void compare(CareRecordStack stack, SyntheaData data) throws IOException {
         List<Path> people = data.patients();
         int offPort = StackPorts.free().fhirServer();
-        stack.startAnother("fhir-server", offPort, "1536m",
-                Map.of("CARE_CONSENT_ENABLED", "false", "CARE_AUDIT_ENABLED", "false"));
+        stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
         String full = stack.fhirBaseUrl();
         String off = "http://localhost:" + offPort + "/fhir";
         String token = stack.tokens().token("rtd-pas");
@@ -54,7 +52,7 @@ final class IngestBenchmark {
                 without.push(off, token, renamed, resources);
                 withLayers.push(full, token, bundle, resources);
             }
-            System.out.printf("  %-60s %6d resources  full %6.0f/s  layers off %6.0f/s%n",
+            System.out.printf("  %-60s %6d resources  full %6.0f/s  second %6.0f/s%n",
                     people.get(i).getFileName(), resources, withLayers.last(), without.last());
         }
         Path first = people.get(0);
@@ -62,9 +60,10 @@ final class IngestBenchmark {
         again.push(full, token, Files.readString(first), SyntheaData.entries(Files.readString(first)));
         System.out.printf("%ningest through transaction bundles, %d Synthea patients, %d resources:%n", people.size(),
                 withLayers.resources);
-        System.out.printf("  full server (consent, audit on):  %7.0f resources/s overall, median bundle %5.0f/s%n",
+        System.out.printf("  second server's switches: %s%n", SideBySide.switchedOff());
+        System.out.printf("  full server:                      %7.0f resources/s overall, median bundle %5.0f/s%n",
                 withLayers.overall(), withLayers.medianRate());
-        System.out.printf("  consent and audit off:            %7.0f resources/s overall, median bundle %5.0f/s%n",
+        System.out.printf("  second server:                    %7.0f resources/s overall, median bundle %5.0f/s%n",
                 without.overall(), without.medianRate());
         System.out.printf("  ratio full / off: %.2f (overall), %.2f (median bundle)%n",
                 withLayers.overall() / without.overall(), withLayers.medianRate() / without.medianRate());

@@ -1,5 +1,6 @@
 package org.carerecord.benchmarks;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.StackPorts;
@@ -41,5 +42,16 @@ final class SideBySide {
                 with.percentileMillis(50) - without.percentileMillis(50),
                 with.percentileMillis(99) - without.percentileMillis(99),
                 with.percentileMillis(50) / without.percentileMillis(50));
+    }
+
+    /** The second server's switches: {@code -Dbench.off=CARE_AUDIT_ENABLED=false,...}; default consent and audit off. */
+    static Map<String, String> switchedOff() {
+        String off = System.getProperty("bench.off", "CARE_CONSENT_ENABLED=false,CARE_AUDIT_ENABLED=false");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String assignment : off.split(",")) {
+            String[] kv = assignment.split("=", 2);
+            env.put(kv[0].trim(), kv[1].trim());
+        }
+        return env;
     }
 }

@@ -40,7 +40,7 @@ class BenchmarksSmokeIT {
         IngestBenchmark.main(new String[] {"3", "42"});
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("ingest through transaction bundles, 3 Synthea patients",
-                "ratio full / off", "the same bundle again, unchanged", "bulk path ($load", "\"outcome\":\"complete\"");
+                "ratio full / off", "second server's switches", "the same bundle again, unchanged", "bulk path ($load", "\"outcome\":\"complete\"");
     }
 
     @Test

@@ -47,6 +47,16 @@ class BadInputIT {
     }
 
     @Test
+    void aRecordThatIsNotValidFhirR4IsRefusedSayingWhereAndWhy() {
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Observation", token, """
+                {"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+                 "subject":{"reference":"Patient/amelia-hartley"}}""");
+        assertThat(response.status()).isEqualTo(422);
+        assertOperationOutcome(response);
+        assertThat(response.diagnostics()).contains("not valid FHIR R4", "Observation.status");
+    }
+
+    @Test
     void aBundleWithOneInvalidEntryStoresNothing() {
         String bundle = Bundles.admission("9000000050", "RTD");
         // 9000000050 fails the check digit: the Patient entry is invalid, the other three are fine

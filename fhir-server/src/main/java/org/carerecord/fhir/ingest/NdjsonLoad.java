@@ -84,10 +84,13 @@ public class NdjsonLoad {
     private final FhirContext fhir;
     private final IFhirSystemDao<Bundle, ?> systemDao;
     private final List<String> storedTypes;
+    /** Threads that check lines (pass 1) and write chunks (pass 2) at once. */
     private final int writers;
+    private final RecordValidation validation;
 
     public NdjsonLoad(FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
-            FhirServerProperties properties) {
+            FhirServerProperties properties, RecordValidation validation) {
+        this.validation = validation;
         this.fhir = fhir;
         this.systemDao = systemDao;
         this.storedTypes = properties.resourceTypes();
@@ -120,48 +123,64 @@ public class NdjsonLoad {
         }
     }
 
-    /** Pass 1: every line checked, spooled by type as "lineNumber TAB json"; throws (422) if any line fails. */
+    /**
+     * Pass 1: every line checked (batches of {@value #CHUNK}, split over {@code bulkWriters} threads: the
+     * base-profile validation is the costly part), spooled by type as "lineNumber TAB json"; throws (422) if
+     * any line fails.
+     */
     private Map<String, Path> readAndCheck(HttpServletRequest http, CareClaims claims, Path spool) throws IOException {
-        IParser parser = fhir.newJsonParser();
-        Map<String, BufferedWriter> writers = new LinkedHashMap<>();
+        Map<String, BufferedWriter> spooled = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         InputStream body = http.getInputStream();
         if ("gzip".equalsIgnoreCase(http.getHeader("Content-Encoding"))) {
             body = new GZIPInputStream(body);
         }
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            String line;
+            List<String> batch = new ArrayList<>(CHUNK);
+            List<Long> numbers = new ArrayList<>(CHUNK);
             long number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String problem = check(parser, line, claims);
-                if (problem != null) {
-                    if (problems.size() < MAX_PROBLEMS) {
-                        problems.add("line " + number + ": " + problem);
+            while (true) {
+                String line = reader.readLine();
+                if (line != null) {
+                    number++;
+                    if (!line.isBlank()) {
+                        batch.add(line);
+                        numbers.add(number);
                     }
-                    continue;
                 }
-                if (problems.isEmpty()) {
-                    String type = typeOf(line);
-                    BufferedWriter writer = writers.computeIfAbsent(type, t -> {
-                        try {
-                            Path file = spool.resolve(t + ".ndjson");
-                            files.put(t, file);
-                            return Files.newBufferedWriter(file);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                if (batch.size() == CHUNK || line == null) {
+                    List<String> found = checkAll(pool, batch, claims);
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (found.get(i) != null) {
+                            if (problems.size() < MAX_PROBLEMS) {
+                                problems.add("line " + numbers.get(i) + ": " + found.get(i));
+                            }
+                        } else if (problems.isEmpty()) {
+                            BufferedWriter writer = spooled.computeIfAbsent(typeOf(batch.get(i)), t -> {
+                                try {
+                                    Path file = spool.resolve(t + ".ndjson");
+                                    files.put(t, file);
+                                    return Files.newBufferedWriter(file);
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            });
+                            writer.write(numbers.get(i) + "\t" + batch.get(i));
+                            writer.newLine();
                         }
-                    });
-                    writer.write(number + "\t" + line);
-                    writer.newLine();
+                    }
+                    batch.clear();
+                    numbers.clear();
+                }
+                if (line == null) {
+                    break;
                 }
             }
         } finally {
-            for (BufferedWriter writer : writers.values()) {
+            pool.shutdownNow();
+            for (BufferedWriter writer : spooled.values()) {
                 writer.close();
             }
         }
@@ -177,6 +196,33 @@ public class NdjsonLoad {
         Map<String, Path> ordered = new LinkedHashMap<>();
         files.keySet().stream().sorted(Comparator.comparingInt(WRITE_ORDER::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
         return ordered;
+    }
+
+    /** The problem with each line (null: none), in order; the lines are split over the pool's threads. */
+    private List<String> checkAll(ExecutorService pool, List<String> lines, CareClaims claims) {
+        int slice = Math.max(1, (lines.size() + writers - 1) / writers);
+        List<Future<List<String>>> parts = new ArrayList<>();
+        for (int from = 0; from < lines.size(); from += slice) {
+            List<String> part = lines.subList(from, Math.min(lines.size(), from + slice));
+            parts.add(pool.submit(() -> {
+                IParser parser = fhir.newJsonParser();
+                List<String> found = new ArrayList<>(part.size());
+                part.forEach(line -> found.add(check(parser, line, claims)));
+                return found;
+            }));
+        }
+        List<String> found = new ArrayList<>(lines.size());
+        for (Future<List<String>> part : parts) {
+            try {
+                found.addAll(part.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InvalidRequestException("The load was interrupted");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+        return found;
     }
 
     /** What is wrong with one line, or null. */
@@ -196,7 +242,7 @@ public class NdjsonLoad {
         }
         try {
             ScopeInterceptor.require(claims, type, Interaction.UPDATE);
-            RecordValidation.check(resource);
+            validation.check(resource);
         } catch (BaseServerResponseException e) {
             return e.getMessage();
         }
@@ -292,6 +338,7 @@ public class NdjsonLoad {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (String line : lines) {
             IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
+            RecordValidation.markProfileChecked(resource); // checked whole in pass 1
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
             transaction.addEntry().setFullUrl(url).setResource((org.hl7.fhir.r4.model.Resource) resource)
                     .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);

@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * What a shared record needs of every write, beyond FHIR's own parsing: a valid NHS number (modulus 11)
+ * What a shared record needs of every write: valid FHIR R4 (the base profile, {@link BaseProfileValidator}),
+ * a valid NHS number (modulus 11)
  * where one is given, and the coded element each clinical record is read by — a diagnosis without a
  * code, a medication without a drug — so nothing lands that clinicians elsewhere could not interpret
  * (or that consent could not classify). Runs inside the storage transaction, so a failing entry
@@ -32,6 +33,14 @@ import org.springframework.stereotype.Component;
 @Component
 @Interceptor
 public class RecordValidation implements FhirServerInterceptor {
+
+    private static final String PROFILE_CHECKED = RecordValidation.class.getName() + ".profileChecked";
+
+    private final BaseProfileValidator baseProfile;
+
+    public RecordValidation(BaseProfileValidator baseProfile) {
+        this.baseProfile = baseProfile;
+    }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void onCreate(IBaseResource resource) {
@@ -43,7 +52,25 @@ public class RecordValidation implements FhirServerInterceptor {
         check(newResource);
     }
 
-    static void check(IBaseResource resource) {
+    /**
+     * Marks a record already validated against the base profile in this server (a bulk load checks every
+     * line before writing); in-memory only, a sender cannot set it.
+     */
+    static void markProfileChecked(IBaseResource resource) {
+        resource.setUserData(PROFILE_CHECKED, Boolean.TRUE);
+    }
+
+    /** Every rule: the FHIR R4 base profile, then this record's own. */
+    void check(IBaseResource resource) {
+        List<String> errors = Boolean.TRUE.equals(resource.getUserData(PROFILE_CHECKED)) ? List.of()
+                : baseProfile.errors(resource);
+        if (!errors.isEmpty()) {
+            throw invalid((Resource) resource, "not valid FHIR R4: " + String.join("; ", errors));
+        }
+        checkRecordRules(resource);
+    }
+
+    static void checkRecordRules(IBaseResource resource) {
         if (resource instanceof Patient patient) {
             patient.getIdentifier().stream()
                     .filter(id -> NhsNumber.SYSTEM.equals(id.getSystem()))

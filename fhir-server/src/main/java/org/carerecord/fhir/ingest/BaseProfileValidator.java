@@ -1,0 +1,82 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import java.util.List;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * FHIR R4 base-profile validation of a record before it is stored: HAPI's instance validator against the
+ * core StructureDefinitions (cardinality, datatypes, fixed values, invariants). Not judged: profiles a
+ * sender declares that this record does not hold (Synthea's US Core — a warning, not an error),
+ * extensions, and codes from code systems no terminology server here knows (SNOMED CT, dm+d); that each
+ * clinical record is coded at all is {@link RecordValidation}'s rule. {@code care.fhir.validate-base-profile}
+ * switches it off (for the benchmark that prices it).
+ */
+@Component
+public class BaseProfileValidator {
+
+    private static final int MAX_ERRORS = 5;
+
+    private final FhirValidator validator;
+    private final boolean enabled;
+
+    public BaseProfileValidator(FhirContext fhir, @Value("${care.fhir.validate-base-profile:true}") boolean enabled) {
+        this.enabled = enabled;
+        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
+                new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
+                new SnapshotGeneratingValidationSupport(fhir));
+        FhirInstanceValidator instance = new FhirInstanceValidator(support);
+        instance.setAnyExtensionsAllowed(true);
+        instance.setErrorForUnknownProfiles(false);
+        instance.setNoTerminologyChecks(true);
+        instance.setAssumeValidRestReferences(true);
+        instance.setNoExtensibleWarnings(true);
+        this.validator = fhir.newValidator().setValidateAgainstStandardSchema(false)
+                .setValidateAgainstStandardSchematron(false).registerValidatorModule(instance);
+    }
+
+    /** Loads the core definitions off the request path (a few seconds), so the first push does not wait. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void warmUp() {
+        if (enabled) {
+            Thread warmUp = new Thread(() -> errors(new Patient()), "base-profile-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
+        }
+    }
+
+    /**
+     * The validator reads a reference's type from its URL and cannot read one from a conditional reference
+     * ({@code Organization?identifier=...}): HAPI resolves those when it stores the record, or refuses them.
+     */
+    private static boolean isConditionalReference(String message) {
+        int url = message.indexOf("implied by the reference URL ");
+        return url >= 0 && message.indexOf('?', url) > 0;
+    }
+
+    /** What fails the base profile, as "where: what" (at most five); empty when valid or switched off. */
+    public List<String> errors(IBaseResource resource) {
+        if (!enabled) {
+            return List.of();
+        }
+        return validator.validateWithResult(resource).getMessages().stream()
+                .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+                .filter(m -> !isConditionalReference(m.getMessage()))
+                .limit(MAX_ERRORS)
+                .map(m -> m.getLocationString() + ": " + m.getMessage())
+                .toList();
+    }
+}
