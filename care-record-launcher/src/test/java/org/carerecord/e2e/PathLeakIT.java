@@ -138,6 +138,25 @@ class PathLeakIT {
         }
     }
 
+    /** HAPI answers a batch's entries on several threads with the one request: its decisions must hold up. */
+    @Test
+    void aBatchOfReadsAnswersEveryEntryTheUserMaySee() {
+        for (int round = 0; round < 3; round++) {
+            Fhir.Response response = Fhir.post(fhir, token("gp.clinician"), """
+                    {"resourceType":"Bundle","type":"batch","entry":[
+                      {"request":{"method":"GET","url":"Patient/amelia-hartley"}},
+                      {"request":{"method":"GET","url":"Condition?patient=amelia-hartley"}},
+                      {"request":{"method":"GET","url":"MedicationRequest?patient=amelia-hartley"}},
+                      {"request":{"method":"GET","url":"AllergyIntolerance?patient=amelia-hartley"}},
+                      {"request":{"method":"GET","url":"Encounter?patient=amelia-hartley"}},
+                      {"request":{"method":"GET","url":"Observation?patient=amelia-hartley"}}]}""");
+            assertThat(response.status()).isEqualTo(200);
+            for (com.fasterxml.jackson.databind.JsonNode entry : response.body().path("entry")) {
+                assertThat(entry.path("response").path("status").asText()).as(entry.toString()).startsWith("200");
+            }
+        }
+    }
+
     @Test
     void nestedBundlesAreRejected() {
         Fhir.Response response = Fhir.post(fhir, token("rtd-pas"), """

@@ -78,7 +78,7 @@ class PatientSummaryIT {
         for (int i = 0; i < 2; i++) {
             Fhir.Response summary = summary("david-robson", "social.worker");
             assertThat(summary.body().toString()).doesNotContain("35489007")
-                    .contains("Some items were withheld: restricted category.");
+                    .contains("Some items were withheld: restricted category (from ", "Problem List", "Medication List");
         }
     }
 
@@ -90,7 +90,7 @@ class PatientSummaryIT {
         String body = summary.body().toString();
         assertThat(body).contains("279039007").doesNotContain("35489007").doesNotContain("Sertraline")
                 .doesNotContain("Depressive");
-        assertThat(body).contains("Some items were withheld: restricted category.");
+        assertThat(body).contains("Some items were withheld: restricted category (from Medication List, Problem List");
     }
 
     @Test

@@ -143,7 +143,7 @@ public class RecordConsentService implements IConsentService {
             if (singleRead) {
                 throw forbidden("This item is outside the scopes granted to your application", "SMART scopes");
             }
-            RequestDecisions.of(request).withheld(Withholding.SCOPE, false);
+            RequestDecisions.of(request).withheld(Withholding.SCOPE, false, type);
             return ConsentOutcome.REJECT;
         }
         String patient = compartment.ownerOf(resource);
@@ -153,7 +153,7 @@ public class RecordConsentService implements IConsentService {
                 enforce(request, decision, type, patient);
             }
             RequestDecisions.of(request).withheld(decision.permits() ? Withholding.ROLE : Withholding.NOT_PERMITTED,
-                    decision.breakGlassAvailable());
+                    decision.breakGlassAvailable(), type);
             return ConsentOutcome.REJECT;
         }
         if (!decision.withheldCategories().isEmpty()) {
@@ -164,7 +164,7 @@ public class RecordConsentService implements IConsentService {
                             + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
                             decision.policy());
                 }
-                RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable());
+                RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable(), type);
                 return ConsentOutcome.REJECT;
             }
         }
@@ -193,9 +193,12 @@ public class RecordConsentService implements IConsentService {
      * record is left to {@link #startOperation}, which gives its reason.
      */
     void narrowEverything(RequestDetails request) {
+        if (!isEverything(request)) {
+            return; // before anything else: this runs for every request, anonymous /metadata included
+        }
         Requester requester = Requester.of(request);
         String patient = compartment.targetPatient(request);
-        if (!isEverything(request) || requester.claims().isSystem() || patient == null) {
+        if (requester.claims().isSystem() || patient == null) {
             return;
         }
         AccessDecision all = RequestDecisions.of(request).computeIfAbsent(patient, "*",

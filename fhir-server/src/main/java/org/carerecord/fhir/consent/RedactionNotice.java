@@ -5,6 +5,10 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.jpa.ips.api.IIpsGenerationStrategy;
+import ca.uhn.fhir.jpa.ips.api.Section;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -14,6 +18,7 @@ import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +31,12 @@ import org.springframework.stereotype.Component;
 @Component
 @Interceptor
 public class RedactionNotice implements FhirServerInterceptor {
+
+    private final ObjectProvider<IIpsGenerationStrategy> summarySections;
+
+    public RedactionNotice(ObjectProvider<IIpsGenerationStrategy> summarySections) {
+        this.summarySections = summarySections;
+    }
 
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 500)
     public boolean annotate(RequestDetails request, ResponseDetails response) {
@@ -43,7 +54,12 @@ public class RedactionNotice implements FhirServerInterceptor {
             }
         } else if (bundle.getType() == Bundle.BundleType.DOCUMENT && notice != null
                 && bundle.getEntryFirstRep().getResource() instanceof Composition composition) {
-            // A patient summary: the notice is a section of the document, so it is read with the rest.
+            // A patient summary: the notice is a section of the document, so it is read with the rest, and
+            // says which of the document's sections are incomplete and why.
+            notice = "Some items were withheld: " + decisions.withheldReasons().stream()
+                    .map(reason -> reason.words() + sectionsOf(decisions.withheldTypes(reason)))
+                    .collect(Collectors.joining("; "))
+                    + "." + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : "");
             String fullUrl = "urn:uuid:" + UUID.randomUUID();
             bundle.addEntry().setFullUrl(fullUrl).setResource(outcome(notice));
             Composition.SectionComponent section = composition.addSection().setTitle("Information withheld");
@@ -52,6 +68,18 @@ public class RedactionNotice implements FhirServerInterceptor {
             section.addEntry(new Reference(fullUrl));
         }
         return true;
+    }
+
+    /** " (from Problem List, Medication List)": the summary sections that hold these types, if any. */
+    private String sectionsOf(Set<String> types) {
+        IIpsGenerationStrategy strategy = summarySections.getIfAvailable();
+        if (strategy == null) {
+            return "";
+        }
+        List<String> titles = strategy.getSections().stream()
+                .filter(section -> section.getResourceTypes().stream().anyMatch(t -> types.contains(t.getSimpleName())))
+                .map(Section::getTitle).distinct().toList();
+        return titles.isEmpty() ? "" : " (from " + String.join(", ", titles) + ")";
     }
 
     private static OperationOutcome outcome(String notice) {

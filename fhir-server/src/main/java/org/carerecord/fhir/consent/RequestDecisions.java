@@ -1,17 +1,21 @@
 package org.carerecord.fhir.consent;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.carerecord.security.decision.AccessDecision;
 
 /**
  * The decisions taken for one request, kept with it: asked once per patient and resource type, and
  * read back by the audit record ("the decision and policy that allowed it") and by the redaction notice.
+ * Thread-safe: HAPI runs a batch's entries on several threads with the one request.
  */
 public final class RequestDecisions {
 
@@ -33,21 +37,26 @@ public final class RequestDecisions {
         }
     }
 
-    /** What a request has withheld, kept with a reused answer so that the reader is told again. */
-    public record Withheld(int count, Set<Withholding> reasons, boolean breakGlassWouldShowMore) {
+    /**
+     * What a request has withheld (why, and of which resource types), kept with a reused answer so that the
+     * reader is told again.
+     */
+    public record Withheld(int count, Map<Withholding, Set<String>> reasons, boolean breakGlassWouldShowMore) {
 
         /** What was withheld after {@code earlier} was taken. */
         public Withheld since(Withheld earlier) {
-            Set<Withholding> added = reasons.isEmpty() ? EnumSet.noneOf(Withholding.class) : EnumSet.copyOf(reasons);
-            return new Withheld(count - earlier.count, count == earlier.count ? Set.of() : added,
-                    breakGlassWouldShowMore && count > earlier.count);
+            return count == earlier.count ? new Withheld(0, Map.of(), false) : this.minusCount(earlier.count);
+        }
+
+        private Withheld minusCount(int earlierCount) {
+            return new Withheld(count - earlierCount, reasons, breakGlassWouldShowMore);
         }
     }
 
     private static final String KEY = RequestDecisions.class.getName();
 
     private final Map<String, AccessDecision> byKey = new LinkedHashMap<>();
-    private final Set<Withholding> reasons = EnumSet.noneOf(Withholding.class);
+    private final Map<Withholding, Set<String>> reasons = new EnumMap<>(Withholding.class);
     private int withheld;
     private boolean breakGlassWouldShowMore;
     private long checkNanos;
@@ -56,66 +65,73 @@ public final class RequestDecisions {
         return (RequestDecisions) request.getUserData().computeIfAbsent(KEY, k -> new RequestDecisions());
     }
 
-    AccessDecision computeIfAbsent(String patientId, String resourceType, Supplier<AccessDecision> decide) {
+    synchronized AccessDecision computeIfAbsent(String patientId, String resourceType, Supplier<AccessDecision> decide) {
         return byKey.computeIfAbsent(patientId + "|" + resourceType, k -> decide.get());
     }
 
     /** The decision already taken for this patient and type in this request, if any. */
-    public Optional<AccessDecision> taken(String patientId, String resourceType) {
+    public synchronized Optional<AccessDecision> taken(String patientId, String resourceType) {
         return Optional.ofNullable(byKey.get(patientId + "|" + resourceType));
     }
 
-    void withheld(Withholding reason, boolean breakGlassAvailable) {
+    synchronized void withheld(Withholding reason, boolean breakGlassAvailable, String resourceType) {
         withheld++;
-        reasons.add(reason);
+        reasons.computeIfAbsent(reason, r -> new TreeSet<>()).add(resourceType);
         breakGlassWouldShowMore |= breakGlassAvailable;
     }
 
-    public Withheld withheldSoFar() {
-        return new Withheld(withheld, reasons.isEmpty() ? Set.of() : Set.copyOf(reasons), breakGlassWouldShowMore);
+    public synchronized Withheld withheldSoFar() {
+        Map<Withholding, Set<String>> copy = new EnumMap<>(Withholding.class);
+        reasons.forEach((reason, types) -> copy.put(reason, Set.copyOf(types)));
+        return new Withheld(withheld, copy, breakGlassWouldShowMore);
     }
 
     /** Tells this request what a reused answer withheld when it was first assembled. */
-    public void withheldAgain(Withheld earlier) {
+    public synchronized void withheldAgain(Withheld earlier) {
         withheld += earlier.count();
-        reasons.addAll(earlier.reasons());
+        earlier.reasons().forEach((reason, types) -> reasons.computeIfAbsent(reason, r -> new TreeSet<>()).addAll(types));
         breakGlassWouldShowMore |= earlier.breakGlassWouldShowMore();
     }
 
     /** True when every decision this request took was about this patient. */
-    public boolean onlyAbout(String patientId) {
+    public synchronized boolean onlyAbout(String patientId) {
         return byKey.keySet().stream().allMatch(key -> key.startsWith(patientId + "|"));
     }
 
-    void addCheckTime(long nanos) {
+    synchronized void addCheckTime(long nanos) {
         checkNanos += nanos;
     }
 
     /** Time this request spent being checked: decisions (cached or asked), evidence, classification. */
-    public long checkNanos() {
+    public synchronized long checkNanos() {
         return checkNanos;
     }
 
-    public int withheldCount() {
+    public synchronized int withheldCount() {
         return withheld;
     }
 
-    public Set<Withholding> withheldReasons() {
-        return reasons;
+    public synchronized Set<Withholding> withheldReasons() {
+        return reasons.isEmpty() ? EnumSet.noneOf(Withholding.class) : EnumSet.copyOf(reasons.keySet());
     }
 
-    public boolean breakGlassWouldShowMore() {
+    /** The resource types withheld for this reason. */
+    public synchronized Set<String> withheldTypes(Withholding reason) {
+        return new TreeSet<>(reasons.getOrDefault(reason, Set.of()));
+    }
+
+    public synchronized boolean breakGlassWouldShowMore() {
         return breakGlassWouldShowMore;
     }
 
     /** The decision that explains the outcome: the first refusal, else the first permit. */
-    public Optional<AccessDecision> deciding() {
+    public synchronized Optional<AccessDecision> deciding() {
         return byKey.values().stream().filter(d -> !d.permits()).findFirst()
                 .or(() -> byKey.values().stream().findFirst());
     }
 
     /** Every decision taken, e.g. to carry obligations (break-glass, stated relationship) into the audit record. */
-    public Iterable<AccessDecision> all() {
-        return byKey.values();
+    public synchronized Iterable<AccessDecision> all() {
+        return List.copyOf(byKey.values());
     }
 }

@@ -4,6 +4,12 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -32,9 +38,16 @@ public class BaseProfileValidator {
 
     private final FhirValidator validator;
     private final boolean enabled;
+    private final FhirContext fhir;
+    /**
+     * Digests of content already found valid: a resend of unchanged records (most of a provider's daily
+     * push, and every retried load) is not validated again. Validity depends on content alone.
+     */
+    private final Cache<String, Boolean> validContent = Caffeine.newBuilder().maximumSize(200_000).build();
 
     public BaseProfileValidator(FhirContext fhir, @Value("${care.fhir.validate-base-profile:true}") boolean enabled) {
         this.enabled = enabled;
+        this.fhir = fhir;
         ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
                 new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
                 new SnapshotGeneratingValidationSupport(fhir));
@@ -72,11 +85,27 @@ public class BaseProfileValidator {
         if (!enabled) {
             return List.of();
         }
-        return validator.validateWithResult(resource).getMessages().stream()
+        String digest = digest(fhir.newJsonParser().encodeResourceToString(resource));
+        if (validContent.getIfPresent(digest) != null) {
+            return List.of();
+        }
+        List<String> errors = validator.validateWithResult(resource).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .filter(m -> !isConditionalReference(m.getMessage()))
                 .limit(MAX_ERRORS)
                 .map(m -> m.getLocationString() + ": " + m.getMessage())
                 .toList();
+        if (errors.isEmpty()) {
+            validContent.put(digest, Boolean.TRUE);
+        }
+        return errors;
+    }
+
+    private static String digest(String json) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
