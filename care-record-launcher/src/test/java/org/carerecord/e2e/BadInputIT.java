@@ -57,6 +57,22 @@ class BadInputIT {
     }
 
     @Test
+    void aTransactionWithARecordThatIsNotValidFhirR4IsRefusedBeforeAnythingIsStored() {
+        String id = "bad-input-" + java.util.UUID.randomUUID();
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token, """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Patient","id":"%1$s","name":[{"family":"Valid"}]},
+                   "request":{"method":"PUT","url":"Patient/%1$s"}},
+                  {"resource":{"resourceType":"Encounter","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
+                               "subject":{"reference":"Patient/%1$s"}},
+                   "request":{"method":"POST","url":"Encounter"}}]}""".formatted(id));
+        assertThat(response.status()).isEqualTo(422);
+        assertOperationOutcome(response);
+        assertThat(response.diagnostics()).contains("entry 1", "not valid FHIR R4", "Encounter.status");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status()).isEqualTo(404);
+    }
+
+    @Test
     void aBundleWithOneInvalidEntryStoresNothing() {
         String bundle = Bundles.admission("9000000050", "RTD");
         // 9000000050 fails the check digit: the Patient entry is invalid, the other three are fine

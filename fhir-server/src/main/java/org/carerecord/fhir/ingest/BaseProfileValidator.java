@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -40,8 +41,8 @@ public class BaseProfileValidator {
     private final boolean enabled;
     private final FhirContext fhir;
     /**
-     * Digests of content already found valid: a resend of unchanged records (most of a provider's daily
-     * push, and every retried load) is not validated again. Validity depends on content alone.
+     * Digests of content (all but meta) already found valid: a resend of unchanged records (most of a
+     * provider's daily push, and every retried load) is not validated again.
      */
     private final Cache<String, Boolean> validContent = Caffeine.newBuilder().maximumSize(200_000).build();
 
@@ -85,7 +86,9 @@ public class BaseProfileValidator {
         if (!enabled) {
             return List.of();
         }
-        String digest = digest(fhir.newJsonParser().encodeResourceToString(resource));
+        // meta changes on every write (the server stamps meta.source with the request id) and is not content
+        String digest = digest(fhir.newJsonParser().setDontEncodeElements(Set.of("*.meta"))
+                .encodeResourceToString(resource));
         if (validContent.getIfPresent(digest) != null) {
             return List.of();
         }

@@ -4,7 +4,12 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.hl7.fhir.r4.model.Bundle;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.security.identity.NhsNumber;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -40,6 +45,37 @@ public class RecordValidation implements FhirServerInterceptor {
 
     public RecordValidation(BaseProfileValidator baseProfile) {
         this.baseProfile = baseProfile;
+    }
+
+    /**
+     * A transaction's records are validated against the base profile up front, on every core (the validator
+     * is the costly part of a write and HAPI stores entries one by one on one thread): the first failure
+     * rejects the bundle before anything is stored, naming the entry. Those that pass are not validated
+     * again when stored. A batch's entries stand alone, so they are checked as each is stored.
+     */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 200)
+    public void validateTransaction(RequestDetails request, RestOperationTypeEnum operation) {
+        if (operation != RestOperationTypeEnum.TRANSACTION || !(request.getResource() instanceof Bundle bundle)) {
+            return;
+        }
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        List<String> problems = IntStream.range(0, entries.size()).parallel()
+                .mapToObj(i -> {
+                    Resource resource = entries.get(i).getResource();
+                    if (resource == null) {
+                        return null;
+                    }
+                    List<String> errors = baseProfile.errors(resource);
+                    if (errors.isEmpty()) {
+                        markProfileChecked(resource);
+                        return null;
+                    }
+                    return "entry " + i + ", " + describe(resource) + ": not valid FHIR R4: " + String.join("; ", errors);
+                })
+                .filter(Objects::nonNull).toList();
+        if (!problems.isEmpty()) {
+            throw new UnprocessableEntityException(problems.get(0));
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
