@@ -24,17 +24,40 @@ final class BenchStack {
     }
 
     static void run(Body body) throws Exception {
+        try (Running running = open()) {
+            body.run(running.stack());
+        }
+    }
+
+    /** The stack, started and left running until closed (for Gatling, whose before/after hooks bracket the run). */
+    static Running open() throws Exception {
         Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("care-bench-pg");
         System.setProperty("care.record.jvm-opts", System.getProperty("care.record.jvm-opts", "-XX:+UseParallelGC"));
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
-             CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
-                     UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of())) {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
+        try {
+            CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
+                    UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of());
             System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            body.run(stack);
-        } finally {
-            deleteRecursively(data); // tens of GB after a 10 M search run
+            return new Running(stack, postgres, data);
+        } catch (Exception | Error e) {
+            postgres.close();
+            deleteRecursively(data);
+            throw e;
+        }
+    }
+
+    /** A running stack with its database; closing stops both and deletes the data directory. */
+    record Running(CareRecordStack stack, EmbeddedPostgresServer postgres, Path data) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try {
+                stack.close();
+                postgres.close();
+            } finally {
+                deleteRecursively(data); // tens of GB after a 10 M search run
+            }
         }
     }
 

@@ -1,14 +1,6 @@
 package org.carerecord.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.carerecord.launcher.service.CareRecordStack;
-import org.carerecord.launcher.service.StackPorts;
 
 /**
  * What clinicians do, at a given concurrency, side by side: the full server and a second fhir-server on the
@@ -36,7 +27,6 @@ import org.carerecord.launcher.service.StackPorts;
  */
 final class ClinicianBenchmark {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /**
      * HAPI reuses an identical search's results for 60 s, but not while a consent service is registered
      * (results differ per user), so the layers-off server would answer repeats from its cache and the full
@@ -57,27 +47,11 @@ final class ClinicianBenchmark {
         int clients = Integer.getInteger("bench.clients", 8);
         int seconds = Integer.getInteger("bench.seconds", 10);
         int rounds = Integer.getInteger("bench.rounds", 2);
-        String pas = stack.tokens().token("rtd-pas");
-        data.loadDirectory(stack.fhirBaseUrl(), pas);
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (Path p : data.patients()) {
-            String bundle = Files.readString(p);
-            sizes.put(SyntheaData.patientId(Http.post(stack.fhirBaseUrl(), pas, bundle, null)), SyntheaData.entries(bundle));
-        }
-        String nurse = stack.tokens().token("hospital.nurse");
-        List<String> visible = sizes.keySet().stream()
-                .filter(id -> status(stack.fhirBaseUrl() + "/Patient/" + id, nurse) == 200).toList();
-        if (visible.isEmpty()) {
-            throw new IllegalStateException("the nurse may see none of the loaded patients");
-        }
-        String median = visible.stream().sorted(Comparator.comparing(sizes::get)).toList().get(visible.size() / 2);
-        System.out.printf("%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
-                sizes.size(), sizes.values().stream().mapToInt(Integer::intValue).sum(), visible.size(), median,
-                sizes.get(median));
-
-        int offPort = StackPorts.free().fhirServer();
-        stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
-        String off = "http://localhost:" + offPort + "/fhir";
+        ClinicianSetup setup = ClinicianSetup.prepare(stack, data);
+        String off = setup.off();
+        String nurse = setup.nurseToken();
+        List<String> visible = setup.visible();
+        String median = setup.median();
         String since = LocalDate.now().minusYears(1).toString();
         String fresh = REUSE_CACHED_SEARCHES ? null : "no-cache";
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
@@ -167,32 +141,12 @@ final class ClinicianBenchmark {
 
     private static void get(String url, String cacheControl, String token, Latencies latencies) {
         long start = System.nanoTime();
-        int status = status(url, cacheControl, token);
+        int status = Http.status(url, cacheControl, token);
         if (status != 200) {
             throw new IllegalStateException(url + " answered " + status);
         }
         if (latencies != null) {
             latencies.add(System.nanoTime() - start);
-        }
-    }
-
-    private static int status(String url, String token) {
-        return status(url, null, token);
-    }
-
-    private static int status(String url, String cacheControl, String token) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/fhir+json");
-            if (cacheControl != null) {
-                request.header("Cache-Control", cacheControl);
-            }
-            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

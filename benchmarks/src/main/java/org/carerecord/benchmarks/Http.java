@@ -9,7 +9,8 @@ import java.net.http.HttpResponse;
 /** Timed HTTP calls that fail loudly on anything but the expected status. */
 final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    // HTTP/1.1 as clinical systems speak it (no h2c upgrade attempt on every connection)
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Http() {
     }
@@ -17,6 +18,28 @@ final class Http {
     static String get(String url, String token, Latencies latencies) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
                 latencies);
+    }
+
+    /** GET with the body discarded: only the status (load phases, visibility checks). */
+    static int status(String url, String token) {
+        return status(url, null, token);
+    }
+
+    /** The same, with a Cache-Control header (null: none). */
+    static int status(String url, String cacheControl, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Accept", "application/fhir+json");
+        if (cacheControl != null) {
+            request.header("Cache-Control", cacheControl);
+        }
+        try {
+            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static String post(String url, String token, String body, Latencies latencies) {

@@ -1,0 +1,43 @@
+package org.carerecord.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.StackPorts;
+
+/**
+ * What the clinician load runs against, shared by the plain-Java benchmark and the Gatling simulation: the
+ * Synthea patients loaded by the hospital's system, those a hospital nurse may see, the median-sized one
+ * (for {@code $summary}), the full server and a second fhir-server on the same database with the
+ * {@code -Dbench.off} switches (default consent and audit off).
+ */
+record ClinicianSetup(String full, String off, String nurseToken, List<String> visible, String median) {
+
+    static ClinicianSetup prepare(CareRecordStack stack, SyntheaData data) throws IOException {
+        String pas = stack.tokens().token("rtd-pas");
+        data.loadDirectory(stack.fhirBaseUrl(), pas);
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (Path p : data.patients()) {
+            String bundle = Files.readString(p);
+            sizes.put(SyntheaData.patientId(Http.post(stack.fhirBaseUrl(), pas, bundle, null)), SyntheaData.entries(bundle));
+        }
+        String nurse = stack.tokens().token("hospital.nurse");
+        List<String> visible = sizes.keySet().stream()
+                .filter(id -> Http.status(stack.fhirBaseUrl() + "/Patient/" + id, nurse) == 200).toList();
+        if (visible.isEmpty()) {
+            throw new IllegalStateException("the nurse may see none of the loaded patients");
+        }
+        String median = visible.stream().sorted(Comparator.comparing(sizes::get)).toList().get(visible.size() / 2);
+        System.out.printf("%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
+                sizes.size(), sizes.values().stream().mapToInt(Integer::intValue).sum(), visible.size(), median,
+                sizes.get(median));
+        int offPort = StackPorts.free().fhirServer();
+        stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
+        return new ClinicianSetup(stack.fhirBaseUrl(), "http://localhost:" + offPort + "/fhir", nurse, visible, median);
+    }
+}
