@@ -3,6 +3,7 @@ package org.carerecord.fhir.access;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
+import java.util.stream.Stream;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.Interaction;
 import org.carerecord.security.token.SmartScope;
@@ -25,26 +26,31 @@ public class GranularScopes {
         this.matcher = matcher;
     }
 
-    /** Whether some scope covers this type without a query: then every resource of the type is covered. */
     /** True when some granted scope lets this type be read, whole or in part. */
     public boolean coversAny(CareClaims claims, String type) {
-        return claims.scopes().stream().anyMatch(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH));
+        return readScopes(claims, type).findAny().isPresent();
     }
 
+    /** Whether some scope covers this type without a query: then every resource of the type is covered. */
     public boolean coversWholeType(CareClaims claims, String type) {
-        return claims.scopes().stream()
-                .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH))
-                .anyMatch(s -> s.query() == null || s.query().isBlank());
+        return readScopes(claims, type).anyMatch(GranularScopes::unrestricted);
     }
 
     public boolean cover(CareClaims claims, IBaseResource resource, RequestDetails request) {
         String type = resource.fhirType();
-        List<SmartScope> covering = claims.scopes().stream()
-                .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH))
-                .toList();
-        if (covering.stream().anyMatch(s -> s.query() == null || s.query().isBlank())) {
+        List<SmartScope> covering = readScopes(claims, type).toList();
+        if (covering.stream().anyMatch(GranularScopes::unrestricted)) {
             return true;
         }
         return covering.stream().anyMatch(s -> matcher.match(type + "?" + s.query(), resource, request).matched());
+    }
+
+    /** The granted scopes that let this type be read or searched. */
+    private static Stream<SmartScope> readScopes(CareClaims claims, String type) {
+        return claims.scopes().stream().filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH));
+    }
+
+    private static boolean unrestricted(SmartScope scope) {
+        return scope.query() == null || scope.query().isBlank();
     }
 }

@@ -171,7 +171,7 @@ public class RecordConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
-    /** Resources are checked here, page by page, only where {@link #checkOnShow} moved the check. */
+    /** Resources are checked here, page by page, only where {@link #narrowEverything} moved the check. */
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         if (!request.getUserData().containsKey(CHECK_ON_SHOW) || resource instanceof OperationOutcome

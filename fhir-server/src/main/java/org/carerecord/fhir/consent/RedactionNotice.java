@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.ips.api.IIpsGenerationStrategy;
 import ca.uhn.fhir.jpa.ips.api.Section;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -44,22 +45,18 @@ public class RedactionNotice implements FhirServerInterceptor {
             return true;
         }
         RequestDecisions decisions = RequestDecisions.of(request);
-        String notice = decisions.withheldCount() == 0 ? null : "Some items were withheld: "
-                + decisions.withheldReasons().stream().map(RequestDecisions.Withholding::words).collect(Collectors.joining("; "))
-                + "." + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : "");
+        boolean withheld = decisions.withheldCount() > 0;
         if (bundle.getType() == Bundle.BundleType.SEARCHSET) {
             bundle.setTotalElement(null);
-            if (notice != null) {
-                bundle.addEntry().setResource(outcome(notice)).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+            if (withheld) {
+                bundle.addEntry().setResource(outcome(notice(decisions, reason -> "")))
+                        .getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
             }
-        } else if (bundle.getType() == Bundle.BundleType.DOCUMENT && notice != null
+        } else if (bundle.getType() == Bundle.BundleType.DOCUMENT && withheld
                 && bundle.getEntryFirstRep().getResource() instanceof Composition composition) {
             // A patient summary: the notice is a section of the document, so it is read with the rest, and
             // says which of the document's sections are incomplete and why.
-            notice = "Some items were withheld: " + decisions.withheldReasons().stream()
-                    .map(reason -> reason.words() + sectionsOf(decisions.withheldTypes(reason)))
-                    .collect(Collectors.joining("; "))
-                    + "." + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : "");
+            String notice = notice(decisions, reason -> sectionsOf(decisions.withheldTypes(reason)));
             String fullUrl = "urn:uuid:" + UUID.randomUUID();
             bundle.addEntry().setFullUrl(fullUrl).setResource(outcome(notice));
             Composition.SectionComponent section = composition.addSection().setTitle("Information withheld");
@@ -68,6 +65,13 @@ public class RedactionNotice implements FhirServerInterceptor {
             section.addEntry(new Reference(fullUrl));
         }
         return true;
+    }
+
+    /** "Some items were withheld: restricted category[detail]. Break-glass is available in an emergency." */
+    private static String notice(RequestDecisions decisions, Function<RequestDecisions.Withholding, String> detail) {
+        return "Some items were withheld: " + decisions.withheldReasons().stream()
+                .map(reason -> reason.words() + detail.apply(reason)).collect(Collectors.joining("; "))
+                + "." + (decisions.breakGlassWouldShowMore() ? " Break-glass is available in an emergency." : "");
     }
 
     /** " (from Problem List, Medication List)": the summary sections that hold these types, if any. */

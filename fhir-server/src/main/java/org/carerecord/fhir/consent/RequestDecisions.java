@@ -43,13 +43,10 @@ public final class RequestDecisions {
      */
     public record Withheld(int count, Map<Withholding, Set<String>> reasons, boolean breakGlassWouldShowMore) {
 
-        /** What was withheld after {@code earlier} was taken. */
+        /** What was withheld after {@code earlier} was taken (the reasons and types so far, if any more). */
         public Withheld since(Withheld earlier) {
-            return count == earlier.count ? new Withheld(0, Map.of(), false) : this.minusCount(earlier.count);
-        }
-
-        private Withheld minusCount(int earlierCount) {
-            return new Withheld(count - earlierCount, reasons, breakGlassWouldShowMore);
+            return count == earlier.count ? new Withheld(0, Map.of(), false)
+                    : new Withheld(count - earlier.count, reasons, breakGlassWouldShowMore);
         }
     }
 

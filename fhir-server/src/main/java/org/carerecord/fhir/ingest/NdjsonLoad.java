@@ -103,19 +103,13 @@ public class NdjsonLoad {
         CareClaims claims = Requester.of(request).claims();
         Path spool = Files.createTempDirectory("care-load-");
         try {
-            Map<String, Path> byType = readAndCheck(http, claims, spool);
-            long total = 0;
-            for (Path file : byType.values()) {
-                try (var lines = Files.lines(file)) {
-                    total += lines.count();
-                }
-            }
+            Spooled checked = readAndCheck(http, claims, spool);
             response.setStatus(200);
             response.setContentType("application/x-ndjson");
             PrintWriter out = response.getWriter();
-            out.printf("{\"phase\":\"checked\",\"resources\":%d,\"types\":%d}%n", total, byType.size());
+            out.printf("{\"phase\":\"checked\",\"resources\":%d,\"types\":%d}%n", checked.total(), checked.byType().size());
             out.flush();
-            write(request, byType, total, out);
+            write(request, checked.byType(), checked.total(), out);
         } finally {
             try (var files = Files.walk(spool)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -128,10 +122,11 @@ public class NdjsonLoad {
      * base-profile validation is the costly part), spooled by type as "lineNumber TAB json"; throws (422) if
      * any line fails.
      */
-    private Map<String, Path> readAndCheck(HttpServletRequest http, CareClaims claims, Path spool) throws IOException {
+    private Spooled readAndCheck(HttpServletRequest http, CareClaims claims, Path spool) throws IOException {
         Map<String, BufferedWriter> spooled = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        long total = 0;
         InputStream body = http.getInputStream();
         if ("gzip".equalsIgnoreCase(http.getHeader("Content-Encoding"))) {
             body = new GZIPInputStream(body);
@@ -151,14 +146,15 @@ public class NdjsonLoad {
                     }
                 }
                 if (batch.size() == CHUNK || line == null) {
-                    List<String> found = checkAll(pool, batch, claims);
+                    List<Checked> found = checkAll(pool, batch, claims);
                     for (int i = 0; i < batch.size(); i++) {
-                        if (found.get(i) != null) {
+                        if (found.get(i).problem() != null) {
                             if (problems.size() < MAX_PROBLEMS) {
-                                problems.add("line " + numbers.get(i) + ": " + found.get(i));
+                                problems.add("line " + numbers.get(i) + ": " + found.get(i).problem());
                             }
                         } else if (problems.isEmpty()) {
-                            BufferedWriter writer = spooled.computeIfAbsent(typeOf(batch.get(i)), t -> {
+                            total++;
+                            BufferedWriter writer = spooled.computeIfAbsent(found.get(i).type(), t -> {
                                 try {
                                     Path file = spool.resolve(t + ".ndjson");
                                     files.put(t, file);
@@ -195,24 +191,36 @@ public class NdjsonLoad {
         }
         Map<String, Path> ordered = new LinkedHashMap<>();
         files.keySet().stream().sorted(Comparator.comparingInt(WRITE_ORDER::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
-        return ordered;
+        return new Spooled(ordered, total);
     }
 
-    /** The problem with each line (null: none), in order; the lines are split over the pool's threads. */
-    private List<String> checkAll(ExecutorService pool, List<String> lines, CareClaims claims) {
+    /** The checked lines, spooled one file per type in write order, and how many there are. */
+    private record Spooled(Map<String, Path> byType, long total) {
+    }
+
+    /** One line's resource type, or what is wrong with it. */
+    private record Checked(String type, String problem) {
+
+        static Checked problem(String problem) {
+            return new Checked(null, problem);
+        }
+    }
+
+    /** Each line checked, in order; the lines are split over the pool's threads. */
+    private List<Checked> checkAll(ExecutorService pool, List<String> lines, CareClaims claims) {
         int slice = Math.max(1, (lines.size() + writers - 1) / writers);
-        List<Future<List<String>>> parts = new ArrayList<>();
+        List<Future<List<Checked>>> parts = new ArrayList<>();
         for (int from = 0; from < lines.size(); from += slice) {
             List<String> part = lines.subList(from, Math.min(lines.size(), from + slice));
             parts.add(pool.submit(() -> {
                 IParser parser = fhir.newJsonParser();
-                List<String> found = new ArrayList<>(part.size());
+                List<Checked> found = new ArrayList<>(part.size());
                 part.forEach(line -> found.add(check(parser, line, claims)));
                 return found;
             }));
         }
-        List<String> found = new ArrayList<>(lines.size());
-        for (Future<List<String>> part : parts) {
+        List<Checked> found = new ArrayList<>(lines.size());
+        for (Future<List<Checked>> part : parts) {
             try {
                 found.addAll(part.get());
             } catch (InterruptedException e) {
@@ -225,34 +233,34 @@ public class NdjsonLoad {
         return found;
     }
 
-    /** What is wrong with one line, or null. */
-    private String check(IParser parser, String line, CareClaims claims) {
+    /** One line: its type if it passes every check, else the first problem. */
+    private Checked check(IParser parser, String line, CareClaims claims) {
         IBaseResource resource;
         try {
             resource = parser.parseResource(line);
         } catch (DataFormatException e) {
-            return "not a FHIR resource: " + e.getMessage();
+            return Checked.problem("not a FHIR resource: " + e.getMessage());
         }
         String type = resource.fhirType();
         if (!storedTypes.contains(type)) {
-            return type + " is not a type this record holds";
+            return Checked.problem(type + " is not a type this record holds");
         }
         if (!resource.getIdElement().hasIdPart()) {
-            return type + " has no id (a bulk load writes each record under its id, so that loading again changes nothing)";
+            return Checked.problem(type + " has no id (a bulk load writes each record under its id, so that loading again changes nothing)");
         }
         try {
             ScopeInterceptor.require(claims, type, Interaction.UPDATE);
             validation.check(resource);
         } catch (BaseServerResponseException e) {
-            return e.getMessage();
+            return Checked.problem(e.getMessage());
         }
         for (ResourceReferenceInfo reference : fhir.newTerser().getAllResourceReferences(resource)) {
             String target = reference.getResourceReference().getReferenceElement().getValue();
             if (target != null && target.startsWith("urn:")) {
-                return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
+                return Checked.problem(reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference");
             }
         }
-        return null;
+        return new Checked(type, null);
     }
 
     /**
@@ -357,12 +365,6 @@ public class NdjsonLoad {
         } finally {
             SecurityContextHolder.setContext(before);
         }
-    }
-
-    private static String typeOf(String json) {
-        int at = json.indexOf("\"resourceType\"");
-        int open = json.indexOf('"', json.indexOf(':', at) + 1);
-        return json.substring(open + 1, json.indexOf('"', open + 1));
     }
 
     private static String lineRange(List<String> chunk) {

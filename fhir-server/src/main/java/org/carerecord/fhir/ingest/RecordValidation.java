@@ -70,7 +70,7 @@ public class RecordValidation implements FhirServerInterceptor {
                         markProfileChecked(resource);
                         return null;
                     }
-                    return "entry " + i + ", " + describe(resource) + ": not valid FHIR R4: " + String.join("; ", errors);
+                    return "entry " + i + ", " + describe(resource) + ": " + notValid(errors);
                 })
                 .filter(Objects::nonNull).toList();
         if (!problems.isEmpty()) {
@@ -101,12 +101,16 @@ public class RecordValidation implements FhirServerInterceptor {
         List<String> errors = Boolean.TRUE.equals(resource.getUserData(PROFILE_CHECKED)) ? List.of()
                 : baseProfile.errors(resource);
         if (!errors.isEmpty()) {
-            throw invalid((Resource) resource, "not valid FHIR R4: " + String.join("; ", errors));
+            throw invalid((Resource) resource, notValid(errors));
         }
         checkRecordRules(resource);
     }
 
-    static void checkRecordRules(IBaseResource resource) {
+    private static String notValid(List<String> baseProfileErrors) {
+        return "not valid FHIR R4: " + String.join("; ", baseProfileErrors);
+    }
+
+    private static void checkRecordRules(IBaseResource resource) {
         if (resource instanceof Patient patient) {
             patient.getIdentifier().stream()
                     .filter(id -> NhsNumber.SYSTEM.equals(id.getSystem()))

@@ -72,8 +72,9 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             RequestDecisions decisions = RequestDecisions.of(request);
             RequestDecisions.Withheld before = decisions.withheldSoFar();
             generated[0] = (Bundle) generator.generateIps(request, patientId, profile);
-            // the kept copy is never handed out: readers' copies are annotated and serialised
-            return new Document(generated[0].copy(), decisions.withheldSoFar().since(before), decisions.onlyAbout(patient));
+            boolean reusable = decisions.onlyAbout(patient);
+            // the kept copy is never handed out (readers' copies are annotated and serialised); none if not kept
+            return new Document(reusable ? generated[0].copy() : null, decisions.withheldSoFar().since(before), reusable);
         }, Document::reusable);
         if (generated[0] != null) {
             return generated[0];

@@ -36,7 +36,8 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     static final String SECTION_CODE_ADMISSIONS = "46240-8";
     static final String PROFILE_ADMISSIONS = "https://care-record.example.org/fhir/summary#recent-admissions";
     private static final String NARRATIVES = "classpath:summary/narratives.properties";
-    private static final ZoneId REGION = ZoneId.of("Europe/London");
+    /** The region's calendar: "as of" dates and "recent" windows. */
+    static final ZoneId REGION = ZoneId.of("Europe/London");
 
     private final Set<String> storedTypes;
     private final Clock clock;

@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import jakarta.annotation.Nonnull;
 import java.time.Clock;
 import java.time.Period;
-import java.time.ZoneId;
 import java.util.Date;
 import org.hl7.fhir.r4.model.Encounter;
 
@@ -38,7 +37,7 @@ final class RecentAdmissionsSearch extends JpaSectionSearchStrategy<Encounter> {
             classes.add(ACT_CODE, code);
         }
         search.add(Encounter.SP_CLASS, classes);
-        Date since = Date.from(clock.instant().atZone(ZoneId.of("Europe/London")).minus(window).toInstant());
+        Date since = Date.from(clock.instant().atZone(CareRecordSummaryStrategy.REGION).minus(window).toInstant());
         search.add(Encounter.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, since));
     }
 
