@@ -7,14 +7,11 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -38,26 +35,17 @@ public class ClinicianSimulation extends Simulation {
                 SyntheaData.fromArgs(new String[] {System.getProperty("bench.patients", "10"), System.getProperty("bench.seed", "42")}));
         int users = Integer.getInteger("bench.clients", 8);
         int seconds = Integer.getInteger("bench.seconds", 10);
-        String since = LocalDate.now().minusYears(2).toString();
-
-        Map<String, Function<String, String>> scenarios = new LinkedHashMap<>();
-        scenarios.put("patient read", id -> "/Patient/" + id);
-        scenarios.put("conditions", id -> "/Condition?patient=" + id);
-        scenarios.put("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active");
-        scenarios.put("recent admissions", id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20");
-        scenarios.put("$summary (median patient)", id -> "/Patient/" + setup.median() + "/$summary");
-        scenarios.put("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50");
-
         Iterator<Map<String, Object>> patients = Stream.generate(() -> Map.<String, Object>of("patient",
                 setup.visible().get(ThreadLocalRandom.current().nextInt(setup.visible().size())))).iterator();
         List<PopulationBuilder> phases = new ArrayList<>();
-        for (var entry : scenarios.entrySet()) {
+        // fresh results on both, as in benchmarks.jar clinician
+        for (ClinicianSetup.Scenario scenario : setup.scenarios("no-cache")) {
             for (String server : List.of("full", "off")) {
                 String base = "full".equals(server) ? setup.full() : setup.off();
-                String name = server + " · " + entry.getKey();
+                String name = server + " · " + scenario.name();
                 HttpRequestActionBuilder request = http(name)
-                        .get(session -> base + entry.getValue().apply(session.getString("patient")))
-                        .header("Cache-Control", "no-cache"); // fresh results on both, as in benchmarks.jar clinician
+                        .get(session -> base + scenario.path().apply(session.getString("patient")))
+                        .header("Cache-Control", scenario.cacheControl());
                 phases.add(scenario(name).feed(patients).exec(request)
                         .injectClosed(constantConcurrentUsers(users).during(seconds)));
             }

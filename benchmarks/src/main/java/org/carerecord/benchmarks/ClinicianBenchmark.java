@@ -1,15 +1,12 @@
 package org.carerecord.benchmarks;
 
-import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import org.carerecord.benchmarks.ClinicianSetup.Scenario;
 import org.carerecord.launcher.service.CareRecordStack;
 
 /**
@@ -52,19 +49,7 @@ final class ClinicianBenchmark {
         String nurse = setup.nurseToken();
         List<String> visible = setup.visible();
         String median = setup.median();
-        String since = LocalDate.now().minusYears(1).toString();
-        String fresh = REUSE_CACHED_SEARCHES ? null : "no-cache";
-        Map<String, Scenario> scenarios = new LinkedHashMap<>();
-        scenarios.put("patient read", new Scenario(id -> "/Patient/" + id, fresh));
-        scenarios.put("conditions", new Scenario(id -> "/Condition?patient=" + id, fresh));
-        scenarios.put("active medications", new Scenario(id -> "/MedicationRequest?patient=" + id + "&status=active", fresh));
-        scenarios.put("recent admissions", new Scenario(
-                id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20", fresh));
-        // an assembled summary is reused while the record stands still (validated on every request); no-store
-        // makes the server assemble it afresh every time
-        scenarios.put("$summary (median patient)", new Scenario(id -> "/Patient/" + median + "/$summary", fresh));
-        scenarios.put("$summary, assembled afresh", new Scenario(id -> "/Patient/" + median + "/$summary", "no-store"));
-        scenarios.put("$everything, first page", new Scenario(id -> "/Patient/" + id + "/$everything?_count=50", fresh));
+        List<Scenario> scenarios = setup.scenarios(REUSE_CACHED_SEARCHES ? null : "no-cache");
 
         System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
                 clients, seconds, rounds);
@@ -72,26 +57,22 @@ final class ClinicianBenchmark {
                 ? "repeated searches may be answered from HAPI's result cache" : "fresh results on both (Cache-Control: no-cache)");
         System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "second server", "throughput ratio");
         String only = System.getProperty("bench.scenarios");
-        for (var scenario : scenarios.entrySet()) {
-            if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(scenario.getKey()::startsWith)) {
+        for (Scenario scenario : scenarios) {
+            if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(scenario.name()::startsWith)) {
                 continue;
             }
             Phase full = new Phase();
             Phase without = new Phase();
-            warmUp(stack.fhirBaseUrl(), off, scenario.getValue(), visible, nurse);
+            warmUp(stack.fhirBaseUrl(), off, scenario, visible, nurse);
             for (int round = 0; round < rounds; round++) {
                 Phase first = round % 2 == 0 ? full : without;
                 Phase second = round % 2 == 0 ? without : full;
-                first.run(first == full ? stack.fhirBaseUrl() : off, scenario.getValue(), visible, nurse, clients, seconds);
-                second.run(second == full ? stack.fhirBaseUrl() : off, scenario.getValue(), visible, nurse, clients, seconds);
+                first.run(first == full ? stack.fhirBaseUrl() : off, scenario, visible, nurse, clients, seconds);
+                second.run(second == full ? stack.fhirBaseUrl() : off, scenario, visible, nurse, clients, seconds);
             }
-            System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.getKey(), full.summary(), without.summary(),
+            System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.name(), full.summary(), without.summary(),
                     full.throughput() / without.throughput());
         }
-    }
-
-    /** A request per patient id, and the Cache-Control it is sent with (null: none). */
-    private record Scenario(Function<String, String> path, String cacheControl) {
     }
 
     private static void warmUp(String full, String off, Scenario scenario, List<String> patients, String token) {

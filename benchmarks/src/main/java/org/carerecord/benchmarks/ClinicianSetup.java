@@ -3,10 +3,12 @@ package org.carerecord.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.StackPorts;
 
@@ -17,6 +19,28 @@ import org.carerecord.launcher.service.StackPorts;
  * {@code -Dbench.off} switches (default consent and audit off).
  */
 record ClinicianSetup(String full, String off, String nurseToken, List<String> visible, String median) {
+
+    /** A clinician's request for a patient id, and the Cache-Control it is sent with (null: none). */
+    record Scenario(String name, Function<String, String> path, String cacheControl) {
+    }
+
+    /**
+     * The scenarios both load programs run, in order. {@code fresh}: the Cache-Control sent with each (null
+     * lets HAPI answer a repeated search from its cache). An assembled summary is reused while the record
+     * stands still (validated on every request); {@code no-store} makes the server assemble it afresh.
+     */
+    List<Scenario> scenarios(String fresh) {
+        String since = LocalDate.now().minusYears(1).toString();
+        return List.of(
+                new Scenario("patient read", id -> "/Patient/" + id, fresh),
+                new Scenario("conditions", id -> "/Condition?patient=" + id, fresh),
+                new Scenario("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active", fresh),
+                new Scenario("recent admissions",
+                        id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20", fresh),
+                new Scenario("$summary (median patient)", id -> "/Patient/" + median + "/$summary", fresh),
+                new Scenario("$summary, assembled afresh", id -> "/Patient/" + median + "/$summary", "no-store"),
+                new Scenario("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50", fresh));
+    }
 
     static ClinicianSetup prepare(CareRecordStack stack, SyntheaData data) throws IOException {
         String pas = stack.tokens().token("rtd-pas");
