@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 
 /** Plain HTTP calls as any FHIR client would make them, with a persona's bearer token. */
@@ -72,8 +73,19 @@ final class Fhir {
             builder.header("Authorization", "Bearer " + token);
         }
         headers.forEach(builder::header);
+        // a bound on every call: a pooled connection the server closed as it was reused once hung a run
+        builder.timeout(Duration.ofSeconds(90));
         try {
-            HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (!"GET".equals(request.method())) {
+                    throw e;
+                }
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofString()); // a read is safe to ask again
+            }
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Response(response.statusCode(), body,
                     response.headers().firstValue("X-Request-ID").orElse(null));

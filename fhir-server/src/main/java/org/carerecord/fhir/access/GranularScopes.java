@@ -36,6 +36,11 @@ public class GranularScopes {
         return readScopes(claims, type).anyMatch(GranularScopes::unrestricted);
     }
 
+    /** The queries of the granted scopes that let this type be read (empty when none is granular), sorted. */
+    public List<String> queriesFor(CareClaims claims, String type) {
+        return readScopes(claims, type).filter(s -> !unrestricted(s)).map(SmartScope::query).sorted().toList();
+    }
+
     public boolean cover(CareClaims claims, IBaseResource resource, RequestDetails request) {
         String type = resource.fhirType();
         List<SmartScope> covering = readScopes(claims, type).toList();

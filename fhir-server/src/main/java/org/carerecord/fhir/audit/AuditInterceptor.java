@@ -20,6 +20,7 @@ import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RequestDecisions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -62,6 +63,10 @@ public class AuditInterceptor implements FhirServerInterceptor {
         Set<String> resources = new LinkedHashSet<>();
         Set<String> patients = new LinkedHashSet<>();
         audited.collect(body, resources, patients);
+        if (body == null || body instanceof Parameters) {
+            // a 304 or a $meta answer names no record of its own: it is about the patient(s) decided on
+            patients.addAll(RequestDecisions.of(request).patients());
+        }
         int withheld = RequestDecisions.of(request).withheldCount();
         String text = withheld == 0 ? null : withheld + " item(s) withheld by access policy";
         write(request, response.getResponseCode(), text, resources, patients);

@@ -22,6 +22,12 @@ public class ConsentEnforcement extends ConsentInterceptor implements FhirServer
         this.consentService = consentService;
     }
 
+    /** A record's {@code $meta}, which HAPI's consent framework does not check, is decided as a read. */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void checkMeta(RequestDetails request) {
+        consentService.checkInstanceMeta(request);
+    }
+
     /** Before HAPI binds an operation's parameters: {@code $everything} asks only for what may be shown. */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public boolean narrowEverything(RequestDetails request) {

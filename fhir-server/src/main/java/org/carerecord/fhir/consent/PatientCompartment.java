@@ -1,6 +1,7 @@
 package org.carerecord.fhir.consent;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.List;
@@ -22,6 +23,10 @@ public class PatientCompartment {
 
     /** The single patient a request is aimed at, before it runs; null when it is not one patient. */
     public String targetPatient(RequestDetails request) {
+        if (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE) {
+            // a page of an earlier search: the patient that search was aimed at (its owner is the reader)
+            return PagingLinkBinding.continued(request).map(SearchOwners.SearchOwner::patientId).orElse(null);
+        }
         IIdType id = request.getId();
         if ("Patient".equals(request.getResourceName()) && id != null && id.hasIdPart()) {
             return id.getIdPart();

@@ -1,6 +1,8 @@
 package org.carerecord.fhir.consent;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -26,6 +28,7 @@ import org.carerecord.security.decision.SensitiveCategory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,10 +49,12 @@ public class RecordConsentService implements IConsentService {
     private final CareRelationships relationships;
     private final SensitivityClassifier classifier;
     private final GranularScopes scopes;
+    private final DaoRegistry daos;
 
     public RecordConsentService(ConsentClient consent, PatientCompartment compartment, CareRelationships relationships,
-            SensitivityClassifier classifier, GranularScopes scopes, FhirServerProperties fhir) {
+            SensitivityClassifier classifier, GranularScopes scopes, FhirServerProperties fhir, @Lazy DaoRegistry daos) {
         this.scopes = scopes;
+        this.daos = daos;
         this.storedTypes = List.copyOf(fhir.resourceTypes());
         this.consent = consent;
         this.compartment = compartment;
@@ -135,10 +140,44 @@ public class RecordConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
+    /**
+     * A record's {@code $meta} (its security labels, its source organisation) is decided as a read of the
+     * record itself. HAPI's consent framework lets meta operations through unchecked, so ConsentEnforcement
+     * calls this before the operation runs.
+     */
+    void checkInstanceMeta(RequestDetails request) {
+        if (!isInstanceMeta(request)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            IBaseResource record = daos.getResourceDao(request.getResourceName())
+                    .read(request.getId().toUnqualifiedVersionless(), new SystemRequestDetails());
+            checkResource(request, record, true);
+        } finally {
+            RequestDecisions.of(request).addCheckTime(System.nanoTime() - start);
+        }
+    }
+
+    /** The decision about this patient's records of this type for this request (asked once per request). */
+    AccessDecision decision(RequestDetails request, String patientId, String type) {
+        return decide(request, patientId, type);
+    }
+
+    private static boolean isInstanceMeta(RequestDetails request) {
+        return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                && "$meta".equals(request.getOperation()) && request.getId() != null && request.getId().hasIdPart();
+    }
+
     private ConsentOutcome checkResource(RequestDetails request, IBaseResource resource) {
-        String type = resource.fhirType();
         RestOperationTypeEnum operation = request.getRestOperationType();
-        boolean singleRead = operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD;
+        return checkResource(request, resource,
+                operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD);
+    }
+
+    /** Whether the requester may be shown this resource; a single record asked for by id is refused with the reason. */
+    private ConsentOutcome checkResource(RequestDetails request, IBaseResource resource, boolean singleRead) {
+        String type = resource.fhirType();
         if (!scopes.cover(Requester.of(request).claims(), resource, request)) {
             if (singleRead) {
                 throw forbidden("This item is outside the scopes granted to your application", "SMART scopes");
@@ -171,10 +210,16 @@ public class RecordConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
-    /** Resources are checked here, page by page, only where {@link #narrowEverything} moved the check. */
+    /**
+     * Resources are checked here, page by page, where {@link #narrowEverything} moved the check, and on every
+     * page of a stored search: that search was filtered for whoever ran it, and each page is decided again for
+     * the one who asks for it now (a consent, relationship or break-glass window may have changed since).
+     */
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-        if (!request.getUserData().containsKey(CHECK_ON_SHOW) || resource instanceof OperationOutcome
+        boolean checkHere = request.getUserData().containsKey(CHECK_ON_SHOW)
+                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE;
+        if (!checkHere || resource instanceof OperationOutcome
                 || resource instanceof Bundle) { // the page itself; its entries are checked one by one
             return ConsentOutcome.PROCEED;
         }
@@ -225,7 +270,7 @@ public class RecordConsentService implements IConsentService {
         }
     }
 
-    private static boolean isEverything(RequestDetails request) {
+    static boolean isEverything(RequestDetails request) {
         return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
                 && "Patient".equals(request.getResourceName()) && "$everything".equals(request.getOperation());
     }

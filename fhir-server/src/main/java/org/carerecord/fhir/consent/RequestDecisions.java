@@ -90,6 +90,14 @@ public final class RequestDecisions {
         breakGlassWouldShowMore |= earlier.breakGlassWouldShowMore();
     }
 
+    /** The patients this request took decisions about, e.g. the owner of a record whose $meta was asked. */
+    public synchronized Set<String> patients() {
+        Set<String> patients = new TreeSet<>();
+        byKey.keySet().forEach(key -> patients.add(key.substring(0, key.lastIndexOf('|'))));
+        patients.remove("null");
+        return patients;
+    }
+
     /** True when every decision this request took was about this patient. */
     public synchronized boolean onlyAbout(String patientId) {
         return byKey.keySet().stream().allMatch(key -> key.startsWith(patientId + "|"));

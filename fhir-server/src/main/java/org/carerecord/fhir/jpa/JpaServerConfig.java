@@ -55,6 +55,10 @@ public class JpaServerConfig {
         settings.setAllowMultipleDelete(false);
         settings.setIndexMissingFields(JpaStorageSettings.IndexEnabledEnum.DISABLED);
         settings.setHibernateSearchIndexSearchParams(false);
+        // A stored search holds what was shown to the user who ran it: HAPI would hand the same stored results
+        // to another user running the same query within a minute, decided for the first (found by
+        // PagingLinkReplayIT: a nurse's first page came from a GP's search). Every search is run for its user.
+        settings.setReuseCachedSearchResultsForMillis(null);
         return settings;
     }
 

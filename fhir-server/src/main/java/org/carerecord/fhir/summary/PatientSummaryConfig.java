@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.ips.generator.IpsGeneratorSvcImpl;
 import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
 import java.time.Clock;
 import java.util.Set;
+import org.carerecord.fhir.consent.RecordStamps;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

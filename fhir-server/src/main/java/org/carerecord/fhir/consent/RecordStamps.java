@@ -1,4 +1,4 @@
-package org.carerecord.fhir.summary;
+package org.carerecord.fhir.consent;
 
 import java.sql.Timestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,19 +12,19 @@ import org.springframework.stereotype.Repository;
  * removes the deleted record's references.
  */
 @Repository
-class RecordStamps {
+public class RecordStamps {
 
     /** The fingerprint; equal stamps mean the record has not changed in between. */
-    record RecordStamp(long records, long versions, Timestamp lastChange) {
+    public record RecordStamp(long records, long versions, Timestamp lastChange) {
     }
 
     private final JdbcTemplate jdbc;
 
-    RecordStamps(JdbcTemplate jdbc) {
+    public RecordStamps(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    RecordStamp of(String patientId) {
+    public RecordStamp of(String patientId) {
         return jdbc.queryForObject("""
                 with patient as (select res_id from hfj_resource where res_type = 'Patient' and fhir_id = ?)
                 select count(*), coalesce(sum(r.res_ver), 0), max(r.res_updated) from hfj_resource r
