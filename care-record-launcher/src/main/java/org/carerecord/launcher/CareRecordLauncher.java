@@ -1,6 +1,7 @@
 package org.carerecord.launcher;
 
 import java.nio.file.Path;
+import org.carerecord.security.dev.DevCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -42,13 +43,27 @@ public final class CareRecordLauncher {
                     fail("usage: care-record token <persona>");
                 }
                 try {
-                    System.out.println(new TokenClient(issuer(), run.existingSecret()).token(args[1]));
+                    System.out.println(new TokenClient(issuer(), new DevCredentials(run.existingSecret())).token(args[1]));
                 } catch (IllegalStateException e) {
                     fail(e.getMessage());
                 }
             }
+            case "password" -> {
+                if (args.length != 2 || !args[1].contains(".")) {
+                    fail("usage: care-record password <user persona, e.g. gp.clinician>");
+                }
+                System.out.println(new DevCredentials(run.existingSecret()).password(args[1]));
+            }
+            case "compose-env" -> {
+                // docker compose has no launcher to hand out secrets: the same ones, as a .env file
+                DevCredentials credentials = new DevCredentials(run.secret());
+                System.out.printf("CARE_IDP_MASTER_SECRET=%s%nCARE_FHIR_CLIENT_SECRET=%s%nCARE_CONSENT_CLIENT_SECRET=%s%n"
+                        + "CARE_AUDIT_CLIENT_SECRET=%s%nCARE_CONSOLE_CLIENT_SECRET=%s%n", run.secret(),
+                        credentials.clientSecret("fhir-server"), credentials.clientSecret("consent-service"),
+                        credentials.clientSecret("audit-service"), credentials.clientSecret("governance-console"));
+            }
             case "status" -> status();
-            default -> fail("usage: care-record up | token <persona> | status | down");
+            default -> fail("usage: care-record up | token <persona> | password <persona> | status | down");
         }
     }
 
@@ -75,12 +90,12 @@ public final class CareRecordLauncher {
                   FHIR R4 server      %s
                   consent-service     %s
                   audit-service       %s
-                  governance console  %s/  (sign in as privacy.officer; password: the contents of %s)
+                  governance console  %s/  (sign in as privacy.officer; password: ./care-record password privacy.officer)
                   identity provider   %s
                 Personas (./care-record token <persona>):
                 %s
                 READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
-                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), run.secretPath(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
+                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }
 

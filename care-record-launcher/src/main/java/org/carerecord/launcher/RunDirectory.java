@@ -9,8 +9,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * {@code .care-record/} under the repository root: PostgreSQL data, logs, and the development client
- * secret, which is generated on first start so that no secret lives in the repository.
+ * {@code .care-record/} under the repository root: PostgreSQL data, logs, and the development master
+ * secret (every dev client secret and password derives from it), generated on first start so that no secret
+ * lives in the repository.
  */
 record RunDirectory(Path home) {
 
@@ -26,13 +27,8 @@ record RunDirectory(Path home) {
         return root().resolve("pgdata");
     }
 
-    /** Where the dev secret lives (users' sign-in password too), relative to the repository, for messages. */
-    String secretPath() {
-        return home().relativize(secretFile()).toString();
-    }
-
     private Path secretFile() {
-        return root().resolve("client-secret");
+        return root().resolve("master-secret");
     }
 
     /** The development secret, made on first use. */

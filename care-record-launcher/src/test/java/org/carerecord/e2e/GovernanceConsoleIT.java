@@ -70,7 +70,7 @@ class GovernanceConsoleIT {
         try (ConsoleBrowser browser = ConsoleBrowser.open()) {
             browser.go(stack.auditUrl() + "/");
             assertThat(browser.driver.getCurrentUrl()).startsWith(stack.issuer()).endsWith("/login");
-            browser.signIn("privacy.officer", stack.devPassword());
+            browser.signIn("privacy.officer", stack.password("privacy.officer"));
             assertThat(browser.heading()).startsWith("Overview");
             // keyboard users land on "Skip to main content" first
             assertThat(browser.firstTabStop().getText()).isEqualTo("Skip to main content");
@@ -161,7 +161,7 @@ class GovernanceConsoleIT {
     void aClinicianWhoSignsInIsRefused() throws Exception {
         try (ConsoleBrowser browser = ConsoleBrowser.open()) {
             browser.go(stack.auditUrl() + "/trail");
-            browser.signIn("gp.clinician", stack.devPassword());
+            browser.signIn("gp.clinician", stack.password("gp.clinician"));
             assertThat(browser.heading()).isEqualTo("You cannot use the governance console");
             assertThat(browser.driver.getPageSource()).contains("Dr Ravi Patel").doesNotContain("trail-results");
             browser.screenshot("09-clinician-refused");

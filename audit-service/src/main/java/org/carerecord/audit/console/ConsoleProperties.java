@@ -6,13 +6,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param issuer       the identity provider users sign in at (also the access tokens' issuer)
  * @param clientId     the console's OAuth2 client id there
  * @param clientSecret its secret (never committed: the environment supplies it)
+ * @param serviceClientSecret the secret of audit-service's own client ({@code audit-service}), with which it
+ *                     reads patients' demographics from the record — not the console's
  * @param consentUrl   consent-service, for break-glass grants and decision explanations
  * @param browserIssuer the identity provider as the user's browser reaches it, when that differs from
  *                     how the service does (containers: {@code identity-provider:9000} vs {@code localhost:9000})
  */
 @ConfigurationProperties("care.console")
-public record ConsoleProperties(String issuer, String clientId, String clientSecret, String consentUrl,
-                                String browserIssuer) {
+public record ConsoleProperties(String issuer, String clientId, String clientSecret, String serviceClientSecret,
+                                String consentUrl, String browserIssuer) {
 
     public String signInAt() {
         return browserIssuer == null || browserIssuer.isBlank() ? issuer : browserIssuer;

@@ -57,7 +57,7 @@ public class ConsoleSecurityConfig {
                 .build();
         ClientRegistration records = ClientRegistration.withRegistrationId("care-records")
                 .clientId("audit-service")
-                .clientSecret(console.clientSecret())
+                .clientSecret(console.serviceClientSecret())
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                 .scope("system/Patient.rs")

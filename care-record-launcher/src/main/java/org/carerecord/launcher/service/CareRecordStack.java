@@ -1,6 +1,7 @@
 package org.carerecord.launcher.service;
 
 import java.nio.file.Path;
+import org.carerecord.security.dev.DevCredentials;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ public final class CareRecordStack implements AutoCloseable {
     private Path home;
     private Path logs;
     private final StackPorts ports;
-    private final String clientSecret;
+    private final DevCredentials credentials;
     private final PostgresServer postgres;
     private final String databasePrefix;
 
-    private CareRecordStack(StackPorts ports, String clientSecret, PostgresServer postgres, String databasePrefix) {
+    private CareRecordStack(StackPorts ports, String masterSecret, PostgresServer postgres, String databasePrefix) {
         this.ports = ports;
-        this.clientSecret = clientSecret;
+        this.credentials = new DevCredentials(masterSecret);
         this.postgres = postgres;
         this.databasePrefix = databasePrefix;
     }
@@ -40,23 +41,29 @@ public final class CareRecordStack implements AutoCloseable {
      * @param databasePrefix prefix of the three databases (lets several stacks share one server)
      */
     public static CareRecordStack start(Path home, PostgresServer postgres, String databasePrefix, StackPorts ports,
-            String clientSecret, Path logDirectory, Map<String, String> extraEnvironment) throws SQLException {
-        CareRecordStack stack = new CareRecordStack(ports, clientSecret, postgres, databasePrefix);
+            String masterSecret, Path logDirectory, Map<String, String> extraEnvironment) throws SQLException {
+        CareRecordStack stack = new CareRecordStack(ports, masterSecret, postgres, databasePrefix);
+        DevCredentials credentials = stack.credentials;
         try {
             Map<String, String> common = new HashMap<>(extraEnvironment);
             common.put("CARE_IDP_ISSUER", stack.issuer());
-            common.put("CARE_IDP_CLIENT_SECRET", clientSecret);
             common.put("CARE_CONSENT_URL", stack.consentUrl());
             common.put("CARE_AUDIT_URL", stack.auditUrl());
             common.put("CARE_FHIR_URL", stack.fhirBaseUrl());
             common.put("CARE_CONSOLE_REDIRECT_URI", stack.auditUrl() + "/login/oauth2/code/care-idp");
-            stack.launch(home, "identity-provider", ports.identityProvider(), "256m", common, logDirectory);
+            // each service gets its own client's secret only; the identity provider alone holds the master
+            stack.launch(home, "identity-provider", ports.identityProvider(), "256m",
+                    with(common, Map.of("CARE_IDP_MASTER_SECRET", masterSecret)), logDirectory);
             stack.launch(home, "consent-service", ports.consentService(), "384m",
-                    withDatabase(common, postgres, databasePrefix + "consent"), logDirectory);
+                    with(withDatabase(common, postgres, databasePrefix + "consent"),
+                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("consent-service"))), logDirectory);
             stack.launch(home, "audit-service", ports.auditService(), "384m",
-                    withDatabase(common, postgres, databasePrefix + "audit"), logDirectory);
+                    with(withDatabase(common, postgres, databasePrefix + "audit"), Map.of(
+                            "CARE_IDP_CLIENT_SECRET", credentials.clientSecret("audit-service"),
+                            "CARE_CONSOLE_CLIENT_SECRET", credentials.clientSecret("governance-console"))), logDirectory);
             stack.launch(home, "fhir-server", ports.fhirServer(), "1536m",
-                    withDatabase(common, postgres, databasePrefix + "fhir"), logDirectory);
+                    with(withDatabase(common, postgres, databasePrefix + "fhir"),
+                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server"))), logDirectory);
             for (ServiceProcess process : stack.processes) {
                 process.awaitHealthy(Duration.ofMinutes(5));
             }
@@ -65,6 +72,12 @@ public final class CareRecordStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> env, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(more);
+        return all;
     }
 
     private static Map<String, String> withDatabase(Map<String, String> common, PostgresServer postgres, String database)
@@ -136,13 +149,18 @@ public final class CareRecordStack implements AutoCloseable {
         return ports;
     }
 
-    /** What every user persona signs in with at the dev identity provider (the install's generated secret). */
-    public String devPassword() {
-        return clientSecret;
+    /** What a user persona signs in with at the dev identity provider (its own, derived from the install's master). */
+    public String password(String persona) {
+        return credentials.password(persona);
+    }
+
+    /** Every client's and user's dev credential, as the launcher hands them out. */
+    public DevCredentials credentials() {
+        return credentials;
     }
 
     public TokenClient tokens() {
-        return new TokenClient(issuer(), clientSecret);
+        return new TokenClient(issuer(), credentials);
     }
 
     /** Stops in reverse order, so fhir-server's relay can still deliver to audit-service on the way out. */

@@ -9,24 +9,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.carerecord.security.dev.DevCredentials;
 
-/** Gets a persona's access token from the dev identity provider (client credentials). */
+/** Gets a persona's access token from the dev identity provider (client credentials, the persona's own secret). */
 public final class TokenClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String issuer;
-    private final String clientSecret;
+    private final DevCredentials credentials;
 
-    public TokenClient(String issuer, String clientSecret) {
+    public TokenClient(String issuer, DevCredentials credentials) {
         this.issuer = issuer;
-        this.clientSecret = clientSecret;
+        this.credentials = credentials;
     }
 
+    /** The persona's token, got with its own client secret. */
     public String token(String persona) {
         String basic = Base64.getEncoder().encodeToString(
-                (persona + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+                (persona + ":" + credentials.clientSecret(persona)).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -1,6 +1,7 @@
 package org.carerecord.idp.persona;
 
 import java.time.Duration;
+import org.carerecord.security.dev.DevCredentials;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -11,25 +12,21 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.stereotype.Component;
 
 /**
- * Every persona is a client-credentials client named after it; the governance console is the one
- * authorization-code client, through which user personas sign in by name and password. Read-only:
- * registration is not offered.
+ * Every persona is a client-credentials client named after it, with its own secret; the governance console is
+ * the one authorization-code client, through which user personas sign in by name and their own password.
+ * Read-only: registration is not offered.
  */
 @Component
 public class PersonaClientRepository implements RegisteredClientRepository {
 
     private final Personas personas;
     private final PersonaProperties.Console console;
-    private final String secret;
+    private final DevCredentials credentials;
 
     public PersonaClientRepository(Personas personas, PersonaProperties properties) {
-        if (properties.clientSecret() == null || properties.clientSecret().length() < 16) {
-            throw new IllegalStateException(
-                    "care.idp.client-secret (CARE_IDP_CLIENT_SECRET) must be set to at least 16 characters");
-        }
         this.personas = personas;
         this.console = properties.console();
-        this.secret = "{noop}" + properties.clientSecret();
+        this.credentials = new DevCredentials(properties.masterSecret());
     }
 
     @Override
@@ -51,10 +48,15 @@ public class PersonaClientRepository implements RegisteredClientRepository {
         return personas.find(clientId).map(this::toClient).orElse(null);
     }
 
+    /** Each client its own secret: one leaked (a service's environment) mints no other client's tokens. */
+    private String secretOf(String clientId) {
+        return "{noop}" + credentials.clientSecret(clientId);
+    }
+
     private RegisteredClient consoleClient() {
         return RegisteredClient.withId(console.clientId())
                 .clientId(console.clientId())
-                .clientSecret(secret)
+                .clientSecret(secretOf(console.clientId()))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .redirectUri(console.redirectUri())
@@ -71,7 +73,7 @@ public class PersonaClientRepository implements RegisteredClientRepository {
     private RegisteredClient toClient(Persona persona) {
         return RegisteredClient.withId(persona.id())
                 .clientId(persona.id())
-                .clientSecret(secret)
+                .clientSecret(secretOf(persona.id()))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
