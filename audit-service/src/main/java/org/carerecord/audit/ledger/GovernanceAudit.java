@@ -1,20 +1,20 @@
 package org.carerecord.audit.ledger;
 
-import java.util.Date;
 import java.util.List;
-import java.util.UUID;
-import org.carerecord.security.audit.AuditVocabulary;
+import org.carerecord.fhir.balp.AuditEventBuilder;
+import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
- * Governance actions taken in the console (a break-glass review, an alert closed) are themselves part of
- * the trail: written straight into the chain, before the action is reported done, like any record view.
+ * What is done with the trail is itself part of the trail, written straight into the chain before the answer
+ * leaves: governance actions in the console (a break-glass review, an alert closed), governance searches of
+ * the trail, and every request audit-service refuses (a clinician's search, a patient asking for another's
+ * access report, a delivery from a client that is not a relay).
  */
 @Component
 public class GovernanceAudit {
@@ -22,6 +22,8 @@ public class GovernanceAudit {
     public static final String ACTIVITY_SYSTEM = "https://care-record.example.org/CodeSystem/governance-activity";
     public static final String BREAK_GLASS_REVIEW = "break-glass-review";
     public static final String ALERT_CLOSED = "alert-closed";
+    public static final String TRAIL_SEARCH = "trail-search";
+    private static final String OBSERVER = "audit-service";
 
     /** Who acted: the signed-in user as the ID token named them. */
     public record Reviewer(String userId, String fhirUser, String role, String organisation) {
@@ -42,34 +44,42 @@ public class GovernanceAudit {
      * @param outcome   the verdict and note, in words
      */
     public void record(Reviewer reviewer, String activity, String subject, String patientId, String outcome) {
-        AuditEvent event = new AuditEvent();
-        event.setId(UUID.randomUUID().toString());
-        event.setType(new Coding(ACTIVITY_SYSTEM, activity, null));
-        event.setAction(AuditEvent.AuditEventAction.U);
-        event.setRecorded(new Date());
-        event.setOutcome(AuditEvent.AuditEventOutcome._0);
-        event.setOutcomeDesc(outcome);
-        AuditEvent.AuditEventAgentComponent agent = event.addAgent().setRequestor(true);
-        agent.getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(reviewer.userId()));
-        if (reviewer.fhirUser() != null) {
-            agent.getWho().setReference(reviewer.fhirUser());
-        }
-        if (reviewer.role() != null) {
-            agent.addRole(new CodeableConcept(new Coding(AuditVocabulary.SDS_ROLE_SYSTEM, reviewer.role(), null)));
-        }
-        agent.addPurposeOfUse(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, PurposeOfUse.HCOMPL.name(),
-                PurposeOfUse.HCOMPL.display())));
-        if (reviewer.organisation() != null) {
-            event.addAgent().setRequestor(false).getWho()
-                    .setIdentifier(new Identifier().setSystem(AuditVocabulary.ODS_SYSTEM).setValue(reviewer.organisation()));
-        }
-        event.getSource().setObserver(new Reference().setDisplay("audit-service governance console"));
+        append(AuditEventBuilder.of(new Coding(ACTIVITY_SYSTEM, activity, null), AuditEvent.AuditEventAction.U)
+                .outcome(false, outcome)
+                .requestor(reviewer.userId(), reviewer.fhirUser(), reviewer.role(), PurposeOfUse.HCOMPL)
+                .organisation(reviewer.organisation())
+                .observer(OBSERVER + " governance console")
+                .patient(patientId)
+                .entity(new Reference().setIdentifier(new Identifier().setValue(subject)), "13", "Security Resource")
+                .build());
+    }
+
+    /** A search of the trail (or access report, or export) by this token, answered or refused. */
+    public void trailSearch(CareClaims claims, String path, String patientId, boolean refused, String reason) {
+        AuditEventBuilder event = AuditEventBuilder.rest("search-type", AuditEvent.AuditEventAction.E);
         if (patientId != null) {
-            event.addEntity().setWhat(new Reference("Patient/" + patientId))
-                    .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "1", "Patient"));
+            event.balpProfile("PatientQuery");
         }
-        event.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setValue(subject)))
-                .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "13", "Security Resource"));
+        append(event.subtype(new Coding(ACTIVITY_SYSTEM, TRAIL_SEARCH, "Audit trail searched"))
+                .outcome(refused, (refused ? "refused: " + reason : "answered") + " (" + path + ")")
+                .requestor(claims.subject(), claims.fhirUser(), claims.nhsRole(), claims.purposeOfUse())
+                .organisation(claims.organisation())
+                .observer(OBSERVER)
+                .patient(patientId)
+                .build());
+    }
+
+    /** A request refused before it reached a controller (wrong client for deliveries, no role for verify). */
+    public void refused(String subject, String role, String organisation, String path, String reason) {
+        append(AuditEventBuilder.rest("operation", AuditEvent.AuditEventAction.E)
+                .outcome(true, "refused: " + reason + " (" + path + ")")
+                .requestor(subject, null, role, null)
+                .organisation(organisation)
+                .observer(OBSERVER)
+                .build());
+    }
+
+    private void append(AuditEvent event) {
         ledger.append(List.of(reader.of(event)));
     }
 }

@@ -42,7 +42,7 @@ public class AccessReportController {
 
     @GetMapping("/audit/access-report")
     public Report report(@RequestParam String patient) {
-        access.check(patient);
+        access.check(patient, "access report");
         List<Entry> entries = trail.search(AuditTrail.Query.forPatient(patient, MAX_ENTRIES)).stream()
                 .map(event -> entry(event, patient)).toList();
         return new Report(patient, entries.size(), entries);

@@ -51,7 +51,7 @@ public class AuditEventResourceProvider implements IResourceProvider {
             @Count Integer count,
             @Offset Integer offset) {
         String patientId = patient == null ? null : patient.getIdPart();
-        access.check(patientId);
+        access.check(patientId, "AuditEvent search");
         return trail.search(new AuditTrail.Query(
                 patientId,
                 user == null ? null : user.getValue(),

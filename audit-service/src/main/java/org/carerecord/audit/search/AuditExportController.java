@@ -36,7 +36,7 @@ public class AuditExportController {
             @RequestParam(required = false) Instant to,
             @RequestParam(defaultValue = "10000") int limit,
             HttpServletResponse response) throws IOException {
-        access.check(patient);
+        access.check(patient, "CSV export");
         List<AuditEvent> events = trail.search(new AuditTrail.Query(patient, user, organisation, outcome, purpose,
                 null, from, to, Math.min(Math.max(limit, 1), MAX_ROWS), 0, false));
         response.setContentType("text/csv;charset=UTF-8");

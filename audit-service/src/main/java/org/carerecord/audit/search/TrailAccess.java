@@ -1,6 +1,7 @@
 package org.carerecord.audit.search;
 
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.carerecord.audit.ledger.GovernanceAudit;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.GovernanceRoles;
 import org.carerecord.security.token.Interaction;
@@ -10,23 +11,44 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who may read the trail: governance staff (Privacy Officer, Caldicott Guardian) all of it; a patient
- * only the record of views of their own record. Clinicians never.
+ * only the record of views of their own record. Clinicians never. Every governance search and every
+ * refusal is written into the trail itself; a patient reading their own report is not (it would fill the
+ * report with their own reading of it).
  */
 @Component
 public class TrailAccess {
 
-    /** @param patientId the patient the request is limited to, or null for the whole trail */
-    public void check(String patientId) {
+    private final GovernanceAudit audit;
+
+    public TrailAccess(GovernanceAudit audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * @param patientId the patient the request is limited to, or null for the whole trail
+     * @param what      what was asked, for the record ("AuditEvent search", "access report"...)
+     */
+    public void check(String patientId, String what) {
         CareClaims claims = SecurityContextHolder.getContext().getAuthentication().getPrincipal() instanceof Jwt jwt
                 ? CareClaims.from(jwt) : null;
         if (claims == null || !claims.permits("AuditEvent", Interaction.SEARCH)) {
-            throw new ForbiddenOperationException("This token does not grant access to the audit trail");
+            refuse(claims, patientId, what, "This token does not grant access to the audit trail");
         }
         boolean governance = GovernanceRoles.includes(claims.nhsRole());
         boolean ownRecord = claims.isPatient() && claims.patient().equals(patientId);
         if (!governance && !ownRecord) {
-            throw new ForbiddenOperationException(
+            refuse(claims, patientId, what,
                     "The audit trail is open to governance roles (Privacy Officer, Caldicott Guardian) and to a patient for their own record");
         }
+        if (governance) {
+            audit.trailSearch(claims, what, patientId, false, null);
+        }
+    }
+
+    private void refuse(CareClaims claims, String patientId, String what, String reason) {
+        if (claims != null) {
+            audit.trailSearch(claims, what, patientId, true, reason);
+        }
+        throw new ForbiddenOperationException(reason);
     }
 }

@@ -1,5 +1,7 @@
 package org.carerecord.audit.security;
 
+import org.carerecord.audit.ledger.GovernanceAudit;
+import org.carerecord.security.token.GovernanceRoles;
 import org.carerecord.security.token.ResourceServerDefaults;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,13 +20,15 @@ public class AuditSecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain auditChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain auditChain(HttpSecurity http, GovernanceAudit audit) throws Exception {
         // a regex on the raw path: /fhir is HAPI's servlet, not Spring MVC's, so MVC-aware matchers would miss it
         http.securityMatcher(new RegexRequestMatcher("^/(audit|fhir|actuator)(/.*)?$", null));
-        ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
+        // a refusal here (a delivery from a client that is no relay, verify without a governance role) is audited
+        ResourceServerDefaults.apply(http, (claims, path) -> audit.refused(claims.subject(), claims.nhsRole(),
+                claims.organisation(), path, "the token does not allow this request")).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers("/audit/events").hasAuthority("SCOPE_system/AuditEvent.c")
-                    .requestMatchers("/audit/verify").hasAnyRole("R0001", "R5105")
+                    .requestMatchers("/audit/verify").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
                     .requestMatchers("/audit/export.csv", "/audit/access-report").authenticated()
                     .requestMatchers("/fhir/**").authenticated()
                     .anyRequest().denyAll();

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
@@ -30,8 +33,31 @@ public final class OperationOutcomeErrors {
     }
 
     static AccessDeniedHandler accessDenied() {
+        return accessDenied((claims, path) -> { });
+    }
+
+    /** A token that was valid but not enough for the path (a clinician at a governance endpoint, say). */
+    @FunctionalInterface
+    public interface RefusalRecorder {
+        void refused(CareClaims claims, String path);
+    }
+
+    /**
+     * The 403, told first to the recorder (each service writes the refusal into the audit trail), then
+     * answered; a recorder that fails leaves the refusal unrecorded but still refused (fail closed).
+     */
+    public static AccessDeniedHandler accessDenied(RefusalRecorder recorder) {
         BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
         return (request, response, exception) -> {
+            if (SecurityContextHolder.getContext().getAuthentication() != null
+                    && SecurityContextHolder.getContext().getAuthentication().getPrincipal() instanceof Jwt jwt) {
+                try {
+                    recorder.refused(CareClaims.from(jwt), request.getMethod() + " " + request.getRequestURI());
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(OperationOutcomeErrors.class)
+                            .error("a refusal of {} could not be recorded: {}", request.getRequestURI(), e.toString());
+                }
+            }
             bearer.handle(request, response, exception);
             write(response, "forbidden", "The access token does not allow this request");
         };

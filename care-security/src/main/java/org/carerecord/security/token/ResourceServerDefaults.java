@@ -15,13 +15,19 @@ public final class ResourceServerDefaults {
     }
 
     public static HttpSecurity apply(HttpSecurity http) throws Exception {
+        return apply(http, (claims, path) -> { });
+    }
+
+    /** As {@link #apply(HttpSecurity)}, with each 403 for a valid token told to the recorder (to be audited). */
+    public static HttpSecurity apply(HttpSecurity http, OperationOutcomeErrors.RefusalRecorder refusals) throws Exception {
+        var denied = OperationOutcomeErrors.accessDenied(refusals);
         return http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
-                .exceptionHandling(errors -> errors.accessDeniedHandler(OperationOutcomeErrors.accessDenied()))
+                .exceptionHandling(errors -> errors.accessDeniedHandler(denied))
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
                         .authenticationEntryPoint(OperationOutcomeErrors.entryPoint())
-                        .accessDeniedHandler(OperationOutcomeErrors.accessDenied()));
+                        .accessDeniedHandler(denied));
     }
 
     public static void permitPublicEndpoints(

@@ -81,6 +81,12 @@ public class ConsentDirectives {
         return jdbc.sql(CURRENT.formatted("id = :id")).param("id", id).query(String.class).optional().map(this::parse);
     }
 
+    /** Every version of one directive, newest first. */
+    public List<Consent> history(String id) {
+        return jdbc.sql("select resource::text from consent_directive where id = :id order by version desc")
+                .param("id", id).query(String.class).list().stream().map(this::parse).toList();
+    }
+
     public Optional<Consent> version(String id, int version) {
         return jdbc.sql("select resource::text from consent_directive where id = :id and version = :version")
                 .param("id", id).param("version", version).query(String.class).optional().map(this::parse);

@@ -1,6 +1,7 @@
 package org.carerecord.consent.directive;
 
 import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.RequiredParam;
@@ -13,10 +14,13 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.UUID;
+import org.carerecord.consent.audit.ConsentServiceAudit;
 import org.carerecord.consent.changes.DecisionChanges;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** {@code /fhir/Consent}: patients' directives, with history kept on every change. */
 @Component
@@ -25,11 +29,16 @@ public class ConsentResourceProvider implements IResourceProvider {
     private final ConsentDirectives directives;
     private final DirectiveAccess access;
     private final DecisionChanges changes;
+    private final ConsentServiceAudit audit;
+    private final TransactionTemplate transaction;
 
-    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access, DecisionChanges changes) {
+    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access, DecisionChanges changes,
+            ConsentServiceAudit audit, PlatformTransactionManager transactions) {
         this.directives = directives;
         this.access = access;
         this.changes = changes;
+        this.audit = audit;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     @Override
@@ -45,17 +54,25 @@ public class ConsentResourceProvider implements IResourceProvider {
 
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam Consent consent) {
-        directives.current(id.getIdPart()).ifPresent(existing -> access.checkCanWrite(DirectiveRules.patientId(existing)));
+        // whoever changes a directive must be allowed to record it for the patient it was about, too
+        directives.current(id.getIdPart()).ifPresent(existing -> access.checkCanWrite(DirectiveRules.patientId(existing), consent));
         consent.setId(id.getIdPart());
         return store(consent);
     }
 
+    /** Stored and audited in one transaction: a change the trail could not take is not made. */
     private MethodOutcome store(Consent consent) {
         String patientId = DirectiveRules.validate(consent);
-        String recordedBy = access.checkCanWrite(patientId);
-        Consent saved = directives.save(consent, patientId, recordedBy);
+        String basis = access.checkCanWrite(patientId, consent);
+        boolean created = directives.current(consent.getIdElement().getIdPart()).isEmpty();
+        Consent saved = transaction.execute(status -> {
+            Consent stored = directives.save(consent, patientId, access.requester().subject());
+            audit.directiveRecorded(access.requester(), patientId, "Consent/" + stored.getIdElement().getIdPart()
+                    + "/_history/" + stored.getIdElement().getVersionIdPart(), created, basis);
+            return stored;
+        });
         changes.awaitEvicted(); // the next request anywhere is decided with this directive
-        return new MethodOutcome(saved.getIdElement(), true).setResource(saved);
+        return new MethodOutcome(saved.getIdElement(), created).setResource(saved);
     }
 
     @Read(version = true)
@@ -69,6 +86,16 @@ public class ConsentResourceProvider implements IResourceProvider {
             throw new ResourceNotFoundException(id);
         }
         return consent;
+    }
+
+    /** Every version of one directive, newest first: what the patient wanted, and when it changed. */
+    @History
+    public List<Consent> history(@IdParam IdType id) {
+        List<Consent> versions = directives.history(id.getIdPart());
+        if (versions.isEmpty() || !access.canRead(DirectiveRules.patientId(versions.get(0)))) {
+            throw new ResourceNotFoundException(id);
+        }
+        return versions;
     }
 
     @Search

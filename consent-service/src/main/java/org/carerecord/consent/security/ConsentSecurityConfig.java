@@ -1,5 +1,6 @@
 package org.carerecord.consent.security;
 
+import org.carerecord.consent.audit.ConsentServiceAudit;
 import org.carerecord.security.token.GovernanceRoles;
 import org.carerecord.security.token.ResourceServerDefaults;
 import org.springframework.http.HttpMethod;
@@ -16,8 +17,11 @@ import org.springframework.security.web.SecurityFilterChain;
 public class ConsentSecurityConfig {
 
     @Bean
-    SecurityFilterChain consentChain(HttpSecurity http) throws Exception {
-        ResourceServerDefaults.apply(http).authorizeHttpRequests(auth -> {
+    SecurityFilterChain consentChain(HttpSecurity http, ConsentServiceAudit audit) throws Exception {
+        // a refusal here (a decision asked by a client that is not fhir-server, the break-glass queue by a
+        // clinician) is written into the audit trail
+        ResourceServerDefaults.apply(http, (claims, path) -> audit.refused(claims, null, path,
+                "the token does not allow this request")).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers(HttpMethod.POST, "/decisions").hasAuthority("SCOPE_system/AccessDecision.c")
                     .requestMatchers(HttpMethod.GET, "/decisions/changes").hasAuthority("SCOPE_system/AccessDecision.c")
