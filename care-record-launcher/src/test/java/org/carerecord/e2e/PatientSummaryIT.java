@@ -50,6 +50,23 @@ class PatientSummaryIT {
         assertThat(summary.body().toString()).doesNotContain("University of Cyprus");
     }
 
+    /** Found from outside: a PAS feed's admission has no Encounter.type (optional in FHIR); every summary was a 500. */
+    @Test
+    void anAdmissionWithoutATypeIsShownByItsClass() {
+        String nhsNumber = TestPatients.nhsNumber();
+        assertThat(Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"), Bundles.admission(nhsNumber, "RTD"))
+                .status()).isEqualTo(200);
+        String patient = Fhir.get(stack.fhirBaseUrl() + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
+                stack.tokens().token("rtd-pas")).body().path("entry").path(0).path("resource").path("id").asText();
+
+        Fhir.Response summary = summary(patient, "hospital.nurse");
+
+        assertThat(summary.status()).as(summary.body().toString()).isEqualTo(200);
+        JsonNode admissions = section(summary.body().path("entry").path(0).path("resource"), "46240-8");
+        assertThat(admissions.path("entry")).hasSize(1);
+        assertThat(admissions.path("text").path("div").asText()).contains("IMP", "RTD");
+    }
+
     @Test
     void anUnchangedRecordIsServedAgainAndAChangeShowsAtOnce() {
         String first = summary("amelia-hartley", "gp.clinician").body().path("identifier").path("value").asText();
