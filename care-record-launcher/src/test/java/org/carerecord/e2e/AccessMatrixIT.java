@@ -256,7 +256,7 @@ class AccessMatrixIT {
     @Order(9)
     void rolesThatMayNotBreakGlassAreToldSo() {
         Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + SUSAN, token("social.worker"),
-                Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "trying"));
+                Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "Trying to help a client in crisis"));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.diagnostics()).contains("may not use break-glass");
     }

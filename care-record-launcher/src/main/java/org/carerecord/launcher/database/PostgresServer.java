@@ -39,6 +39,14 @@ public interface PostgresServer extends AutoCloseable {
         throw new UnsupportedOperationException("this PostgreSQL server cannot be restarted from here");
     }
 
+    /**
+     * Kills the server as a crash would (SIGKILL to the postmaster and every backend, nothing flushed on the
+     * way out), then starts it again on the same data: PostgreSQL recovers from its write-ahead log.
+     */
+    default void crashAndRecover() {
+        throw new UnsupportedOperationException("this PostgreSQL server cannot be crashed from here");
+    }
+
     @Override
     void close();
 }

@@ -47,11 +47,20 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(name + ".log");
+            // The service writes its own log, rolled at 10 MB and kept 7 files deep (Spring Boot's logback);
+            // standard output keeps only what comes before logging starts (a JVM that will not start).
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.to(logDirectory.resolve(name + ".out").toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("SERVER_PORT", String.valueOf(port));
+            builder.environment().put("LOGGING_FILE_NAME", log.toString());
+            builder.environment().put("LOGGING_PATTERN_CONSOLE", "");
+            builder.environment().putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_FILE_SIZE", "10MB");
+            builder.environment().putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_HISTORY", "7");
+            if ("json".equalsIgnoreCase(System.getenv("CARE_LOG_FORMAT"))) {
+                builder.environment().put("LOGGING_STRUCTURED_FORMAT_FILE", "ecs"); // one JSON object a line
+            }
             return new ServiceProcess(name, port, builder, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);

@@ -22,8 +22,9 @@ public class FhirSecurityConfig {
                 .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
+            // metrics tell request rates and timings per path: operators' business, with a token like any data
             auth.requestMatchers("/fhir/**", "/fhir").authenticated()
-                    .requestMatchers("/actuator/prometheus", "/actuator/metrics/**").permitAll()
+                    .requestMatchers("/actuator/prometheus", "/actuator/metrics/**").authenticated()
                     .anyRequest().denyAll();
         });
         return http.build();

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
 public class ScopeInterceptor implements FhirServerInterceptor {
 
     /** Operations a scope can grant; anything else ($expunge, $reindex, GraphQL...) is refused. */
-    private static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
-    private static final String BULK_LOAD = "$load";
+    static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
+    static final String BULK_LOAD = "$load";
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void checkScopes(RequestDetails request, RestOperationTypeEnum operation) {
@@ -69,6 +69,9 @@ public class ScopeInterceptor implements FhirServerInterceptor {
             Bundle.HTTPVerb verb = entry.getRequest().getMethod();
             if (verb == null) {
                 throw new InvalidRequestException("Every entry needs request.method");
+            }
+            if ((verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT) && !entry.hasResource()) {
+                throw new InvalidRequestException("A " + verb.toCode() + " entry needs the resource to write");
             }
             String type = entry.hasResource() ? entry.getResource().fhirType() : typeOf(entry.getRequest().getUrl());
             Interaction interaction = switch (verb) {

@@ -3,18 +3,25 @@ package org.carerecord.fhir.error;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.parser.DataFormatException;
+import org.carerecord.fhir.limits.BodyTooLarge;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The one place server failures become client errors: a 4xx keeps its message (it tells the client what
- * to fix); an unexpected failure is logged in full and answered with a plain OperationOutcome naming the
- * request id, so no internal detail (class names, SQL, stack frames) reaches the client.
+ * The one place server failures become client errors, and the one place they are logged: a 4xx keeps its
+ * message (it tells the client what to fix) and is logged in one INFO line with the request id; an
+ * unexpected failure is logged in full and answered with a plain OperationOutcome naming the request id, so
+ * no internal detail (class names, SQL, stack frames) reaches the client. HAPI's own logging of the same
+ * exceptions (each refusal at ERROR with its trace) is switched off in application.yaml.
  */
 @Component
 @Interceptor
@@ -24,17 +31,53 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException mask(RequestDetails request, Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLarge tooLarge) {
+                return new PayloadTooLargeException(tooLarge.getMessage());
+            }
+            if (cause instanceof DataFormatException malformed) {
+                // a parameter or body the client got wrong (a date that is not a date): theirs to fix, not ours
+                return new InvalidRequestException(malformed.getMessage());
+            }
+            if (cause instanceof IllegalArgumentException && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
+                // HAPI hands a FHIR body that is not Parameters straight to its patch method
+                return new InvalidRequestException("A PATCH body is a FHIRPath Patch (a Parameters resource, "
+                        + "application/fhir+json) or a JSON Patch (application/json-patch+json)");
+            }
+            if (thrownByTheParser(cause)) {
+                // HAPI's parser fails on some malformed bodies with a bare NullPointerException
+                // ("resource": null in a bundle entry): the body is the client's to fix
+                log.info("request {} answered 400: body could not be parsed ({})", request.getRequestId(), cause.toString());
+                return new InvalidRequestException("The body could not be read as a FHIR resource: " + cause.getMessage());
+            }
+        }
         if (exception instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
+            // an ordinary refusal (no relationship, not available, bad input): one line, no trace
+            log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
             return known;
         }
         if (exception instanceof BaseServerResponseException known && known.getClass() != InternalErrorException.class) {
-            return known; // deliberate 5xx (e.g. 503 consent-service unavailable) carry a message for the client
+            // deliberate 5xx (e.g. 503 consent-service unavailable) carry a message for the client
+            log.warn("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
+            return known;
         }
         if (exception instanceof InternalErrorException ours && ours.getCause() == null) {
+            log.warn("request {} answered 500: {}", request.getRequestId(), ours.getMessage());
             return ours;
         }
         log.error("request {} failed", request.getRequestId(), exception);
         return new InternalErrorException("The server could not complete the request (request id "
                 + request.getRequestId() + ")");
+    }
+
+    private static boolean thrownByTheParser(Throwable cause) {
+        StackTraceElement[] frames = cause.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 6); i++) {
+            if (frames[i].getClassName().startsWith("ca.uhn.fhir.parser.")) {
+                return cause instanceof NullPointerException || cause instanceof ClassCastException
+                        || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
+            }
+        }
+        return false;
     }
 }

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import org.carerecord.fhir.ingest.NdjsonLoad;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -33,7 +34,12 @@ public class FhirServletConfig {
             DatabaseBackedPagingProvider paging, FhirServerProperties properties,
             ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary,
             NdjsonLoad bulkLoad) {
-        RestfulServer server = new RestfulServer(systemDao.getContext());
+        RestfulServer server = new RestfulServer(systemDao.getContext()) {
+            @Override
+            public void addHeadersToResponse(HttpServletResponse response) {
+                // no X-Powered-By: a product and version help an attacker choose an exploit; no client needs them
+            }
+        };
         // HAPI keeps its internal types (SearchParameter, Provenance, Task...) in storage; clients reach
         // only the record's own types, every other type is an unknown resource type (404).
         server.registerProviders(resourceProviders.createProviders().stream()

@@ -1,0 +1,125 @@
+package org.carerecord.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.carerecord.e2e.TestPatients.TestPatient;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The weaknesses an outside security test of a running stack found, one test each, all of which failed
+ * before their fix: a record's {@code $meta} answered to users refused the record; a 50 MB body was parsed
+ * for seconds; a bad date was a 500; metrics answered anonymously; every response named the product and
+ * version; a stated relationship of "." opened a record.
+ */
+@ExtendWith(RunningStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutsideFindingsIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private CareRecordStack stack;
+    private TestPatient patient;
+    private String depression;
+
+    @BeforeAll
+    void records(CareRecordStack stack) {
+        this.stack = stack;
+        DemoData.load(stack);
+        patient = TestPatients.davidLike(stack);
+        depression = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&code=35489007", token("gp-system"))
+                .body().path("entry").path(0).path("resource").path("id").asText();
+    }
+
+    @Test
+    void aRecordsMetaIsDecidedAsAReadOfTheRecord() {
+        Fhir.Response meta = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + depression + "/$meta", token("social.worker"));
+        assertThat(meta.status()).isEqualTo(403);
+        assertThat(meta.body().toString()).doesNotContain("PSY").doesNotContain("A81001");
+        Fhir.Response patientMeta = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id() + "/$meta", token("hospital.nurse"));
+        assertThat(patientMeta.status()).isEqualTo(403);
+        Fhir.Response gp = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + depression + "/$meta", token("gp.clinician"));
+        assertThat(gp.status()).isEqualTo(200);
+        assertThat(gp.body().toString()).contains("PSY");
+        // and its audit record names the patient, so the patient's own report shows it
+        assertThat(Audit.awaitRecordOf(stack, gp.requestId()).toString()).contains("Patient/" + patient.id());
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() {
+        String huge = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[]," + "\"x\":\"" + "a".repeat(33 * 1024 * 1024) + "\"}";
+        long started = System.nanoTime();
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), huge);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.diagnostics()).contains("larger than this server accepts");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms: refused, not parsed").isLessThan(5_000);
+    }
+
+    @Test
+    void aTransactionWithTooManyEntriesIsRefusedWith413() {
+        StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[");
+        for (int i = 0; i < 10_001; i++) {
+            bundle.append(i == 0 ? "" : ",").append("{\"request\":{\"method\":\"GET\",\"url\":\"Patient/x\"}}");
+        }
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), bundle.append("]}").toString());
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.diagnostics()).contains("at most 10000 entries");
+    }
+
+    @Test
+    void aMalformedSearchParameterIsA400() {
+        for (String query : new String[] {"Patient?birthdate=notadate", "Patient?birthdate=2020-13-45",
+                "Patient?_lastUpdated=gt-yesterday", "Patient?_count=-1"}) {
+            Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + query, token("gp.clinician"));
+            assertThat(response.status()).as(query + " " + response.body()).isBetween(400, 499);
+            assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
+            assertThat(response.body().toString()).doesNotContain("\tat ").doesNotContain("Exception:");
+        }
+    }
+
+    @Test
+    void metricsNeedAToken() throws Exception {
+        String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "") + "/actuator/metrics";
+        assertThat(send(HttpRequest.newBuilder(URI.create(metrics)).GET().build()).statusCode()).isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(metrics + "/jvm.memory.used")).GET().build()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void noResponseNamesTheProductOrItsVersion() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/Patient/" + patient.id()))
+                .header("Authorization", "Bearer " + token("gp.clinician")).GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
+    }
+
+    @Test
+    void aStatedRelationshipMustGiveAReasonInWords() {
+        for (String reason : new String[] {".", "   ", "....!!!!....", "a b"}) {
+            Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("hospital.nurse"),
+                    Map.of("X-Care-Relationship", reason));
+            assertThat(response.status()).as("'" + reason + "'").isEqualTo(400);
+            assertThat(response.diagnostics()).contains("X-Care-Relationship must give the reason in words");
+        }
+        Fhir.Response stated = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("hospital.nurse"),
+                Map.of("X-Care-Relationship", "Outpatient referral received today"));
+        assertThat(stated.status()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String token(String persona) {
+        return stack.tokens().token(persona);
+    }
+}

@@ -1,0 +1,60 @@
+package org.carerecord.fhir.access;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import java.util.Set;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.springframework.stereotype.Component;
+
+/**
+ * The CapabilityStatement lists what a client may use, not everything HAPI's JPA server could do: a generic
+ * client or a conformance tester reading it must not be sent to {@code $expunge}, {@code $validate},
+ * {@code $lastn} or a system-wide history, all refused here (ScopeInterceptor). What only care providers'
+ * systems may use ({@code _has}, {@code _security}, a type's history) says so.
+ */
+@Component
+@Interceptor
+public class CapabilityStatementNarrowing implements FhirServerInterceptor {
+
+    private static final Set<SystemRestfulInteraction> SYSTEM_INTERACTIONS =
+            Set.of(SystemRestfulInteraction.TRANSACTION, SystemRestfulInteraction.BATCH);
+    private static final String SYSTEMS_ONLY = "Care providers' systems only: it could reveal records withheld from a user";
+
+    @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+    public void narrow(IBaseConformance statement) {
+        if (!(statement instanceof CapabilityStatement capabilities)) {
+            return;
+        }
+        for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
+            rest.getInteraction().removeIf(i -> !SYSTEM_INTERACTIONS.contains(i.getCode()));
+            rest.getOperation().removeIf(o -> !("$" + o.getName()).equals(ScopeInterceptor.BULK_LOAD)
+                    && !o.getName().equals(ScopeInterceptor.BULK_LOAD));
+            rest.getOperation().forEach(o -> o.setDocumentation("Care providers' systems: FHIR NDJSON, one resource a "
+                    + "line, each with its id (Content-Type application/fhir+ndjson); checked whole before anything is "
+                    + "written; progress streamed back as NDJSON lines"));
+            rest.getSecurity().setCors(false).setDescription("OAuth2 bearer tokens (SMART on FHIR v2 scopes) from the "
+                    + "region's identity provider; every request is decided by consent-service and audited");
+            if (!rest.getSecurity().hasService()) { // HAPI may hand the same statement to this hook again
+                rest.getSecurity().addService().addCoding()
+                        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service").setCode("SMART-on-FHIR");
+            }
+            rest.getResource().forEach(CapabilityStatementNarrowing::narrow);
+        }
+    }
+
+    private static void narrow(CapabilityStatementRestResourceComponent resource) {
+        resource.getOperation().removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains("$" + o.getName())
+                && !ScopeInterceptor.READ_OPERATIONS.contains(o.getName()));
+        resource.getInteraction().stream().filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
+                .forEach(i -> i.setDocumentation(SYSTEMS_ONLY));
+        resource.getSearchParam().stream().filter(p -> p.getName().equals("_has") || p.getName().equals("_security"))
+                .forEach(p -> p.setDocumentation(SYSTEMS_ONLY));
+    }
+}
