@@ -87,6 +87,34 @@ class OutsideFindingsIT {
         }
     }
 
+    /** Each of these was a 500 or an HTML page, found by GeneratedRequestsIT; kept here so no seed is needed. */
+    @Test
+    void inputsTheGeneratedRequestsFoundAreA4xxOperationOutcome() throws Exception {
+        String pas = token("rtd-pas");
+        String[][] requests = {
+                {"GET", "Patient?patient=%00", null},
+                {"GET", "Patient/+/_history/999", null},
+                {"GET", "Practitioner?name=true&_filter=david-robson", null},
+                {"GET", "AuditEvent/%2500/_history/999", null},
+                {"GET", "Patient/%00", null},
+                {"PATCH", "Patient/" + patient.id(), "{\"resourceType\":\"Patient\",\"active\":true}"},
+                {"PATCH", "Patient", "{\"resourceType\":\"Patient\"}"},
+                {"POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":null,"
+                        + "\"request\":{\"method\":\"POST\",\"url\":\"Condition\"}}]}"},
+                {"POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"PUT\",\"url\":\"Condition/x\"}}]}"}};
+        for (String[] r : requests) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/" + r[1]))
+                    .header("Authorization", "Bearer " + pas).header("Content-Type", "application/fhir+json")
+                    .header("Accept", "text/html")
+                    .method(r[0], r[2] == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r[2]))
+                    .build());
+            assertThat(response.statusCode()).as(r[0] + " " + r[1] + ": " + response.body()).isBetween(400, 499);
+            assertThat(response.body()).as(r[0] + " " + r[1]).contains("\"resourceType\":\"OperationOutcome\"")
+                    .doesNotContain("<html").doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void metricsNeedAToken() throws Exception {
         String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "") + "/actuator/metrics";
@@ -113,6 +141,34 @@ class OutsideFindingsIT {
         Fhir.Response stated = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("hospital.nurse"),
                 Map.of("X-Care-Relationship", "Outpatient referral received today"));
         assertThat(stated.status()).isEqualTo(200);
+    }
+
+    @Test
+    void theCapabilityStatementListsOnlyWhatAClientMayUse() {
+        Fhir.Response metadata = Fhir.get(stack.fhirBaseUrl() + "/metadata", null);
+        assertThat(metadata.status()).isEqualTo(200);
+        String statement = metadata.body().toString();
+        assertThat(statement).doesNotContain("\"expunge\"").doesNotContain("\"validate\"").doesNotContain("\"lastn\"")
+                .doesNotContain("history-system").doesNotContain("\"reindex\"").doesNotContain("meta-add");
+        assertThat(statement).contains("\"everything\"", "\"summary\"", "SMART-on-FHIR");
+        assertThat(statement).contains("Care providers' systems only"); // _has, _security, a type's history
+    }
+
+    @Test
+    void theConsoleRedirectsOnlyWithinItselfWhateverTheHostHeaderSays() throws Exception {
+        // java.net.http refuses to set Host, so a raw request over a socket
+        URI console = URI.create(stack.auditUrl() + "/trail");
+        try (var socket = new java.net.Socket(console.getHost(), console.getPort())) {
+            socket.getOutputStream().write(("GET /trail HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 302");
+            assertThat(answer).doesNotContainIgnoringCase("evil.example");
+            String cookie = answer.lines().filter(l -> l.regionMatches(true, 0, "Set-Cookie:", 0, 11)).findFirst().orElse("");
+            if (!cookie.isEmpty()) {
+                assertThat(cookie).containsIgnoringCase("SameSite=Lax").containsIgnoringCase("HttpOnly");
+            }
+        }
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

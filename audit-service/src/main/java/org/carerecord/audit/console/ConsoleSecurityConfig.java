@@ -81,7 +81,11 @@ public class ConsoleSecurityConfig {
                 .oauth2Login(login -> login
                         .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
                         .userInfoEndpoint(u -> u.userAuthoritiesMapper(nhsRoleAuthorities())))
-                .exceptionHandling(errors -> errors.accessDeniedHandler(refused))
+                // to sign-in by a relative redirect: Spring's default builds an absolute one from the Host header,
+                // so "Host: evil.example" sent the browser there
+                .exceptionHandling(errors -> errors.accessDeniedHandler(refused)
+                        .authenticationEntryPoint((request, response, e) ->
+                                response.sendRedirect(request.getContextPath() + "/oauth2/authorization/" + SIGN_IN)))
                 .logout(logout -> logout.logoutSuccessUrl("/signed-out"));
         return http.build();
     }

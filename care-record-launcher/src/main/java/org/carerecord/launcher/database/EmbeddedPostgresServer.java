@@ -105,6 +105,11 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e);
         }
+        try {
+            postgres.close(); // its stop finds no server; what it does is release zonky's lock on the data directory
+        } catch (IOException | RuntimeException alreadyDead) {
+            // nothing to stop
+        }
         postgres = launch(port, dataDirectory, fsync); // crash recovery replays the write-ahead log
     }
 

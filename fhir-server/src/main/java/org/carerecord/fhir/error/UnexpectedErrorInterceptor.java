@@ -44,11 +44,11 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
                 return new InvalidRequestException("A PATCH body is a FHIRPath Patch (a Parameters resource, "
                         + "application/fhir+json) or a JSON Patch (application/json-patch+json)");
             }
-            if (thrownByTheParser(cause)) {
-                // HAPI's parser fails on some malformed bodies with a bare NullPointerException
-                // ("resource": null in a bundle entry): the body is the client's to fix
-                log.info("request {} answered 400: body could not be parsed ({})", request.getRequestId(), cause.toString());
-                return new InvalidRequestException("The body could not be read as a FHIR resource: " + cause.getMessage());
+            if (thrownReadingTheRequest(cause)) {
+                // HAPI fails on some malformed input with a bare runtime exception while reading it ("resource": null
+                // in a bundle entry, an id of "+" in the path): the request is the client's to fix
+                log.info("request {} answered 400: request could not be read ({})", request.getRequestId(), cause.toString());
+                return new InvalidRequestException("The request could not be read as FHIR: " + cause.getMessage());
             }
         }
         if (exception instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
@@ -70,10 +70,11 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
                 + request.getRequestId() + ")");
     }
 
-    private static boolean thrownByTheParser(Throwable cause) {
+    private static boolean thrownReadingTheRequest(Throwable cause) {
         StackTraceElement[] frames = cause.getStackTrace();
-        for (int i = 0; i < Math.min(frames.length, 6); i++) {
-            if (frames[i].getClassName().startsWith("ca.uhn.fhir.parser.")) {
+        for (int i = 0; i < Math.min(frames.length, 8); i++) {
+            if (frames[i].getClassName().startsWith("ca.uhn.fhir.parser.")
+                    || frames[i].getMethodName().equals("populateRequestDetailsFromRequestPath")) {
                 return cause instanceof NullPointerException || cause instanceof ClassCastException
                         || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
             }

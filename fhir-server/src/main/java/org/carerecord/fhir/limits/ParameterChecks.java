@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Request parameters a client got wrong are a 400 before anything runs (each was a 500, found by generated
- * requests): a control character such as NUL, which no database text can hold; a {@code _count} or page offset
+ * requests): a control character such as NUL, which no database text can hold; {@code _filter}, not offered; a
+ * {@code _count} or page offset
  * that is not a whole number of zero or more; an update, patch or delete that names neither a record nor a
  * condition.
  */
@@ -23,11 +24,16 @@ import org.springframework.stereotype.Component;
 class ParameterChecks implements FhirServerInterceptor {
 
     private static final List<String> COUNTS = List.of("_count", "_getpagesoffset", "_offset");
+    /** Search features this server does not offer (HAPI's _filter parser failed with a 500 on ordinary text). */
+    private static final List<String> NOT_OFFERED = List.of("_filter", "_query");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -100)
     public void check(RequestDetails request, RestOperationTypeEnum operation) {
         for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
+            if (NOT_OFFERED.contains(parameter.getKey())) {
+                throw new InvalidRequestException(parameter.getKey() + " is not supported by this server");
+            }
             for (String value : parameter.getValue()) {
                 if (CONTROL.matcher(parameter.getKey()).find() || CONTROL.matcher(value).find()) {
                     throw new InvalidRequestException("Parameter " + printable(parameter.getKey())
