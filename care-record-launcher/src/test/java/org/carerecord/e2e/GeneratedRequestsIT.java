@@ -114,16 +114,17 @@ class GeneratedRequestsIT {
     }
 
     /**
-     * What is wrong with the answer to this request, or null. An answer in XML is checked for its status, and
-     * the same read is asked again in JSON for what it shows (the filter works before any encoding).
+     * What is wrong with the answer to this request, or null. An answer in XML or Turtle is checked for its status,
+     * and the same read is asked again in JSON for what it shows (the filter works before any encoding).
      */
     private String check(Generated request) {
         String problem = checkOnce(request);
-        boolean asksXml = request.headers().getOrDefault("Accept", "").contains("xml");
-        if (problem == null && asksXml && request.method().equals("GET")) {
+        boolean otherFormat = request.headers().getOrDefault("Accept", "").contains("xml") || request.path().contains("_format=");
+        if (problem == null && otherFormat && request.method().equals("GET")) {
             Map<String, String> json = new java.util.LinkedHashMap<>(request.headers());
             json.put("Accept", "application/fhir+json");
-            problem = checkOnce(new Generated(request.persona(), "GET", request.path(), null, json));
+            problem = checkOnce(new Generated(request.persona(), "GET", request.path().replaceAll("_format=[^&]*", "_format=json"),
+                    null, json));
         }
         return problem;
     }
@@ -149,8 +150,8 @@ class GeneratedRequestsIT {
         if (response.body().contains("\tat ") || response.body().contains("<html")) {
             return "a stack trace or an HTML page: HTTP " + response.statusCode() + " " + abbreviate(response.body());
         }
-        if (response.body().startsWith("<")) {
-            return null; // XML: its status is checked above, what it shows by the JSON twin
+        if (!response.body().isBlank() && !response.body().startsWith("{")) {
+            return null; // XML or Turtle: its status is checked above, what it shows by its JSON twin
         }
         JsonNode body;
         try {

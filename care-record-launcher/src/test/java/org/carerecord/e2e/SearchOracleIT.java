@@ -127,6 +127,32 @@ class SearchOracleIT {
         assertThat(across.diagnostics()).contains("must name one patient", "Patient?identifier=");
         Fhir.Response system = Fhir.get(stack.fhirBaseUrl() + "/Condition?code=" + DEPRESSION, stack.tokens().token("gp-system"));
         assertThat(system.status()).as("a provider's system may").isEqualTo(200);
+        // found in review: the same across patients through the type-level operations, or a blank patient
+        for (String path : new String[] {"Patient/$everything?_type=Condition", "Condition/$meta", "$meta",
+                "Condition?patient=", "Condition?patient=Patient/"}) {
+            Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + path, stack.tokens().token("gp.clinician"));
+            assertThat(response.status()).as(path + " " + response.body()).isEqualTo(400);
+        }
+    }
+
+    /**
+     * Found in review: a batch's GET entries are answered inside the batch, where a searchset kept its total —
+     * counted before anything is withheld, so {@code code=<depression>&_count=0} answered 1 or 0.
+     */
+    @Test
+    void aBatchEntryCountsNothingWithheld() {
+        for (String code : new String[] {DEPRESSION, "22298006"}) {
+            Fhir.Response batch = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("social.worker"), """
+                    {"resourceType":"Bundle","type":"batch","entry":[
+                     {"request":{"method":"GET","url":"Condition?patient=%1$s&code=%2$s&_count=0"}},
+                     {"request":{"method":"GET","url":"Condition?patient=%1$s&code=%2$s&_total=accurate"}}]}"""
+                    .formatted(patient.id(), code));
+            assertThat(batch.status()).isEqualTo(200);
+            for (JsonNode entry : batch.body().path("entry")) {
+                assertThat(entry.path("resource").has("total")).as(entry.toString()).isFalse();
+                assertThat(entry.toString()).doesNotContain("\"id\":\"" + DEPRESSION);
+            }
+        }
     }
 
     /**

@@ -35,7 +35,12 @@ public class FhirEndpointAutoConfiguration {
     @ConditionalOnBean(IResourceProvider.class)
     ServletRegistrationBean<RestfulServer> fhirEndpoint(FhirContext fhirContext, List<IResourceProvider> providers,
             ObjectProvider<FhirEndpointInterceptor> interceptors) {
-        RestfulServer server = new RestfulServer(fhirContext);
+        RestfulServer server = new RestfulServer(fhirContext) {
+            @Override
+            public void addHeadersToResponse(jakarta.servlet.http.HttpServletResponse response) {
+                // no X-Powered-By: a product and version help an attacker choose an exploit; no client needs them
+            }
+        };
         server.setResourceProviders(providers);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);

@@ -88,11 +88,15 @@ public class ConsentResourceProvider implements IResourceProvider {
         return consent;
     }
 
-    /** Every version of one directive, newest first: what the patient wanted, and when it changed. */
+    /**
+     * Every version of one directive the reader may see, newest first: what the patient wanted, and when it
+     * changed. Each version is checked for its own patient (a directive may have been moved between patients).
+     */
     @History
     public List<Consent> history(@IdParam IdType id) {
-        List<Consent> versions = directives.history(id.getIdPart());
-        if (versions.isEmpty() || !access.canRead(DirectiveRules.patientId(versions.get(0)))) {
+        List<Consent> versions = directives.history(id.getIdPart()).stream()
+                .filter(version -> access.canRead(DirectiveRules.patientId(version))).toList();
+        if (versions.isEmpty()) {
             throw new ResourceNotFoundException(id);
         }
         return versions;

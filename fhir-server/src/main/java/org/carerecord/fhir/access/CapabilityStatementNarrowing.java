@@ -34,8 +34,7 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
         }
         for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
             rest.getInteraction().removeIf(i -> !SYSTEM_INTERACTIONS.contains(i.getCode()));
-            rest.getOperation().removeIf(o -> !("$" + o.getName()).equals(ScopeInterceptor.BULK_LOAD)
-                    && !o.getName().equals(ScopeInterceptor.BULK_LOAD));
+            rest.getOperation().removeIf(o -> !("$" + o.getName().replaceFirst("^\\$", "")).equals(ScopeInterceptor.BULK_LOAD));
             rest.getOperation().forEach(o -> o.setDocumentation("Care providers' systems: FHIR NDJSON, one resource a "
                     + "line, each with its id (Content-Type application/fhir+ndjson); checked whole before anything is "
                     + "written; progress streamed back as NDJSON lines"));

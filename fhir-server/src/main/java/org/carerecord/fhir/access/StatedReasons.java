@@ -22,7 +22,8 @@ public class StatedReasons implements FhirServerInterceptor {
     private static final Pattern WORD = Pattern.compile("\\p{L}{2,}");
     private static final int SHORTEST = 10;
 
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    // before consent is asked: a break-glass with reason "." must not be granted and then refused
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -50)
     public void check(RequestDetails request) {
         require(request, Requester.RELATIONSHIP_HEADER, "Outpatient referral received today");
         require(request, Requester.BREAK_GLASS_REASON_HEADER, "Unconscious in A&E, no history available");

@@ -61,17 +61,15 @@ class PagingLinkBinding implements FhirServerInterceptor {
                 .map(link -> SEARCH_ID.matcher(link.getUrl() == null ? "" : link.getUrl()))
                 .filter(Matcher::find).map(m -> m.group(1)).collect(Collectors.toSet());
         if (!searchIds.isEmpty()) {
-            String types = RecordConsentService.isEverything(request)
-                    ? String.join(",", request.getParameters().getOrDefault("_type", new String[0]))
-                    : request.getResourceName();
             SearchOwner owner = new SearchOwner(digest(Requester.of(request).claims()),
-                    compartment.targetPatient(request), types);
+                    compartment.targetPatient(request), RecordConsentService.typesAskedFor(request));
             searchIds.forEach(id -> owners.record(id, owner));
         }
         return true;
     }
 
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    // before HAPI's consent interceptor, so the page's patient is known when the request is decided
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -50)
     public void pageRequested(RequestDetails request, RestOperationTypeEnum operation) {
         if (operation != RestOperationTypeEnum.GET_PAGE) {
             return;

@@ -44,7 +44,10 @@ public class PatientCompartment {
         if (values == null || values.length != 1 || values[0].contains(",")) {
             return null;
         }
-        String value = values[0];
+        String value = values[0].strip();
+        if (value.isEmpty() || value.equals("Patient/")) {
+            return null; // names no patient
+        }
         return value.startsWith("Patient/") ? value.substring("Patient/".length()) : value.contains("/") ? null : value;
     }
 

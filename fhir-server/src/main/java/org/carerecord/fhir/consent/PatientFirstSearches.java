@@ -33,14 +33,24 @@ class PatientFirstSearches implements FhirServerInterceptor {
         this.compartment = compartment;
     }
 
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -50)
     public void check(RequestDetails request, RestOperationTypeEnum operation) {
-        if (operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.HISTORY_TYPE) {
+        boolean acrossRecords = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+                || operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
+        if (operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.HISTORY_TYPE && !acrossRecords) {
             return;
         }
-        String type = request.getResourceName();
         CareClaims claims = Requester.of(request).claims();
-        if (claims.isSystem() || claims.ownPatient() != null || !isClinical(type)) {
+        if (claims.isSystem()) {
+            return;
+        }
+        if (acrossRecords && ("$everything".equals(request.getOperation()) || "$meta".equals(request.getOperation()))) {
+            // every patient's records, or every security label in use: one record at a time, by its id
+            throw new InvalidRequestException(request.getOperation() + " is available on one record: "
+                    + (request.getResourceName() == null ? "[type]" : request.getResourceName()) + "/[id]/" + request.getOperation());
+        }
+        String type = request.getResourceName();
+        if (acrossRecords || claims.ownPatient() != null || !isClinical(type)) {
             return;
         }
         if (operation == RestOperationTypeEnum.HISTORY_TYPE) {

@@ -151,17 +151,13 @@ public class RecordConsentService implements IConsentService {
         }
         long start = System.nanoTime();
         try {
+            // the version asked for (Observation/1/_history/2/$meta), or the current one
             IBaseResource record = daos.getResourceDao(request.getResourceName())
-                    .read(request.getId().toUnqualifiedVersionless(), new SystemRequestDetails());
+                    .read(request.getId().toUnqualified(), new SystemRequestDetails());
             checkResource(request, record, true);
         } finally {
             RequestDecisions.of(request).addCheckTime(System.nanoTime() - start);
         }
-    }
-
-    /** The decision about this patient's records of this type for this request (asked once per request). */
-    AccessDecision decision(RequestDetails request, String patientId, String type) {
-        return decide(request, patientId, type);
     }
 
     private static boolean isInstanceMeta(RequestDetails request) {
@@ -270,6 +266,12 @@ public class RecordConsentService implements IConsentService {
         }
     }
 
+    /** The resource type(s) a search asks for: a {@code $everything}'s {@code _type} list, else the type searched. */
+    static String typesAskedFor(RequestDetails request) {
+        return isEverything(request) ? String.join(",", request.getParameters().getOrDefault("_type", new String[0]))
+                : request.getResourceName();
+    }
+
     static boolean isEverything(RequestDetails request) {
         return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
                 && "Patient".equals(request.getResourceName()) && "$everything".equals(request.getOperation());
@@ -290,7 +292,8 @@ public class RecordConsentService implements IConsentService {
         }
     }
 
-    private AccessDecision decide(RequestDetails request, String patientId, String type) {
+    /** The decision about this patient's records of this type for this request (asked once per request). */
+    AccessDecision decide(RequestDetails request, String patientId, String type) {
         return RequestDecisions.of(request).computeIfAbsent(patientId, type,
                 () -> consent.decide(accessRequest(request, patientId, List.of(type))));
     }

@@ -65,6 +65,12 @@ public class RedactionNotice implements FhirServerInterceptor {
         }
         RequestDecisions decisions = RequestDecisions.of(request);
         boolean withheld = decisions.withheldCount() > 0;
+        if (bundle.getType() == Bundle.BundleType.BATCHRESPONSE || bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE) {
+            // a GET entry's searchset never passes this hook on its own: its total, counted before anything was
+            // withheld, would answer "does this patient have <code>?" through _count=0
+            bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                    .filter(r -> r instanceof Bundle).forEach(r -> ((Bundle) r).setTotalElement(null));
+        }
         if (bundle.getType() == Bundle.BundleType.SEARCHSET) {
             bundle.setTotalElement(null);
             WithheldFromRecord.Withheld fromRecord = withheldFromRecord(request);
@@ -97,13 +103,13 @@ public class RedactionNotice implements FhirServerInterceptor {
         String patient = compartment.targetPatient(request);
         List<String> types = typesSearched(request);
         if (patient == null || types.isEmpty() || enforcement.getIfAvailable() == null) {
-            return new WithheldFromRecord.Withheld(Set.of(), false);
+            return WithheldFromRecord.Withheld.NOTHING;
         }
         Set<RequestDecisions.Withholding> reasons = new TreeSet<>();
         boolean breakGlass = false;
         for (String type : types) {
             WithheldFromRecord.Withheld withheld = withheldFromRecord.of(request, patient, type,
-                    consent.decision(request, patient, type));
+                    consent.decide(request, patient, type));
             reasons.addAll(withheld.reasons());
             breakGlass |= withheld.breakGlassWouldShowMore();
         }
@@ -113,8 +119,7 @@ public class RedactionNotice implements FhirServerInterceptor {
     private static List<String> typesSearched(RequestDetails request) {
         String types = request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE
                 ? PagingLinkBinding.continued(request).map(SearchOwners.SearchOwner::resourceType).orElse(null)
-                : RecordConsentService.isEverything(request) ? String.join(",", request.getParameters()
-                        .getOrDefault("_type", new String[0])) : request.getResourceName();
+                : RecordConsentService.typesAskedFor(request);
         return types == null ? List.of() : Arrays.stream(types.split(",")).map(String::trim)
                 .filter(type -> !type.isEmpty()).distinct().toList();
     }
