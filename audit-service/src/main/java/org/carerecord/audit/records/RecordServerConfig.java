@@ -5,19 +5,18 @@ import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.carerecord.security.client.ServiceClients;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
-/** The FHIR server as audit-service's own system client (client credentials, cached until it expires). */
+/** The FHIR server as audit-service's own system client (client credentials, cached until it expires, fetched within 5 s). */
 @Configuration(proxyBeanMethods = false)
 public class RecordServerConfig {
 
     @Bean
     PatientDirectory patientDirectory(@Value("${care.audit.fhir-url}") String fhirUrl,
             ClientRegistrationRepository registrations, FhirContext fhir) {
-        var tokens = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations,
-                new InMemoryOAuth2AuthorizedClientService(registrations));
+        var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
         return new PatientDirectory(fhirUrl, tokens, fhir, Clock.systemUTC());
     }
 }
