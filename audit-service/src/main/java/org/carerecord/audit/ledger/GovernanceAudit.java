@@ -62,8 +62,7 @@ public class GovernanceAudit {
         }
         append(event.subtype(new Coding(ACTIVITY_SYSTEM, TRAIL_SEARCH, "Audit trail searched"))
                 .outcome(refused, (refused ? "refused: " + reason : "answered") + " (" + path + ")")
-                .requestor(claims.subject(), claims.fhirUser(), claims.nhsRole(), claims.purposeOfUse())
-                .organisation(claims.organisation())
+                .requestor(claims)
                 .observer(OBSERVER)
                 .patient(patientId)
                 .build());

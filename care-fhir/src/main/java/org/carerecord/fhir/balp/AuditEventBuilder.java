@@ -3,6 +3,7 @@ package org.carerecord.fhir.balp;
 import java.util.Date;
 import java.util.UUID;
 import org.carerecord.security.audit.AuditVocabulary;
+import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -54,6 +55,12 @@ public final class AuditEventBuilder {
         event.setOutcome(refused ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._0);
         event.setOutcomeDesc(description);
         return this;
+    }
+
+    /** The token's holder as the requestor, with the organisation it acts for. */
+    public AuditEventBuilder requestor(CareClaims claims) {
+        return requestor(claims.subject(), claims.fhirUser(), claims.nhsRole(), claims.purposeOfUse())
+                .organisation(claims.organisation());
     }
 
     public AuditEventBuilder requestor(String userId, String fhirUser, String role, PurposeOfUse purpose) {

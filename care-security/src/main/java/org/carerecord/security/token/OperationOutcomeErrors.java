@@ -1,8 +1,10 @@
 package org.carerecord.security.token;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -63,10 +65,19 @@ public final class OperationOutcomeErrors {
         };
     }
 
-    private static void write(HttpServletResponse response, String code, String diagnostics) throws IOException {
-        response.setContentType("application/fhir+json");
-        JSON.writeValue(response.getOutputStream(), Map.of(
-                "resourceType", "OperationOutcome",
-                "issue", List.of(Map.of("severity", "error", "code", code, "diagnostics", diagnostics))));
+    /** An error answered outside any FHIR framework (a filter, the servlet container) as an OperationOutcome. */
+    public static void write(HttpServletResponse response, String code, String diagnostics) throws IOException {
+        response.setContentType("application/fhir+json;charset=UTF-8");
+        response.getOutputStream().write(json(code, diagnostics).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The OperationOutcome itself, for a writer that has only a character stream (Tomcat's error reporter). */
+    public static String json(String code, String diagnostics) {
+        try {
+            return JSON.writeValueAsString(Map.of("resourceType", "OperationOutcome",
+                    "issue", List.of(Map.of("severity", "error", "code", code, "diagnostics", diagnostics))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -40,8 +40,7 @@ public class ConsentServiceAudit {
                         created ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U)
                 .balpProfile(created ? "PatientCreate" : "PatientUpdate")
                 .outcome(false, "patient's directive " + (created ? "recorded" : "changed") + " by " + basis)
-                .requestor(by.subject(), by.fhirUser(), by.nhsRole(), by.purposeOfUse())
-                .organisation(by.organisation())
+                .requestor(by)
                 .observer("consent-service")
                 .patient(patientId)
                 .entity(new Reference(consentReference), "13", "Security Resource")
@@ -59,8 +58,7 @@ public class ConsentServiceAudit {
     public void refused(CareClaims by, String patientId, String what, String reason) {
         AuditEvent event = AuditEventBuilder.rest("operation", AuditEvent.AuditEventAction.E)
                 .outcome(true, "refused: " + reason + " (" + what + ")")
-                .requestor(by.subject(), by.fhirUser(), by.nhsRole(), by.purposeOfUse())
-                .organisation(by.organisation())
+                .requestor(by)
                 .observer("consent-service")
                 .patient(patientId)
                 .build();

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.carerecord.fhir.access.GranularScopes;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerProperties;
@@ -24,7 +23,6 @@ import org.carerecord.fhir.relationship.CareRelationships;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.CareRelationship;
-import org.carerecord.security.decision.SensitiveCategory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -191,17 +189,14 @@ public class RecordConsentService implements IConsentService {
                     decision.breakGlassAvailable(), type);
             return ConsentOutcome.REJECT;
         }
-        if (!decision.withheldCategories().isEmpty()) {
-            Set<SensitiveCategory> categories = classifier.categoriesOf(resource);
-            if (categories.stream().anyMatch(decision::withholds)) {
-                if (singleRead) {
-                    throw forbidden("This item is in a restricted category"
-                            + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
-                            decision.policy());
-                }
-                RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable(), type);
-                return ConsentOutcome.REJECT;
+        if (classifier.withheldBy(decision, resource)) {
+            if (singleRead) {
+                throw forbidden("This item is in a restricted category"
+                        + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
+                        decision.policy());
             }
+            RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable(), type);
+            return ConsentOutcome.REJECT;
         }
         return ConsentOutcome.PROCEED;
     }

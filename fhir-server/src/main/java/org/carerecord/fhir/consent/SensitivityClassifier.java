@@ -3,6 +3,7 @@ package org.carerecord.fhir.consent;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.Set;
+import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.SensitiveCategory;
 import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -31,5 +32,11 @@ public class SensitivityClassifier {
             SensitiveCategory.ofConcept(coding.getSystem(), coding.getCode()).ifPresent(found::add);
         }
         return found;
+    }
+
+    /** Whether the decision withholds a category this resource falls in (it is not classified when none is withheld). */
+    public boolean withheldBy(AccessDecision decision, IBaseResource resource) {
+        return decision.withheldCategories() != null && !decision.withheldCategories().isEmpty()
+                && categoriesOf(resource).stream().anyMatch(decision::withholds);
     }
 }

@@ -75,10 +75,11 @@ public class WithheldFromRecord {
         }
         List<String> queries = wholeType ? List.of() : scopes.queriesFor(claims, type);
         Key key = new Key(patient, type, stamps.of(patient), categories, queries, decision.breakGlassAvailable());
-        return known.get(key, k -> look(request, k, claims, wholeType));
+        return known.get(key, k -> look(request, k, claims, wholeType, decision));
     }
 
-    private Withheld look(RequestDetails request, Key key, CareClaims claims, boolean wholeType) {
+    /** The same two steps as RecordConsentService's check of each shown resource (scope, then category). */
+    private Withheld look(RequestDetails request, Key key, CareClaims claims, boolean wholeType, AccessDecision decision) {
         Set<Withholding> reasons = EnumSet.noneOf(Withholding.class);
         for (IBaseResource resource : recordOf(key.patient(), key.type())) {
             if (!key.patient().equals(compartment.ownerOf(resource))) {
@@ -86,7 +87,7 @@ public class WithheldFromRecord {
             }
             if (!wholeType && !scopes.cover(claims, resource, request)) {
                 reasons.add(Withholding.SCOPE);
-            } else if (classifier.categoriesOf(resource).stream().anyMatch(key.categories()::contains)) {
+            } else if (classifier.withheldBy(decision, resource)) {
                 reasons.add(Withholding.RESTRICTED_CATEGORY);
             }
             if (reasons.size() == 2) {

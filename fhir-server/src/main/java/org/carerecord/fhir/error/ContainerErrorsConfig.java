@@ -7,6 +7,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.carerecord.security.token.OperationOutcomeErrors;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -73,10 +74,9 @@ class ContainerErrorsConfig {
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
-                            + (status < 500 ? "invalid" : "exception") + "\",\"diagnostics\":\"" + (status < 500
-                            ? "The request is not a valid HTTP request (its path or headers could not be read)"
-                            : "The server could not complete the request") + "\"}]}");
+                    writer.write(status < 500
+                            ? OperationOutcomeErrors.json("invalid", "The request is not a valid HTTP request (its path or headers could not be read)")
+                            : OperationOutcomeErrors.json("exception", "The server could not complete the request"));
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

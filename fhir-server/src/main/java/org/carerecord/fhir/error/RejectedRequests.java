@@ -1,6 +1,7 @@
 package org.carerecord.fhir.error;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.carerecord.security.token.OperationOutcomeErrors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -16,10 +17,8 @@ class RejectedRequests {
     RequestRejectedHandler operationOutcomeForRejectedRequests() {
         return (request, response, rejected) -> {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            response.setContentType("application/fhir+json;charset=UTF-8");
-            response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                    + "\"code\":\"invalid\",\"diagnostics\":\"The request path is not one this server accepts "
-                    + "(encoded characters such as %25, %2F or %00)\"}]}");
+            OperationOutcomeErrors.write(response, "invalid",
+                    "The request path is not one this server accepts (encoded characters such as %25, %2F or %00)");
         };
     }
 }

@@ -31,27 +31,8 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException mask(RequestDetails request, Throwable exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BodyTooLarge tooLarge) {
-                return new PayloadTooLargeException(tooLarge.getMessage());
-            }
-            if (cause instanceof DataFormatException malformed) {
-                // a parameter or body the client got wrong (a date that is not a date): theirs to fix, not ours
-                return new InvalidRequestException(malformed.getMessage());
-            }
-            if (cause instanceof IllegalArgumentException && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
-                // HAPI hands a FHIR body that is not Parameters straight to its patch method
-                return new InvalidRequestException("A PATCH body is a FHIRPath Patch (a Parameters resource, "
-                        + "application/fhir+json) or a JSON Patch (application/json-patch+json)");
-            }
-            if (thrownReadingTheRequest(cause)) {
-                // HAPI fails on some malformed input with a bare runtime exception while reading it ("resource": null
-                // in a bundle entry, an id of "+" in the path): the request is the client's to fix
-                log.info("request {} answered 400: request could not be read ({})", request.getRequestId(), cause.toString());
-                return new InvalidRequestException("The request could not be read as FHIR: " + cause.getMessage());
-            }
-        }
-        if (exception instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
+        Throwable answered = clientsMistake(request, exception);
+        if (answered instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             // an ordinary refusal (no relationship, not available, bad input): one line, no trace
             log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
             return known;
@@ -68,6 +49,30 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         log.error("request {} failed", request.getRequestId(), exception);
         return new InternalErrorException("The server could not complete the request (request id "
                 + request.getRequestId() + ")");
+    }
+
+    /** The client's error behind a failure HAPI did not classify as one, or the exception itself. */
+    private static Throwable clientsMistake(RequestDetails request, Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLarge tooLarge) {
+                return new PayloadTooLargeException(tooLarge.getMessage());
+            }
+            if (cause instanceof DataFormatException malformed) {
+                // a parameter or body the client got wrong (a date that is not a date): theirs to fix, not ours
+                return new InvalidRequestException(malformed.getMessage());
+            }
+            if (cause instanceof IllegalArgumentException && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
+                // HAPI hands a FHIR body that is not Parameters straight to its patch method
+                return new InvalidRequestException("A PATCH body is a FHIRPath Patch (a Parameters resource, "
+                        + "application/fhir+json) or a JSON Patch (application/json-patch+json)");
+            }
+            if (thrownReadingTheRequest(cause)) {
+                // HAPI fails on some malformed input with a bare runtime exception while reading it ("resource": null
+                // in a bundle entry, an id of "+" in the path): the request is the client's to fix
+                return new InvalidRequestException("The request could not be read as FHIR: " + cause.getMessage());
+            }
+        }
+        return exception;
     }
 
     private static boolean thrownReadingTheRequest(Throwable cause) {

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.carerecord.security.token.OperationOutcomeErrors;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,10 +57,7 @@ class BodySizeLimit {
 
         private static void tooLarge(HttpServletResponse response, long limit) throws IOException {
             response.setStatus(413);
-            response.setContentType("application/fhir+json;charset=UTF-8");
-            response.getWriter().write("""
-                    {"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"too-costly",\
-                    "diagnostics":"%s"}]}""".formatted(BodyTooLarge.message(limit)));
+            OperationOutcomeErrors.write(response, "too-costly", BodyTooLarge.message(limit));
         }
     }
 
