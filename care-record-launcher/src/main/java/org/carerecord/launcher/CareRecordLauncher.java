@@ -91,11 +91,14 @@ public final class CareRecordLauncher {
                   consent-service     %s
                   audit-service       %s
                   governance console  %s/  (sign in as privacy.officer; password: ./care-record password privacy.officer)
+                  clinician viewer    %s/  (SMART app; sign in as gp.clinician: ./care-record password gp.clinician)
+                  clinical system     %s/ehr  (simulated: EHR-launches the viewer for a chosen patient)
                   identity provider   %s
                 Personas (./care-record token <persona>):
                 %s
                 READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
-                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), stack.issuer(), PERSONAS.indent(2).stripTrailing());
+                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), stack.viewerUrl(), stack.issuer(),
+                stack.issuer(), PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }
 
@@ -114,7 +117,8 @@ public final class CareRecordLauncher {
         boolean allUp = true;
         for (var service : Map.of(
                 "identity-provider", ports.identityProvider(), "fhir-server", ports.fhirServer(),
-                "consent-service", ports.consentService(), "audit-service", ports.auditService()).entrySet()) {
+                "consent-service", ports.consentService(), "audit-service", ports.auditService(),
+                "clinician-viewer", ports.viewer()).entrySet()) {
             boolean up = ServiceProcess.isHealthy("http://localhost:" + service.getValue());
             allUp &= up;
             System.out.printf("%-18s %-5s http://localhost:%d%n", service.getKey(), up ? "UP" : "DOWN", service.getValue());

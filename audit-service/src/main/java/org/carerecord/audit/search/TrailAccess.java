@@ -35,7 +35,7 @@ public class TrailAccess {
             refuse(claims, patientId, what, "This token does not grant access to the audit trail");
         }
         boolean governance = GovernanceRoles.includes(claims.nhsRole());
-        boolean ownRecord = claims.isPatient() && claims.patient().equals(patientId);
+        boolean ownRecord = patientId != null && patientId.equals(claims.selfPatient());
         if (!governance && !ownRecord) {
             refuse(claims, patientId, what,
                     "The audit trail is open to governance roles (Privacy Officer, Caldicott Guardian) and to a patient for their own record");

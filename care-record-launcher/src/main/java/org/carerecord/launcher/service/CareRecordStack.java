@@ -51,6 +51,7 @@ public final class CareRecordStack implements AutoCloseable {
             common.put("CARE_AUDIT_URL", stack.auditUrl());
             common.put("CARE_FHIR_URL", stack.fhirBaseUrl());
             common.put("CARE_CONSOLE_REDIRECT_URI", stack.auditUrl() + "/login/oauth2/code/care-idp");
+            common.put("CARE_VIEWER_URL", stack.viewerUrl());
             // each service gets its own client's secret only; the identity provider alone holds the master
             stack.launch(home, "identity-provider", ports.identityProvider(), "256m",
                     with(common, Map.of("CARE_IDP_MASTER_SECRET", masterSecret)), logDirectory);
@@ -64,6 +65,8 @@ public final class CareRecordStack implements AutoCloseable {
             stack.launch(home, "fhir-server", ports.fhirServer(), "1536m",
                     with(withDatabase(common, postgres, databasePrefix + "fhir"),
                             Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server"))), logDirectory);
+            // the clinician viewer holds no secret and no data: a public SMART app's pages
+            stack.launch(home, "clinician-viewer", ports.viewer(), "96m", common, logDirectory);
             for (ServiceProcess process : stack.processes) {
                 process.awaitHealthy(Duration.ofMinutes(5));
             }
@@ -129,6 +132,11 @@ public final class CareRecordStack implements AutoCloseable {
 
     public String fhirBaseUrl() {
         return "http://localhost:" + ports.fhirServer() + "/fhir";
+    }
+
+    /** The clinician viewer (a SMART app). */
+    public String viewerUrl() {
+        return "http://localhost:" + ports.viewer();
     }
 
     public String consentUrl() {

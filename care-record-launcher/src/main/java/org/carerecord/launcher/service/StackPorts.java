@@ -5,14 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /** Where each part listens. DESIGN.md fixes the defaults; tests take free ports. */
-public record StackPorts(int identityProvider, int fhirServer, int consentService, int auditService) {
+public record StackPorts(int identityProvider, int fhirServer, int consentService, int auditService, int viewer) {
 
     public static StackPorts defaults() {
-        return new StackPorts(9000, 8080, 8081, 8082);
+        return new StackPorts(9000, 8080, 8081, 8082, 8083);
     }
 
     public static StackPorts free() {
-        return new StackPorts(freePort(), freePort(), freePort(), freePort());
+        return new StackPorts(freePort(), freePort(), freePort(), freePort(), freePort());
     }
 
     private static int freePort() {

@@ -16,7 +16,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * @param nhsRole      national RBAC job-role code of the selected role; null for systems and patients
  * @param organisation ODS code of the organisation for this session
  * @param purposeOfUse default purpose of use from the token
- * @param patient      SMART launch context: the patient a patient-facing token is bound to
+ * @param patient      SMART launch context ({@code patient} claim): the one patient this token's requests are
+ *                     confined to — a patient's own token, or a clinician's app launched for a patient
  */
 public record CareClaims(
         String subject,
@@ -62,24 +63,43 @@ public record CareClaims(
         return List.of();
     }
 
-    /** True when any granted scope covers this interaction on this resource type. */
+    /**
+     * True when any granted scope covers this interaction on this resource type. A {@code patient/} scope
+     * counts only with a patient in context (SMART): without one it names no patient, so it grants nothing.
+     */
     public boolean permits(String resourceType, Interaction interaction) {
-        return scopes.stream().anyMatch(s -> s.covers(resourceType, interaction));
+        boolean patientInContext = ownPatient() != null;
+        return scopes.stream().filter(s -> patientInContext || s.context() != SmartScope.Context.PATIENT)
+                .anyMatch(s -> s.covers(resourceType, interaction));
     }
 
     public boolean isSystem() {
         return scopes.stream().anyMatch(s -> s.context() == SmartScope.Context.SYSTEM) && fhirUser == null;
     }
 
+    /**
+     * True when the user is a patient ({@code fhirUser} Patient/x), acting for themself. Not the same as a
+     * patient in context: a clinician's app launched for a patient carries {@code patient} too, and must never
+     * be taken for the patient (their directives, who viewed them).
+     */
     public boolean isPatient() {
-        return patient != null;
+        return selfPatient() != null;
     }
 
-    /** The patient a patient-facing token is bound to (SMART launch context, or fhirUser Patient/x); else null. */
+    /** The id of the patient who is the user ({@code fhirUser} Patient/x, agreeing with any launch context); else null. */
+    public String selfPatient() {
+        if (fhirUser == null || !fhirUser.startsWith("Patient/")) {
+            return null;
+        }
+        String self = fhirUser.substring("Patient/".length());
+        return patient == null || patient.equals(self) ? self : null;
+    }
+
+    /** The patient this token's requests are confined to (SMART launch context, or the patient user); else null. */
     public String ownPatient() {
         if (patient != null) {
             return patient;
         }
-        return fhirUser != null && fhirUser.startsWith("Patient/") ? fhirUser.substring("Patient/".length()) : null;
+        return selfPatient();
     }
 }

@@ -44,7 +44,7 @@ public class DirectiveAccess {
             throw refuse(claims, patientId, "This token may not record directives");
         }
         if (claims.isPatient()) {
-            if (patientId.equals(claims.patient())) {
+            if (patientId.equals(claims.selfPatient())) {
                 return "the patient";
             }
             throw refuse(claims, patientId, "A patient may record only their own directives");
@@ -74,7 +74,7 @@ public class DirectiveAccess {
             return false;
         }
         if (claims.isPatient()) {
-            return patientId.equals(claims.patient());
+            return patientId.equals(claims.selfPatient());
         }
         return claims.isSystem() || GovernanceRoles.includes(claims.nhsRole());
     }

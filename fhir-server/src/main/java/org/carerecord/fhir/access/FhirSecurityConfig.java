@@ -1,7 +1,10 @@
 package org.carerecord.fhir.access;
 
 import org.carerecord.fhir.audit.UnauthenticatedRequestAudit;
+import java.util.List;
 import org.carerecord.security.token.ResourceServerDefaults;
+import org.carerecord.security.web.BrowserOrigins;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -15,8 +18,11 @@ import org.springframework.security.web.SecurityFilterChain;
 public class FhirSecurityConfig {
 
     @Bean
-    SecurityFilterChain fhirChain(HttpSecurity http, UnauthenticatedRequestAudit unauthenticated) throws Exception {
+    SecurityFilterChain fhirChain(HttpSecurity http, UnauthenticatedRequestAudit unauthenticated,
+            @Value("${care.cors.allowed-origins:}") List<String> browserApps) throws Exception {
         ResourceServerDefaults.apply(http)
+                // registered SMART apps call from their own page: preflights answered, other origins refused
+                .cors(cors -> cors.configurationSource(BrowserOrigins.allowing(browserApps)))
                 // every refusal for want of a token is audited too, then answered as usual
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated))
                 .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))

@@ -22,9 +22,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a SMART client needs to know, published where it looks: {@code /fhir/.well-known/smart-configuration}
- * and the CapabilityStatement's security section. It says only what is true of this server: tokens come
- * from the configured issuer by client credentials; SMART v2 (and v1) scopes in user, patient and system
- * context are enforced; there is no interactive launch.
+ * and the CapabilityStatement's security section. It says only what is true of this server and its identity
+ * provider, each capability proven by an end-to-end test (SmartLaunchIT): EHR and standalone launch with the
+ * patient in context and a banner flag; public apps (PKCE S256) and confidential ones (a secret); OpenID
+ * Connect sign-in with {@code fhirUser}; refresh tokens for offline or online access; SMART v2 (and v1)
+ * scopes in user, patient and system context; client credentials for care-provider systems.
+ * Not claimed: encounter context (the simulated clinical system launches for a patient only), asymmetric
+ * client authentication, authorization by POST.
  */
 @Component
 @Interceptor
@@ -44,14 +48,23 @@ public class SmartConfiguration implements FhirServerInterceptor {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("issuer", issuer);
         doc.put("jwks_uri", issuer + "/oauth2/jwks");
+        doc.put("authorization_endpoint", issuer + "/oauth2/authorize");
         doc.put("token_endpoint", issuer + "/oauth2/token");
-        doc.put("grant_types_supported", List.of("client_credentials"));
+        doc.put("introspection_endpoint", issuer + "/oauth2/introspect");
+        doc.put("revocation_endpoint", issuer + "/oauth2/revoke");
+        doc.put("userinfo_endpoint", issuer + "/userinfo");
+        doc.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        doc.put("scopes_supported", List.of("system/*.cruds", "user/*.rs", "patient/*.rs", "user/Condition.rs",
-                "user/Patient.rs", "patient/Consent.cu"));
-        doc.put("response_types_supported", List.of("token"));
-        doc.put("capabilities", List.of("permission-v2", "permission-v1", "permission-patient", "permission-user",
-                "client-confidential-symmetric"));
+        doc.put("code_challenge_methods_supported", List.of("S256"));
+        doc.put("scopes_supported", List.of("openid", "fhirUser", "profile", "launch", "launch/patient",
+                "offline_access", "online_access", "patient/*.rs", "user/*.rs", "system/*.cruds", "patient/Patient.rs",
+                "patient/Condition.rs", "patient/MedicationRequest.rs", "patient/AllergyIntolerance.rs",
+                "patient/Encounter.rs", "patient/Observation.rs", "patient/Consent.cu"));
+        doc.put("response_types_supported", List.of("code"));
+        doc.put("capabilities", List.of("launch-ehr", "launch-standalone", "client-public",
+                "client-confidential-symmetric", "context-ehr-patient", "context-standalone-patient", "context-banner",
+                "sso-openid-connect", "permission-offline", "permission-online", "permission-patient",
+                "permission-user", "permission-v1", "permission-v2"));
         return doc;
     }
 
@@ -70,13 +83,16 @@ public class SmartConfiguration implements FhirServerInterceptor {
     public void describe(IBaseConformance capabilityStatement) {
         if (capabilityStatement instanceof CapabilityStatement statement && statement.hasRest()) {
             CapabilityStatement.CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
-            security.setCors(false);
+            security.setCors(true); // for the registered SMART apps' origins only (FhirSecurityConfig)
             security.addService(new CodeableConcept(new Coding(
                     "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
             security.setDescription("OAuth2 bearer tokens (JWT) from " + issuer + "; SMART v2 scopes; access also"
                     + " rests on role, care relationship and the patient's consent (see consent-service)");
             Extension uris = security.addExtension().setUrl(OAUTH_URIS);
+            uris.addExtension("authorize", new UriType(issuer + "/oauth2/authorize"));
             uris.addExtension("token", new UriType(issuer + "/oauth2/token"));
+            uris.addExtension("introspect", new UriType(issuer + "/oauth2/introspect"));
+            uris.addExtension("revoke", new UriType(issuer + "/oauth2/revoke"));
         }
     }
 }

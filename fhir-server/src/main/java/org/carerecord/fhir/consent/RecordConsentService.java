@@ -238,7 +238,7 @@ public class RecordConsentService implements IConsentService {
             return;
         }
         AccessDecision all = RequestDecisions.of(request).computeIfAbsent(patient, "*",
-                () -> consent.decide(accessRequest(request, patient, storedTypes)));
+                () -> outsideContext(request, patient).orElseGet(() -> consent.decide(accessRequest(request, patient, storedTypes))));
         if (!all.permits()) {
             return;
         }
@@ -290,7 +290,22 @@ public class RecordConsentService implements IConsentService {
     /** The decision about this patient's records of this type for this request (asked once per request). */
     AccessDecision decide(RequestDetails request, String patientId, String type) {
         return RequestDecisions.of(request).computeIfAbsent(patientId, type,
-                () -> consent.decide(accessRequest(request, patientId, List.of(type))));
+                () -> outsideContext(request, patientId).orElseGet(() -> consent.decide(accessRequest(request, patientId, List.of(type)))));
+    }
+
+    /**
+     * A token confined to one patient (a patient's own, or a clinician's app launched for a patient: SMART
+     * launch context) reaches no other patient's records, whatever the user's role would allow elsewhere:
+     * decided here, before consent-service is asked, and answered like a record that does not exist.
+     */
+    private static java.util.Optional<AccessDecision> outsideContext(RequestDetails request, String patientId) {
+        String own = Requester.of(request).claims().ownPatient();
+        if (own == null || patientId == null || own.equals(patientId)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new AccessDecision(null, org.carerecord.security.decision.Decision.DENY,
+                "This session is for another patient (launch context)", "smart-launch-context", List.of(), List.of(),
+                List.of(), false));
     }
 
     private AccessRequest accessRequest(RequestDetails request, String patientId, List<String> types) {

@@ -9,11 +9,14 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.carerecord.idp.smart.SmartProperties;
+import org.carerecord.idp.smart.SmartScopes;
 import org.springframework.stereotype.Component;
 
 /**
- * Every persona is a client-credentials client named after it, with its own secret; the governance console is
- * the one authorization-code client, through which user personas sign in by name and their own password.
+ * Every persona is a client-credentials client named after it, with its own secret; the governance console and
+ * the registered SMART apps are the authorization-code clients, through which user personas sign in by name
+ * and their own password.
  * Read-only: registration is not offered.
  */
 @Component
@@ -22,9 +25,11 @@ public class PersonaClientRepository implements RegisteredClientRepository {
     private final Personas personas;
     private final PersonaProperties.Console console;
     private final DevCredentials credentials;
+    private final SmartProperties smart;
 
-    public PersonaClientRepository(Personas personas, PersonaProperties properties) {
+    public PersonaClientRepository(Personas personas, PersonaProperties properties, SmartProperties smart) {
         this.personas = personas;
+        this.smart = smart;
         this.console = properties.console();
         this.credentials = new DevCredentials(properties.masterSecret());
     }
@@ -44,6 +49,11 @@ public class PersonaClientRepository implements RegisteredClientRepository {
     public RegisteredClient findByClientId(String clientId) {
         if (console != null && console.clientId().equals(clientId)) {
             return consoleClient();
+        }
+        for (SmartProperties.App app : smart.apps()) {
+            if (app.clientId().equals(clientId)) {
+                return smartApp(app);
+            }
         }
         return personas.find(clientId).map(this::toClient).orElse(null);
     }
@@ -68,6 +78,31 @@ public class PersonaClientRepository implements RegisteredClientRepository {
                 // a governance session is short; signing in again costs a click while the IdP session lasts
                 .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
                 .build();
+    }
+
+    /**
+     * A SMART app: authorization code with PKCE (S256) always, a secret only if confidential, refresh tokens
+     * when it asks for offline or online access. Its data scopes are whatever SMART allows an app to ask;
+     * what a sign-in grants is the signed-in user's ({@code SmartScopes.grant}).
+     */
+    private RegisteredClient smartApp(SmartProperties.App app) {
+        RegisteredClient.Builder client = RegisteredClient.withId(app.clientId()).clientId(app.clientId())
+                .clientName(app.name())
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUris(uris -> uris.addAll(app.redirectUris()))
+                .scopes(s -> s.addAll(SmartScopes.CONTEXT))
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(60))
+                        .refreshTokenTimeToLive(Duration.ofHours(8)).reuseRefreshTokens(false).build());
+        if (app.confidential()) {
+            client.clientSecret(secretOf(app.clientId()))
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        } else {
+            client.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+        }
+        return client.build();
     }
 
     private RegisteredClient toClient(Persona persona) {

@@ -1,0 +1,241 @@
+package org.carerecord.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.Map;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SMART App Launch 2.x against the running stack with a client written from the specification only
+ * ({@link SpecOnlySmartClient}): standalone and EHR launch, public (PKCE) and confidential apps, launch context
+ * in the token response, refresh, introspection, the OAuth error behaviour, CORS, and what a launched
+ * clinician's token may and may not do.
+ */
+@ExtendWith(RunningStack.class)
+class SmartLaunchIT {
+
+    private static final String LOOPBACK = "http://127.0.0.1:%d/callback";
+    private static CareRecordStack stack;
+
+    @BeforeAll
+    static void start(CareRecordStack running) throws Exception {
+        stack = running;
+        org.carerecord.launcher.demo.DemoData.load(stack); // the patients the simulated clinical system lists
+    }
+
+    private static SpecOnlySmartClient viewer() {
+        return new SpecOnlySmartClient(stack.fhirBaseUrl(), "care-viewer", null, LOOPBACK.formatted(40000 + (int) (Math.random() * 20000)));
+    }
+
+    /** Sign-in as the user on the identity provider's form, from a page that redirected there. */
+    private static HttpResponse<String> signIn(SpecOnlySmartClient app, HttpResponse<String> toLogin, String user) {
+        HttpResponse<String> loginPage = app.follow(toLogin);
+        assertThat(loginPage.statusCode()).isEqualTo(200);
+        assertThat(loginPage.body()).contains("password");
+        return app.follow(app.submit(loginPage, Map.of("username", user, "password", stack.password(user))));
+    }
+
+    private static Map<String, String> standaloneCode(SpecOnlySmartClient app, String user, String scope, String patient) {
+        HttpResponse<String> afterSignIn = signIn(app, app.browse(app.authorizeUrl(scope, "s-123", null, true)), user);
+        HttpResponse<String> back = afterSignIn;
+        if (afterSignIn.statusCode() == 200 && afterSignIn.body().contains("Choose the patient")) {
+            back = app.follow(app.submit(afterSignIn, Map.of("patient", patient)));
+        }
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        assertThat(back.headers().firstValue("Location").orElseThrow()).startsWith(app.redirectUri);
+        return SpecOnlySmartClient.query(back);
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    @Test
+    void discoveryListsWhatWorks() {
+        JsonNode config = viewer().configuration;
+        assertThat(config.path("authorization_endpoint").asText()).isEqualTo(stack.issuer() + "/oauth2/authorize");
+        assertThat(config.path("code_challenge_methods_supported").toString()).contains("S256");
+        assertThat(config.path("grant_types_supported").toString()).contains("authorization_code", "refresh_token", "client_credentials");
+        assertThat(config.path("capabilities").toString()).contains("launch-ehr", "launch-standalone", "client-public",
+                "client-confidential-symmetric", "context-ehr-patient", "context-standalone-patient", "sso-openid-connect",
+                "permission-v2", "permission-offline");
+        JsonNode capability = Fhir.get(stack.fhirBaseUrl() + "/metadata", null).body();
+        assertThat(capability.path("rest").path(0).path("security").path("cors").asBoolean()).isTrue();
+    }
+
+    @Test
+    void standaloneLaunchOfAPublicAppGivesThePatientChosenAndConfinesTheTokenToThem() throws Exception {
+        SpecOnlySmartClient app = viewer();
+        Map<String, String> back = standaloneCode(app, "gp.clinician",
+                "openid fhirUser launch/patient patient/*.rs offline_access", "amelia-hartley");
+        assertThat(back.get("state")).isEqualTo("s-123");
+        HttpResponse<String> tokenResponse = app.exchange(back.get("code"));
+        assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
+        JsonNode token = SpecOnlySmartClient.json(tokenResponse);
+        assertThat(token.path("patient").asText()).isEqualTo("amelia-hartley");
+        assertThat(token.path("need_patient_banner").asBoolean()).isTrue();
+        assertThat(token.path("scope").asText()).contains("patient/*.rs", "launch/patient", "openid", "fhirUser");
+        assertThat(token.path("refresh_token").asText()).isNotEmpty();
+        assertThat(claims(token.path("id_token").asText()).path("fhirUser").asText()).isEqualTo("Practitioner/pr-1001");
+        JsonNode access = claims(token.path("access_token").asText());
+        assertThat(access.path("aud").toString()).contains("care-record", stack.fhirBaseUrl());
+
+        String bearer = token.path("access_token").asText();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/amelia-hartley", bearer).status()).isEqualTo(200);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=amelia-hartley", bearer).status()).isEqualTo(200);
+        // another patient is outside the launch: not even their existence is confirmed
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson", bearer).status()).isIn(403, 404);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=david-robson", bearer).body().path("entry").size()).isZero();
+        // a clinician launched for a patient is not that patient: no directives, no "who viewed me"
+        assertThat(Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=amelia-hartley", bearer).status()).isEqualTo(403);
+        assertThat(Fhir.get(stack.consentUrl() + "/fhir/Consent?patient=amelia-hartley", bearer).status()).isIn(403, 200);
+        JsonNode consents = Fhir.get(stack.consentUrl() + "/fhir/Consent?patient=amelia-hartley", bearer).body();
+        assertThat(consents.path("entry").size()).isZero();
+
+        // refresh keeps the launch context
+        HttpResponse<String> refreshed = app.refresh(token.path("refresh_token").asText());
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode again = SpecOnlySmartClient.json(refreshed);
+        assertThat(again.path("patient").asText()).isEqualTo("amelia-hartley");
+        assertThat(claims(again.path("access_token").asText()).path("patient").asText()).isEqualTo("amelia-hartley");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/amelia-hartley", again.path("access_token").asText()).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void ehrLaunchCarriesThePatientTheClinicalSystemChose() {
+        SpecOnlySmartClient app = viewer();
+        // the clinician is at work in their clinical system (signed in), and opens the record for David
+        HttpResponse<String> ehr = signIn(app, app.browse(stack.issuer() + "/ehr"), "gp.clinician");
+        assertThat(ehr.statusCode()).isEqualTo(200);
+        assertThat(ehr.body()).contains("David Robson");
+        HttpResponse<String> launched = app.submit(formFor(ehr, "david-robson"), Map.of("patient", "david-robson", "app", "care-viewer"));
+        assertThat(launched.statusCode()).isEqualTo(302);
+        URI launchUrl = URI.create(launched.headers().firstValue("Location").orElseThrow());
+        assertThat(launchUrl.toString()).startsWith(stack.viewerUrl() + "/launch.html");
+        Map<String, String> launchParams = SpecOnlySmartClient.query(launched);
+        assertThat(launchParams.get("iss")).isEqualTo(stack.fhirBaseUrl());
+
+        HttpResponse<String> back = app.follow(app.browse(
+                app.authorizeUrl("launch openid fhirUser patient/*.rs", "ehr-1", launchParams.get("launch"), true)));
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        Map<String, String> code = SpecOnlySmartClient.query(back);
+        assertThat(code).containsKey("code").containsEntry("state", "ehr-1");
+        JsonNode token = SpecOnlySmartClient.json(app.exchange(code.get("code")));
+        assertThat(token.path("patient").asText()).isEqualTo("david-robson");
+        assertThat(token.has("refresh_token")).as("no offline/online access asked, no refresh token").isFalse();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson", token.path("access_token").asText()).status())
+                .isEqualTo(200);
+    }
+
+    /** The page holding only the launch form for this patient (the EHR page has one form per patient). */
+    private static HttpResponse<String> formFor(HttpResponse<String> page, String patient) {
+        String body = page.body();
+        int at = body.indexOf("value=\"" + patient + "\"");
+        int start = body.lastIndexOf("<form", at);
+        int end = body.indexOf("</form>", at) + "</form>".length();
+        String only = body.substring(start, end);
+        return new HttpResponse<>() {
+            public int statusCode() { return page.statusCode(); }
+            public HttpRequest request() { return page.request(); }
+            public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+            public java.net.http.HttpHeaders headers() { return page.headers(); }
+            public String body() { return only; }
+            public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
+            public URI uri() { return page.uri(); }
+            public java.net.http.HttpClient.Version version() { return page.version(); }
+        };
+    }
+
+    @Test
+    void aLaunchStartedByOneUserCannotBeRedeemedByAnother() {
+        SpecOnlySmartClient gp = viewer();
+        HttpResponse<String> ehr = signIn(gp, gp.browse(stack.issuer() + "/ehr"), "gp.clinician");
+        HttpResponse<String> launched = gp.submit(formFor(ehr, "amelia-hartley"), Map.of("patient", "amelia-hartley", "app", "care-viewer"));
+        String launch = SpecOnlySmartClient.query(launched).get("launch");
+
+        SpecOnlySmartClient nurse = viewer();
+        HttpResponse<String> back = signIn(nurse, nurse.browse(
+                nurse.authorizeUrl("launch openid patient/*.rs", "x-1", launch, true)), "hospital.nurse");
+        assertThat(back.statusCode()).isEqualTo(302);
+        Map<String, String> error = SpecOnlySmartClient.query(back);
+        assertThat(error).containsEntry("error", "invalid_request").containsEntry("state", "x-1").doesNotContainKey("code");
+    }
+
+    @Test
+    void aConfidentialAppAuthenticatesWithItsSecretAndMayIntrospect() throws Exception {
+        SpecOnlySmartClient app = new SpecOnlySmartClient(stack.fhirBaseUrl(), "referral-app",
+                stack.credentials().clientSecret("referral-app"), LOOPBACK.formatted(45678));
+        Map<String, String> back = standaloneCode(app, "hospital.nurse", "openid fhirUser launch/patient patient/*.rs online_access",
+                "amelia-hartley");
+        HttpResponse<String> tokenResponse = app.exchange(back.get("code"));
+        assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
+        JsonNode token = SpecOnlySmartClient.json(tokenResponse);
+        assertThat(token.path("patient").asText()).isEqualTo("amelia-hartley");
+        assertThat(token.path("refresh_token").asText()).isNotEmpty();
+
+        JsonNode active = SpecOnlySmartClient.json(app.introspect(token.path("access_token").asText()));
+        assertThat(active.path("active").asBoolean()).isTrue();
+        assertThat(active.path("client_id").asText()).isEqualTo("referral-app");
+        assertThat(active.path("scope").asText()).contains("patient/*.rs");
+        assertThat(SpecOnlySmartClient.json(app.introspect("not-a-token")).path("active").asBoolean()).isFalse();
+
+        // the same app without its secret is refused at the token endpoint
+        SpecOnlySmartClient noSecret = new SpecOnlySmartClient(stack.fhirBaseUrl(), "referral-app", null, LOOPBACK.formatted(45679));
+        assertThat(noSecret.refresh(token.path("refresh_token").asText()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void errorsGoBackToTheAppTheOAuthWayOrToAPlainPage() {
+        SpecOnlySmartClient app = viewer();
+        // a scope no app may ask for: back to the app with invalid_scope and its state
+        HttpResponse<String> scope = app.browse(app.authorizeUrl("launch/patient system/*.cruds", "e-1", null, true));
+        assertThat(SpecOnlySmartClient.query(scope)).containsEntry("error", "invalid_scope").containsEntry("state", "e-1");
+        // aud naming another server: refused before any sign-in (a token must never reach a look-alike server)
+        String otherAud = app.authorizeUrl("launch/patient patient/*.rs", "e-2", null, true)
+                .replace("aud=" + java.net.URLEncoder.encode(stack.fhirBaseUrl(), java.nio.charset.StandardCharsets.UTF_8),
+                        "aud=https%3A%2F%2Fevil.example%2Ffhir");
+        assertThat(SpecOnlySmartClient.query(app.browse(otherAud))).containsEntry("error", "invalid_request").containsEntry("state", "e-2");
+        // a public app without PKCE
+        HttpResponse<String> noPkce = app.browse(app.authorizeUrl("launch/patient patient/*.rs", "e-3", null, false));
+        assertThat(SpecOnlySmartClient.query(noPkce)).containsEntry("error", "invalid_request").containsEntry("state", "e-3");
+        // an unregistered app, or a redirect URI the app never registered: a plain page, nothing sent to the URI
+        for (String bad : new String[] {
+                app.authorizeUrl("launch/patient", "e-4", null, true).replace("client_id=care-viewer", "client_id=unknown-app"),
+                app.authorizeUrl("launch/patient", "e-5", null, true).replace("127.0.0.1", "evil.example")}) {
+            HttpResponse<String> page = app.browse(bad);
+            assertThat(page.statusCode()).isEqualTo(400);
+            assertThat(page.headers().firstValue("Location")).isEmpty();
+            assertThat(page.body()).contains("Sign-in cannot continue").doesNotContain("Whitelabel", "Exception");
+        }
+    }
+
+    @Test
+    void corsAnswersRegisteredAppOriginsOnly() {
+        for (String url : new String[] {stack.fhirBaseUrl() + "/Patient", stack.issuer() + "/oauth2/token"}) {
+            HttpResponse<String> allowed = preflight(url, "http://127.0.0.1:41234");
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("http://127.0.0.1:41234");
+            HttpResponse<String> viewerOrigin = preflight(url, stack.viewerUrl());
+            assertThat(viewerOrigin.headers().firstValue("Access-Control-Allow-Origin")).contains(stack.viewerUrl());
+            HttpResponse<String> other = preflight(url, "https://evil.example");
+            assertThat(other.statusCode()).isEqualTo(403);
+            assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+    }
+
+    private static HttpResponse<String> preflight(String url, String origin) {
+        return viewer().send(HttpRequest.newBuilder(URI.create(url)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin).header("Access-Control-Request-Method", url.contains("token") ? "POST" : "GET")
+                .header("Access-Control-Request-Headers", url.contains("token") ? "content-type" : "authorization,x-break-glass-reason")
+                .build());
+    }
+}

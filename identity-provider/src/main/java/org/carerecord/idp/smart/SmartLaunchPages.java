@@ -1,0 +1,89 @@
+package org.carerecord.idp.smart;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Two pages a signed-in clinician meets around a SMART launch:
+ * <ul>
+ *   <li>{@code /ehr} — a simulated clinical system: the patient list of a GP or ward system, where "Shared
+ *       care record" EHR-launches a registered app for that patient (what EMIS or SystmOne would do);</li>
+ *   <li>{@code /smart/select-patient} — the patient picker of a standalone launch.</li>
+ * </ul>
+ * Both end in a launch id bound to the user, which the authorization request then redeems.
+ */
+@Controller
+public class SmartLaunchPages {
+
+    private static final String PATIENT_ID = "[A-Za-z0-9\\-.]{1,64}";
+
+    private final SmartProperties properties;
+    private final LaunchContexts launches;
+
+    SmartLaunchPages(SmartProperties properties, LaunchContexts launches) {
+        this.properties = properties;
+        this.launches = launches;
+    }
+
+    @GetMapping("/ehr")
+    String ehr(Model model, Principal user) {
+        model.addAttribute("user", user.getName());
+        model.addAttribute("patients", properties.ehrPatients());
+        model.addAttribute("apps", properties.apps().stream().filter(a -> a.launchUri() != null).toList());
+        return "ehr";
+    }
+
+    @PostMapping("/ehr/launch")
+    String ehrLaunch(@RequestParam String patient, @RequestParam("app") String clientId, Principal user) {
+        Optional<SmartProperties.App> app = properties.apps().stream()
+                .filter(a -> a.clientId().equals(clientId) && a.launchUri() != null).findFirst();
+        if (app.isEmpty() || !patient.matches(PATIENT_ID) || properties.fhirBaseUrls().isEmpty()) {
+            return "redirect:/ehr?error";
+        }
+        // opened full-window from the clinical system, the app shows its own patient banner
+        String launch = launches.create(user.getName(), patient, null, true);
+        return "redirect:" + UriComponentsBuilder.fromUriString(app.get().launchUri())
+                .queryParam("iss", properties.fhirBaseUrls().get(0)).queryParam("launch", launch)
+                .encode().build().toUriString();
+    }
+
+    @GetMapping(StandaloneLaunchRedirect.PICKER)
+    String picker(@RequestParam("client_id") String clientId, Model model, Principal user,
+            jakarta.servlet.http.HttpServletRequest request) {
+        model.addAttribute("user", user.getName());
+        model.addAttribute("patients", properties.ehrPatients());
+        model.addAttribute("request", request.getQueryString());
+        model.addAttribute("app", properties.apps().stream().filter(a -> a.clientId().equals(clientId))
+                .map(SmartProperties.App::name).findFirst().orElse(clientId));
+        return "select-patient";
+    }
+
+    @PostMapping(StandaloneLaunchRedirect.PICKER)
+    String picked(@RequestParam("request") String authorizationQuery, @RequestParam(required = false) String patient,
+            @RequestParam(name = "patientId", required = false) String typed, Principal user, Model model) {
+        String chosen = typed != null && !typed.isBlank() ? typed.trim() : patient;
+        if (!authorizationQuery.matches("[\\x21-\\x7e]{1,4000}")) {
+            return "redirect:/ehr?error";
+        }
+        if (chosen == null || !chosen.matches(PATIENT_ID)) {
+            model.addAttribute("user", user.getName());
+            model.addAttribute("patients", properties.ehrPatients());
+            model.addAttribute("request", authorizationQuery);
+            model.addAttribute("app", "the app");
+            model.addAttribute("error", "Choose a patient, or enter their record id");
+            return "select-patient";
+        }
+        String launch = launches.create(user.getName(), chosen, null, true);
+        // the app's own request, resumed with the choice: only a query string is taken, never a location
+        List<String> parts = List.of(authorizationQuery.split("&"));
+        String query = String.join("&", parts.stream().filter(p -> !p.startsWith("launch=")).toList());
+        return "redirect:/oauth2/authorize?" + query + "&launch=" + launch;
+    }
+}
