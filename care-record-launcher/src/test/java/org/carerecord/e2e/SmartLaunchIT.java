@@ -49,6 +49,11 @@ class SmartLaunchIT {
         if (afterSignIn.statusCode() == 200 && afterSignIn.body().contains("Choose the patient")) {
             back = app.follow(app.submit(afterSignIn, Map.of("patient", patient)));
         }
+        // a public app on a loopback redirect is approved by the user by hand, every time (RFC 8252 8.6)
+        assertThat(SpecOnlySmartClient.asksConsent(back)).isEqualTo(app.clientSecret == null);
+        if (SpecOnlySmartClient.asksConsent(back)) {
+            back = app.follow(app.submit(back, Map.of()));
+        }
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
         assertThat(back.headers().firstValue("Location").orElseThrow()).startsWith(app.redirectUri);
         return SpecOnlySmartClient.query(back);
@@ -110,6 +115,22 @@ class SmartLaunchIT {
                 .isEqualTo(200);
     }
 
+    /** Found in review: a launch token reached other patients, and the role alone opened governance routes. */
+    @Test
+    void aGovernanceOfficersAppTokenStaysWithItsPatientAndOpensNoGovernanceRoute() {
+        SpecOnlySmartClient app = viewer();
+        Map<String, String> back = standaloneCode(app, "privacy.officer", "openid launch/patient patient/*.rs", "amelia-hartley");
+        String bearer = SpecOnlySmartClient.json(app.exchange(back.get("code"))).path("access_token").asText();
+        assertThat(Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=david-robson", bearer).status()).isEqualTo(403);
+        assertThat(Fhir.getText(stack.auditUrl() + "/audit/export.csv", bearer).statusCode()).isEqualTo(403);
+        assertThat(Fhir.getText(stack.auditUrl() + "/audit/verify", bearer).statusCode()).isEqualTo(403);
+        assertThat(Fhir.getText(stack.consentUrl() + "/break-glass", bearer).statusCode()).isEqualTo(403);
+        // the same officer's own governance session still works
+        String governance = stack.tokens().token("privacy.officer");
+        assertThat(Fhir.getText(stack.consentUrl() + "/break-glass", governance).statusCode()).isEqualTo(200);
+        assertThat(Fhir.getText(stack.auditUrl() + "/audit/verify", governance).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void ehrLaunchCarriesThePatientTheClinicalSystemChose() {
         SpecOnlySmartClient app = viewer();
@@ -124,8 +145,10 @@ class SmartLaunchIT {
         Map<String, String> launchParams = SpecOnlySmartClient.query(launched);
         assertThat(launchParams.get("iss")).isEqualTo(stack.fhirBaseUrl());
 
-        HttpResponse<String> back = app.follow(app.browse(
+        HttpResponse<String> consent = app.follow(app.browse(
                 app.authorizeUrl("launch openid fhirUser patient/*.rs", "ehr-1", launchParams.get("launch"), true)));
+        assertThat(SpecOnlySmartClient.asksConsent(consent)).as("a loopback redirect of a public app").isTrue();
+        HttpResponse<String> back = app.follow(app.submit(consent, Map.of()));
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
         Map<String, String> code = SpecOnlySmartClient.query(back);
         assertThat(code).containsKey("code").containsEntry("state", "ehr-1");

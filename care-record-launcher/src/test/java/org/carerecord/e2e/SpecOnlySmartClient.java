@@ -101,20 +101,30 @@ final class SpecOnlySmartClient {
         Matcher action = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"").matcher(page.body());
         String target = action.find() ? action.group(1) : page.request().uri().getPath();
         Map<String, String> values = new LinkedHashMap<>();
+        StringBuilder ticked = new StringBuilder();
         Matcher input = INPUT.matcher(page.body());
         while (input.find()) {
-            if (page.body().substring(Math.max(0, input.start()), input.end()).contains("type=\"hidden\"")) {
+            String tag = page.body().substring(Math.max(0, input.start()), input.end());
+            if (tag.contains("type=\"hidden\"")) {
                 values.put(input.group(1), unescape(input.group(2)));
+            } else if (tag.contains("type=\"checkbox\"")) {
+                // a consent page: the user approves everything the app asked for
+                ticked.append('&').append(form(Map.of(input.group(1), unescape(input.group(2)))));
             }
         }
         values.putAll(fields);
         return send(HttpRequest.newBuilder(page.request().uri().resolve(unescape(target)))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
-                .POST(HttpRequest.BodyPublishers.ofString(form(values))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form(values) + ticked)).build());
     }
 
     private static String unescape(String html) {
         return html.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+    }
+
+    /** True when the identity provider asks the user to approve the app (a consent form with the asked scopes). */
+    static boolean asksConsent(HttpResponse<String> page) {
+        return page.statusCode() == 200 && page.body().contains("name=\"scope\"") && page.body().contains("consent");
     }
 
     /** Query parameters of the redirect back to the app. */

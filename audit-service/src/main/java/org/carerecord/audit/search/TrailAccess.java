@@ -34,6 +34,9 @@ public class TrailAccess {
         if (claims == null || !claims.permits("AuditEvent", Interaction.SEARCH)) {
             refuse(claims, patientId, what, "This token does not grant access to the audit trail");
         }
+        if (!claims.reaches(patientId)) {
+            refuse(claims, patientId, what, "This session is for one patient (launch context); it reaches no other trail");
+        }
         boolean governance = GovernanceRoles.includes(claims.nhsRole());
         boolean ownRecord = patientId != null && patientId.equals(claims.selfPatient());
         if (!governance && !ownRecord) {

@@ -28,7 +28,7 @@ public class AuditSecurityConfig {
                 claims.organisation(), path, "the token does not allow this request")).authorizeHttpRequests(auth -> {
             ResourceServerDefaults.permitPublicEndpoints(auth);
             auth.requestMatchers("/audit/events").hasAuthority("SCOPE_system/AuditEvent.c")
-                    .requestMatchers("/audit/verify").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
+                    .requestMatchers("/audit/verify").access(GovernanceRoles.governanceSession())
                     .requestMatchers("/audit/export.csv", "/audit/access-report").authenticated()
                     .requestMatchers("/fhir/**").authenticated()
                     .anyRequest().denyAll();

@@ -95,6 +95,15 @@ public record CareClaims(
         return patient == null || patient.equals(self) ? self : null;
     }
 
+    /**
+     * True unless this token is confined to one patient (launch context, or the patient user) and the request
+     * is about another — or about no one patient (a whole trail, every directive). Every service checks it.
+     */
+    public boolean reaches(String patientId) {
+        String own = ownPatient();
+        return own == null || own.equals(patientId);
+    }
+
     /** The patient this token's requests are confined to (SMART launch context, or the patient user); else null. */
     public String ownPatient() {
         if (patient != null) {

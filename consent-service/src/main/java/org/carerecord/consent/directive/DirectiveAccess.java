@@ -43,6 +43,9 @@ public class DirectiveAccess {
         if (!claims.permits("Consent", Interaction.CREATE) && !claims.permits("Consent", Interaction.UPDATE)) {
             throw refuse(claims, patientId, "This token may not record directives");
         }
+        if (!claims.reaches(patientId)) {
+            throw refuse(claims, patientId, "This session is for another patient (launch context)");
+        }
         if (claims.isPatient()) {
             if (patientId.equals(claims.selfPatient())) {
                 return "the patient";
@@ -71,6 +74,9 @@ public class DirectiveAccess {
     boolean canRead(String patientId) {
         CareClaims claims = claims();
         if (!claims.permits("Consent", Interaction.READ)) {
+            return false;
+        }
+        if (!claims.reaches(patientId)) {
             return false;
         }
         if (claims.isPatient()) {

@@ -26,8 +26,8 @@ public class ConsentSecurityConfig {
             auth.requestMatchers(HttpMethod.POST, "/decisions").hasAuthority("SCOPE_system/AccessDecision.c")
                     .requestMatchers(HttpMethod.GET, "/decisions/changes").hasAuthority("SCOPE_system/AccessDecision.c")
                     // governance: explain a decision, review break-glass; never clinical data
-                    .requestMatchers(HttpMethod.GET, "/decisions/*").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
-                    .requestMatchers("/break-glass", "/break-glass/**").hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new))
+                    .requestMatchers(HttpMethod.GET, "/decisions/*").access(GovernanceRoles.governanceSession())
+                    .requestMatchers("/break-glass", "/break-glass/**").access(GovernanceRoles.governanceSession())
                     .requestMatchers("/fhir/**").authenticated()
                     .anyRequest().denyAll();
         });

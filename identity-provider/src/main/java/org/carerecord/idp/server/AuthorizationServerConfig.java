@@ -15,6 +15,7 @@ import org.carerecord.idp.persona.PersonaTokenCustomizer;
 import org.carerecord.idp.persona.Personas;
 import org.carerecord.idp.smart.AuthorizationErrorPage;
 import org.carerecord.idp.smart.LaunchContextResponse;
+import org.carerecord.idp.smart.LoopbackConsent;
 import org.carerecord.idp.smart.PublicClientRefresh;
 import org.carerecord.idp.smart.RefreshTokens;
 import org.carerecord.idp.smart.SmartAuthorizationValidator;
@@ -68,6 +69,7 @@ public class AuthorizationServerConfig {
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
                                         codeRequests.setAuthenticationValidator(smartRequests);
+                                        codeRequests.setAuthorizationConsentRequired(LoopbackConsent::required);
                                     }
                                 }))
                                 .errorResponseHandler(new AuthorizationErrorPage()))
