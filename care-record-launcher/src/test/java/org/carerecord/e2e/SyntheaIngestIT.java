@@ -30,6 +30,8 @@ class SyntheaIngestIT {
 
     /** One living patient with a short history (a few hundred resources), so the test stays quick. */
     private static final String SEED = "7";
+    /** {@code -Dsynthea.patients=N} generates N patients (the default suite: one) and summarises each. */
+    private static final int PATIENTS = Integer.getInteger("synthea.patients", 1);
 
     private CareRecordStack stack;
     private Path bundles;
@@ -40,10 +42,11 @@ class SyntheaIngestIT {
         this.stack = stack;
         this.token = stack.tokens().token("rtd-pas");
         Path home = Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize();
-        Path out = home.resolve("care-record-launcher/target/synthea-" + SEED);
+        Path out = home.resolve("care-record-launcher/target/synthea-" + SEED + (PATIENTS == 1 ? "" : "x" + PATIENTS));
         if (!Files.exists(out.resolve("fhir"))) {
             Process generator = new ProcessBuilder("java", "-jar",
-                    home.resolve("benchmarks/synthea/target/synthea-generator.jar").toString(), "1", out.toString(), SEED)
+                    home.resolve("benchmarks/synthea/target/synthea-generator.jar").toString(), String.valueOf(PATIENTS),
+                    out.toString(), SEED)
                     .redirectErrorStream(true).redirectOutput(home.resolve("care-record-launcher/target/synthea.log").toFile())
                     .start();
             assertThat(generator.waitFor()).as("Synthea generator exit code").isZero();
@@ -80,6 +83,32 @@ class SyntheaIngestIT {
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/DiagnosticReport?patient=" + patientId, nurse).status()).isEqualTo(200);
         Fhir.Response claims = Fhir.get(stack.fhirBaseUrl() + "/Claim?patient=" + patientId, nurse);
         assertThat(claims.status()).isEqualTo(403);
+    }
+
+    /**
+     * Every generated patient's summary, assembled afresh, is a document HAPI's validator accepts (issue 13:
+     * any valid record gives a valid document); Synthea writes the kind of long, coded history a GP holds.
+     */
+    @Test
+    void everySyntheaPatientGivesAValidSummary() throws IOException {
+        for (Path directory : files("hospitalInformation", "practitionerInformation")) {
+            assertThat(Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory)).status()).isEqualTo(200);
+        }
+        List<Path> patients = files("").stream().filter(p -> !p.getFileName().toString().contains("Information")).toList();
+        assertThat(patients).hasSize(PATIENTS);
+        String nurse = stack.tokens().token("hospital.nurse");
+        for (Path file : patients) {
+            Fhir.Response loaded = Fhir.post(stack.fhirBaseUrl(), token, Files.readString(file));
+            assertThat(loaded.status()).as(file.getFileName().toString()).isEqualTo(200);
+            String patientId = StreamSupport.stream(loaded.body().path("entry").spliterator(), false)
+                    .map(e -> e.path("response").path("location").asText())
+                    .filter(l -> l.startsWith("Patient/")).map(l -> l.split("/")[1]).findFirst().orElseThrow();
+            Fhir.Response summary = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patientId + "/$summary", nurse,
+                    Map.of("Cache-Control", "no-store"));
+            assertThat(summary.status()).as(file.getFileName() + ": " + summary.diagnostics()).isEqualTo(200);
+            assertThat(SummaryDocuments.errors(summary.body())).as(file.getFileName() + ": HAPI's validator on the summary")
+                    .isEmpty();
+        }
     }
 
     /** How many entries of a transaction response ended in each HAPI storage outcome. */

@@ -29,7 +29,7 @@ public class PatientSummaryConfig {
     @Bean
     IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, RecordStamps stamps,
             SummaryProperties summary) {
-        return new CachedPatientSummaries(new IpsGeneratorSvcImpl(fhirContext, strategy), stamps, summary.cacheTtl(),
+        return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), stamps, summary.cacheTtl(),
                 summary.cacheDocuments());
     }
 
