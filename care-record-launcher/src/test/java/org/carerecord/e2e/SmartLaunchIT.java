@@ -155,6 +155,19 @@ class SmartLaunchIT {
         JsonNode token = SpecOnlySmartClient.json(app.exchange(code.get("code")));
         assertThat(token.path("patient").asText()).isEqualTo("david-robson");
         assertThat(token.has("refresh_token")).as("no offline/online access asked, no refresh token").isFalse();
+        // a launch is redeemed once: the same launch id again is refused, back to the app the OAuth way
+        HttpResponse<String> replay = app.follow(app.browse(
+                app.authorizeUrl("launch openid patient/*.rs", "ehr-2", launchParams.get("launch"), true)));
+        assertThat(SpecOnlySmartClient.query(replay)).containsEntry("error", "invalid_request").containsEntry("state", "ehr-2");
+        // and a launch started for one app is not redeemed by another
+        HttpResponse<String> again = app.submit(formFor(app.follow(app.browse(stack.issuer() + "/ehr")), "david-robson"),
+                Map.of("patient", "david-robson", "app", "care-viewer"));
+        String forViewer = SpecOnlySmartClient.query(again).get("launch");
+        SpecOnlySmartClient other = new SpecOnlySmartClient(stack.fhirBaseUrl(), "referral-app",
+                stack.credentials().clientSecret("referral-app"), LOOPBACK.formatted(45680));
+        HttpResponse<String> otherApp = signIn(other, other.browse(
+                other.authorizeUrl("launch openid patient/*.rs", "ehr-3", forViewer, true)), "gp.clinician");
+        assertThat(SpecOnlySmartClient.query(otherApp)).containsEntry("error", "invalid_request").containsEntry("state", "ehr-3");
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson", token.path("access_token").asText()).status())
                 .isEqualTo(200);
     }

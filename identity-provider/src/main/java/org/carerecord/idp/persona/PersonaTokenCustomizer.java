@@ -7,6 +7,9 @@ import org.carerecord.idp.smart.LaunchContext;
 import org.carerecord.idp.smart.LaunchContexts;
 import org.carerecord.idp.smart.SmartScopes;
 import org.carerecord.security.token.CareClaims;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -93,13 +96,19 @@ public class PersonaTokenCustomizer implements OAuth2TokenCustomizer<JwtEncoding
                 && authorization.getAccessToken() != null && authorization.getAccessToken().getClaims() != null) {
             Map<String, Object> previous = authorization.getAccessToken().getClaims();
             return previous.get(CareClaims.PATIENT) instanceof String patient
-                    ? Optional.of(new LaunchContext(persona.id(), patient, (String) previous.get("encounter"),
+                    ? Optional.of(new LaunchContext(persona.id(), context.getRegisteredClient().getClientId(), patient, (String) previous.get("encounter"),
                             !Boolean.FALSE.equals(previous.get("need_patient_banner")), java.time.Instant.MAX))
                     : Optional.empty();
         }
         OAuth2AuthorizationRequest request = authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
         Object launch = request == null ? null : request.getAdditionalParameters().get("launch");
-        return launch == null ? Optional.empty() : launches.find(String.valueOf(launch), persona.id());
+        if (launch == null || !OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+            return Optional.empty();
+        }
+        // fail closed: a token without the context its app was launched with would reach past that patient
+        return Optional.of(launches.redeem(String.valueOf(launch), persona.id(), context.getRegisteredClient().getClientId())
+                .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                        "The launch has expired or was used already: launch the app again", null))));
     }
 
     /** {@code care-record} for every service; a SMART app's token also names the FHIR server it asked for ({@code aud}). */

@@ -62,9 +62,9 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
         Authentication user = (Authentication) request.getPrincipal();
         boolean signedIn = user != null && user.isAuthenticated() && !(user instanceof AnonymousAuthenticationToken);
         if (launch != null && signedIn
-                && launches.find(String.valueOf(launch), user.getName()).isEmpty()) {
+                && launches.find(String.valueOf(launch), user.getName(), client.getClientId()).isEmpty()) {
             throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST,
-                    "The launch is unknown, has expired, or was started by another user: launch the app again");
+                    "The launch is unknown, has expired, or was started by another user or for another app: launch the app again");
         }
         if (request.getScopes().contains("launch") && launch == null) {
             throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST, "The launch scope needs the launch parameter the EHR gave");

@@ -48,7 +48,7 @@ public class SmartLaunchPages {
             return "redirect:/ehr?error";
         }
         // opened full-window from the clinical system, the app shows its own patient banner
-        String launch = launches.create(user.getName(), patient, null, true);
+        String launch = launches.create(user.getName(), clientId, patient, null, true);
         return "redirect:" + UriComponentsBuilder.fromUriString(app.get().launchUri())
                 .queryParam("iss", properties.fhirBaseUrls().get(0)).queryParam("launch", launch)
                 .encode().build().toUriString();
@@ -80,9 +80,11 @@ public class SmartLaunchPages {
             model.addAttribute("error", "Choose a patient, or enter their record id");
             return "select-patient";
         }
-        String launch = launches.create(user.getName(), chosen, null, true);
         // the app's own request, resumed with the choice: only a query string is taken, never a location
         List<String> parts = List.of(authorizationQuery.split("&"));
+        String clientId = parts.stream().filter(p -> p.startsWith("client_id=")).map(p -> p.substring("client_id=".length()))
+                .map(v -> java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElse("");
+        String launch = launches.create(user.getName(), clientId, chosen, null, true);
         String query = String.join("&", parts.stream().filter(p -> !p.startsWith("launch=")).toList());
         return "redirect:/oauth2/authorize?" + query + "&launch=" + launch;
     }
