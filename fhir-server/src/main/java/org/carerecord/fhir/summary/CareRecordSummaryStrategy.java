@@ -36,6 +36,8 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     static final String SECTION_CODE_ADMISSIONS = "46240-8";
     static final String PROFILE_ADMISSIONS = "https://care-record.example.org/fhir/summary#recent-admissions";
     private static final String NARRATIVES = "classpath:summary/narratives.properties";
+    /** A manifest naming no template: HAPI renders nothing, and SectionNarratives renders every section. */
+    private static final String NO_NARRATIVES = "classpath:summary/no-narratives.properties";
     /** The region's calendar: "as of" dates and "recent" windows. */
     static final ZoneId REGION = ZoneId.of("Europe/London");
 
@@ -43,10 +45,13 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     private final Clock clock;
     private final Period admissionsWindow;
 
-    CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, Period admissionsWindow) {
+    private final boolean hapiNarratives;
+
+    CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, Period admissionsWindow, boolean hapiNarratives) {
         this.storedTypes = storedTypes;
         this.clock = clock;
         this.admissionsWindow = admissionsWindow;
+        this.hapiNarratives = hapiNarratives;
     }
 
     @Override
@@ -152,6 +157,9 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
 
     @Override
     public List<String> getNarrativePropertyFiles() {
+        if (!hapiNarratives) {
+            return List.of(NO_NARRATIVES);
+        }
         List<String> files = new ArrayList<>(super.getNarrativePropertyFiles());
         files.add(NARRATIVES);
         return files;

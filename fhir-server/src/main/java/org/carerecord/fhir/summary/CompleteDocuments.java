@@ -4,19 +4,15 @@ import ca.uhn.fhir.jpa.ips.generator.IIpsGeneratorSvc;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Composition;
-import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Makes HAPI's summary a document a receiving system's validator accepts (found by validating generated and
@@ -27,8 +23,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
  *       {@code urn:uuid} resource resolves to nothing in the bundle. (Making references absolute does not help:
  *       the server's JSON writer shortens references under its own base again.) So the made-up entries join the
  *       others under the server's base ({@code Composition/<uuid>}), and references to them follow.</li>
- *   <li>A section whose template rendered nothing gets a text with no {@code div} (Narrative.div is required):
- *       it is given a plain list of what the section holds.</li>
+ *   <li>A section without a narrative (HAPI's template rendered nothing — its text had no {@code div}, which is
+ *       required — or no template ran: the default) is given one by {@link SectionNarratives}.</li>
  * </ul>
  */
 final class CompleteDocuments implements IIpsGeneratorSvc {
@@ -79,7 +75,7 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
             if (entry.getResource() instanceof Composition composition) {
                 for (Composition.SectionComponent section : composition.getSection()) {
                     if (!section.hasText() || !section.getText().hasDiv() || section.getText().getDiv().isEmpty()) {
-                        section.setText(listOf(section, byFullUrl));
+                        section.setText(SectionNarratives.of(section, byFullUrl));
                     }
                 }
             }
@@ -113,42 +109,5 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
                 }
             }
         }
-    }
-
-    private static Narrative listOf(Composition.SectionComponent section, Map<String, Resource> byFullUrl) {
-        XhtmlNode div = new XhtmlNode(org.hl7.fhir.utilities.xhtml.NodeType.Element, "div");
-        div.setAttribute("xmlns", "http://www.w3.org/1999/xhtml");
-        List<Reference> entries = section.getEntry();
-        if (entries.isEmpty()) {
-            div.addTag("p").addText(section.hasTitle() ? section.getTitle() + ": nothing recorded" : "Nothing recorded");
-        } else {
-            XhtmlNode list = div.addTag("ul");
-            for (Reference entry : entries) {
-                Resource resource = byFullUrl.get(entry.getReference());
-                list.addTag("li").addText(resource == null ? entry.getReference() : label(resource));
-            }
-        }
-        Narrative narrative = new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED);
-        narrative.setDiv(div);
-        return narrative;
-    }
-
-    /** What a reader calls the record: its code's text or first display, else its type. */
-    private static String label(Resource resource) {
-        for (String name : List.of("code", "vaccineCode", "medicationCodeableConcept")) {
-            Property property = resource.getNamedProperty(name);
-            if (property != null && property.hasValues() && property.getValues().get(0) instanceof CodeableConcept concept) {
-                if (concept.hasText()) {
-                    return concept.getText();
-                }
-                if (concept.hasCoding() && concept.getCodingFirstRep().hasDisplay()) {
-                    return concept.getCodingFirstRep().getDisplay();
-                }
-                if (concept.hasCoding() && concept.getCodingFirstRep().hasCode()) {
-                    return concept.getCodingFirstRep().getCode();
-                }
-            }
-        }
-        return resource.fhirType();
     }
 }

@@ -23,7 +23,8 @@ public class PatientSummaryConfig {
     @Bean
     CareRecordSummaryStrategy ipsGenerationStrategy(FhirServerProperties fhir, SummaryProperties summary) {
         // DaoRegistry and FhirContext are autowired into HAPI's base class
-        return new CareRecordSummaryStrategy(Set.copyOf(fhir.resourceTypes()), Clock.systemUTC(), summary.admissionsWindow());
+        return new CareRecordSummaryStrategy(Set.copyOf(fhir.resourceTypes()), Clock.systemUTC(), summary.admissionsWindow(),
+                summary.hapiNarratives());
     }
 
     @Bean
