@@ -1,6 +1,5 @@
 package org.carerecord.fhir.access;
 
-import org.carerecord.fhir.audit.UnauthenticatedRequestAudit;
 import java.util.List;
 import org.carerecord.security.token.ResourceServerDefaults;
 import org.carerecord.security.web.BrowserOrigins;
@@ -8,6 +7,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -18,12 +18,13 @@ import org.springframework.security.web.SecurityFilterChain;
 public class FhirSecurityConfig {
 
     @Bean
-    SecurityFilterChain fhirChain(HttpSecurity http, UnauthenticatedRequestAudit unauthenticated,
+    SecurityFilterChain fhirChain(HttpSecurity http, AuthenticationEntryPoint unauthenticated,
             @Value("${care.cors.allowed-origins:}") List<String> browserApps) throws Exception {
         ResourceServerDefaults.apply(http)
                 // registered SMART apps call from their own page: preflights answered, other origins refused
                 .cors(cors -> cors.configurationSource(BrowserOrigins.allowing(browserApps)))
-                // every refusal for want of a token is audited too, then answered as usual
+                // every refusal for want of a token is audited too, then answered as usual (the audit package's
+                // entry point, found by type: access does not depend on audit)
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated))
                 .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> {

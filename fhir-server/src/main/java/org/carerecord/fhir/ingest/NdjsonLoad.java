@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
+import org.carerecord.fhir.jpa.FhirOperationProvider;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.access.ScopeInterceptor;
 import org.carerecord.fhir.jpa.FhirServerProperties;
@@ -69,7 +70,7 @@ import org.springframework.stereotype.Component;
  * </ol>
  */
 @Component
-public class NdjsonLoad {
+public class NdjsonLoad implements FhirOperationProvider {
 
     private static final Logger log = LoggerFactory.getLogger(NdjsonLoad.class);
     static final int CHUNK = 1000;

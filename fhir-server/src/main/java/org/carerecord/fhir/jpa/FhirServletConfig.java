@@ -13,7 +13,6 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.http.HttpServletResponse;
-import org.carerecord.fhir.ingest.NdjsonLoad;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +32,7 @@ public class FhirServletConfig {
             JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validation,
             DatabaseBackedPagingProvider paging, FhirServerProperties properties,
             ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary,
-            NdjsonLoad bulkLoad) {
+            ObjectProvider<FhirOperationProvider> operations) {
         RestfulServer server = new RestfulServer(systemDao.getContext()) {
             @Override
             public void addHeadersToResponse(HttpServletResponse response) {
@@ -48,7 +47,7 @@ public class FhirServletConfig {
                 .toList());
         server.registerProvider(systemProvider);
         server.registerProvider(patientSummary);
-        server.registerProvider(bulkLoad);
+        operations.orderedStream().forEach(server::registerProvider);
         server.setServerConformanceProvider(
                 new JpaCapabilityStatementProvider(server, systemDao, storageSettings, searchParams, validation));
         paging.setDefaultPageSize(properties.defaultPageSize());

@@ -80,7 +80,9 @@ public class AuthorizationServerConfig {
                 // browser apps call the token, JWKS and discovery endpoints from their own origin
                 .cors(cors -> cors.configurationSource(registeredOrigins))
                  // where Spring Authorization Server puts its authorization endpoint; added first, so it runs first
-                .addFilterBefore(new StandaloneLaunchRedirect(smart, personas), AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterBefore(new StandaloneLaunchRedirect(smart,
+                        user -> personas.find(user).map(p -> p.patient() == null).orElse(false)),
+                        AbstractPreAuthenticatedProcessingFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // a browser that is not signed in yet is sent to the sign-in page; API clients get a 401
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(

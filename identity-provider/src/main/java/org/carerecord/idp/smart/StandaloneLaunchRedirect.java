@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Set;
-import org.carerecord.idp.persona.Personas;
+import java.util.function.Predicate;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -23,11 +23,12 @@ public final class StandaloneLaunchRedirect extends OncePerRequestFilter {
     static final String PICKER = "/smart/select-patient";
 
     private final Set<String> smartClients;
-    private final Personas personas;
+    private final Predicate<String> choosesPatient;
 
-    public StandaloneLaunchRedirect(SmartProperties properties, Personas personas) {
+    /** @param choosesPatient whether this signed-in user picks a patient (a clinician: yes; a patient: their own record) */
+    public StandaloneLaunchRedirect(SmartProperties properties, Predicate<String> choosesPatient) {
         this.smartClients = Set.copyOf(properties.apps().stream().map(SmartProperties.App::clientId).toList());
-        this.personas = personas;
+        this.choosesPatient = choosesPatient;
     }
 
     @Override
@@ -44,7 +45,7 @@ public final class StandaloneLaunchRedirect extends OncePerRequestFilter {
         boolean wantsPatient = scope != null && Arrays.asList(scope.split(" ")).contains("launch/patient");
         if (signedIn && wantsPatient && request.getParameter("launch") == null
                 && smartClients.contains(request.getParameter("client_id"))
-                && personas.find(user.getName()).map(p -> p.patient() == null).orElse(false)) {
+                && choosesPatient.test(user.getName())) {
             response.sendRedirect(request.getContextPath() + PICKER + "?" + request.getQueryString());
             return;
         }
