@@ -138,7 +138,7 @@ class SmartLaunchIT {
         HttpResponse<String> ehr = signIn(app, app.browse(stack.issuer() + "/ehr"), "gp.clinician");
         assertThat(ehr.statusCode()).isEqualTo(200);
         assertThat(ehr.body()).contains("David Robson");
-        HttpResponse<String> launched = app.submit(formFor(ehr, "david-robson"), Map.of("patient", "david-robson", "app", "care-viewer"));
+        HttpResponse<String> launched = app.submitFormHolding(ehr, "value=\"david-robson\"", Map.of("patient", "david-robson", "app", "care-viewer"));
         assertThat(launched.statusCode()).isEqualTo(302);
         URI launchUrl = URI.create(launched.headers().firstValue("Location").orElseThrow());
         assertThat(launchUrl.toString()).startsWith(stack.viewerUrl() + "/launch.html");
@@ -160,7 +160,7 @@ class SmartLaunchIT {
                 app.authorizeUrl("launch openid patient/*.rs", "ehr-2", launchParams.get("launch"), true)));
         assertThat(SpecOnlySmartClient.query(replay)).containsEntry("error", "invalid_request").containsEntry("state", "ehr-2");
         // and a launch started for one app is not redeemed by another
-        HttpResponse<String> again = app.submit(formFor(app.follow(app.browse(stack.issuer() + "/ehr")), "david-robson"),
+        HttpResponse<String> again = app.submitFormHolding(app.follow(app.browse(stack.issuer() + "/ehr")), "value=\"david-robson\"",
                 Map.of("patient", "david-robson", "app", "care-viewer"));
         String forViewer = SpecOnlySmartClient.query(again).get("launch");
         SpecOnlySmartClient other = new SpecOnlySmartClient(stack.fhirBaseUrl(), "referral-app",
@@ -172,30 +172,11 @@ class SmartLaunchIT {
                 .isEqualTo(200);
     }
 
-    /** The page holding only the launch form for this patient (the EHR page has one form per patient). */
-    private static HttpResponse<String> formFor(HttpResponse<String> page, String patient) {
-        String body = page.body();
-        int at = body.indexOf("value=\"" + patient + "\"");
-        int start = body.lastIndexOf("<form", at);
-        int end = body.indexOf("</form>", at) + "</form>".length();
-        String only = body.substring(start, end);
-        return new HttpResponse<>() {
-            public int statusCode() { return page.statusCode(); }
-            public HttpRequest request() { return page.request(); }
-            public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-            public java.net.http.HttpHeaders headers() { return page.headers(); }
-            public String body() { return only; }
-            public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-            public URI uri() { return page.uri(); }
-            public java.net.http.HttpClient.Version version() { return page.version(); }
-        };
-    }
-
     @Test
     void aLaunchStartedByOneUserCannotBeRedeemedByAnother() {
         SpecOnlySmartClient gp = viewer();
         HttpResponse<String> ehr = signIn(gp, gp.browse(stack.issuer() + "/ehr"), "gp.clinician");
-        HttpResponse<String> launched = gp.submit(formFor(ehr, "amelia-hartley"), Map.of("patient", "amelia-hartley", "app", "care-viewer"));
+        HttpResponse<String> launched = gp.submitFormHolding(ehr, "value=\"amelia-hartley\"", Map.of("patient", "amelia-hartley", "app", "care-viewer"));
         String launch = SpecOnlySmartClient.query(launched).get("launch");
 
         SpecOnlySmartClient nurse = viewer();

@@ -98,13 +98,29 @@ final class SpecOnlySmartClient {
 
     /** Fills and submits the first form on the page with these fields (hidden inputs kept, e.g. a CSRF token). */
     HttpResponse<String> submit(HttpResponse<String> page, Map<String, String> fields) {
-        Matcher action = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"").matcher(page.body());
+        return submit(page, page.body(), fields);
+    }
+
+    /** Submits the one form on the page that holds {@code marker} (a page with a form per row: the row's button). */
+    HttpResponse<String> submitFormHolding(HttpResponse<String> page, String marker, Map<String, String> fields) {
+        String body = page.body();
+        int at = body.indexOf(marker);
+        if (at < 0) {
+            throw new IllegalStateException("no form holds " + marker);
+        }
+        int start = body.lastIndexOf("<form", at);
+        int end = body.indexOf("</form>", at) + "</form>".length();
+        return submit(page, body.substring(start, end), fields);
+    }
+
+    private HttpResponse<String> submit(HttpResponse<String> page, String html, Map<String, String> fields) {
+        Matcher action = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"").matcher(html);
         String target = action.find() ? action.group(1) : page.request().uri().getPath();
         Map<String, String> values = new LinkedHashMap<>();
         StringBuilder ticked = new StringBuilder();
-        Matcher input = INPUT.matcher(page.body());
+        Matcher input = INPUT.matcher(html);
         while (input.find()) {
-            String tag = page.body().substring(Math.max(0, input.start()), input.end());
+            String tag = html.substring(Math.max(0, input.start()), input.end());
             if (tag.contains("type=\"hidden\"")) {
                 values.put(input.group(1), unescape(input.group(2)));
             } else if (tag.contains("type=\"checkbox\"")) {

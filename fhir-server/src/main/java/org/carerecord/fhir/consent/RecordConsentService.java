@@ -299,8 +299,7 @@ public class RecordConsentService implements IConsentService {
      * decided here, before consent-service is asked, and answered like a record that does not exist.
      */
     private static java.util.Optional<AccessDecision> outsideContext(RequestDetails request, String patientId) {
-        String own = Requester.of(request).claims().ownPatient();
-        if (own == null || patientId == null || own.equals(patientId)) {
+        if (patientId == null || Requester.of(request).claims().reaches(patientId)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new AccessDecision(null, org.carerecord.security.decision.Decision.DENY,

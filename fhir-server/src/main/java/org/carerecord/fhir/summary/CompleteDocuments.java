@@ -53,7 +53,7 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
         }
         String base = serverBase(document);
         Map<String, String> renamed = new HashMap<>();
-        Map<String, Resource> byFullUrl = new HashMap<>();
+        Map<String, Resource> byId = new HashMap<>();
         for (Bundle.BundleEntryComponent entry : document.getEntry()) {
             if (!entry.hasResource()) {
                 continue;
@@ -65,8 +65,7 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
                 resource.setId(local);
                 entry.setFullUrl(base + "/" + local);
             }
-            byFullUrl.put(entry.getFullUrl(), resource);
-            byFullUrl.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+            byId.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
         }
         for (Bundle.BundleEntryComponent entry : document.getEntry()) {
             if (entry.hasResource() && !renamed.isEmpty()) {
@@ -75,7 +74,7 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
             if (entry.getResource() instanceof Composition composition) {
                 for (Composition.SectionComponent section : composition.getSection()) {
                     if (!section.hasText() || !section.getText().hasDiv() || section.getText().getDiv().isEmpty()) {
-                        section.setText(SectionNarratives.of(section, byFullUrl));
+                        section.setText(SectionNarratives.of(section, byId));
                     }
                 }
             }

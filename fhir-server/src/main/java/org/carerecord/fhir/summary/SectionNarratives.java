@@ -39,6 +39,7 @@ final class SectionNarratives {
     private SectionNarratives() {
     }
 
+    /** @param entries the document's resources by {@code Type/id} */
     static Narrative of(Composition.SectionComponent section, Map<String, Resource> entries) {
         XhtmlNode div = new XhtmlNode(NodeType.Element, "div");
         div.setAttribute("xmlns", XHTML);

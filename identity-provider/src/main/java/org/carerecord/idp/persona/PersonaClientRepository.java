@@ -1,6 +1,7 @@
 package org.carerecord.idp.persona;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.carerecord.security.dev.DevCredentials;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -50,10 +51,9 @@ public class PersonaClientRepository implements RegisteredClientRepository {
         if (console != null && console.clientId().equals(clientId)) {
             return consoleClient();
         }
-        for (SmartProperties.App app : smart.apps()) {
-            if (app.clientId().equals(clientId)) {
-                return smartApp(app);
-            }
+        Optional<SmartProperties.App> app = smart.app(clientId);
+        if (app.isPresent()) {
+            return smartApp(app.get());
         }
         return personas.find(clientId).map(this::toClient).orElse(null);
     }

@@ -3,7 +3,8 @@ package org.carerecord.idp.smart;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -25,12 +26,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class SmartAuthorizationValidator implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
 
-    private final Set<String> smartClients;
+    private final SmartProperties apps;
+    /** Signed in: not anonymous (the request is checked before sign-in too, with an anonymous principal). */
+    private static final AuthenticationTrustResolver SIGNED_IN = new AuthenticationTrustResolverImpl();
+
     private final Set<String> fhirBaseUrls;
     private final LaunchContexts launches;
 
     SmartAuthorizationValidator(SmartProperties properties, LaunchContexts launches) {
-        this.smartClients = Set.copyOf(properties.apps().stream().map(SmartProperties.App::clientId).toList());
+        this.apps = properties;
         this.fhirBaseUrls = Set.copyOf(properties.fhirBaseUrls().stream().map(SmartAuthorizationValidator::trim).toList());
         this.launches = launches;
     }
@@ -42,7 +46,7 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
         if (!client.getRedirectUris().contains(request.getRedirectUri())) {
             OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR.accept(context);
         }
-        if (!smartClients.contains(client.getClientId())) {
+        if (!apps.isApp(client.getClientId())) {
             OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR.accept(context);
             return;
         }
@@ -60,8 +64,7 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
         }
         Object launch = parameters.get("launch");
         Authentication user = (Authentication) request.getPrincipal();
-        boolean signedIn = user != null && user.isAuthenticated() && !(user instanceof AnonymousAuthenticationToken);
-        if (launch != null && signedIn
+        if (launch != null && SIGNED_IN.isAuthenticated(user)
                 && launches.find(String.valueOf(launch), user.getName(), client.getClientId()).isEmpty()) {
             throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST,
                     "The launch is unknown, has expired, or was started by another user or for another app: launch the app again");

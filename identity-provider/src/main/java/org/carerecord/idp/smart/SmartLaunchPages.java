@@ -42,8 +42,7 @@ public class SmartLaunchPages {
 
     @PostMapping("/ehr/launch")
     String ehrLaunch(@RequestParam String patient, @RequestParam("app") String clientId, Principal user) {
-        Optional<SmartProperties.App> app = properties.apps().stream()
-                .filter(a -> a.clientId().equals(clientId) && a.launchUri() != null).findFirst();
+        Optional<SmartProperties.App> app = properties.app(clientId).filter(a -> a.launchUri() != null);
         if (app.isEmpty() || !patient.matches(PATIENT_ID) || properties.fhirBaseUrls().isEmpty()) {
             return "redirect:/ehr?error";
         }
@@ -57,11 +56,17 @@ public class SmartLaunchPages {
     @GetMapping(StandaloneLaunchRedirect.PICKER)
     String picker(@RequestParam("client_id") String clientId, Model model, Principal user,
             jakarta.servlet.http.HttpServletRequest request) {
+        return pickerPage(model, user, request.getQueryString(), clientId, null);
+    }
+
+    private String pickerPage(Model model, Principal user, String authorizationQuery, String clientId, String error) {
         model.addAttribute("user", user.getName());
         model.addAttribute("patients", properties.ehrPatients());
-        model.addAttribute("request", request.getQueryString());
-        model.addAttribute("app", properties.apps().stream().filter(a -> a.clientId().equals(clientId))
-                .map(SmartProperties.App::name).findFirst().orElse(clientId));
+        model.addAttribute("request", authorizationQuery);
+        model.addAttribute("app", properties.app(clientId).map(SmartProperties.App::name).orElse(clientId));
+        if (error != null) {
+            model.addAttribute("error", error);
+        }
         return "select-patient";
     }
 
@@ -72,18 +77,13 @@ public class SmartLaunchPages {
         if (!authorizationQuery.matches("[\\x21-\\x7e]{1,4000}")) {
             return "redirect:/ehr?error";
         }
-        if (chosen == null || !chosen.matches(PATIENT_ID)) {
-            model.addAttribute("user", user.getName());
-            model.addAttribute("patients", properties.ehrPatients());
-            model.addAttribute("request", authorizationQuery);
-            model.addAttribute("app", "the app");
-            model.addAttribute("error", "Choose a patient, or enter their record id");
-            return "select-patient";
-        }
         // the app's own request, resumed with the choice: only a query string is taken, never a location
         List<String> parts = List.of(authorizationQuery.split("&"));
         String clientId = parts.stream().filter(p -> p.startsWith("client_id=")).map(p -> p.substring("client_id=".length()))
                 .map(v -> java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElse("");
+        if (chosen == null || !chosen.matches(PATIENT_ID)) {
+            return pickerPage(model, user, authorizationQuery, clientId, "Choose a patient, or enter their record id");
+        }
         String launch = launches.create(user.getName(), clientId, chosen, null, true);
         String query = String.join("&", parts.stream().filter(p -> !p.startsWith("launch=")).toList());
         return "redirect:/oauth2/authorize?" + query + "&launch=" + launch;

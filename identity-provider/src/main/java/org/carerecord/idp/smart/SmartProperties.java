@@ -23,6 +23,15 @@ public record SmartProperties(List<String> fhirBaseUrls, List<App> apps, List<Eh
         launchMinutes = launchMinutes == null ? 10 : launchMinutes;
     }
 
+    /** The registered app with this client id, if any. */
+    public java.util.Optional<App> app(String clientId) {
+        return apps.stream().filter(a -> a.clientId().equals(clientId)).findFirst();
+    }
+
+    public boolean isApp(String clientId) {
+        return app(clientId).isPresent();
+    }
+
     /**
      * @param clientId     the app's client id
      * @param name         shown to the user

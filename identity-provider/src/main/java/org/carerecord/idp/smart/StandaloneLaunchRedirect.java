@@ -6,9 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.function.Predicate;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -22,12 +22,14 @@ public final class StandaloneLaunchRedirect extends OncePerRequestFilter {
 
     static final String PICKER = "/smart/select-patient";
 
-    private final Set<String> smartClients;
+    private static final AuthenticationTrustResolver SIGNED_IN = new AuthenticationTrustResolverImpl();
+
+    private final SmartProperties apps;
     private final Predicate<String> choosesPatient;
 
     /** @param choosesPatient whether this signed-in user picks a patient (a clinician: yes; a patient: their own record) */
     public StandaloneLaunchRedirect(SmartProperties properties, Predicate<String> choosesPatient) {
-        this.smartClients = Set.copyOf(properties.apps().stream().map(SmartProperties.App::clientId).toList());
+        this.apps = properties;
         this.choosesPatient = choosesPatient;
     }
 
@@ -40,11 +42,10 @@ public final class StandaloneLaunchRedirect extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
-        boolean signedIn = user != null && user.isAuthenticated() && !(user instanceof AnonymousAuthenticationToken);
         String scope = request.getParameter("scope");
         boolean wantsPatient = scope != null && Arrays.asList(scope.split(" ")).contains("launch/patient");
-        if (signedIn && wantsPatient && request.getParameter("launch") == null
-                && smartClients.contains(request.getParameter("client_id"))
+        if (SIGNED_IN.isAuthenticated(user) && wantsPatient && request.getParameter("launch") == null
+                && apps.isApp(request.getParameter("client_id"))
                 && choosesPatient.test(user.getName())) {
             response.sendRedirect(request.getContextPath() + PICKER + "?" + request.getQueryString());
             return;
