@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.carerecord.security.token.CareClaims;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -35,6 +36,9 @@ public class LaunchContextResponse implements Consumer<OAuth2AccessTokenAuthenti
     @Override
     public void accept(OAuth2AccessTokenAuthenticationContext context) {
         OAuth2AccessTokenAuthenticationToken issued = context.getAuthentication();
+        if (!issued.getRegisteredClient().getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
+            return; // a system client (client credentials): no sign-in, no launch; skip the authorization lookup
+        }
         OAuth2Authorization authorization = authorizations.findByToken(
                 issued.getAccessToken().getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
         if (authorization == null || authorization.getAccessToken() == null
