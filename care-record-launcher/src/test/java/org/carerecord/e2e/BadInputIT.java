@@ -56,6 +56,16 @@ class BadInputIT {
         assertThat(response.diagnostics()).contains("not valid FHIR R4", "Observation.status");
     }
 
+    /** Found by generated requests (seed -3140152843542987160): a string for meta made the validator throw, a 500. */
+    @Test
+    void aRecordTheValidatorCannotReadIsRefusedNotA500() {
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Procedure", token, """
+                {"resourceType":"Procedure","status":"completed","subject":{"reference":"Patient/amelia-hartley"},
+                 "meta":"zzzz"}""");
+        assertThat(response.status()).isBetween(400, 499);
+        assertOperationOutcome(response);
+    }
+
     @Test
     void aTransactionWithARecordThatIsNotValidFhirR4IsRefusedBeforeAnythingIsStored() {
         String id = "bad-input-" + java.util.UUID.randomUUID();

@@ -23,8 +23,10 @@ public class AuditOutbox {
     }
 
     public void add(UUID id, String payload) {
+        // PostgreSQL's jsonb cannot hold NUL (\u0000); a refused request naming one in its query (found by generated
+        // requests) must still be recorded, so NUL is kept visible as U+FFFD rather than losing the record
         jdbc.sql("insert into care.audit_outbox (id, payload) values (:id, cast(:payload as jsonb))")
-                .param("id", id).param("payload", payload).update();
+                .param("id", id).param("payload", payload.replace("\\u0000", "\\uFFFD")).update();
     }
 
     /** Claims up to {@code limit} undelivered rows; call inside a transaction that deletes them on success. */

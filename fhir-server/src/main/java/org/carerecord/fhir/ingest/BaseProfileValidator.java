@@ -92,7 +92,16 @@ public class BaseProfileValidator {
         if (validContent.getIfPresent(digest) != null) {
             return List.of();
         }
-        List<String> errors = validator.validateWithResult(resource).getMessages().stream()
+        List<ca.uhn.fhir.validation.SingleValidationMessage> messages;
+        try {
+            messages = validator.validateWithResult(resource).getMessages();
+        } catch (RuntimeException crashed) {
+            // found by generated requests: "meta": "zzz" made the validator itself throw (a 500). A record the
+            // validator cannot read is not shown to be valid: refused like any other failure, nothing written
+            return List.of(resource.fhirType() + ": the record could not be checked against the R4 base profile ("
+                    + crashed.getClass().getSimpleName() + ")");
+        }
+        List<String> errors = messages.stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .filter(m -> !isConditionalReference(m.getMessage()))
                 .limit(MAX_ERRORS)
