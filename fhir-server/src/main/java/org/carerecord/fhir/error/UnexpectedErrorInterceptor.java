@@ -35,7 +35,7 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         if (answered instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             // an ordinary refusal (no relationship, not available, bad input): one line, no trace
             log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
-            return known;
+            return writable(known);
         }
         if (exception instanceof BaseServerResponseException known && known.getClass() != InternalErrorException.class) {
             // deliberate 5xx (e.g. 503 consent-service unavailable) carry a message for the client
@@ -50,6 +50,20 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         return new InternalErrorException("The server could not complete the request (request id "
                 + request.getRequestId() + ")");
     }
+
+    /**
+     * HAPI repeats a bad parameter in its message ("Invalid _count value: \u0000"); a control character cannot be
+     * written as XML, and the answer broke off mid-stream (found by generated requests). Such characters go as '?'.
+     */
+    private static BaseServerResponseException writable(BaseServerResponseException known) {
+        String message = known.getMessage();
+        if (message == null || !UNWRITABLE.matcher(message).find()) {
+            return known;
+        }
+        return BaseServerResponseException.newInstance(known.getStatusCode(), UNWRITABLE.matcher(message).replaceAll("?"));
+    }
+
+    private static final java.util.regex.Pattern UNWRITABLE = java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
 
     /** The client's error behind a failure HAPI did not classify as one, or the exception itself. */
     private static Throwable clientsMistake(RequestDetails request, Throwable exception) {
