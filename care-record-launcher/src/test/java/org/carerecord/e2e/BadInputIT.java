@@ -67,7 +67,7 @@ class BadInputIT {
     }
 
     @Test
-    void aTransactionWithARecordThatIsNotValidFhirR4IsRefusedBeforeAnythingIsStored() {
+    void aTransactionWithARecordThatIsNotValidFhirR4IsRefusedAndStoresNothing() {
         String id = "bad-input-" + java.util.UUID.randomUUID();
         Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token, """
                 {"resourceType":"Bundle","type":"transaction","entry":[
@@ -79,6 +79,26 @@ class BadInputIT {
         assertThat(response.status()).isEqualTo(422);
         assertOperationOutcome(response);
         assertThat(response.diagnostics()).contains("entry 1", "not valid FHIR R4", "Encounter.status");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTransactionWithSeveralInvalidRecordsNamesTheFirstInBundleOrderWhateverHapiStoresFirst() {
+        // HAPI stores POSTs before PUTs: entry 2 (POST) is stored first, but entry 1 is the first invalid one
+        String id = "bad-input-" + java.util.UUID.randomUUID();
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token, """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Patient","id":"%1$s","name":[{"family":"Valid"}]},
+                   "request":{"method":"PUT","url":"Patient/%1$s"}},
+                  {"resource":{"resourceType":"Encounter","id":"%1$s-enc","subject":{"reference":"Patient/%1$s"},
+                               "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"}},
+                   "request":{"method":"PUT","url":"Encounter/%1$s-enc"}},
+                  {"resource":{"resourceType":"Observation","subject":{"reference":"Patient/%1$s"},
+                               "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]}},
+                   "request":{"method":"POST","url":"Observation"}}]}""".formatted(id));
+        assertThat(response.status()).isEqualTo(422);
+        assertOperationOutcome(response);
+        assertThat(response.diagnostics()).contains("entry 1", "Encounter.status").doesNotContain("entry 2");
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status()).isEqualTo(404);
     }
 

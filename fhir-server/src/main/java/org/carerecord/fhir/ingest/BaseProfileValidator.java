@@ -1,9 +1,6 @@
 package org.carerecord.fhir.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +9,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * FHIR R4 base-profile validation of a record before it is stored: HAPI's instance validator against the
- * core StructureDefinitions (cardinality, datatypes, fixed values, invariants). Not judged: profiles a
+ * FHIR R4 base-profile validation of a record before it is stored: HL7's instance validator (as HAPI's
+ * {@code FhirInstanceValidator} runs it, reused: {@link ReusedInstanceValidators}) against the core
+ * StructureDefinitions (cardinality, datatypes, fixed values, invariants). Not judged: profiles a
  * sender declares that this record does not hold (Synthea's US Core — a warning, not an error),
  * extensions, and codes from code systems no terminology server here knows (SNOMED CT, dm+d); that each
  * clinical record is coded at all is {@link RecordValidation}'s rule. {@code care.fhir.validate-base-profile}
@@ -37,7 +31,7 @@ public class BaseProfileValidator {
 
     private static final int MAX_ERRORS = 5;
 
-    private final FhirValidator validator;
+    private final ReusedInstanceValidators validators;
     private final boolean enabled;
     private final FhirContext fhir;
     /**
@@ -49,17 +43,7 @@ public class BaseProfileValidator {
     public BaseProfileValidator(FhirContext fhir, @Value("${care.fhir.validate-base-profile:true}") boolean enabled) {
         this.enabled = enabled;
         this.fhir = fhir;
-        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
-                new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
-                new SnapshotGeneratingValidationSupport(fhir));
-        FhirInstanceValidator instance = new FhirInstanceValidator(support);
-        instance.setAnyExtensionsAllowed(true);
-        instance.setErrorForUnknownProfiles(false);
-        instance.setNoTerminologyChecks(true);
-        instance.setAssumeValidRestReferences(true);
-        instance.setNoExtensibleWarnings(true);
-        this.validator = fhir.newValidator().setValidateAgainstStandardSchema(false)
-                .setValidateAgainstStandardSchematron(false).registerValidatorModule(instance);
+        this.validators = enabled ? new ReusedInstanceValidators(fhir) : null;
     }
 
     /** Loads the core definitions off the request path (a few seconds), so the first push does not wait. */
@@ -92,9 +76,9 @@ public class BaseProfileValidator {
         if (validContent.getIfPresent(digest) != null) {
             return List.of();
         }
-        List<ca.uhn.fhir.validation.SingleValidationMessage> messages;
+        List<ValidationMessage> messages;
         try {
-            messages = validator.validateWithResult(resource).getMessages();
+            messages = validators.validate(fhir.newJsonParser().encodeResourceToString(resource));
         } catch (RuntimeException crashed) {
             // found by generated requests: "meta": "zzz" made the validator itself throw (a 500). A record the
             // validator cannot read is not shown to be valid: refused like any other failure, nothing written
@@ -102,10 +86,11 @@ public class BaseProfileValidator {
                     + crashed.getClass().getSimpleName() + ")");
         }
         List<String> errors = messages.stream()
-                .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+                .filter(m -> m.getLevel() == ValidationMessage.IssueSeverity.ERROR
+                        || m.getLevel() == ValidationMessage.IssueSeverity.FATAL)
                 .filter(m -> !isConditionalReference(m.getMessage()))
                 .limit(MAX_ERRORS)
-                .map(m -> m.getLocationString() + ": " + m.getMessage())
+                .map(m -> m.getLocation() + ": " + m.getMessage())
                 .toList();
         if (errors.isEmpty()) {
             validContent.put(digest, Boolean.TRUE);

@@ -6,9 +6,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.stream.IntStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.security.identity.NhsNumber;
@@ -25,6 +29,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +45,17 @@ import org.springframework.stereotype.Component;
 public class RecordValidation implements FhirServerInterceptor {
 
     private static final String PROFILE_CHECKED = RecordValidation.class.getName() + ".profileChecked";
+    private static final String PROFILE_VERDICT = RecordValidation.class.getName() + ".profileVerdict";
+    private static final String PROFILE_VERDICTS = RecordValidation.class.getName() + ".profileVerdicts";
+
+    /**
+     * Validation beside storage, one thread per core: daemon threads, and a bounded queue whose overflow runs
+     * on the caller (back-pressure on a flood of bundles instead of an unbounded backlog).
+     */
+    private final ExecutorService validationThreads = new ThreadPoolExecutor(
+            Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(20_000), daemonThreads("base-profile-"),
+            new ThreadPoolExecutor.CallerRunsPolicy());
 
     private final BaseProfileValidator baseProfile;
 
@@ -48,10 +64,13 @@ public class RecordValidation implements FhirServerInterceptor {
     }
 
     /**
-     * A transaction's records are validated against the base profile up front, on every core (the validator
-     * is the costly part of a write and HAPI stores entries one by one on one thread): the first failure
-     * rejects the bundle before anything is stored, naming the entry. Those that pass are not validated
-     * again when stored. A batch's entries stand alone, so they are checked as each is stored.
+     * A transaction's records are validated against the base profile beside its storage, not before it: each
+     * entry goes to the validation threads as the request arrives, and HAPI (which stores entries one by one
+     * on the request's thread) starts storing at once. Storing an entry waits for that entry's verdict
+     * ({@link #check}), and before the database transaction commits every entry's verdict is awaited
+     * ({@link #allEntriesValid}), so one invalid entry still rejects the whole bundle (422, naming the first
+     * invalid entry) and nothing is written. A batch's entries stand alone, so they are checked as each is
+     * stored.
      */
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 200)
     public void validateTransaction(RequestDetails request, RestOperationTypeEnum operation) {
@@ -59,22 +78,44 @@ public class RecordValidation implements FhirServerInterceptor {
             return;
         }
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
-        List<String> problems = IntStream.range(0, entries.size()).parallel()
-                .mapToObj(i -> {
-                    Resource resource = entries.get(i).getResource();
-                    if (resource == null) {
-                        return null;
-                    }
+        List<CompletableFuture<String>> verdicts = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Resource resource = entries.get(i).getResource();
+            if (resource != null) {
+                int entry = i;
+                CompletableFuture<String> verdict = CompletableFuture.supplyAsync(() -> {
                     List<String> errors = baseProfile.errors(resource);
-                    if (errors.isEmpty()) {
-                        markProfileChecked(resource);
-                        return null;
-                    }
-                    return "entry " + i + ", " + describe(resource) + ": " + notValid(errors);
-                })
-                .filter(Objects::nonNull).toList();
-        if (!problems.isEmpty()) {
-            throw new UnprocessableEntityException(problems.get(0));
+                    return errors.isEmpty() ? null : "entry " + entry + ", " + describe(resource) + ": " + notValid(errors);
+                }, validationThreads);
+                resource.setUserData(PROFILE_VERDICT, verdict);
+                resource.setUserData(PROFILE_VERDICTS, verdicts);
+                verdicts.add(verdict);
+            }
+        }
+        request.getUserData().put(PROFILE_VERDICTS, verdicts);
+    }
+
+    private static CustomizableThreadFactory daemonThreads(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+        threads.setDaemon(true);
+        return threads;
+    }
+
+    /** Inside the database transaction, after HAPI wrote every entry: nothing commits unless all are valid. */
+    @Hook(Pointcut.STORAGE_TRANSACTION_WRITE_OPERATIONS_POST)
+    public void allEntriesValid(RequestDetails request) {
+        if (request != null && request.getUserData().get(PROFILE_VERDICTS) instanceof List<?> verdicts) {
+            firstInvalidEntry(verdicts);
+        }
+    }
+
+    /** Waits for every verdict; throws the problem of the first invalid entry in bundle order. */
+    private static void firstInvalidEntry(List<?> verdicts) {
+        for (Object verdict : verdicts) {
+            String problem = ((CompletableFuture<?>) verdict).join() instanceof String p ? p : null;
+            if (problem != null) {
+                throw new UnprocessableEntityException(problem);
+            }
         }
     }
 
@@ -96,8 +137,16 @@ public class RecordValidation implements FhirServerInterceptor {
         resource.setUserData(PROFILE_CHECKED, Boolean.TRUE);
     }
 
-    /** Every rule: the FHIR R4 base profile, then this record's own. */
+    /** Every rule: the FHIR R4 base profile (awaited, when its validation was started early), then this record's own. */
     void check(IBaseResource resource) {
+        if (resource.getUserData(PROFILE_VERDICT) instanceof CompletableFuture<?> verdict) {
+            if (verdict.join() != null) {
+                // name the bundle's first invalid entry, whichever HAPI happened to store first
+                firstInvalidEntry((List<?>) resource.getUserData(PROFILE_VERDICTS));
+            }
+            checkRecordRules(resource);
+            return;
+        }
         List<String> errors = Boolean.TRUE.equals(resource.getUserData(PROFILE_CHECKED)) ? List.of()
                 : baseProfile.errors(resource);
         if (!errors.isEmpty()) {
