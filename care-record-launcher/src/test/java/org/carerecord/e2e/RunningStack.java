@@ -41,11 +41,22 @@ public final class RunningStack implements ParameterResolver {
             try {
                 CareRecordStack stack = CareRecordStack.start(home, postgres, prefix, StackPorts.free(),
                         HexFormat.of().formatHex(secret), home.resolve("care-record-launcher/target/e2e-logs"),
-                        Map.of("CARE_AUDIT_RELAY_INTERVAL", "200ms"));
+                        Map.of("CARE_AUDIT_RELAY_INTERVAL", "200ms",
+                                "CARE_FHIR_IMPORT_ALLOWED_SOURCES", importSources(home).toUri().toString()));
                 return new Started(postgres, stack);
             } catch (Exception e) {
                 postgres.close();
                 throw new IllegalStateException("the stack did not start", e);
+            }
+        }
+
+        /** The one directory $import may read from in the tests (BulkImportIT writes its sources there). */
+        static Path importSources(Path home) {
+            Path directory = home.resolve("care-record-launcher/target/import-sources");
+            try {
+                return java.nio.file.Files.createDirectories(directory);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
             }
         }
 

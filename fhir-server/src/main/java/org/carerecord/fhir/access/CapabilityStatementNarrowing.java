@@ -3,6 +3,7 @@ package org.carerecord.fhir.access;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import java.util.Map;
 import java.util.Set;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
@@ -25,6 +26,14 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
 
     private static final Set<SystemRestfulInteraction> SYSTEM_INTERACTIONS =
             Set.of(SystemRestfulInteraction.TRANSACTION, SystemRestfulInteraction.BATCH);
+    /** The server-level operations, all for care providers' systems, as the statement describes them. */
+    private static final Map<String, String> BULK_DOCUMENTATION = Map.of(
+            "$load", "Care providers' systems: FHIR NDJSON, one resource a line, each with its id (Content-Type "
+                    + "application/fhir+ndjson); checked whole before anything is written; progress streamed back as NDJSON lines",
+            "$import", "Care providers' systems: FHIR Bulk Data import (Parameters: inputFormat application/fhir+ndjson, "
+                    + "input type and url from an allow-listed source; Prefer: respond-async); 202 and a status url",
+            "$import-poll-status", "The status of an $import (202 with X-Progress, then 200 with a manifest; "
+                    + "_errors=true for the rejected lines as OperationOutcomes); DELETE cancels");
     private static final String SYSTEMS_ONLY = "Care providers' systems only: it could reveal records withheld from a user";
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -34,10 +43,9 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
         }
         for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
             rest.getInteraction().removeIf(i -> !SYSTEM_INTERACTIONS.contains(i.getCode()));
-            rest.getOperation().removeIf(o -> !("$" + o.getName().replaceFirst("^\\$", "")).equals(ScopeInterceptor.BULK_LOAD));
-            rest.getOperation().forEach(o -> o.setDocumentation("Care providers' systems: FHIR NDJSON, one resource a "
-                    + "line, each with its id (Content-Type application/fhir+ndjson); checked whole before anything is "
-                    + "written; progress streamed back as NDJSON lines"));
+            rest.getOperation().removeIf(o -> !BULK_DOCUMENTATION.containsKey("$" + o.getName().replaceFirst("^\\$", "")));
+            rest.getOperation().forEach(o -> o.setDocumentation(
+                    BULK_DOCUMENTATION.get("$" + o.getName().replaceFirst("^\\$", ""))));
             rest.getSecurity().setCors(false).setDescription("OAuth2 bearer tokens (SMART on FHIR v2 scopes) from the "
                     + "region's identity provider; every request is decided by consent-service and audited");
             if (!rest.getSecurity().hasService()) { // HAPI may hand the same statement to this hook again

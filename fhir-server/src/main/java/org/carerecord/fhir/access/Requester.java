@@ -49,8 +49,13 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
     public ServletRequestDetails copyFor(ServletRequestDetails request) {
         ServletRequestDetails copy = new ServletRequestDetails(request);
         copy.getUserData().clear();
-        copy.getUserData().put(KEY, this);
-        return copy;
+        return attachTo(copy);
+    }
+
+    /** The request, now made on this requester's behalf (work a job does after its request is gone). */
+    public <T extends RequestDetails> T attachTo(T request) {
+        request.getUserData().put(KEY, this);
+        return request;
     }
 
     /**
@@ -58,7 +63,13 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
      * null for the server's own internal writes, which carry no requester.
      */
     public static String organisationOf(RequestDetails request) {
-        if (request == null || request instanceof SystemRequestDetails) {
+        if (request == null) {
+            return null;
+        }
+        if (request.getUserData().get(KEY) instanceof Requester onBehalfOf) {
+            return onBehalfOf.claims().organisation();
+        }
+        if (request instanceof SystemRequestDetails) {
             return null;
         }
         try {

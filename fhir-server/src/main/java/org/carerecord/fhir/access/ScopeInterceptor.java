@@ -24,7 +24,8 @@ public class ScopeInterceptor implements FhirServerInterceptor {
 
     /** Operations a scope can grant; anything else ($expunge, $reindex, GraphQL...) is refused. */
     static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
-    static final String BULK_LOAD = "$load";
+    /** Bulk writes by care providers' systems: each record's type is checked against the scopes by the operation. */
+    static final Set<String> BULK_WRITES = Set.of("$load", "$import", "$import-poll-status");
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void checkScopes(RequestDetails request, RestOperationTypeEnum operation) {
@@ -35,11 +36,11 @@ public class ScopeInterceptor implements FhirServerInterceptor {
         switch (operation) {
             case TRANSACTION, BATCH -> checkEntries(claims, request);
             case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER -> {
-                if (BULK_LOAD.equals(request.getOperation()) && operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+                if (BULK_WRITES.contains(request.getOperation()) && operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
                     if (!claims.isSystem()) {
-                        throw new ForbiddenOperationException("Bulk loads are for care providers' systems");
+                        throw new ForbiddenOperationException("Bulk loads and imports are for care providers' systems");
                     }
-                    return; // each line's type is checked against the scopes as the body is read (NdjsonLoad)
+                    return; // each line's (or input's) type is checked against the scopes (NdjsonLoad, bulk import)
                 }
                 if (!READ_OPERATIONS.contains(request.getOperation())) {
                     throw new ForbiddenOperationException("Operation " + request.getOperation() + " is not available");

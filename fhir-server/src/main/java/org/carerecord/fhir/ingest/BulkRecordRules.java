@@ -1,0 +1,46 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.util.ResourceReferenceInfo;
+import java.util.Collection;
+import org.carerecord.fhir.access.ScopeInterceptor;
+import org.carerecord.security.token.CareClaims;
+import org.carerecord.security.token.Interaction;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * What a line of a bulk write ({@code $load}, {@code $import}) must be before it is written, beyond the rules
+ * every write meets: a type this record holds, with an id (bulk writes are updates by id, so writing again
+ * changes nothing), that the system's scopes allow it to write, referring to others by {@code Type/id} or a
+ * conditional reference, never by a {@code urn:uuid} only a bundle could resolve.
+ */
+public final class BulkRecordRules {
+
+    private BulkRecordRules() {
+    }
+
+    /** The first rule the record breaks, or null. */
+    public static String problemWith(IBaseResource resource, Collection<String> storedTypes, CareClaims claims,
+            FhirContext fhir) {
+        String type = resource.fhirType();
+        if (!storedTypes.contains(type)) {
+            return type + " is not a type this record holds";
+        }
+        if (!resource.getIdElement().hasIdPart()) {
+            return type + " has no id (a bulk write puts each record under its id, so that writing again changes nothing)";
+        }
+        try {
+            ScopeInterceptor.require(claims, type, Interaction.UPDATE);
+        } catch (BaseServerResponseException e) {
+            return e.getMessage();
+        }
+        for (ResourceReferenceInfo reference : fhir.newTerser().getAllResourceReferences(resource)) {
+            String target = reference.getResourceReference().getReferenceElement().getValue();
+            if (target != null && target.startsWith("urn:")) {
+                return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+package org.carerecord.fhir.ingest.bulk;
+
+import ca.uhn.fhir.model.api.IModelJson;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. */
+public class ImportChunk implements IModelJson {
+
+    @JsonProperty("type")
+    private String type;
+    @JsonProperty("url")
+    private String url;
+    @JsonProperty("firstLine")
+    private long firstLine;
+    @JsonProperty("ndjson")
+    private String ndjson;
+
+    public ImportChunk() {
+    }
+
+    ImportChunk(String type, String url, long firstLine, String ndjson) {
+        this.type = type;
+        this.url = url;
+        this.firstLine = firstLine;
+        this.ndjson = ndjson;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    /** The source line number (from 1) of the chunk's first line. */
+    public long getFirstLine() {
+        return firstLine;
+    }
+
+    public String getNdjson() {
+        return ndjson;
+    }
+}

@@ -1,0 +1,112 @@
+package org.carerecord.fhir.ingest.bulk;
+
+import ca.uhn.fhir.model.api.IModelJson;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What part of an import did: records created, updated and left unchanged per source, and each rejected
+ * line with why. A written chunk's outcome, and (added up) the finished job's report.
+ */
+public class ImportOutcome implements IModelJson {
+
+    @JsonProperty("sources")
+    private Map<String, Counts> sources = new TreeMap<>();
+    @JsonProperty("rejected")
+    private List<Rejected> rejected = new ArrayList<>();
+
+    public Map<String, Counts> getSources() {
+        return sources;
+    }
+
+    public List<Rejected> getRejected() {
+        return rejected;
+    }
+
+    Counts countsFor(String url, String type) {
+        return sources.computeIfAbsent(url, u -> new Counts(type));
+    }
+
+    void add(ImportOutcome other) {
+        other.sources.forEach((url, counts) -> countsFor(url, counts.type).add(counts));
+        rejected.addAll(other.rejected);
+    }
+
+    /** Counts for one source. */
+    public static class Counts implements IModelJson {
+        @JsonProperty("type")
+        private String type;
+        @JsonProperty("created")
+        int created;
+        @JsonProperty("updated")
+        int updated;
+        @JsonProperty("unchanged")
+        int unchanged;
+        @JsonProperty("rejected")
+        int rejected;
+
+        public Counts() {
+        }
+
+        Counts(String type) {
+            this.type = type;
+        }
+
+        public String getType() {
+            return type;
+        }
+
+        /** Records of this source now stored as sent. */
+        public int stored() {
+            return created + updated + unchanged;
+        }
+
+        void add(Counts other) {
+            created += other.created;
+            updated += other.updated;
+            unchanged += other.unchanged;
+            rejected += other.rejected;
+        }
+    }
+
+    /** A line that was not written, and why. */
+    public static class Rejected implements IModelJson {
+        @JsonProperty("url")
+        private String url;
+        @JsonProperty("line")
+        private long line;
+        @JsonProperty("resource")
+        private String resource;
+        @JsonProperty("problem")
+        private String problem;
+
+        public Rejected() {
+        }
+
+        Rejected(String url, long line, String resource, String problem) {
+            this.url = url;
+            this.line = line;
+            this.resource = resource;
+            this.problem = problem;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public long getLine() {
+            return line;
+        }
+
+        public String getResource() {
+            return resource;
+        }
+
+        public String getProblem() {
+            return problem;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.carerecord.fhir.ingest.bulk;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where {@code $import} may read from: only URLs under a configured prefix ({@code care.fhir.import.allowed-sources};
+ * by default one local directory). Anything else would let a client make this server fetch from wherever it
+ * can reach — its own database, other services, a cloud metadata endpoint — so a URL is normalised first
+ * ({@code ..} and user info refused, {@code file:} paths resolved through links) and redirects are not followed.
+ */
+@Component
+public class ImportSources {
+
+    private final List<String> allowed;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    public ImportSources(@Value("${care.fhir.import.allowed-sources}") List<String> allowed) {
+        this.allowed = allowed.stream().filter(s -> !s.isBlank()).map(ImportSources::directoryPrefix).toList();
+    }
+
+    /**
+     * A prefix names a directory, so it ends in a slash (/import is not /import-other); a {@code file:} one is
+     * written as {@link #check} writes file URLs (resolved through links).
+     */
+    private static String directoryPrefix(String prefix) {
+        String directory = prefix.startsWith("file:") ? resolve(Path.of(URI.create(prefix))).toUri().toString() : prefix;
+        return directory.endsWith("/") ? directory : directory + "/";
+    }
+
+    private static Path resolve(Path path) {
+        try {
+            return Files.exists(path) ? path.toRealPath() : path.toAbsolutePath().normalize();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The URL as it will be read, or 400 naming what is wrong with it. */
+    URI check(String url) {
+        URI uri;
+        try {
+            uri = new URI(url).normalize();
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new InvalidRequestException("input url '" + url + "' is not a URL");
+        }
+        if (uri.getRawUserInfo() != null || uri.getPath() == null || uri.getPath().contains("..")) {
+            throw new InvalidRequestException("input url '" + url + "' is not allowed: no credentials or '..' in an input url");
+        }
+        String resolved = uri.toString();
+        if ("file".equals(uri.getScheme())) {
+            try {
+                resolved = resolve(Path.of(uri)).toUri().toString();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("input url '" + url + "' is not a readable file");
+            }
+        }
+        String candidate = resolved;
+        if (allowed.stream().noneMatch(candidate::startsWith)) {
+            throw new InvalidRequestException("input url '" + url + "' is not under a source this server reads from"
+                    + " (care.fhir.import.allowed-sources)");
+        }
+        return uri;
+    }
+
+    /** The source's content; checked again, as the allow-list may have changed since the job started. */
+    InputStream open(String url) throws IOException {
+        URI uri = check(url);
+        if ("file".equals(uri.getScheme())) {
+            return Files.newInputStream(Path.of(uri));
+        }
+        try {
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
+                    .header("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new IOException(url + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted reading " + url, e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.carerecord.fhir.ingest.bulk;
+
+import ca.uhn.fhir.batch2.api.IJobDataSink;
+import ca.uhn.fhir.batch2.api.IJobStepWorker;
+import ca.uhn.fhir.batch2.api.RunOutcome;
+import ca.uhn.fhir.batch2.api.StepExecutionDetails;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.util.TransactionSemanticsHeader;
+import ca.uhn.fhir.model.api.StorageResponseCodeEnum;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.ingest.BulkRecordRules;
+import org.carerecord.security.token.CareClaims;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * A write step of the job: each chunk of this step's types written as the importing system. Each line is checked as a {@code $load}
+ * line is (a FHIR resource of the declared type, held by this record, with an id, refers by Type/id or a
+ * conditional reference, and the system's scopes allow writing it); the rest go in one batch of updates by id
+ * through HAPI's system DAO with the importer attached to the request, so every storage rule of a pushed
+ * transaction applies unchanged: base-profile and record validation, the organisation tag and ownership,
+ * patient moves refused, the care-relationship index. HAPI tries the batch as one transaction first and
+ * falls back to entry by entry, so one bad record costs only itself. Writes are by id: importing the same
+ * file again changes nothing.
+ *
+ * <p>One such step per tier of types ({@link BulkImportJob#TIERS}): a tier starts when the one before is
+ * written, so what a record refers to is there before it; the chunks of a tier run in parallel, and a record
+ * whose reference target is in a chunk of its own tier still being written is sent again shortly.
+ */
+class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork, ImportWork> {
+
+    static final Duration WAIT_FOR_REFERENCES = Duration.ofSeconds(30);
+    /** HAPI's "Resource X not found, specified in path: Y" (referential integrity on write). */
+    private static final String MISSING_REFERENCE = "HAPI-1094";
+
+    private final FhirContext fhir;
+    private final IFhirSystemDao<Bundle, ?> systemDao;
+    private final ObjectProvider<RestfulServer> server;
+    private final Set<String> storedTypes;
+    /** The types this step writes; null: every type no earlier step wrote. */
+    private final Set<String> tier;
+
+    WriteImportTier(Set<String> tier, FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
+            ObjectProvider<RestfulServer> server, Set<String> storedTypes) {
+        this.tier = tier;
+        this.fhir = fhir;
+        this.systemDao = systemDao;
+        this.server = server;
+        this.storedTypes = storedTypes;
+    }
+
+    @Override
+    public RunOutcome run(StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportWork> sink) {
+        ImportWork work = details.getData();
+        if (work.getChunk() == null || tier != null && !tier.contains(work.getChunk().getType())) {
+            sink.accept(work); // written already, or its turn is later
+            return new RunOutcome(0);
+        }
+        ImportChunk chunk = work.getChunk();
+        Jwt token = importersToken(details.getParameters());
+        CareClaims claims = CareClaims.from(token);
+        ImportOutcome outcome = new ImportOutcome();
+        ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        List<Long> lineOfEntry = new ArrayList<>();
+        IParser parser = fhir.newJsonParser();
+        String[] lines = chunk.getNdjson().split("\n");
+        for (String numbered : lines) {
+            int tab = numbered.indexOf('\t');
+            long line = Long.parseLong(numbered.substring(0, tab));
+            IBaseResource resource;
+            try {
+                resource = parser.parseResource(numbered.substring(tab + 1));
+            } catch (DataFormatException e) {
+                reject(outcome, counts, chunk, line, null, "not a FHIR resource: " + e.getMessage());
+                continue;
+            }
+            String problem = problemWith(resource, chunk.getType(), claims);
+            if (problem != null) {
+                reject(outcome, counts, chunk, line, describe(resource), problem);
+                continue;
+            }
+            String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            batch.addEntry().setFullUrl(url).setResource((Resource) resource)
+                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+            lineOfEntry.add(line);
+        }
+        if (!batch.getEntry().isEmpty()) {
+            write(chunk, token, claims, batch, lineOfEntry, outcome, counts);
+        }
+        sink.accept(ImportWork.written(outcome));
+        return new RunOutcome(lines.length);
+    }
+
+    /**
+     * Writes the chunk's records; those refused only because a record they refer to is not there yet (it is in
+     * a chunk being written beside this one) are sent again, alone, every half second for up to
+     * {@link #WAIT_FOR_REFERENCES}, then reported with HAPI's reason.
+     */
+    private void write(ImportChunk chunk, Jwt token, CareClaims claims, Bundle batch, List<Long> lineOfEntry,
+            ImportOutcome outcome, ImportOutcome.Counts counts) {
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < batch.getEntry().size(); i++) {
+            pending.add(i);
+        }
+        Instant giveUp = Instant.now().plus(WAIT_FOR_REFERENCES);
+        while (!pending.isEmpty()) {
+            Bundle attempt = new Bundle().setType(Bundle.BundleType.BATCH);
+            pending.forEach(i -> attempt.addEntry(batch.getEntry().get(i)));
+            Bundle response = transaction(token, claims, attempt);
+            List<Integer> waiting = new ArrayList<>();
+            Map<Integer, String> refused = new LinkedHashMap<>();
+            for (int j = 0; j < pending.size(); j++) {
+                Bundle.BundleEntryResponseComponent result = response.getEntry().get(j).getResponse();
+                if (result.getStatus() != null && result.getStatus().startsWith("2")) {
+                    switch (storageCode(result)) {
+                        case "SUCCESSFUL_UPDATE_NO_CHANGE" -> counts.unchanged++;
+                        case "SUCCESSFUL_UPDATE" -> counts.updated++;
+                        default -> counts.created++;
+                    }
+                } else if (diagnostics(result).contains(MISSING_REFERENCE) && Instant.now().isBefore(giveUp)) {
+                    waiting.add(pending.get(j));
+                } else {
+                    refused.put(pending.get(j), diagnostics(result));
+                }
+            }
+            refused.forEach((i, problem) -> reject(outcome, counts, chunk, lineOfEntry.get(i),
+                    batch.getEntry().get(i).getFullUrl(), problem));
+            pending = waiting;
+            if (!pending.isEmpty()) {
+                pause();
+            }
+        }
+    }
+
+    private Bundle transaction(Jwt token, CareClaims claims, Bundle batch) {
+        SystemRequestDetails request = new Requester(claims, claims.purposeOfUse(), null, null, null)
+                .attachTo(new SystemRequestDetails(server.getObject().getInterceptorService()));
+        // HAPI writes the batch as one transaction if it can, and entry by entry if any entry fails
+        request.addHeader(TransactionSemanticsHeader.HEADER_NAME,
+                TransactionSemanticsHeader.newBuilder().withTryBatchAsTransactionFirst(true).build().toHeaderValue());
+        SecurityContext before = SecurityContextHolder.getContext();
+        SecurityContextHolder.setContext(new SecurityContextImpl(new JwtAuthenticationToken(token)));
+        try {
+            return systemDao.transaction(request, batch);
+        } finally {
+            SecurityContextHolder.setContext(before);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for referenced records", e);
+        }
+    }
+
+    /** Why a line may not be imported, or null: a {@code $load} line's rules, and the type its source declared. */
+    private String problemWith(IBaseResource resource, String declaredType, CareClaims claims) {
+        if (!resource.fhirType().equals(declaredType)) {
+            return "a " + resource.fhirType() + " in a source declared as " + declaredType;
+        }
+        return BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
+    }
+
+    private static void reject(ImportOutcome outcome, ImportOutcome.Counts counts, ImportChunk chunk, long line,
+            String resource, String problem) {
+        counts.rejected++;
+        outcome.getRejected().add(new ImportOutcome.Rejected(chunk.getUrl(), line, resource, problem));
+    }
+
+    private static String describe(IBaseResource resource) {
+        return resource.fhirType() + (resource.getIdElement().hasIdPart() ? "/" + resource.getIdElement().getIdPart() : "");
+    }
+
+    private static String storageCode(Bundle.BundleEntryResponseComponent result) {
+        if (result.getOutcome() instanceof OperationOutcome outcome) {
+            return outcome.getIssue().stream().flatMap(i -> i.getDetails().getCoding().stream())
+                    .filter(c -> StorageResponseCodeEnum.SYSTEM.equals(c.getSystem())).map(c -> c.getCode())
+                    .findFirst().orElse("");
+        }
+        return "";
+    }
+
+    private static String diagnostics(Bundle.BundleEntryResponseComponent result) {
+        if (result.getOutcome() instanceof OperationOutcome outcome && outcome.hasIssue()) {
+            return outcome.getIssueFirstRep().getDiagnostics();
+        }
+        return "not written (" + result.getStatus() + ")";
+    }
+
+    /** The importer's token as the job stored it: what the storage rules read (scopes, organisation, client). */
+    static Jwt importersToken(ImportJobParameters parameters) {
+        return Jwt.withTokenValue("bulk-import").header("alg", "none").claims(c -> c.putAll(parameters.getClaims()))
+                .build();
+    }
+}
