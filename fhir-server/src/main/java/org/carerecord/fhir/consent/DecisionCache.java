@@ -37,7 +37,8 @@ public class DecisionCache {
     /** consent-service says these patients' decisions may have changed. */
     void evict(Collection<String> patientIds) {
         Set<String> changed = Set.copyOf(patientIds);
-        decisions.invalidate(request -> changed.contains(request.patientId()));
+        // a decision about no patient (a type-level search) is not one patient's to change
+        decisions.invalidate(request -> request.patientId() != null && changed.contains(request.patientId()));
     }
 
     /** Following (again) from an empty cache, or no longer following: either way nothing cached survives. */

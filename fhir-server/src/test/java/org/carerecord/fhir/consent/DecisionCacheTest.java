@@ -37,6 +37,20 @@ class DecisionCacheTest {
     }
 
     @Test
+    void aChangeForAPatientLeavesDecisionsAboutNoPatientCachedInsteadOfBreakingTheFeed() {
+        // found in the e2e logs: a cached decision without a patient (a type-level search) made every eviction
+        // throw (Set.copyOf(...).contains(null)), dropping the feed and the whole cache each time
+        cache.following(true);
+        decideTwice(request(null, "TREAT"), permit());
+        decideTwice(request("p1", "TREAT"), permit());
+
+        cache.evict(List.of("p1"));
+        decideTwice(request(null, "TREAT"), permit());
+        assertThat(asked).hasValue(2);
+        assertThat(cache.isFollowing()).isTrue();
+    }
+
+    @Test
     void aDecisionFetchedAcrossAChangeIsNotKept() {
         cache.following(true);
         cache.decide(request("p1", "TREAT"), r -> {
