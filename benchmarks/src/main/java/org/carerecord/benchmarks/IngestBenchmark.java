@@ -15,7 +15,7 @@ import org.carerecord.launcher.service.StackPorts;
  * first; the copy sent to the second server has its {@code urn:uuid}s renamed, so both do the same work
  * and neither finds the other's records. Then one bundle is pushed again, unchanged (the idempotent path),
  * and the same patients go to the full server once more as new records through the bulk path
- * ({@code $load}, one NDJSON body; see SyntheaNdjson).
+ * ({@code $load}, one NDJSON body; see SyntheaNdjson), and once more through {@code $import} (BulkImportRun).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ingest [patients] [seed]</pre>
  * Generates the patients with {@code benchmarks/synthea/target/synthea-generator.jar} unless
@@ -89,6 +89,9 @@ final class IngestBenchmark {
                 seconds, withLayers.resources / seconds, lines.length, lines[lines.length - 1]);
         System.out.printf("  ratio bulk / transaction bundles (full server, overall): %.2f%n",
                 withLayers.resources / seconds / withLayers.overall());
+
+        // The standard bulk path: the same patients once more as new records, through $import
+        BulkImportRun.measureUnchecked(full, token, SyntheaNdjson.of(bundles, "d"), withLayers.resources);
     }
 
     /** Resources pushed and time taken, per bundle and overall. */

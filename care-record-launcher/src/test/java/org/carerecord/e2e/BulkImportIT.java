@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +125,49 @@ class BulkImportIT {
         awaitManifest("rtd-pas", status);
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aProvidersOwnHttpServerOnTheAllowListIsReadWithoutFollowingItsRedirects() throws Exception {
+        String id = "import-" + UUID.randomUUID();
+        HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
+        provider.createContext("/ndjson/patients", exchange -> {
+            byte[] body = """
+                    {"resourceType":"Patient","id":"%s","name":[{"family":"Served"}]}
+                    """.formatted(id).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/fhir+ndjson");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        provider.createContext("/ndjson/elsewhere", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:5432/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        provider.start();
+        try {
+            String base = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/";
+            JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", post("rtd-pas",
+                    parameters(base + "patients", "Patient"), true).headers().firstValue("Content-Location").orElseThrow())
+                    .body());
+            assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
+            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
+                    .isEqualTo(200);
+
+            String redirected = post("rtd-pas", parameters(base + "elsewhere", "Patient"), true)
+                    .headers().firstValue("Content-Location").orElseThrow();
+            Instant deadline = Instant.now().plusSeconds(60);
+            HttpResponse<String> status = get("rtd-pas", redirected);
+            while (status.statusCode() == 202 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(500);
+                status = get("rtd-pas", redirected);
+            }
+            assertThat(status.statusCode()).as("a redirect is not followed: the job fails, saying why").isEqualTo(500);
+            assertThat(status.body()).contains("302");
+        } finally {
+            provider.stop(0);
+        }
     }
 
     @Test

@@ -42,13 +42,17 @@ public final class RunningStack implements ParameterResolver {
                 CareRecordStack stack = CareRecordStack.start(home, postgres, prefix, StackPorts.free(),
                         HexFormat.of().formatHex(secret), home.resolve("care-record-launcher/target/e2e-logs"),
                         Map.of("CARE_AUDIT_RELAY_INTERVAL", "200ms",
-                                "CARE_FHIR_IMPORT_ALLOWED_SOURCES", importSources(home).toUri().toString()));
+                                "CARE_FHIR_IMPORT_ALLOWED_SOURCES", importSources(home).toUri() + ","
+                                        + "http://127.0.0.1:" + IMPORT_HTTP_PORT + "/ndjson/"));
                 return new Started(postgres, stack);
             } catch (Exception e) {
                 postgres.close();
                 throw new IllegalStateException("the stack did not start", e);
             }
         }
+
+        /** A provider's own HTTP server $import may read from (BulkImportIT serves NDJSON on it). */
+        static final int IMPORT_HTTP_PORT = StackPorts.free().fhirServer();
 
         /** The one directory $import may read from in the tests (BulkImportIT writes its sources there). */
         static Path importSources(Path home) {
