@@ -171,6 +171,14 @@ class BulkImportIT {
     }
 
     @Test
+    void theCapabilityStatementListsImportAndItsStatusForProviderSystems() {
+        JsonNode operations = Fhir.get(stack.fhirBaseUrl() + "/metadata", null).body().path("rest").path(0).path("operation");
+        assertThat(operations.findValuesAsText("name").stream().map(name -> name.replaceFirst("^\\$", "")))
+                .contains("import", "import-poll-status", "load");
+        assertThat(operations.toString()).contains("respond-async", "allow-listed", "DELETE cancels");
+    }
+
+    @Test
     void aJobCanBeCancelledByItsOwnerOnly() throws Exception {
         String id = "import-" + UUID.randomUUID();
         StringBuilder many = new StringBuilder();
