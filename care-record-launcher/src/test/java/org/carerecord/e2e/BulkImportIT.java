@@ -107,7 +107,8 @@ class BulkImportIT {
         assertThat(post("gp.clinician", parameters, true).statusCode()).as("a user").isEqualTo(403);
         assertThat(post("rtd-pas", parameters, false).statusCode()).as("no Prefer: respond-async").isEqualTo(400);
         for (String outside : new String[] {"file:///etc/passwd", sources.toUri() + "../../pom.xml",
-                "http://169.254.169.254/latest/meta-data/", "http://localhost:5432/"}) {
+                "http://169.254.169.254/latest/meta-data/", "http://localhost:5432/",
+                "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/%2e%2e/admin"}) {
             HttpResponse<String> refused = post("rtd-pas", parameters(outside, "Patient"), true);
             assertThat(refused.statusCode()).as(outside).isEqualTo(400);
             assertThat(refused.body()).contains("OperationOutcome").doesNotContain("root:");

@@ -57,8 +57,12 @@ public class ImportSources {
         } catch (URISyntaxException | NullPointerException e) {
             throw new InvalidRequestException("input url '" + url + "' is not a URL");
         }
-        if (uri.getRawUserInfo() != null || uri.getPath() == null || uri.getPath().contains("..")) {
-            throw new InvalidRequestException("input url '" + url + "' is not allowed: no credentials or '..' in an input url");
+        String rawPath = uri.getRawPath() == null ? null : uri.getRawPath().toLowerCase(java.util.Locale.ROOT);
+        // an encoded dot or slash survives normalising here and may be decoded into '..' by the source's server
+        if (uri.getRawUserInfo() != null || rawPath == null || rawPath.contains("..") || rawPath.contains("%2e")
+                || rawPath.contains("%2f") || rawPath.contains("%5c")) {
+            throw new InvalidRequestException("input url '" + url + "' is not allowed: no credentials, '..' or encoded"
+                    + " dots and slashes in an input url");
         }
         String resolved = uri.toString();
         if ("file".equals(uri.getScheme())) {
