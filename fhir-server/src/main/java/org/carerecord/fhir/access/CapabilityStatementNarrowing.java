@@ -43,9 +43,8 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
         }
         for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
             rest.getInteraction().removeIf(i -> !SYSTEM_INTERACTIONS.contains(i.getCode()));
-            rest.getOperation().removeIf(o -> !BULK_DOCUMENTATION.containsKey("$" + o.getName().replaceFirst("^\\$", "")));
-            rest.getOperation().forEach(o -> o.setDocumentation(
-                    BULK_DOCUMENTATION.get("$" + o.getName().replaceFirst("^\\$", ""))));
+            rest.getOperation().removeIf(o -> !BULK_DOCUMENTATION.containsKey(operation(o.getName())));
+            rest.getOperation().forEach(o -> o.setDocumentation(BULK_DOCUMENTATION.get(operation(o.getName()))));
             rest.getSecurity().setCors(false).setDescription("OAuth2 bearer tokens (SMART on FHIR v2 scopes) from the "
                     + "region's identity provider; every request is decided by consent-service and audited");
             if (!rest.getSecurity().hasService()) { // HAPI may hand the same statement to this hook again
@@ -56,9 +55,13 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
         }
     }
 
+    /** An operation's name as requests carry it: HAPI lists some with their '$' and some without. */
+    private static String operation(String name) {
+        return "$" + name.replaceFirst("^\\$", "");
+    }
+
     private static void narrow(CapabilityStatementRestResourceComponent resource) {
-        resource.getOperation().removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains("$" + o.getName())
-                && !ScopeInterceptor.READ_OPERATIONS.contains(o.getName()));
+        resource.getOperation().removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains(operation(o.getName())));
         resource.getInteraction().stream().filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
                 .forEach(i -> i.setDocumentation(SYSTEMS_ONLY));
         resource.getSearchParam().stream().filter(p -> p.getName().equals("_has") || p.getName().equals("_security"))

@@ -72,19 +72,6 @@ public class NdjsonLoad implements FhirOperationProvider {
     private static final Logger log = LoggerFactory.getLogger(NdjsonLoad.class);
     static final int CHUNK = 1000;
     private static final int MAX_PROBLEMS = 50;
-    /** Written in this order so that what a record refers to is there before it (Synthea's graph, and most). */
-    private static final List<String> WRITE_ORDER = List.of("Organization", "Location", "Practitioner",
-            "PractitionerRole", "Medication", "Patient", "Device", "Encounter", "EpisodeOfCare", "Condition",
-            "AllergyIntolerance", "Observation", "Procedure", "Immunization", "MedicationRequest",
-            "MedicationStatement", "MedicationAdministration", "DiagnosticReport", "DocumentReference",
-            "ImagingStudy", "CareTeam", "CarePlan", "Claim", "ExplanationOfBenefit", "SupplyDelivery", "Provenance");
-
-    /** Where a type is written in a bulk load: after what its records refer to; unknown types last. */
-    public static int writeOrder(String type) {
-        int order = WRITE_ORDER.indexOf(type);
-        return order < 0 ? WRITE_ORDER.size() : order;
-    }
-
     private final FhirContext fhir;
     private final IFhirSystemDao<Bundle, ?> systemDao;
     private final List<String> storedTypes;
@@ -194,7 +181,7 @@ public class NdjsonLoad implements FhirOperationProvider {
             throw new InvalidRequestException("The body holds no resources: send FHIR NDJSON, one resource per line");
         }
         Map<String, Path> ordered = new LinkedHashMap<>();
-        files.keySet().stream().sorted(Comparator.comparingInt(WRITE_ORDER::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
+        files.keySet().stream().sorted(Comparator.comparingInt(ReferenceOrder.SEQUENCE::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
         return new Spooled(ordered, total);
     }
 

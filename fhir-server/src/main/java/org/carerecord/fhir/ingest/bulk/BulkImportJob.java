@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.ingest.ReferenceOrder;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,26 +25,6 @@ public class BulkImportJob {
 
     static final String JOB = "care-bulk-import";
 
-    /**
-     * The order records are written in, a tier at a time: what a record refers to is in an earlier tier
-     * (organisations, then practitioners and places, patients, their encounters, clinical records, what refers
-     * to those, claims, their explanations, and provenance — which may point at anything — last). Types not
-     * named are written in the last tier. Found by importing Synthea's records: with procedures beside the
-     * conditions they give as reasons, 264 procedures waited for conditions queued behind them.
-     */
-    static final List<Set<String>> TIERS = List.of(
-            Set.of("Organization"),
-            Set.of("Location", "Practitioner", "Medication"),
-            Set.of("PractitionerRole", "Patient"),
-            Set.of("Device", "EpisodeOfCare"),
-            Set.of("Encounter"),
-            Set.of("Condition", "AllergyIntolerance", "Observation", "Immunization", "MedicationRequest",
-                    "MedicationStatement", "CareTeam", "DocumentReference", "ImagingStudy"),
-            // reasons, results and plans: Procedure.reasonReference, DiagnosticReport.result, CarePlan.addresses
-            Set.of("Procedure", "MedicationAdministration", "DiagnosticReport", "CarePlan"),
-            Set.of("Claim", "SupplyDelivery"),
-            Set.of("ExplanationOfBenefit"));
-
     @Bean
     JobDefinition<ImportJobParameters> careBulkImportJob(ImportSources sources, FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao, ObjectProvider<RestfulServer> server, FhirServerProperties properties) {
@@ -56,9 +37,11 @@ public class BulkImportJob {
                 .gatedExecution()
                 .addFirstStep("read-sources", "Read each source into chunks of lines", ImportWork.class,
                         new FetchImportFiles(sources));
-        for (int i = 0; i < TIERS.size(); i++) {
-            job = job.addIntermediateStep("write-tier-" + (i + 1), "Write " + String.join(", ", TIERS.get(i)),
-                    ImportWork.class, new WriteImportTier(TIERS.get(i), fhir, systemDao, server, stored));
+        // a tier at a time (a gated step each), so what records refer to is written before them
+        List<List<String>> tiers = ReferenceOrder.TIERS;
+        for (int i = 0; i < tiers.size(); i++) {
+            job = job.addIntermediateStep("write-tier-" + (i + 1), "Write " + String.join(", ", tiers.get(i)),
+                    ImportWork.class, new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored));
         }
         return job.addIntermediateStep("write-the-rest", "Write every other type", ImportWork.class,
                         new WriteImportTier(null, fhir, systemDao, server, stored))

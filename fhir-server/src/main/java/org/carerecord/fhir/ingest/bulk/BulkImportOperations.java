@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.access.ScopeInterceptor;
 import org.carerecord.fhir.jpa.FhirOperationProvider;
 import org.carerecord.fhir.jpa.FhirServerProperties;
-import org.carerecord.fhir.ingest.NdjsonLoad;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.Interaction;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -172,8 +170,6 @@ public class BulkImportOperations implements FhirOperationProvider {
         if (parameters.getInputs().isEmpty()) {
             throw new InvalidRequestException("$import needs at least one input (type and url)");
         }
-        // what records refer to is imported first (organisations, practitioners, patients, encounters, ...)
-        parameters.getInputs().sort(Comparator.comparingInt(i -> NdjsonLoad.writeOrder(i.getType())));
         return parameters;
     }
 

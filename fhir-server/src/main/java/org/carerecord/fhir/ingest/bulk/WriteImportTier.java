@@ -43,7 +43,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * falls back to entry by entry, so one bad record costs only itself. Writes are by id: importing the same
  * file again changes nothing.
  *
- * <p>One such step per tier of types ({@link BulkImportJob#TIERS}): a tier starts when the one before is
+ * <p>One such step per tier of types ({@code ReferenceOrder.TIERS}): a tier starts when the one before is
  * written, so what a record refers to is there before it; the chunks of a tier run in parallel, and a record
  * whose reference target is in a chunk of its own tier still being written is sent again shortly.
  */
