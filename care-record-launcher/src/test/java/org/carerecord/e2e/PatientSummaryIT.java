@@ -110,6 +110,68 @@ class PatientSummaryIT {
         assertThat(body).contains("Some items were withheld: restricted category (from Medication List, Problem List");
     }
 
+    /**
+     * Sections are prepared once per patient for every reader: the GP (who may see david's depression) opening
+     * the summary first must not let the social worker's document, assembled from the same prepared sections
+     * a moment later, show it — and the GP's must still show it after the social worker's.
+     */
+    @Test
+    void sectionsPreparedForOneReaderAreNarrowedForTheNext() {
+        for (int round = 0; round < 2; round++) {
+            assertThat(summary("david-robson", "gp.clinician").body().toString()).contains("35489007", "Sertraline");
+            assertThat(summary("david-robson", "social.worker").body().toString())
+                    .contains("279039007").doesNotContain("35489007").doesNotContain("Sertraline")
+                    .contains("Some items were withheld: restricted category");
+        }
+    }
+
+    /**
+     * Never stale while sections are prepared ahead: every write shows in the very next summary, while other
+     * clinicians keep opening the same patient (so preparations triggered by the writes and by their requests
+     * are in flight when the next summary is asked for).
+     */
+    @Test
+    void everyWriteShowsInTheVeryNextSummaryWhileOthersReadTheSamePatient() throws Exception {
+        String gpSystem = stack.tokens().token("gp-system");
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService others = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            readers.add(others.submit(() -> {
+                int read = 0;
+                while (reading.get()) {
+                    assertThat(summary("susan-armstrong", "gp.clinician").status()).isEqualTo(200);
+                    read++;
+                }
+                return read;
+            }));
+        }
+        java.util.List<String> created = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                String text = "Write " + i + " of " + java.util.UUID.randomUUID();
+                Fhir.Response write = Fhir.post(stack.fhirBaseUrl() + "/Condition", gpSystem, """
+                        {"resourceType":"Condition",
+                         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                         "code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}],"text":"%s"},
+                         "subject":{"reference":"Patient/susan-armstrong"}}""".formatted(text));
+                assertThat(write.status()).isEqualTo(201);
+                created.add(write.body().path("id").asText());
+                assertThat(summary("susan-armstrong", "gp.clinician").body().toString())
+                        .as("the summary asked for right after write %d", i).contains(text);
+            }
+        } finally {
+            reading.set(false);
+            others.shutdown();
+            for (String id : created) {
+                Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + id, gpSystem);
+            }
+        }
+        for (java.util.concurrent.Future<Integer> reader : readers) {
+            assertThat(reader.get()).as("summaries read meanwhile").isPositive();
+        }
+    }
+
     @Test
     void noRelationshipNoSummary() {
         Fhir.Response summary = summary("david-robson", "hospital.nurse");

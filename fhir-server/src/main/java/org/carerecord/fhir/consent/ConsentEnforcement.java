@@ -4,7 +4,10 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +23,15 @@ public class ConsentEnforcement extends ConsentInterceptor implements FhirServer
     public ConsentEnforcement(RecordConsentService consentService) {
         super(consentService);
         this.consentService = consentService;
+    }
+
+    /**
+     * Whether the requester may be shown a record that was read without their request (e.g. summary sections
+     * prepared ahead): the same check HAPI makes of each record a search finds for them; a record withheld is
+     * counted for the withheld notice in the same way.
+     */
+    public boolean mayShow(RequestDetails request, IBaseResource record) {
+        return consentService.canSeeResource(request, record, IConsentContextServices.NULL_IMPL) != ConsentOutcome.REJECT;
     }
 
     /** A record's {@code $meta}, which HAPI's consent framework does not check, is decided as a read. */

@@ -6,11 +6,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import jakarta.annotation.Nonnull;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -18,9 +13,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * One section's search, bounded: a summary shows a patient's current picture, not their whole history, so
  * each section reads at most {@code limit} records (newest first where a date orders them) in one
  * synchronous query — HAPI would otherwise run each section as a cached, paged search (rows written to
- * its search tables) and read every Observation a long life has produced. Optionally only the newest record
- * per code is kept (the latest blood pressure, not forty of them). HAPI's own section rules (which statuses
- * count) still decide, through the wrapped strategy.
+ * its search tables) and read every Observation a long life has produced. HAPI's own section rules (which
+ * statuses count) still decide, through the wrapped strategy. A section may show only the newest record per
+ * code (the latest blood pressure, not forty of them): that is applied per reader, after what the reader may
+ * not see is left out (see {@link ReaderSections}), so a withheld newest reading is not replaced by nothing.
  */
 final class BoundedSectionSearch<T extends IBaseResource> implements IJpaSectionSearchStrategy<T> {
 
@@ -28,8 +24,6 @@ final class BoundedSectionSearch<T extends IBaseResource> implements IJpaSection
     private final int limit;
     private final String newestFirstBy;
     private final Function<T, String> onePerCode;
-    /** Codes already shown, per section run (HAPI passes the same context for every candidate of a run). */
-    private final Map<IpsSectionContext<T>, Set<String>> shownCodes = Collections.synchronizedMap(new WeakHashMap<>());
 
     private BoundedSectionSearch(IJpaSectionSearchStrategy<T> rules, int limit, String newestFirstBy,
             Function<T, String> onePerCode) {
@@ -66,13 +60,11 @@ final class BoundedSectionSearch<T extends IBaseResource> implements IJpaSection
 
     @Override
     public boolean shouldInclude(@Nonnull IpsSectionContext<T> context, @Nonnull T candidate) {
-        if (!rules.shouldInclude(context, candidate)) {
-            return false;
-        }
-        if (onePerCode == null) {
-            return true;
-        }
-        String code = onePerCode.apply(candidate);
-        return code == null || shownCodes.computeIfAbsent(context, c -> new HashSet<>()).add(code);
+        return rules.shouldInclude(context, candidate);
+    }
+
+    /** The code of which only the newest record is shown, or null: every record the search found. */
+    Function<T, String> onePerCode() {
+        return onePerCode;
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.RequestDecisions;
-import org.carerecord.fhir.consent.RecordStamps;
 import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.carerecord.security.decision.AccessDecision;
@@ -28,7 +27,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * the same patient, the same token claims (user, role, organisation, scopes), purpose and server address,
  * the same decision about the patient taken for this request (so an opt-out, a restriction or a lost
  * relationship is seen at once — the request is refused before it gets here, or the key differs) and the
- * same {@link RecordStamps record stamp} (any write to the record, on any instance, makes a new key). A
+ * same {@link org.carerecord.fhir.consent.RecordStamps record stamp} (any write to the record, on any instance, makes a new key). A
  * time to live bounds what changes with the clock alone (the "recent admissions" window). Never reused:
  * break-glass and stated-relationship requests (each must be decided and shown afresh), and documents that
  * needed a decision about another patient, and requests that say {@code Cache-Control: no-store}. Each
@@ -44,12 +43,12 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
     }
 
     private final IIpsGeneratorSvc generator;
-    private final RecordStamps stamps;
+    private final PreparedSections sections;
     private final InvalidatingCache<Key, Document> documents;
 
-    CachedPatientSummaries(IIpsGeneratorSvc generator, RecordStamps stamps, Duration ttl, int maxDocuments) {
+    CachedPatientSummaries(IIpsGeneratorSvc generator, PreparedSections sections, Duration ttl, int maxDocuments) {
         this.generator = generator;
-        this.stamps = stamps;
+        this.sections = sections;
         this.documents = new InvalidatingCache<>(ttl, maxDocuments);
     }
 
@@ -64,7 +63,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
                 || noStore(request)) {
             return generator.generateIps(request, patientId, profile);
         }
-        Key key = new Key(patient, stamps.of(patient), requester.claims(), requester.purposeOfUse(),
+        Key key = new Key(patient, sections.stampFor(request, patient), requester.claims(), requester.purposeOfUse(),
                 request.getFhirServerBase(), profile, decision == null ? null : decision.decision(),
                 decision == null || decision.withheldCategories() == null ? List.of()
                         : List.copyOf(decision.withheldCategories()));

@@ -1,5 +1,6 @@
 package org.carerecord.fhir.summary;
 
+import ca.uhn.fhir.jpa.ips.api.ISectionResourceSupplier;
 import ca.uhn.fhir.jpa.ips.api.IpsContext;
 import ca.uhn.fhir.jpa.ips.api.Section;
 import ca.uhn.fhir.jpa.ips.jpa.DefaultJpaIpsGenerationStrategy;
@@ -10,8 +11,10 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -30,6 +33,9 @@ import org.hl7.fhir.r4.model.Observation;
  * sign; the newest procedures, reports and immunisation per vaccine. Sections for types the record does
  * not hold (dispensing, device use, functional status, advance directives) are left out rather than
  * searched for nothing. The author is this service, the title in the region's date format.
+ *
+ * <p>A section's search is run for the whole record, ahead of the reader ({@link #wholeRecord}); what a reader
+ * is given comes through {@link ReaderSections}, set once at start-up ({@link #readThrough}).
  */
 final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
 
@@ -46,6 +52,9 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     private final Period admissionsWindow;
 
     private final boolean hapiNarratives;
+    /** Each section's bounded searches, by section: where each finds which records of its type count. */
+    private final Map<Section, JpaSectionSearchStrategyCollection> searches = new HashMap<>();
+    private ISectionResourceSupplier readers;
 
     CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, Period admissionsWindow, boolean hapiNarratives) {
         this.storedTypes = storedTypes;
@@ -105,8 +114,38 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
             }
         }
         if (any) {
-            super.addJpaSection(kept.build(), bounded.build());
+            Section added = kept.build();
+            JpaSectionSearchStrategyCollection searchesOfSection = bounded.build();
+            searches.put(added, searchesOfSection);
+            super.addJpaSection(added, searchesOfSection);
         }
+    }
+
+    /** Where readers' sections come from (PatientSummaryConfig): set once, before the first summary. */
+    void readThrough(ISectionResourceSupplier readers) {
+        this.readers = readers;
+    }
+
+    /** What a reader's document shows of each section: never the whole record's search as it is. */
+    @Override
+    public ISectionResourceSupplier getSectionResourceSupplier(Section section) {
+        if (readers == null) {
+            throw new IllegalStateException("readThrough was not set: sections would not be narrowed per reader");
+        }
+        return readers;
+    }
+
+    /** The section's bounded searches, run for the whole record (by {@link PreparedSections}, as the system). */
+    ISectionResourceSupplier wholeRecord(Section section) {
+        return super.getSectionResourceSupplier(section);
+    }
+
+    /** Of which code the section shows only the newest record, for this type; null: every record found. */
+    @SuppressWarnings("unchecked")
+    <T extends IBaseResource> Function<T, String> onePerCode(Section section, Class<T> type) {
+        JpaSectionSearchStrategyCollection ofSection = searches.get(section);
+        return ofSection != null && ofSection.getSearchStrategy(type) instanceof BoundedSectionSearch<?> bounded
+                ? ((BoundedSectionSearch<T>) bounded).onePerCode() : null;
     }
 
     private static <T extends IBaseResource> void addBounded(

@@ -6,16 +6,20 @@ import ca.uhn.fhir.jpa.ips.generator.IpsGeneratorSvcImpl;
 import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
 import java.time.Clock;
 import java.util.Set;
+import org.carerecord.fhir.consent.ConsentEnforcement;
+import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RecordStamps;
 import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * {@code Patient/{id}/$summary}: HAPI's International Patient Summary generator over the JPA store, with
- * this record's sections (see CareRecordSummaryStrategy) and reuse of unchanged documents (see
- * CachedPatientSummaries). It reads through the request, so the same consent enforcement as every other
- * path withholds what the user may not see, and the document says what was withheld (see RedactionNotice).
+ * this record's sections (see CareRecordSummaryStrategy), prepared ahead for recently opened patients (see
+ * PreparedSections) and reuse of unchanged documents (see CachedPatientSummaries). Each record in a reader's
+ * document passes the same consent check as on every other path, so what the user may not see is withheld,
+ * and the document says what was withheld (see RedactionNotice).
  */
 @Configuration(proxyBeanMethods = false)
 public class PatientSummaryConfig {
@@ -28,10 +32,26 @@ public class PatientSummaryConfig {
     }
 
     @Bean
-    IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, RecordStamps stamps,
+    PreparedSections preparedSections(CareRecordSummaryStrategy strategy, RecordStamps stamps, SummaryProperties summary,
+            ObjectProvider<ConsentEnforcement> consent) {
+        PreparedSections prepared = new PreparedSections(strategy, stamps, summary.prepareAhead(),
+                summary.preparedPatients(), summary.preparedIdle());
+        ConsentEnforcement enforcement = consent.getIfAvailable(); // absent only where consent checks are off
+        strategy.readThrough(new ReaderSections(strategy, prepared,
+                enforcement == null ? (request, record) -> true : enforcement::mayShow));
+        return prepared;
+    }
+
+    @Bean
+    PrepareOnWrite prepareOnWrite(PreparedSections prepared, PatientCompartment compartment) {
+        return new PrepareOnWrite(prepared, compartment);
+    }
+
+    @Bean
+    IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, PreparedSections prepared,
             SummaryProperties summary) {
-        return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), stamps, summary.cacheTtl(),
-                summary.cacheDocuments());
+        return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), prepared,
+                summary.cacheTtl(), summary.cacheDocuments());
     }
 
     @Bean

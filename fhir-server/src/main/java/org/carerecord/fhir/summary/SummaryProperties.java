@@ -11,11 +11,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admissionsWindow  how far back "recent hospital admissions" reaches
  * @param hapiNarratives    true: section narratives from HAPI's Thymeleaf templates (slow: an engine per section);
  *                          false (default): rendered by {@code SectionNarratives}. Kept to measure one against the other.
+ * @param prepareAhead      true (default): recently opened patients' sections are kept and prepared again when their
+ *                          record changes, so a request runs no searches; false: every request searches afresh (to
+ *                          measure one against the other)
+ * @param preparedPatients  how many patients' prepared sections are kept at most (the most recently opened; a median
+ *                          Synthea patient's are ~1 MB of heap)
+ * @param preparedIdle      how long a patient's prepared sections are kept after their summary was last opened
  */
 @ConfigurationProperties("care.summary")
 public record SummaryProperties(
         @DefaultValue("5m") Duration cacheTtl,
         @DefaultValue("200") int cacheDocuments,
         @DefaultValue("P2Y") Period admissionsWindow,
-        @DefaultValue("false") boolean hapiNarratives) {
+        @DefaultValue("false") boolean hapiNarratives,
+        @DefaultValue("true") boolean prepareAhead,
+        @DefaultValue("200") int preparedPatients,
+        @DefaultValue("30m") Duration preparedIdle) {
 }
