@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param consentUrl   consent-service, for break-glass grants and decision explanations
  * @param browserIssuer the identity provider as the user's browser reaches it, when that differs from
  *                     how the service does (containers: {@code identity-provider:9000} vs {@code localhost:9000})
+ * @param userInfoUri  the identity provider's userinfo endpoint, where it gives roles there rather than in the ID
+ *                     token (NHS CIS2: {@code nhsid_nrbac_roles}); unset for the dev identity provider
  */
 @ConfigurationProperties("care.console")
 public record ConsoleProperties(String issuer, String clientId, String clientSecret, String serviceClientSecret,
-                                String consentUrl, String browserIssuer) {
+                                String consentUrl, String browserIssuer, String userInfoUri) {
 
     public String signInAt() {
         return browserIssuer == null || browserIssuer.isBlank() ? issuer : browserIssuer;

@@ -1,17 +1,12 @@
 package org.carerecord.audit.console;
 
-import java.util.HashSet;
-import java.util.Set;
-import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.GovernanceRoles;
+import org.carerecord.security.token.IdentityClaimMapping;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
@@ -19,7 +14,6 @@ import org.springframework.security.oauth2.client.web.DefaultOAuth2Authorization
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 
@@ -41,7 +35,7 @@ public class ConsoleSecurityConfig {
     ClientRegistrationRepository clientRegistrations(ConsoleProperties console) {
         String issuer = console.issuer();
         // Endpoints are given, not discovered: the console starts whether or not the identity provider is up.
-        ClientRegistration signIn = ClientRegistration.withRegistrationId(SIGN_IN)
+        ClientRegistration.Builder signInBuilder = ClientRegistration.withRegistrationId(SIGN_IN)
                 .clientName("Care record sign-in")
                 .clientId(console.clientId())
                 .clientSecret(console.clientSecret())
@@ -53,8 +47,11 @@ public class ConsoleSecurityConfig {
                 .tokenUri(issuer + "/oauth2/token")
                 .jwkSetUri(issuer + "/oauth2/jwks")
                 .issuerUri(issuer)
-                .userNameAttributeName("sub")
-                .build();
+                .userNameAttributeName("sub");
+        if (console.userInfoUri() != null && !console.userInfoUri().isBlank()) {
+            signInBuilder.userInfoUri(console.userInfoUri());
+        }
+        ClientRegistration signIn = signInBuilder.build();
         ClientRegistration records = ClientRegistration.withRegistrationId("care-records")
                 .clientId("audit-service")
                 .clientSecret(console.serviceClientSecret())
@@ -68,7 +65,8 @@ public class ConsoleSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain consoleChain(HttpSecurity http, ClientRegistrationRepository registrations) throws Exception {
+    SecurityFilterChain consoleChain(HttpSecurity http, ClientRegistrationRepository registrations,
+            IdentityClaimMapping claimMapping) throws Exception {
         var authorizationRequests = new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
         authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
         var refused = new AccessDeniedHandlerImpl();
@@ -80,7 +78,7 @@ public class ConsoleSecurityConfig {
                         .anyRequest().hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new)))
                 .oauth2Login(login -> login
                         .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
-                        .userInfoEndpoint(u -> u.userAuthoritiesMapper(nhsRoleAuthorities())))
+                        .userInfoEndpoint(u -> u.oidcUserService(new ConsoleUsers(claimMapping))))
                 // to sign-in by a relative redirect: Spring's default builds an absolute one from the Host header,
                 // so "Host: evil.example" sent the browser there
                 .exceptionHandling(errors -> errors.accessDeniedHandler(refused)
@@ -88,21 +86,5 @@ public class ConsoleSecurityConfig {
                                 response.sendRedirect(request.getContextPath() + "/oauth2/authorization/" + SIGN_IN)))
                 .logout(logout -> logout.logoutSuccessUrl("/signed-out"));
         return http.build();
-    }
-
-    /** The NHS role in the ID token becomes {@code ROLE_<code>}, as the bearer-token side maps it. */
-    private static GrantedAuthoritiesMapper nhsRoleAuthorities() {
-        return authorities -> {
-            Set<GrantedAuthority> mapped = new HashSet<>(authorities);
-            for (GrantedAuthority authority : authorities) {
-                if (authority instanceof OidcUserAuthority oidc) {
-                    String role = oidc.getIdToken().getClaimAsString(CareClaims.NHS_ROLE);
-                    if (role != null) {
-                        mapped.add(new SimpleGrantedAuthority("ROLE_" + role));
-                    }
-                }
-            }
-            return mapped;
-        };
     }
 }

@@ -60,7 +60,19 @@ public record IdentityClaimMapping(
 
     /** The token with this record's claim names filled from the configured ones. */
     public Jwt normalise(Jwt jwt) {
-        Map<String, Object> source = jwt.getClaims();
+        Map<String, Object> claims = normalise(jwt.getClaims());
+        if (claims.equals(jwt.getClaims())) {
+            return jwt;
+        }
+        return Jwt.withTokenValue(jwt.getTokenValue()).headers(h -> h.putAll(jwt.getHeaders()))
+                .claims(c -> c.putAll(claims)).build();
+    }
+
+    /**
+     * A signed-in user's claims (an access token's, or an OpenID Connect sign-in's ID token and userinfo
+     * together, where CIS2 puts the roles) with this record's claim names filled from the configured ones.
+     */
+    public Map<String, Object> normalise(Map<String, Object> source) {
         Map<String, Object> claims = new HashMap<>(source);
         List.of(CareClaims.NHS_ROLE, CareClaims.ORG, CareClaims.FHIR_USER, CareClaims.PURPOSE_OF_USE, CareClaims.PATIENT)
                 .forEach(claims::remove);
@@ -78,11 +90,7 @@ public record IdentityClaimMapping(
         }
         copy(source, purposeOfUse, claims, CareClaims.PURPOSE_OF_USE);
         copy(source, patient, claims, CareClaims.PATIENT);
-        if (claims.equals(source)) {
-            return jwt;
-        }
-        return Jwt.withTokenValue(jwt.getTokenValue()).headers(h -> h.putAll(jwt.getHeaders()))
-                .claims(c -> c.putAll(claims)).build();
+        return claims;
     }
 
     private Optional<Map<?, ?>> selectedRole(Map<String, Object> source) {
