@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.carerecord.idp.persona.Personas;
 import org.carerecord.idp.smart.AuthorizationErrorPage;
 import org.carerecord.idp.smart.LaunchContextResponse;
 import org.carerecord.idp.smart.LoopbackConsent;
+import org.carerecord.idp.smart.OnlineAccessSessions;
 import org.carerecord.idp.smart.PublicClientRefresh;
 import org.carerecord.idp.smart.RefreshTokens;
 import org.carerecord.idp.smart.SmartAuthorizationValidator;
@@ -30,7 +32,6 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
@@ -39,7 +40,10 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -58,7 +62,8 @@ public class AuthorizationServerConfig {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, SmartAuthorizationValidator smartRequests,
             LaunchContextResponse launchContext, RegisteredClientRepository clients, SmartProperties smart,
-            Personas personas, CorsConfigurationSource registeredOrigins) throws Exception {
+            Personas personas, CorsConfigurationSource registeredOrigins, OAuth2AuthorizationService authorizations,
+            SessionRegistry sessions, AuthorizationServerSettings settings) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
         tokenResponse.setAccessTokenResponseCustomizer(launchContext);
@@ -83,6 +88,8 @@ public class AuthorizationServerConfig {
                 .addFilterBefore(new StandaloneLaunchRedirect(smart,
                         user -> personas.find(user).map(p -> p.patient() == null).orElse(false)),
                         AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterBefore(new OnlineAccessSessions(authorizations, sessions, settings.getTokenEndpoint()),
+                        AbstractPreAuthenticatedProcessingFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // a browser that is not signed in yet is sent to the sign-in page; API clients get a 401
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
@@ -92,14 +99,29 @@ public class AuthorizationServerConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain signInChain(HttpSecurity http, CorsConfigurationSource registeredOrigins) throws Exception {
+    SecurityFilterChain signInChain(HttpSecurity http, CorsConfigurationSource registeredOrigins, SessionRegistry sessions)
+            throws Exception {
         // preflights of the token endpoint (POST-only in the chain above) arrive here
         http.cors(cors -> cors.configurationSource(registeredOrigins))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/error", "/login", "/idp.css").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults());
+                .formLogin(Customizer.withDefaults())
+                // sign-ins are known by session, so online access ends with the session (OnlineAccessSessions)
+                .sessionManagement(session -> session.maximumSessions(-1).sessionRegistry(sessions));
         return http.build();
+    }
+
+    /** Live sign-in sessions (also gives ID tokens a {@code sid} for Spring Authorization Server's OIDC logout). */
+    @Bean
+    SessionRegistry sessionRegistry() {
+        return new SessionRegistryImpl();
+    }
+
+    /** Tells the session registry when a session ends (sign-out, time-out). */
+    @Bean
+    HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
     }
 
     @Bean
@@ -115,10 +137,10 @@ public class AuthorizationServerConfig {
         return new DelegatingOAuth2TokenGenerator(jwts, new RefreshTokens());
     }
 
-    /** In memory like the rest of this dev provider; named so introspection and the token response share it. */
+    /** In memory like the rest of this dev provider, each forgotten once expired; shared by introspection and the token response. */
     @Bean
-    OAuth2AuthorizationService authorizationService(RegisteredClientRepository clients) {
-        return new InMemoryOAuth2AuthorizationService();
+    OAuth2AuthorizationService authorizationService() {
+        return new ExpiringAuthorizations(Clock.systemUTC());
     }
 
     @Bean
