@@ -62,8 +62,8 @@ public class SmartConfiguration implements FhirServerInterceptor {
                 "patient/Encounter.rs", "patient/Observation.rs", "patient/Consent.cu"));
         doc.put("response_types_supported", List.of("code"));
         doc.put("capabilities", List.of("launch-ehr", "launch-standalone", "client-public",
-                "client-confidential-symmetric", "context-ehr-patient", "context-standalone-patient", "context-banner",
-                "sso-openid-connect", "permission-offline", "permission-online", "permission-patient",
+                "client-confidential-symmetric", "context-ehr-patient", "context-ehr-encounter",
+                "context-standalone-patient", "context-banner", "sso-openid-connect", "permission-offline", "permission-online", "permission-patient",
                 "permission-user", "permission-v1", "permission-v2"));
         return doc;
     }

@@ -14,7 +14,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * Two pages a signed-in clinician meets around a SMART launch:
  * <ul>
  *   <li>{@code /ehr} — a simulated clinical system: the patient list of a GP or ward system, where "Shared
- *       care record" EHR-launches a registered app for that patient (what EMIS or SystmOne would do);</li>
+ *       care record" EHR-launches a registered app for that patient (what EMIS or SystmOne would do), and for
+ *       a patient on a ward, in the context of their admission;</li>
  *   <li>{@code /smart/select-patient} — the patient picker of a standalone launch.</li>
  * </ul>
  * Both end in a launch id bound to the user, which the authorization request then redeems.
@@ -46,8 +47,10 @@ public class SmartLaunchPages {
         if (app.isEmpty() || !patient.matches(PATIENT_ID) || properties.fhirBaseUrls().isEmpty()) {
             return "redirect:/ehr?error";
         }
+        // the encounter the clinical system is in for this patient (its own record, never the form's say)
+        String encounter = properties.ehrPatient(patient).map(SmartProperties.EhrPatient::encounter).orElse(null);
         // opened full-window from the clinical system, the app shows its own patient banner
-        String launch = launches.create(user.getName(), clientId, patient, null, true);
+        String launch = launches.create(user.getName(), clientId, patient, encounter, true);
         return "redirect:" + UriComponentsBuilder.fromUriString(app.get().launchUri())
                 .queryParam("iss", properties.fhirBaseUrls().get(0)).queryParam("launch", launch)
                 .encode().build().toUriString();

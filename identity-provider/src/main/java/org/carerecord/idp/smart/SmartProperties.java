@@ -44,7 +44,19 @@ public record SmartProperties(List<String> fhirBaseUrls, List<App> apps, List<Eh
     public record App(String clientId, String name, boolean confidential, List<String> redirectUris, String launchUri) {
     }
 
-    /** A patient on the simulated clinical system's list. */
-    public record EhrPatient(String id, String name, String nhsNumber, String birthDate) {
+    /** The simulated clinical system's entry for this patient, if listed. */
+    public java.util.Optional<EhrPatient> ehrPatient(String id) {
+        return ehrPatients.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /**
+     * A patient on the simulated clinical system's list.
+     *
+     * @param encounter      the encounter the clinical system is in for this patient (a current admission), launched
+     *                       as SMART encounter context; null if none
+     * @param encounterTitle what the list shows of it
+     */
+    public record EhrPatient(String id, String name, String nhsNumber, String birthDate, String encounter,
+            String encounterTitle) {
     }
 }
