@@ -230,11 +230,19 @@ class AccessMatrixIT {
         assertThat(noReason.status()).isEqualTo(403);
         assertThat(noReason.diagnostics()).contains("Break-glass needs a stated reason");
 
+        java.time.Instant asked = java.time.Instant.now();
         Fhir.Response emergency = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + DAVID, token("hospital.nurse"),
                 Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "Unconscious in A&E"));
         assertThat(shown(emergency.body())).contains("35489007");
+        // the window (roles.json: 240 minutes) is told with every response resting on it
+        java.time.Instant until = java.time.Instant.parse(emergency.header("X-Break-Glass-Until"));
+        assertThat(until).isBetween(asked.plusSeconds(240 * 60 - 5), java.time.Instant.now().plusSeconds(240 * 60 + 5));
         Fhir.Response withinWindow = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + DAVID, token("hospital.nurse"));
         assertThat(withinWindow.status()).isEqualTo(200);
+        assertThat(withinWindow.header("X-Break-Glass-Until")).as("the same window, not a new one")
+                .isEqualTo(until.toString());
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + AMELIA, token("hospital.nurse"))
+                .header("X-Break-Glass-Until")).as("no window where no break-glass is used").isNull();
         JsonNode audit = Audit.awaitRecordOf(stack, withinWindow.requestId());
         assertThat(audit.path("purposeOfEvent").path(0).path("coding").path(0).path("code").asText()).isEqualTo("BTG");
 

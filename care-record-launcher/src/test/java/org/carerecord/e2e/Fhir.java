@@ -16,7 +16,11 @@ final class Fhir {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Response(int status, JsonNode body, String requestId) {
+    record Response(int status, JsonNode body, String requestId, java.net.http.HttpHeaders headers) {
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         String diagnostics() {
             return body.path("issue").path(0).path("diagnostics").asText();
@@ -88,7 +92,7 @@ final class Fhir {
             }
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Response(response.statusCode(), body,
-                    response.headers().firstValue("X-Request-ID").orElse(null));
+                    response.headers().firstValue("X-Request-ID").orElse(null), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -44,7 +44,8 @@ public final class BrowserOrigins {
         cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Exist",
                 "If-None-Match", "If-Modified-Since", "X-Purpose-Of-Use", "X-Break-Glass-Reason", "X-Request-Id"));
-        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "X-Progress", "X-Request-Id"));
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "X-Progress", "X-Request-Id",
+                "X-Break-Glass-Until"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(600L);
         source.registerCorsConfiguration("/**", cors);

@@ -17,6 +17,7 @@ import org.carerecord.consent.policy.RolePolicies;
 import org.carerecord.consent.policy.RolePolicy;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
+import org.carerecord.security.decision.BreakGlassGrant;
 import org.carerecord.security.decision.CareRelationship;
 import org.carerecord.security.decision.Decision;
 import org.carerecord.security.decision.SensitiveCategory;
@@ -83,7 +84,7 @@ public class AccessDecider {
         if (request.patientId() == null) {
             steps.add("no single patient: shared resources only");
             return permit(decisionId, steps, "The " + role.name() + " role may see " + String.join(", ", permittedTypes),
-                    policyRef, permittedTypes, List.of(), withheld, false);
+                    policyRef, permittedTypes, List.of(), withheld, false, null);
         }
 
         Instant now = clock.instant();
@@ -161,20 +162,25 @@ public class AccessDecider {
         if (!withheld.isEmpty()) {
             steps.add("withheld categories: " + codes(withheld));
         }
+        Instant breakGlassUntil = null;
         if (breakingGlass) {
             obligations.add(AccessDecision.BREAK_GLASS);
-            if (breakGlassAsked && breakGlass.active(request.subject(), request.patientId(), now).isEmpty()) {
-                breakGlass.grant(request, decisionId, Duration.ofMinutes(policies.breakGlass().windowMinutes()), now);
+            Optional<BreakGlassGrant> active = breakGlass.active(request.subject(), request.patientId(), now);
+            if (breakGlassAsked && active.isEmpty()) {
+                active = Optional.of(breakGlass.grant(request, decisionId,
+                        Duration.ofMinutes(policies.breakGlass().windowMinutes()), now));
                 steps.add("break-glass granted for " + policies.breakGlass().windowMinutes()
                         + " minutes; privacy officer alerted");
             }
+            breakGlassUntil = active.map(BreakGlassGrant::expiresAt).orElse(null);
         }
         boolean overridable = !breakingGlass && role.mayBreakGlass() && !restrictedByPatient.isEmpty();
         String reason = "The " + role.name() + " role may see " + String.join(", ", permittedTypes)
                 + (basis == null ? "" : "; " + basis)
                 + (permittedTypes.size() < requested.size() ? "; other types are withheld" : "");
         String policyNames = consentRefs.isEmpty() ? policyRef : policyRef + ", " + String.join(", ", consentRefs.stream().distinct().toList());
-        return permit(decisionId, steps, reason, policyNames, permittedTypes, obligations, withheld, overridable);
+        return permit(decisionId, steps, reason, policyNames, permittedTypes, obligations, withheld, overridable,
+                breakGlassUntil);
     }
 
     /** The strongest evidence that the user's organisation cares for the patient, or null. */
@@ -229,10 +235,10 @@ public class AccessDecider {
     }
 
     private static Decided permit(String id, List<String> steps, String reason, String policy, List<String> types,
-            List<String> obligations, Set<SensitiveCategory> withheld, boolean breakGlassAvailable) {
+            List<String> obligations, Set<SensitiveCategory> withheld, boolean breakGlassAvailable, Instant breakGlassUntil) {
         steps.add("PERMIT: " + reason);
         return new Decided(new AccessDecision(id, Decision.PERMIT, reason, policy, types, List.copyOf(obligations),
-                List.copyOf(withheld), breakGlassAvailable), List.copyOf(steps));
+                List.copyOf(withheld), breakGlassAvailable, breakGlassUntil), List.copyOf(steps));
     }
 
     private static Decided deny(String id, List<String> steps, String reason, String policy, boolean breakGlassAvailable) {
