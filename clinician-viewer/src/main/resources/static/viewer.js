@@ -55,8 +55,29 @@
     return emergency ? {"X-Purpose-Of-Use": "ETREAT", "X-Break-Glass-Reason": emergency.reason} : {};
   }
   function get(url) {
-    return client.request({url: url, headers: headers()})
-      .then(function (body) { return {body: body}; }, function (error) { return {error: error}; });
+    return client.request({url: url, headers: headers(), includeResponse: true})
+      .then(function (result) { noteWindow(result.response); return {body: result.body}; },
+        function (error) { return {error: error}; });
+  }
+  // a response shown under break-glass says until when the override lasts
+  function noteWindow(response) {
+    var until = emergency && response && response.headers && response.headers.get("X-Break-Glass-Until");
+    if (until && !isNaN(new Date(until))) {
+      emergency.until = new Date(until);
+      showEmergency();
+    }
+  }
+  function time(d) {
+    return d.toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"});
+  }
+  function showEmergency() {
+    el("emergency-text").textContent = "Opened at " + time(emergency.openedAt) + " for: \u201c" + emergency.reason
+      + "\u201d. " + (emergency.until
+        ? "It lasts until " + time(emergency.until) + (emergency.until.toDateString() === new Date().toDateString()
+          ? "" : " on " + date(emergency.until)) + " (your organisation's policy sets the window)"
+        : "It lasts for the window your organisation's policy sets")
+      + "; everything you see is recorded, the privacy officer has been alerted, and this access will be reviewed.";
+    el("emergency-banner").hidden = false;
   }
   function entries(bundle, type) {
     return ((bundle && bundle.entry) || []).map(function (e) { return e.resource; })
@@ -107,8 +128,10 @@
         var period = r.period || {};
         var kind = text((r.type || [])[0]) || (r["class"] && (r["class"].display || r["class"].code)) || "Encounter";
         var dates = period.start ? "admitted " + date(period.start) + (period.end ? ", discharged " + date(period.end) : ", not yet discharged") : null;
-        return {title: kind + (dates ? " – " + dates : "") + (r.status ? " (" + r.status + ")" : ""),
-          who: display(r.serviceProvider), when: period.start};
+        // the encounter the clinical system launched in (SMART encounter context) is the one the clinician is at
+        var inContext = client.encounter && client.encounter.id === r.id;
+        return {title: (inContext ? "This admission: " : "") + kind + (dates ? " – " + dates : "")
+          + (r.status ? " (" + r.status + ")" : ""), who: display(r.serviceProvider), when: period.start};
       }},
     {id: "results", title: "Latest results", type: "Observation",
       url: function (p) { return "Observation?patient=" + p + "&category=laboratory&_sort=-date&_count=10"; },
@@ -212,12 +235,8 @@
     }
     el("reason-error").hidden = true;
     group.classList.remove("nhsuk-form-group--error");
-    emergency = {reason: reason, openedAt: new Date()};
-    el("emergency-text").textContent = "Opened at " + emergency.openedAt.toLocaleTimeString("en-GB",
-      {hour: "2-digit", minute: "2-digit"}) + " for: \u201c" + reason + "\u201d. It lasts for the window your "
-      + "organisation's policy sets; everything you see is recorded, the privacy officer has been alerted, and "
-      + "this access will be reviewed.";
-    el("emergency-banner").hidden = false;
+    emergency = {reason: reason, openedAt: new Date(), until: null};
+    showEmergency();
     load().then(function () { el("page-title").focus(); });
   }
 

@@ -70,7 +70,8 @@ class SmartLaunchIT {
         assertThat(config.path("code_challenge_methods_supported").toString()).contains("S256");
         assertThat(config.path("grant_types_supported").toString()).contains("authorization_code", "refresh_token", "client_credentials");
         assertThat(config.path("capabilities").toString()).contains("launch-ehr", "launch-standalone", "client-public",
-                "client-confidential-symmetric", "context-ehr-patient", "context-standalone-patient", "sso-openid-connect",
+                "client-confidential-symmetric", "context-ehr-patient", "context-ehr-encounter", "context-standalone-patient",
+                "sso-openid-connect",
                 "permission-v2", "permission-offline");
         JsonNode capability = Fhir.get(stack.fhirBaseUrl() + "/metadata", null).body();
         assertThat(capability.path("rest").path(0).path("security").path("cors").asBoolean()).isTrue();
@@ -170,6 +171,72 @@ class SmartLaunchIT {
         assertThat(SpecOnlySmartClient.query(otherApp)).containsEntry("error", "invalid_request").containsEntry("state", "ehr-3");
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson", token.path("access_token").asText()).status())
                 .isEqualTo(200);
+    }
+
+    /** A ward system launches in the context of the patient's current admission (SMART encounter context). */
+    @Test
+    void anEhrLaunchFromAWardCarriesTheCurrentAdmissionAsEncounterContext() {
+        SpecOnlySmartClient app = viewer();
+        HttpResponse<String> ehr = signIn(app, app.browse(stack.issuer() + "/ehr"), "hospital.nurse");
+        assertThat(ehr.body()).contains("Hospital admission (in progress)");
+        // the form names the patient only: the encounter is the clinical system's own, not the browser's say
+        JsonNode token = ehrLaunchToken(app, ehr, "susan-armstrong", "launch openid fhirUser patient/*.rs", "enc-1",
+                Map.of("encounter", "someone-elses"));
+
+        assertThat(token.path("patient").asText()).isEqualTo("susan-armstrong");
+        assertThat(token.path("encounter").asText()).isEqualTo("rtd-e-2");
+        assertThat(token.path("fhirContext").toString()).contains("\"reference\":\"Encounter/rtd-e-2\"");
+        // the admission itself, as the hospital's system holds it (other tests change who may read susan's record)
+        Fhir.Response encounter = Fhir.get(stack.fhirBaseUrl() + "/Encounter/rtd-e-2", stack.tokens().token("rtd-pas"));
+        assertThat(encounter.status()).isEqualTo(200);
+        assertThat(encounter.body().path("subject").path("reference").asText()).isEqualTo("Patient/susan-armstrong");
+        assertThat(encounter.body().path("status").asText()).isEqualTo("in-progress");
+
+        // a patient with no current encounter is launched with the patient alone
+        JsonNode plain = ehrLaunchToken(app, app.follow(app.browse(stack.issuer() + "/ehr")), "amelia-hartley",
+                "launch openid patient/*.rs", "enc-2", Map.of());
+        assertThat(plain.path("patient").asText()).isEqualTo("amelia-hartley");
+        assertThat(plain.has("encounter")).isFalse();
+    }
+
+    /** SMART online_access: usable while the user is signed in; offline_access outlives the sign-in. */
+    @Test
+    void onlineAccessEndsWhenTheUserSignsOutAndOfflineAccessDoesNot() {
+        SpecOnlySmartClient app = viewer();
+        HttpResponse<String> ehr = signIn(app, app.browse(stack.issuer() + "/ehr"), "gp.clinician");
+        JsonNode online = ehrLaunchToken(app, ehr, "amelia-hartley", "launch openid patient/*.rs online_access", "on-1",
+                Map.of());
+        JsonNode offline = ehrLaunchToken(app, app.follow(app.browse(stack.issuer() + "/ehr")), "amelia-hartley",
+                "launch openid patient/*.rs offline_access", "off-1", Map.of());
+        HttpResponse<String> stillOnline = app.refresh(online.path("refresh_token").asText());
+        assertThat(stillOnline.statusCode()).as(stillOnline.body()).isEqualTo(200);
+        String onlineRefresh = SpecOnlySmartClient.json(stillOnline).path("refresh_token").asText();
+
+        // the clinician signs out of the identity provider (the default sign-out page, as a browser would)
+        HttpResponse<String> signOutPage = app.follow(app.browse(stack.issuer() + "/logout"));
+        HttpResponse<String> signedOut = app.submitFormHolding(signOutPage, "action=\"/logout\"", Map.of());
+        assertThat(signedOut.statusCode()).isEqualTo(302);
+
+        HttpResponse<String> ended = app.refresh(onlineRefresh);
+        assertThat(ended.statusCode()).isEqualTo(400);
+        assertThat(SpecOnlySmartClient.json(ended).path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(app.refresh(onlineRefresh).statusCode()).as("and stays refused").isEqualTo(400);
+        HttpResponse<String> stillOffline = app.refresh(offline.path("refresh_token").asText());
+        assertThat(stillOffline.statusCode()).as(stillOffline.body()).isEqualTo(200);
+    }
+
+    /** From the clinical system's patient list (signed in), an EHR launch of the viewer for a patient, to the token. */
+    private static JsonNode ehrLaunchToken(SpecOnlySmartClient app, HttpResponse<String> ehr, String patient, String scope,
+            String state, Map<String, String> moreFields) {
+        Map<String, String> fields = new java.util.HashMap<>(moreFields);
+        fields.putAll(Map.of("patient", patient, "app", "care-viewer"));
+        HttpResponse<String> launched = app.submitFormHolding(ehr, "value=\"" + patient + "\"", fields);
+        HttpResponse<String> consent = app.follow(app.browse(app.authorizeUrl(scope, state,
+                SpecOnlySmartClient.query(launched).get("launch"), true)));
+        Map<String, String> code = SpecOnlySmartClient.query(app.follow(app.submit(consent, Map.of())));
+        HttpResponse<String> token = app.exchange(code.get("code"));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return SpecOnlySmartClient.json(token);
     }
 
     @Test

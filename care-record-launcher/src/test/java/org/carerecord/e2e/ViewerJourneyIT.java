@@ -109,14 +109,33 @@ class ViewerJourneyIT {
             assertThat(browser.await(By.id("reason-error")).isDisplayed()).isTrue();
             assertThat(browser.driver.findElement(By.id("emergency-banner")).isDisplayed()).isFalse();
             browser.driver.findElement(By.id("break-glass-reason")).sendKeys("Overdose: needs his full history now");
+            // the window the policy sets (roles.json: 240 minutes), as the browser tells the time
+            java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+            String earliest = java.time.LocalTime.now().plusMinutes(240).format(clock);
             browser.driver.findElement(By.id("break-glass-submit")).click();
             new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(
                     ExpectedConditions.textToBePresentInElementLocated(By.id("section-problems"), "epress"));
+            String latest = java.time.LocalTime.now().plusMinutes(240).format(clock);
             assertThat(text(browser, "emergency-text")).contains("Overdose: needs his full history now")
-                    .contains("recorded").contains("reviewed");
+                    .contains("recorded").contains("reviewed")
+                    .containsAnyOf("It lasts until " + earliest, "It lasts until " + latest);
             assertThat(browser.driver.findElement(By.id("withheld")).isDisplayed()).isFalse();
             browser.screenshot("viewer-06-break-glass");
             assertThat(browser.accessibilityViolations(AXE)).as("accessibility under break-glass").isEmpty();
+        }
+    }
+
+    @Test
+    void aWardNurseOpensThePatientInTheContextOfTheirAdmission() throws Exception {
+        try (ConsoleBrowser browser = ConsoleBrowser.open()) {
+            browser.go(stack.issuer() + "/ehr");
+            browser.signIn("hospital.nurse", stack.password("hospital.nurse"));
+            browser.await(By.cssSelector("button[data-patient='susan-armstrong']")).click();
+            awaitSummary(browser);
+            assertThat(browser.heading()).isEqualTo("Summary");
+            assertThat(text(browser, "section-admissions")).contains("This admission: Hospital admission")
+                    .contains("not yet discharged");
+            browser.screenshot("viewer-09-encounter-context");
         }
     }
 
