@@ -14,7 +14,8 @@ import org.carerecord.launcher.service.CareRecordStack;
  * same database with consent and audit off. Synthea patients are loaded by the hospital's system; a
  * hospital nurse (who has a relationship with the patients the hospital pushed) then reads a patient,
  * searches their conditions, active medications and recent admissions, opens their summary ({@code $summary},
- * always the median-sized patient) and the first page of {@code $everything}. Each scenario runs for a fixed
+ * always the median-sized patient; also while the hospital's system adds to that patient's record every
+ * {@code bench.write-millis}, default 500 ms) and the first page of {@code $everything}. Each scenario runs for a fixed
  * time on one server then the other, in rounds that alternate the order, so both see the same noise.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar clinician [patients] [seed]</pre>
@@ -67,8 +68,8 @@ final class ClinicianBenchmark {
             for (int round = 0; round < rounds; round++) {
                 Phase first = round % 2 == 0 ? full : without;
                 Phase second = round % 2 == 0 ? without : full;
-                first.run(first == full ? stack.fhirBaseUrl() : off, scenario, visible, nurse, clients, seconds);
-                second.run(second == full ? stack.fhirBaseUrl() : off, scenario, visible, nurse, clients, seconds);
+                first.run(first == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
+                second.run(second == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
             }
             System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.name(), full.summary(), without.summary(),
                     full.throughput() / without.throughput());
@@ -88,13 +89,19 @@ final class ClinicianBenchmark {
         private final Latencies latencies = new Latencies();
         private long requests;
         private double seconds;
+        private volatile int writes;
 
-        void run(String base, Scenario scenario, List<String> patients, String token, int clients,
-                int duration) throws InterruptedException {
+        void run(String base, Scenario scenario, ClinicianSetup setup, int clients, int duration)
+                throws InterruptedException {
+            List<String> patients = setup.visible();
+            String token = setup.nurseToken();
             AtomicLong done = new AtomicLong();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
             long start = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+            if (scenario.recordChanging()) {
+                pool.submit(() -> keepWriting(base, setup, end));
+            }
             for (int c = 0; c < clients; c++) {
                 pool.submit(() -> {
                     while (System.nanoTime() < end) {
@@ -114,9 +121,32 @@ final class ClinicianBenchmark {
             return requests / seconds;
         }
 
+        /** The hospital's system adds an observation to the median patient's record, again and again. */
+        private void keepWriting(String base, ClinicianSetup setup, long end) {
+            long pause = Long.getLong("bench.write-millis", 500);
+            while (System.nanoTime() < end) {
+                Http.post(base, setup.writerToken(), """
+                        {"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Observation"},
+                         "resource":{"resourceType":"Observation","status":"final",
+                          "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+                          "code":{"coding":[{"system":"http://loinc.org","code":"8867-4","display":"Heart rate"}]},
+                          "subject":{"reference":"Patient/%s"},"effectiveDateTime":"%s",
+                          "valueQuantity":{"value":%d,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}}]}"""
+                        .formatted(setup.median(), java.time.OffsetDateTime.now(), 60 + writes % 40), null);
+                writes++;
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         String summary() {
-            return "%6.1f req/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms".formatted(throughput(),
-                    latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99));
+            return "%6.1f req/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms%s".formatted(throughput(),
+                    latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
+                    writes == 0 ? "" : " (%d writes)".formatted(writes));
         }
     }
 

@@ -18,10 +18,17 @@ import org.carerecord.launcher.service.StackPorts;
  * (for {@code $summary}), the full server and a second fhir-server on the same database with the
  * {@code -Dbench.off} switches (default consent and audit off).
  */
-record ClinicianSetup(String full, String off, String nurseToken, List<String> visible, String median) {
+record ClinicianSetup(String full, String off, String nurseToken, String writerToken, List<String> visible,
+        String median) {
 
-    /** A clinician's request for a patient id, and the Cache-Control it is sent with (null: none). */
-    record Scenario(String name, Function<String, String> path, String cacheControl) {
+    /**
+     * A clinician's request for a patient id, the Cache-Control it is sent with (null: none), and whether the
+     * hospital's system keeps writing to the median patient's record meanwhile.
+     */
+    record Scenario(String name, Function<String, String> path, String cacheControl, boolean recordChanging) {
+        Scenario(String name, Function<String, String> path, String cacheControl) {
+            this(name, path, cacheControl, false);
+        }
     }
 
     /**
@@ -39,6 +46,7 @@ record ClinicianSetup(String full, String off, String nurseToken, List<String> v
                         id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20", fresh),
                 new Scenario("$summary (median patient)", id -> "/Patient/" + median + "/$summary", fresh),
                 new Scenario("$summary, assembled afresh", id -> "/Patient/" + median + "/$summary", "no-store"),
+                new Scenario("$summary, record changing", id -> "/Patient/" + median + "/$summary", fresh, true),
                 new Scenario("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50", fresh));
     }
 
@@ -60,8 +68,21 @@ record ClinicianSetup(String full, String off, String nurseToken, List<String> v
         System.out.printf("%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
                 sizes.size(), sizes.values().stream().mapToInt(Integer::intValue).sum(), visible.size(), median,
                 sizes.get(median));
+        describeSummary(stack.fhirBaseUrl(), nurse, median);
         int offPort = StackPorts.free().fhirServer();
         stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
-        return new ClinicianSetup(stack.fhirBaseUrl(), "http://localhost:" + offPort + "/fhir", nurse, visible, median);
+        return new ClinicianSetup(stack.fhirBaseUrl(), "http://localhost:" + offPort + "/fhir", nurse, pas, visible, median);
+    }
+
+    /** What the measured document holds: its size and entries by type (what encoding and auditing it cost). */
+    private static void describeSummary(String base, String token, String patient) throws IOException {
+        String document = Http.get(base + "/Patient/" + patient + "/$summary", token, null);
+        Map<String, Integer> types = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode entry : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(document).path("entry")) {
+            types.merge(entry.path("resource").path("resourceType").asText(), 1, Integer::sum);
+        }
+        System.out.printf("$summary document: %,d bytes, %d entries %s%n", document.length(),
+                types.values().stream().mapToInt(Integer::intValue).sum(), types);
     }
 }

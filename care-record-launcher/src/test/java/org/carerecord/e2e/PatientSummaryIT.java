@@ -90,6 +90,36 @@ class PatientSummaryIT {
                 .as("a deleted record leaves the summary at once").doesNotContain("55822004");
     }
 
+    /**
+     * A reused document's JSON is written once and served again (EncodedSummaries): it must be what HAPI's own
+     * writer gives for the same document (forced here with {@code _pretty=true}, which is left to HAPI), with
+     * the same headers, and every view must still be audited on its own.
+     */
+    @Test
+    void aReusedSummaryIsWrittenAsHapiWritesItAndEachViewIsAudited() {
+        String url = stack.fhirBaseUrl() + "/Patient/amelia-hartley/$summary";
+        String token = stack.tokens().token("gp.clinician");
+        Fhir.Response first = Fhir.get(url, token);
+        Fhir.Response again = Fhir.get(url, token);
+        Fhir.Response byHapi = Fhir.get(url + "?_pretty=true", token);
+
+        assertThat(again.body().path("identifier")).as("the same document").isEqualTo(first.body().path("identifier"));
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(byHapi.body()).as("HAPI's writer, same document").isEqualTo(again.body());
+        for (String header : java.util.List.of("Content-Type", "Content-Location", "Last-Modified")) {
+            assertThat(again.header(header)).as(header).isEqualTo(byHapi.header(header));
+        }
+        assertThat(again.header("Content-Type")).startsWith("application/fhir+json");
+        for (Fhir.Response view : java.util.List.of(first, again, byHapi)) {
+            JsonNode audit = Audit.awaitRecordOf(stack, view.requestId());
+            assertThat(audit.path("entity").toString()).as("each view is recorded").contains("amelia-hartley");
+        }
+        // another encoding is HAPI's to write
+        java.net.http.HttpResponse<String> xml = Fhir.getText(url + "?_format=xml", token);
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(xml.body()).startsWith("<Bundle xmlns=\"http://hl7.org/fhir\">");
+    }
+
     @Test
     void aReusedSummaryStillSaysWhatWasWithheld() {
         for (int i = 0; i < 2; i++) {

@@ -5,12 +5,18 @@ import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.carerecord.fhir.access.Requester;
-import org.carerecord.fhir.consent.RequestDecisions;
 import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
-import org.carerecord.security.cache.InvalidatingCache;
+import org.carerecord.fhir.consent.RequestDecisions;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.Decision;
 import org.carerecord.security.decision.SensitiveCategory;
@@ -21,17 +27,18 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
- * Patient summaries reused while nothing they depend on has changed. Assembling one runs a dozen searches,
- * a consent check per record and a narrative per section; a clinician (or a ward's worth of them) opens the
- * same patient's summary again and again while the record stands still. A document is reused only for
- * the same patient, the same token claims (user, role, organisation, scopes), purpose and server address,
+ * Patient summaries reused while nothing they depend on has changed. A clinician (or a ward's worth of them)
+ * opens the same patient's summary again and again while the record stands still. A document is reused only
+ * for the same patient, the same token claims (user, role, organisation, scopes), purpose and server address,
  * the same decision about the patient taken for this request (so an opt-out, a restriction or a lost
  * relationship is seen at once — the request is refused before it gets here, or the key differs) and the
- * same {@link org.carerecord.fhir.consent.RecordStamps record stamp} (any write to the record, on any instance, makes a new key). A
- * time to live bounds what changes with the clock alone (the "recent admissions" window). Never reused:
- * break-glass and stated-relationship requests (each must be decided and shown afresh), and documents that
- * needed a decision about another patient, and requests that say {@code Cache-Control: no-store}. Each
- * reader gets a copy; what was withheld is told again.
+ * same {@link org.carerecord.fhir.consent.RecordStamps record stamp} (any write to the record, on any
+ * instance, makes a new key). A time to live bounds what changes with the clock alone (the "recent
+ * admissions" window). Never reused: break-glass and stated-relationship requests (each must be decided and
+ * shown afresh), documents that needed a decision about another patient, and requests that say
+ * {@code Cache-Control: no-store}. Readers asking together for a document not yet assembled wait for one
+ * assembly. Each reader gets a copy; what was withheld is told again; the JSON is written once per document
+ * (see {@link EncodedSummaries}).
  */
 final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
@@ -39,17 +46,22 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             String profile, Decision decision, List<SensitiveCategory> withheldCategories) {
     }
 
-    private record Document(Bundle bundle, RequestDecisions.Withheld withheld, boolean reusable) {
+    /** A kept document (never handed out: readers get copies), what assembling it withheld, its JSON once written. */
+    private record Document(Bundle bundle, RequestDecisions.Withheld withheld, AtomicReference<String> json) {
     }
 
     private final IIpsGeneratorSvc generator;
     private final PreparedSections sections;
-    private final InvalidatingCache<Key, Document> documents;
+    private final boolean reuse;
+    private final Cache<Key, Document> documents;
+    private final ConcurrentMap<Key, CompletableFuture<Document>> assembling = new ConcurrentHashMap<>();
 
     CachedPatientSummaries(IIpsGeneratorSvc generator, PreparedSections sections, Duration ttl, int maxDocuments) {
         this.generator = generator;
         this.sections = sections;
-        this.documents = new InvalidatingCache<>(ttl, maxDocuments);
+        this.reuse = !ttl.isZero() && !ttl.isNegative();
+        this.documents = Caffeine.newBuilder().expireAfterWrite(reuse ? ttl : Duration.ofSeconds(1))
+                .maximumSize(maxDocuments).build();
     }
 
     @Override
@@ -58,7 +70,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
         Requester requester = Requester.of(request);
         // null only where consent checks are switched off (with them on, every request for one patient is decided)
         AccessDecision decision = RequestDecisions.of(request).taken(patient, "Patient").orElse(null);
-        if (requester.breakGlassReason() != null || requester.claimedRelationship() != null
+        if (!reuse || requester.breakGlassReason() != null || requester.claimedRelationship() != null
                 || decision != null && decision.obligations() != null && !decision.obligations().isEmpty()
                 || noStore(request)) {
             return generator.generateIps(request, patientId, profile);
@@ -67,20 +79,48 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
                 request.getFhirServerBase(), profile, decision == null ? null : decision.decision(),
                 decision == null || decision.withheldCategories() == null ? List.of()
                         : List.copyOf(decision.withheldCategories()));
-        Bundle[] generated = {null};
-        Document document = documents.get(key, k -> {
-            RequestDecisions decisions = RequestDecisions.of(request);
-            RequestDecisions.Withheld before = decisions.withheldSoFar();
-            generated[0] = (Bundle) generator.generateIps(request, patientId, profile);
-            boolean reusable = decisions.onlyAbout(patient);
-            // the kept copy is never handed out (readers' copies are annotated and serialised); none if not kept
-            return new Document(reusable ? generated[0].copy() : null, decisions.withheldSoFar().since(before), reusable);
-        }, Document::reusable);
-        if (generated[0] != null) {
-            return generated[0];
+        Document document = documents.getIfPresent(key);
+        if (document == null) {
+            CompletableFuture<Document> mine = new CompletableFuture<>();
+            CompletableFuture<Document> running = assembling.putIfAbsent(key, mine);
+            if (running == null) {
+                return assemble(request, patientId, profile, key, mine);
+            }
+            try {
+                document = running.join();
+            } catch (CompletionException e) {
+                return generator.generateIps(request, patientId, profile); // that reader's failure, not this one's
+            }
+            if (document == null) {
+                return generator.generateIps(request, patientId, profile); // not reusable: each assembles its own
+            }
         }
         RequestDecisions.of(request).withheldAgain(document.withheld());
+        EncodedSummaries.writeOnce(request, document.json());
         return document.bundle().copy();
+    }
+
+    /** Assembles this reader's document, keeps it if it may be reused, and hands it to readers waiting for it. */
+    private IBaseBundle assemble(RequestDetails request, IIdType patientId, String profile, Key key,
+            CompletableFuture<Document> waiting) {
+        try {
+            RequestDecisions decisions = RequestDecisions.of(request);
+            RequestDecisions.Withheld before = decisions.withheldSoFar();
+            Bundle generated = (Bundle) generator.generateIps(request, patientId, profile);
+            Document document = null;
+            if (decisions.onlyAbout(patientId.getIdPart())) {
+                document = new Document(generated.copy(), decisions.withheldSoFar().since(before), new AtomicReference<>());
+                documents.put(key, document);
+                EncodedSummaries.writeOnce(request, document.json());
+            }
+            waiting.complete(document);
+            return generated;
+        } catch (RuntimeException e) {
+            waiting.completeExceptionally(e);
+            throw e;
+        } finally {
+            assembling.remove(key, waiting);
+        }
     }
 
     /** {@code Cache-Control: no-store}: assemble afresh and keep nothing (e.g. to measure assembly itself). */

@@ -48,6 +48,11 @@ public class PatientSummaryConfig {
     }
 
     @Bean
+    EncodedSummaries encodedSummaries() {
+        return new EncodedSummaries();
+    }
+
+    @Bean
     IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, PreparedSections prepared,
             SummaryProperties summary) {
         return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), prepared,

@@ -61,7 +61,12 @@ final class PreparedSections {
     record Asked(RecordStamp stamp, long at) {
     }
 
-    private record Preparation(long startedAt, CompletableFuture<Snapshot> result) {
+    /** A preparation under way, with the stamp it was begun at: readers who saw that stamp, or asked before it began, wait for it. */
+    private record Preparation(RecordStamp stamp, long startedAt, CompletableFuture<Snapshot> result) {
+
+        boolean answers(Asked asked) {
+            return stamp.equals(asked.stamp()) || startedAt - asked.at() >= 0;
+        }
     }
 
     private final CareRecordSummaryStrategy strategy;
@@ -114,10 +119,10 @@ final class PreparedSections {
         }
         for (String patient : patients) {
             if (kept.policy().getIfPresentQuietly(patient) != null) { // a write does not keep them longer
-                Asked now = new Asked(null, System.nanoTime());
                 background.execute(() -> {
                     try {
-                        current(patient, now);
+                        long at = System.nanoTime(); // after the write committed
+                        current(patient, new Asked(stamps.of(patient), at));
                     } catch (RuntimeException e) {
                         // the next request prepares them itself, and fails with the reason if it must
                         log.warn("Summary sections of a changed record could not be prepared ahead: {}", e.toString());
@@ -127,17 +132,22 @@ final class PreparedSections {
         }
     }
 
+    /**
+     * Sections that show the record as the request saw it (at its stamp) or newer: kept ones, one being prepared,
+     * or prepared now on this thread — at the stamp this request read, before any search (so the sections hold
+     * every write that stamp counts, and perhaps later ones).
+     */
     private Snapshot current(String patient, Asked asked) {
         if (!ahead) {
-            return prepare(patient, System.nanoTime());
+            return prepare(patient, asked);
         }
         Snapshot snapshot = kept.getIfPresent(patient);
         if (snapshot != null && snapshot.answers(asked)) {
             return snapshot;
         }
-        Preparation mine = new Preparation(System.nanoTime(), new CompletableFuture<>());
+        Preparation mine = new Preparation(asked.stamp(), asked.at(), new CompletableFuture<>());
         Preparation running = preparing.compute(patient,
-                (p, current) -> current != null && current.startedAt() - asked.at() >= 0 ? current : mine);
+                (p, current) -> current != null && current.answers(asked) ? current : mine);
         if (running == mine) {
             runOnThisThread(patient, mine);
         }
@@ -150,7 +160,7 @@ final class PreparedSections {
 
     private void runOnThisThread(String patient, Preparation preparation) {
         try {
-            Snapshot snapshot = prepare(patient, preparation.startedAt());
+            Snapshot snapshot = prepare(patient, new Asked(preparation.stamp(), preparation.startedAt()));
             kept.asMap().merge(patient, snapshot,
                     (old, fresh) -> fresh.startedAt() - old.startedAt() >= 0 ? fresh : old);
             preparation.result().complete(snapshot);
@@ -161,9 +171,11 @@ final class PreparedSections {
         }
     }
 
-    /** Every section's bounded search for the patient, as the system: what the whole record holds. */
-    private Snapshot prepare(String patient, long startedAt) {
-        RecordStamp stamp = stamps.of(patient); // before the searches: they show the record at least this new
+    /**
+     * Every section's bounded search for the patient, as the system: what the whole record holds. The stamp was
+     * read before the searches start, so they show the record at least as it was then.
+     */
+    private Snapshot prepare(String patient, Asked at) {
         IpsContext context = new IpsContext(null, new IdType("Patient", patient));
         SystemRequestDetails system = new SystemRequestDetails();
         Map<String, List<ResourceEntry>> sections = new HashMap<>();
@@ -174,7 +186,7 @@ final class PreparedSections {
                 sections.put(key(section, type), entries == null ? List.of() : List.copyOf(entries));
             }
         }
-        return new Snapshot(stamp, startedAt, Map.copyOf(sections));
+        return new Snapshot(at.stamp(), at.at(), Map.copyOf(sections));
     }
 
     private static String key(Section section, Class<? extends IBaseResource> type) {
