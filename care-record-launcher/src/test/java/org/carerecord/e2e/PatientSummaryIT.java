@@ -202,6 +202,87 @@ class PatientSummaryIT {
         }
     }
 
+    /**
+     * After a write, the documents of those who recently opened the patient are assembled before they ask (off
+     * the request path, standing in for each reader). Such a document must be exactly the one the reader's own
+     * request would assemble — the same records in every section and the same withheld notice — for a reader
+     * who sees everything and one from whom a category is withheld.
+     */
+    @Test
+    void aSummaryAssembledAheadAfterAWriteIsTheOneTheReadersOwnRequestWouldAssemble() throws Exception {
+        java.util.List<String> personas = java.util.List.of("gp.clinician", "social.worker");
+        personas.forEach(persona -> summary("david-robson", persona)); // they open David's record
+        double aheadBefore = documentsAssembled("ahead");
+        String text = "Assembled ahead " + java.util.UUID.randomUUID();
+        Fhir.Response write = Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
+                {"resourceType":"Condition",
+                 "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}],"text":"%s"},
+                 "subject":{"reference":"Patient/david-robson"}}""".formatted(text));
+        assertThat(write.status()).isEqualTo(201);
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (documentsAssembled("ahead") < aheadBefore + personas.size() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(documentsAssembled("ahead")).as("both readers' documents assembled before they asked")
+                    .isGreaterThanOrEqualTo(aheadBefore + personas.size());
+            for (String persona : personas) {
+                Fhir.Response ahead = summary("david-robson", persona);
+                Fhir.Response own = Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson/$summary",
+                        stack.tokens().token(persona), java.util.Map.of("Cache-Control", "no-store"));
+                assertThat(ahead.body().toString()).as(persona).contains(text);
+                assertThat(storedRecordsBySection(ahead.body())).as(persona)
+                        .isEqualTo(storedRecordsBySection(own.body()));
+                assertThat(noticeOf(ahead.body())).as(persona).isEqualTo(noticeOf(own.body()));
+            }
+        } finally {
+            Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + write.body().path("id").asText(),
+                    stack.tokens().token("gp-system"));
+        }
+    }
+
+    /** care.summary.documents{assembled=...} from fhir-server's metrics (they need a token like any data). */
+    private double documentsAssembled(String how) throws java.io.IOException {
+        java.net.http.HttpResponse<String> metric = Fhir.getText(stack.fhirBaseUrl().replaceFirst("/fhir$", "")
+                + "/actuator/metrics/care.summary.documents?tag=assembled:" + how, stack.tokens().token("rtd-pas"));
+        assertThat(metric.statusCode()).as(metric.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metric.body())
+                .path("measurements").path(0).path("value").asDouble();
+    }
+
+    /** Section code -> the stored records it lists (Type/id; made-up entries such as "no information" left out). */
+    private static java.util.Map<String, java.util.Set<String>> storedRecordsBySection(JsonNode document) {
+        java.util.Map<String, String> stored = new java.util.HashMap<>();
+        for (JsonNode entry : document.path("entry")) {
+            JsonNode resource = entry.path("resource");
+            if (resource.path("meta").has("versionId")) {
+                stored.put(resource.path("resourceType").asText() + "/" + resource.path("id").asText(), "");
+            }
+        }
+        java.util.Map<String, java.util.Set<String>> sections = new java.util.TreeMap<>();
+        for (JsonNode section : document.path("entry").path(0).path("resource").path("section")) {
+            java.util.Set<String> records = new java.util.TreeSet<>();
+            for (JsonNode reference : section.path("entry")) {
+                String ref = reference.path("reference").asText();
+                if (stored.containsKey(ref)) {
+                    records.add(ref);
+                }
+            }
+            sections.put(section.path("code").path("coding").path(0).path("code").asText(), records);
+        }
+        return sections;
+    }
+
+    private static String noticeOf(JsonNode document) {
+        for (JsonNode entry : document.path("entry")) {
+            if ("OperationOutcome".equals(entry.path("resource").path("resourceType").asText())) {
+                return entry.path("resource").path("issue").path(0).path("diagnostics").asText();
+            }
+        }
+        return null;
+    }
+
     @Test
     void noRelationshipNoSummary() {
         Fhir.Response summary = summary("david-robson", "hospital.nurse");

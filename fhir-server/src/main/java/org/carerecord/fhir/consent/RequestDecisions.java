@@ -52,18 +52,51 @@ public final class RequestDecisions {
 
     private static final String KEY = RequestDecisions.class.getName();
 
+    /** A decision a replayed request needed and the reader's request never took (nothing new is decided on replay). */
+    public static final class NotTakenForReader extends IllegalStateException {
+        NotTakenForReader(String key) {
+            super("no decision was taken for " + key + " in the reader's request");
+        }
+    }
+
     private final Map<String, AccessDecision> byKey = new LinkedHashMap<>();
     private final Map<Withholding, Set<String>> reasons = new EnumMap<>(Withholding.class);
+    private final boolean replay;
     private int withheld;
     private boolean breakGlassWouldShowMore;
     private long checkNanos;
 
+    private RequestDecisions(boolean replay) {
+        this.replay = replay;
+    }
+
     public static RequestDecisions of(RequestDetails request) {
-        return (RequestDecisions) request.getUserData().computeIfAbsent(KEY, k -> new RequestDecisions());
+        return (RequestDecisions) request.getUserData().computeIfAbsent(KEY, k -> new RequestDecisions(false));
+    }
+
+    /**
+     * The decisions this request took, to assemble the same reader's answer again off the request path (a
+     * summary after its record changed): nothing is withheld yet, and nothing new can be decided — asking for a
+     * decision the reader's request did not take fails ({@link NotTakenForReader}), so no decision is ever asked
+     * of consent-service for a user who is not asking.
+     */
+    public synchronized RequestDecisions forReplay() {
+        RequestDecisions copy = new RequestDecisions(true);
+        copy.byKey.putAll(byKey);
+        return copy;
+    }
+
+    /** Puts these decisions on a request standing in for their reader (see {@link #forReplay}). */
+    public void attachTo(RequestDetails request) {
+        request.getUserData().put(KEY, this);
     }
 
     synchronized AccessDecision computeIfAbsent(String patientId, String resourceType, Supplier<AccessDecision> decide) {
-        return byKey.computeIfAbsent(patientId + "|" + resourceType, k -> decide.get());
+        String key = patientId + "|" + resourceType;
+        if (replay && !byKey.containsKey(key)) {
+            throw new NotTakenForReader(key);
+        }
+        return byKey.computeIfAbsent(key, k -> decide.get());
     }
 
     /** The decision already taken for this patient and type in this request, if any. */

@@ -4,9 +4,12 @@ import ca.uhn.fhir.jpa.ips.generator.IIpsGeneratorSvc;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +28,8 @@ import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Patient summaries reused while nothing they depend on has changed. A clinician (or a ward's worth of them)
@@ -37,13 +42,27 @@ import org.hl7.fhir.r4.model.Bundle;
  * admissions" window). Never reused: break-glass and stated-relationship requests (each must be decided and
  * shown afresh), documents that needed a decision about another patient, and requests that say
  * {@code Cache-Control: no-store}. Readers asking together for a document not yet assembled wait for one
- * assembly. Each reader gets a copy; what was withheld is told again; the JSON is written once per document
- * (see {@link EncodedSummaries}).
+ * assembly; when a write changes the record, the documents of those who opened it recently are assembled again
+ * before they ask ({@link #assembleAhead}). Each reader gets a copy; what was withheld is told again; the JSON is
+ * written once per document (see {@link EncodedSummaries}).
  */
 final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
+    private static final Logger log = LoggerFactory.getLogger(CachedPatientSummaries.class);
+
     private record Key(String patient, RecordStamp stamp, CareClaims claims, PurposeOfUse purpose, String base,
             String profile, Decision decision, List<SensitiveCategory> withheldCategories) {
+
+        Key at(RecordStamp other) {
+            return new Key(patient, other, claims, purpose, base, profile, decision, withheldCategories);
+        }
+    }
+
+    /**
+     * Who recently opened a patient's summary, with what was decided for them: when the record changes, their
+     * document is assembled again before they ask (see {@link #assembleAhead}).
+     */
+    private record Reader(Key key, Requester requester, IIdType patientId, RequestDecisions decisions) {
     }
 
     /** A kept document (never handed out: readers get copies), what assembling it withheld, its JSON once written. */
@@ -55,13 +74,26 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
     private final boolean reuse;
     private final Cache<Key, Document> documents;
     private final ConcurrentMap<Key, CompletableFuture<Document>> assembling = new ConcurrentHashMap<>();
+    /** By key without a stamp: the readers whose documents are assembled again when their patient's record changes. */
+    private final Cache<Key, Reader> readers;
 
-    CachedPatientSummaries(IIpsGeneratorSvc generator, PreparedSections sections, Duration ttl, int maxDocuments) {
+    private final Counter assembledOnRequest;
+    private final Counter assembledAhead;
+
+    CachedPatientSummaries(IIpsGeneratorSvc generator, PreparedSections sections, Duration ttl, int maxDocuments,
+            Duration readersKept, MeterRegistry meters) {
         this.generator = generator;
+        // how many reusable documents were assembled while a reader waited, and how many before they asked
+        this.assembledOnRequest = Counter.builder("care.summary.documents").tag("assembled", "on-request")
+                .description("reusable patient summaries assembled").register(meters);
+        this.assembledAhead = Counter.builder("care.summary.documents").tag("assembled", "ahead")
+                .description("reusable patient summaries assembled").register(meters);
         this.sections = sections;
         this.reuse = !ttl.isZero() && !ttl.isNegative();
         this.documents = Caffeine.newBuilder().expireAfterWrite(reuse ? ttl : Duration.ofSeconds(1))
                 .maximumSize(maxDocuments).build();
+        this.readers = Caffeine.newBuilder().expireAfterWrite(readersKept).maximumSize(maxDocuments).build();
+        sections.afterChangePrepared(this::assembleAhead);
     }
 
     @Override
@@ -84,7 +116,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             CompletableFuture<Document> mine = new CompletableFuture<>();
             CompletableFuture<Document> running = assembling.putIfAbsent(key, mine);
             if (running == null) {
-                return assemble(request, patientId, profile, key, mine);
+                return assemble(request, patientId, profile, key, mine, true);
             }
             try {
                 document = running.join();
@@ -100,9 +132,12 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
         return document.bundle().copy();
     }
 
-    /** Assembles this reader's document, keeps it if it may be reused, and hands it to readers waiting for it. */
+    /**
+     * Assembles this reader's document, keeps it if it may be reused, and hands it to readers waiting for it;
+     * {@code reader}: asked for by the reader (not assembled ahead), who is then remembered as a recent reader.
+     */
     private IBaseBundle assemble(RequestDetails request, IIdType patientId, String profile, Key key,
-            CompletableFuture<Document> waiting) {
+            CompletableFuture<Document> waiting, boolean reader) {
         try {
             RequestDecisions decisions = RequestDecisions.of(request);
             RequestDecisions.Withheld before = decisions.withheldSoFar();
@@ -112,6 +147,10 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
                 document = new Document(generated.copy(), decisions.withheldSoFar().since(before), new AtomicReference<>());
                 documents.put(key, document);
                 EncodedSummaries.writeOnce(request, document.json());
+                if (reader) {
+                    readers.put(key.at(null), new Reader(key, Requester.of(request), patientId, decisions.forReplay()));
+                }
+                (reader ? assembledOnRequest : assembledAhead).increment();
             }
             waiting.complete(document);
             return generated;
@@ -120,6 +159,36 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             throw e;
         } finally {
             assembling.remove(key, waiting);
+        }
+    }
+
+    /**
+     * After a write changed the patient's record and its sections were prepared again (off the request path):
+     * assemble again the documents of those who opened it recently, so the next of them finds theirs ready. Each
+     * is assembled as their own request would assemble it — their claims and the decisions their request took,
+     * every record passing the same consent check — on a request standing in for them; nothing new is decided (a
+     * document needing a decision their request did not take is left to their next request), nothing is shown
+     * and so nothing is audited until a reader asks. Readers asking meanwhile wait for it.
+     */
+    private void assembleAhead(String patient, RecordStamp stamp) {
+        for (Reader reader : readers.asMap().values()) {
+            if (!reader.key().patient().equals(patient)) {
+                continue;
+            }
+            Key key = reader.key().at(stamp);
+            CompletableFuture<Document> mine = new CompletableFuture<>();
+            if (documents.getIfPresent(key) != null || assembling.putIfAbsent(key, mine) != null) {
+                continue;
+            }
+            SystemRequestDetails standIn = new SystemRequestDetails();
+            standIn.setFhirServerBase(key.base());
+            reader.requester().attachTo(standIn);
+            reader.decisions().forReplay().attachTo(standIn);
+            try {
+                assemble(standIn, reader.patientId(), key.profile(), key, mine, false);
+            } catch (RuntimeException e) {
+                log.debug("Summary of a changed record not assembled ahead for one reader: {}", e.toString());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.ips.generator.IIpsGeneratorSvc;
 import ca.uhn.fhir.jpa.ips.generator.IpsGeneratorSvcImpl;
 import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import org.carerecord.fhir.consent.ConsentEnforcement;
@@ -54,9 +55,9 @@ public class PatientSummaryConfig {
 
     @Bean
     IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, PreparedSections prepared,
-            SummaryProperties summary) {
+            SummaryProperties summary, MeterRegistry meters) {
         return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), prepared,
-                summary.cacheTtl(), summary.cacheDocuments());
+                summary.cacheTtl(), summary.cacheDocuments(), summary.preparedIdle(), meters);
     }
 
     @Bean

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import org.carerecord.fhir.consent.RecordStamps;
 import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -74,6 +75,7 @@ final class PreparedSections {
     private final boolean ahead;
     private final Cache<String, Snapshot> kept;
     private final ConcurrentMap<String, Preparation> preparing = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, RecordStamp> afterChange = (patient, stamp) -> { };
     private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "summary-prepare");
         thread.setDaemon(true);
@@ -112,6 +114,11 @@ final class PreparedSections {
                 });
     }
 
+    /** What to do once a changed record's sections are prepared again (assemble readers' documents ahead). */
+    void afterChangePrepared(BiConsumer<String, RecordStamp> then) {
+        this.afterChange = then;
+    }
+
     /** After a write: prepare again, in the background, the sections of those patients whose are kept. */
     void changed(Collection<String> patients) {
         if (!ahead) {
@@ -122,7 +129,8 @@ final class PreparedSections {
                 background.execute(() -> {
                     try {
                         long at = System.nanoTime(); // after the write committed
-                        current(patient, new Asked(stamps.of(patient), at));
+                        Snapshot prepared = current(patient, new Asked(stamps.of(patient), at));
+                        afterChange.accept(patient, prepared.stamp());
                     } catch (RuntimeException e) {
                         // the next request prepares them itself, and fails with the reason if it must
                         log.warn("Summary sections of a changed record could not be prepared ahead: {}", e.toString());
