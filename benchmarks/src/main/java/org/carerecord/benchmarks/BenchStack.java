@@ -33,7 +33,8 @@ final class BenchStack {
     static Running open() throws Exception {
         Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("care-bench-pg");
-        System.setProperty("care.record.jvm-opts", System.getProperty("care.record.jvm-opts", "-XX:+UseParallelGC"));
+        System.setProperty("care.record.jvm-opts",
+                System.getProperty("care.record.jvm-opts", CareRecordStack.SERVER_JVM_OPTS));
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
         try {
             CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),

@@ -38,6 +38,9 @@ public final class RunningStack implements ParameterResolver {
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             String prefix = "it_" + HexFormat.of().formatHex(secret, 0, 3) + "_";
+            // the suite starts the stack once on a 2-core machine: start-up matters more than peak speed here
+            System.setProperty("care.record.jvm-opts",
+                    System.getProperty("care.record.jvm-opts", CareRecordStack.QUICK_START_JVM_OPTS));
             try {
                 CareRecordStack stack = CareRecordStack.start(home, postgres, prefix, StackPorts.free(),
                         HexFormat.of().formatHex(secret), home.resolve("care-record-launcher/target/e2e-logs"),

@@ -16,8 +16,17 @@ import org.carerecord.launcher.database.PostgresServer;
  */
 public final class CareRecordStack implements AutoCloseable {
 
-    /** Quick start-up for a dev machine running four JVMs on two cores; benchmarks override this. */
-    private static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /**
+     * What {@code ./care-record up} runs services with: a server's JVM (both JIT tiers, a throughput collector, and
+     * a process that stops rather than limps on when its heap is exhausted). {@code CARE_RECORD_JVM_OPTS} or
+     * {@code -Dcare.record.jvm-opts} override it.
+     */
+    public static final String SERVER_JVM_OPTS = "-XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError";
+    /**
+     * Quick start-up at the cost of peak speed (C1 only, serial GC): for the end-to-end tests, which start the
+     * stack once and care about start-up on a 2-core machine, never for a running service.
+     */
+    public static final String QUICK_START_JVM_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     private static final String VERSIONLESS_JAR = "%1$s/target/%1$s.jar";
 
     private final List<ServiceProcess> processes = new ArrayList<>();
@@ -100,7 +109,7 @@ public final class CareRecordStack implements AutoCloseable {
         Path jar = home.resolve(VERSIONLESS_JAR.formatted(name));
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         String jvmOptions = System.getProperty("care.record.jvm-opts",
-                System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", DEFAULT_JVM_OPTS));
+                System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", SERVER_JVM_OPTS));
         options.addAll(List.of(jvmOptions.trim().split("\\s+")));
         ServiceProcess process = ServiceProcess.start(name + (environments.get(name) == env ? "" : "-" + port), jar,
                 port, options, env, logs);
