@@ -3,6 +3,7 @@ package org.carerecord.audit.alerts;
 import org.carerecord.audit.records.PatientDirectory;
 
 import java.util.List;
+import org.carerecord.security.region.CareRegion;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
@@ -19,13 +20,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AlertConfig {
 
     @Bean
-    List<AlertRule> alertRules(AlertRulesProperties p, TrailWindow trail, PatientDirectory patients) {
+    List<AlertRule> alertRules(AlertRulesProperties p, CareRegion region, TrailWindow trail, PatientDirectory patients) {
         return List.of(
                 CountInWindowRules.manyPatients(p.manyPatients(), trail),
                 CountInWindowRules.repeatedDenials(p.repeatedDenials(), trail),
                 CountInWindowRules.frequentBreakGlass(p.breakGlass(), trail),
-                new OutOfHoursRule(p.outOfHours(), p.zone(), trail),
-                new StatedRelationshipRule(p.noRelationship(), p.zone()),
+                new OutOfHoursRule(p.outOfHours(), region.zone(), trail),
+                new StatedRelationshipRule(p.noRelationship(), region.zone()),
                 new FamilyLookupRule(p.family(), StaffDirectory.read(p.staffDirectory()), patients));
     }
 

@@ -11,7 +11,6 @@ import org.springframework.core.io.Resource;
  *
  * @param enabled        whether the trail is watched at all
  * @param interval       how often the detector reads what has arrived
- * @param zone           the region's clock, for working hours
  * @param manyPatients   distinct patients one user views within a window
  * @param repeatedDenials refusals one user gets within a window
  * @param breakGlass     emergency overrides one user states within a window
@@ -24,7 +23,6 @@ import org.springframework.core.io.Resource;
 public record AlertRulesProperties(
         boolean enabled,
         Duration interval,
-        String zone,
         Threshold manyPatients,
         Threshold repeatedDenials,
         Threshold breakGlass,

@@ -29,9 +29,9 @@ final class OutOfHoursRule implements AlertRule {
     private final ZoneId zone;
     private final TrailWindow trail;
 
-    OutOfHoursRule(AlertRulesProperties.OutOfHours policy, String zone, TrailWindow trail) {
+    OutOfHoursRule(AlertRulesProperties.OutOfHours policy, ZoneId zone, TrailWindow trail) {
         this.policy = policy;
-        this.zone = ZoneId.of(zone);
+        this.zone = zone;
         this.trail = trail;
     }
 

@@ -19,9 +19,9 @@ final class StatedRelationshipRule implements AlertRule {
     private final boolean enabled;
     private final ZoneId zone;
 
-    StatedRelationshipRule(AlertRulesProperties.Toggle toggle, String zone) {
+    StatedRelationshipRule(AlertRulesProperties.Toggle toggle, ZoneId zone) {
         this.enabled = toggle != null && toggle.enabled();
-        this.zone = ZoneId.of(zone);
+        this.zone = zone;
     }
 
     @Override

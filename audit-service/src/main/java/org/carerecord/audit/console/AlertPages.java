@@ -23,7 +23,10 @@ public class AlertPages {
     private final AuditTrail trail;
     private final GovernanceAudit governance;
 
-    public AlertPages(AccessAlerts alerts, AuditTrail trail, GovernanceAudit governance) {
+    private final ConsoleTime time;
+
+    public AlertPages(AccessAlerts alerts, AuditTrail trail, GovernanceAudit governance, ConsoleTime time) {
+        this.time = time;
         this.alerts = alerts;
         this.trail = trail;
         this.governance = governance;
@@ -43,7 +46,7 @@ public class AlertPages {
         AccessAlerts.Stored alert = alerts.find(id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No alert " + id));
         model.addAttribute("alert", alert);
-        model.addAttribute("rows", trail.findAll(alert.eventIds()).stream().map(TrailRow::of).toList());
+        model.addAttribute("rows", trail.findAll(alert.eventIds()).stream().map(time::row).toList());
         return "alert";
     }
 

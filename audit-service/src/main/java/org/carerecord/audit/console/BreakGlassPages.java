@@ -41,7 +41,10 @@ public class BreakGlassPages {
     private final AuditTrail trail;
     private final GovernanceAudit governance;
 
-    public BreakGlassPages(ConsentServiceClient consent, AuditTrail trail, GovernanceAudit governance) {
+    private final ConsoleTime time;
+
+    public BreakGlassPages(ConsentServiceClient consent, AuditTrail trail, GovernanceAudit governance, ConsoleTime time) {
+        this.time = time;
         this.consent = consent;
         this.trail = trail;
         this.governance = governance;
@@ -91,8 +94,8 @@ public class BreakGlassPages {
     private Entry entry(BreakGlassGrant grant) {
         List<TrailRow> records = trail.search(new AuditTrail.Query(grant.patientId(), grant.subject(), null, null, null,
                         null, grant.grantedAt().minusSeconds(5), grant.expiresAt(), MAX_RECORDS_SHOWN, 0, true))
-                .stream().map(TrailRow::of).toList();
-        return new Entry(grant, TrailRow.WHEN.format(grant.grantedAt()), TrailRow.WHEN.format(grant.expiresAt()),
+                .stream().map(time::row).toList();
+        return new Entry(grant, time.format(grant.grantedAt()), time.format(grant.expiresAt()),
                 records, grant.reviewOutcome() == null ? null : VERDICTS.get(grant.reviewOutcome()));
     }
 }

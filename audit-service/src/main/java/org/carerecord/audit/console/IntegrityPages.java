@@ -15,15 +15,18 @@ public class IntegrityPages {
 
     private final IntegrityChecks checks;
 
-    public IntegrityPages(IntegrityChecks checks) {
+    private final ConsoleTime time;
+
+    public IntegrityPages(IntegrityChecks checks, ConsoleTime time) {
         this.checks = checks;
+        this.time = time;
     }
 
     @GetMapping("/integrity")
     public String show(Model model) {
         IntegrityChecks.Run last = checks.last().orElse(null);
         model.addAttribute("last", last);
-        model.addAttribute("when", last == null ? null : TrailRow.WHEN.format(last.at()));
+        model.addAttribute("when", last == null ? null : time.format(last.at()));
         return "integrity";
     }
 

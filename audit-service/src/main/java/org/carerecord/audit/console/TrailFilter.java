@@ -19,18 +19,20 @@ public record TrailFilter(String patient, String user, String organisation,
                           String purpose, String outcome, Integer page) {
 
     public static final int PAGE_SIZE = 25;
-    static final ZoneId REGION = ZoneId.of("Europe/London");
 
     public int pageNumber() {
         return page == null || page < 1 ? 1 : page;
     }
 
-    /** The question for the trail; one row more than a page, to know whether there is a next page. */
-    AuditTrail.Query query(String patientId) {
+    /**
+     * The question for the trail, its days by the region's calendar ({@code zone}); one row more than a page, to
+     * know whether there is a next page.
+     */
+    AuditTrail.Query query(String patientId, ZoneId zone) {
         return new AuditTrail.Query(patientId, blankToNull(user), blankToNull(organisation), blankToNull(outcome),
                 blankToNull(purpose), null,
-                from == null ? null : from.atStartOfDay(REGION).toInstant(),
-                to == null ? null : to.plusDays(1).atStartOfDay(REGION).toInstant(),
+                from == null ? null : from.atStartOfDay(zone).toInstant(),
+                to == null ? null : to.plusDays(1).atStartOfDay(zone).toInstant(),
                 PAGE_SIZE + 1, (pageNumber() - 1) * PAGE_SIZE, false);
     }
 

@@ -40,7 +40,11 @@ public class TrailPages {
     private final ConsentServiceClient consent;
     private final FhirContext fhir;
 
-    public TrailPages(AuditTrail trail, PatientDirectory patients, ConsentServiceClient consent, FhirContext fhir) {
+    private final ConsoleTime time;
+
+    public TrailPages(AuditTrail trail, PatientDirectory patients, ConsentServiceClient consent, FhirContext fhir,
+            ConsoleTime time) {
+        this.time = time;
         this.trail = trail;
         this.patients = patients;
         this.consent = consent;
@@ -50,7 +54,7 @@ public class TrailPages {
     @GetMapping("/trail")
     public String search(TrailFilter filter, Model model) {
         Page page = pageOf(filter);
-        List<TrailRow> rows = page.events().stream().map(TrailRow::of).toList();
+        List<TrailRow> rows = page.events().stream().map(time::row).toList();
         model.addAttribute("filter", filter);
         model.addAttribute("purposes", PurposeOfUse.values());
         model.addAttribute("problem", page.problem());
@@ -88,7 +92,7 @@ public class TrailPages {
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer) {
         AuditEvent event = trail.find(eventId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No audit record " + eventId));
-        TrailRow row = TrailRow.of(event);
+        TrailRow row = time.row(event);
         model.addAttribute("row", row);
         model.addAttribute("json", fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(event));
         if (row.decisionId() != null) {
@@ -106,7 +110,7 @@ public class TrailPages {
     private Page pageOf(TrailFilter filter) {
         PatientChoice choice = patientOf(filter.patient());
         return choice.problem() != null ? new Page(List.of(), choice.problem())
-                : new Page(trail.search(filter.query(choice.patientId())), null);
+                : new Page(trail.search(filter.query(choice.patientId(), time.zone())), null);
     }
 
     private PatientChoice patientOf(String given) {

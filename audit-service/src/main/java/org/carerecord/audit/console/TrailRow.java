@@ -1,8 +1,8 @@
 package org.carerecord.audit.console;
 
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
+import java.util.List;
 import org.carerecord.audit.ledger.AuditEntry;
 import org.carerecord.audit.ledger.GovernanceAudit;
 import org.carerecord.security.audit.AuditVocabulary;
@@ -16,14 +16,12 @@ public record TrailRow(String eventId, String when, String user, String role, St
                        String decisionId, String breakGlassReason, String statedRelationship, String query,
                        String detail) {
 
-    static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.UK).withZone(TrailFilter.REGION);
-
-    public static TrailRow of(AuditEvent event) {
+    /** The record as listed, its time written by {@code when} (see ConsoleTime). */
+    static TrailRow of(AuditEvent event, DateTimeFormatter when) {
         AuditEntry e = AuditEntry.of(event);
         String query = event.getEntity().stream().filter(x -> x.hasQuery())
                 .map(x -> new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElse(null);
-        return new TrailRow(e.eventId(), WHEN.format(e.recorded()), e.userId(),
+        return new TrailRow(e.eventId(), when.format(e.recorded()), e.userId(),
                 e.userRole() == null ? "system" : e.userRole() + " " + NhsRoles.name(e.userRole()),
                 e.organisation(), action(event), outcomeText(e.outcome()), e.refused(),
                 PurposeOfUse.parse(e.purpose()).map(p -> p.name() + " (" + p.display() + ")").orElse(e.purpose()),

@@ -3,6 +3,7 @@ package org.carerecord.audit.overview;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import org.carerecord.security.region.CareRegion;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,6 @@ import org.springframework.stereotype.Repository;
 public class TrailStatistics {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM", Locale.UK);
-    private static final ZoneId REGION = ZoneId.of("Europe/London");
 
     public record Overview(int days, long views, long refusals, long breakGlass, BarChart viewsByOrganisation,
                            BarChart viewsByRole, BarChart refusalsAndBreakGlass) {
@@ -32,17 +32,20 @@ public class TrailStatistics {
     }
 
     private final JdbcClient jdbc;
+    /** The region's calendar: what "a day" is. */
+    private final ZoneId region;
 
-    public TrailStatistics(JdbcClient jdbc) {
+    public TrailStatistics(JdbcClient jdbc, CareRegion region) {
         this.jdbc = jdbc;
+        this.region = region.zone();
     }
 
     public Overview overview(int days) {
-        LocalDate today = LocalDate.now(REGION);
+        LocalDate today = LocalDate.now(region);
         LocalDate first = today.minusDays(days - 1L);
         List<LocalDate> calendar = first.datesUntil(today.plusDays(1)).toList();
         List<String> categories = calendar.stream().map(DAY::format).toList();
-        Timestamp since = Timestamp.from(first.atStartOfDay(REGION).toInstant());
+        Timestamp since = Timestamp.from(first.atStartOfDay(region).toInstant());
 
         List<Count> views = counts("coalesce(organisation, 'unknown')",
                 "user_role is not null and outcome = '0' and action in ('R', 'E')", since);
@@ -68,8 +71,9 @@ public class TrailStatistics {
     }
 
     private List<Count> counts(String key, String where, Timestamp since) {
-        return jdbc.sql("select (recorded at time zone 'Europe/London')::date as day, " + key + " as key, count(*) as n"
+        return jdbc.sql("select (recorded at time zone :zone)::date as day, " + key + " as key, count(*) as n"
                         + " from audit_event where recorded >= :since and " + where + " group by 1, 2")
+                .param("zone", region.getId())
                 .param("since", since)
                 .query((rs, row) -> new Count(rs.getDate("day").toLocalDate(), rs.getString("key"), rs.getLong("n")))
                 .list();

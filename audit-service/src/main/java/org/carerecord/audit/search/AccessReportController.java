@@ -1,6 +1,6 @@
 package org.carerecord.audit.search;
 
-import java.time.ZoneId;
+import org.carerecord.security.region.CareRegion;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AccessReportController {
 
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.UK).withZone(ZoneId.of("Europe/London"));
     private static final int MAX_ENTRIES = 1_000;
 
     public record Entry(String when, String who, String organisation, String purpose, String what, boolean refused,
@@ -35,7 +33,11 @@ public class AccessReportController {
     private final AuditTrail trail;
     private final TrailAccess access;
 
-    public AccessReportController(AuditTrail trail, TrailAccess access) {
+    /** When each view happened, as the patient keeps time: the region's clock. */
+    private final DateTimeFormatter when;
+
+    public AccessReportController(AuditTrail trail, TrailAccess access, CareRegion region) {
+        this.when = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.UK).withZone(region.zone());
         this.trail = trail;
         this.access = access;
     }
@@ -44,13 +46,13 @@ public class AccessReportController {
     public Report report(@RequestParam String patient) {
         access.check(patient, "access report");
         List<Entry> entries = trail.search(AuditTrail.Query.forPatient(patient, MAX_ENTRIES)).stream()
-                .map(event -> entry(event, patient)).toList();
+                .map(event -> entry(event, patient, when)).toList();
         return new Report(patient, entries.size(), entries);
     }
 
-    private static Entry entry(AuditEvent event, String patient) {
+    private static Entry entry(AuditEvent event, String patient, DateTimeFormatter at) {
         AuditEntry e = AuditEntry.of(event);
-        String when = WHEN.format(e.recorded());
+        String when = at.format(e.recorded());
         boolean self = ("Patient/" + patient).equals(e.userReference());
         String who = self ? "You" : article(NhsRoles.name(e.userRole()));
         String organisation = e.organisation() == null ? (self ? "home" : "an unknown organisation") : e.organisation();

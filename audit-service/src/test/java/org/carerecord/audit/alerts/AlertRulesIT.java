@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"care.audit.retention.months=0", "care.audit.alerts.enabled=false"})
 class AlertRulesIT {
 
-    private static final ZoneId REGION = ZoneId.of("Europe/London");
+    private static final ZoneId REGION = org.carerecord.security.region.CareRegion.standard().zone(); // the default the service runs with
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {

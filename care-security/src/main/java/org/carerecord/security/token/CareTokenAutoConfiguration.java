@@ -2,6 +2,7 @@ package org.carerecord.security.token;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import org.carerecord.security.region.CareRegion;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,7 +22,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
  * Issuer, JWKS and audience come from Spring Boot's resource-server properties.
  */
 @AutoConfiguration
-@EnableConfigurationProperties(IdentityClaimMapping.class)
+@EnableConfigurationProperties({IdentityClaimMapping.class, CareRegion.class})
 public class CareTokenAutoConfiguration {
 
     @Bean

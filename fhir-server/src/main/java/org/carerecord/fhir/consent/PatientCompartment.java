@@ -4,7 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.springframework.stereotype.Component;
@@ -16,6 +19,7 @@ public class PatientCompartment {
     private static final List<String> PATIENT_PARAMETERS = List.of("patient", "subject", "patient:Patient", "subject:Patient");
 
     private final FhirTerser terser;
+    private final Cache<String, Optional<String>> owners = Caffeine.newBuilder().maximumSize(200_000).build();
 
     public PatientCompartment(FhirContext fhirContext) {
         this.terser = fhirContext.newTerser();
@@ -56,10 +60,31 @@ public class PatientCompartment {
         if ("Patient".equals(resource.fhirType())) {
             return resource.getIdElement().getIdPart();
         }
+        String version = storedVersion(resource);
+        if (version == null) {
+            return compartmentOwner(resource);
+        }
+        // a stored version never changes (expunge is off: an id's versions only grow), so neither does its owner;
+        // working it out walks the record's references (JFR: half of serving a reused summary, once per entry)
+        return owners.get(version, v -> Optional.ofNullable(compartmentOwner(resource))).orElse(null);
+    }
+
+    private String compartmentOwner(IBaseResource resource) {
         // the compartment's parameters also hold other people (a DocumentReference's author may be a
         // Patient or a Practitioner): only references to a Patient name the owner
         return terser.getCompartmentOwnersForResource("Patient", resource, java.util.Set.of()).stream()
                 .filter(id -> "Patient".equals(id.getResourceType()))
                 .map(IIdType::getIdPart).findFirst().orElse(null);
+    }
+
+    /** Type/id/version/last-updated of a stored record; null for one not stored (being written, or made up). */
+    private static String storedVersion(IBaseResource resource) {
+        IIdType id = resource.getIdElement();
+        String version = id.hasVersionIdPart() ? id.getVersionIdPart() : resource.getMeta().getVersionId();
+        java.util.Date updated = resource.getMeta().getLastUpdated();
+        if (!id.hasIdPart() || version == null || updated == null) {
+            return null;
+        }
+        return resource.fhirType() + "/" + id.getIdPart() + "/" + version + "/" + updated.getTime();
     }
 }

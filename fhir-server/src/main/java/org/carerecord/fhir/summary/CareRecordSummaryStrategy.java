@@ -42,11 +42,11 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     static final String SECTION_CODE_ADMISSIONS = "46240-8";
     static final String PROFILE_ADMISSIONS = "https://care-record.example.org/fhir/summary#recent-admissions";
     private static final String NARRATIVES = "classpath:summary/narratives.properties";
-    /** The region's calendar: "as of" dates and "recent" windows. */
-    static final ZoneId REGION = ZoneId.of("Europe/London");
 
     private final Set<String> storedTypes;
     private final Clock clock;
+    /** The region's calendar: "as of" dates and "recent" windows. */
+    private final ZoneId region;
     private final Period admissionsWindow;
 
     private final boolean hapiNarratives;
@@ -54,9 +54,11 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     private final Map<Section, JpaSectionSearchStrategyCollection> searches = new HashMap<>();
     private ISectionResourceSupplier readers;
 
-    CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, Period admissionsWindow, boolean hapiNarratives) {
+    CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, ZoneId region, Period admissionsWindow,
+            boolean hapiNarratives) {
         this.storedTypes = storedTypes;
         this.clock = clock;
+        this.region = region;
         this.admissionsWindow = admissionsWindow;
         this.hapiNarratives = hapiNarratives;
     }
@@ -87,7 +89,7 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
                 .withProfile(PROFILE_ADMISSIONS)
                 .build();
         addJpaSection(section, JpaSectionSearchStrategyCollection.newBuilder()
-                .addStrategy(Encounter.class, new RecentAdmissionsSearch(clock, admissionsWindow))
+                .addStrategy(Encounter.class, new RecentAdmissionsSearch(clock, region, admissionsWindow))
                 .build());
     }
 
@@ -215,6 +217,6 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     @Override
     public String createTitle(IpsContext context) {
         return "Patient summary as of " + DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)
-                .format(clock.instant().atZone(REGION));
+                .format(clock.instant().atZone(region));
     }
 }

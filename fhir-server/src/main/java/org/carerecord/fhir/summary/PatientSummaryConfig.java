@@ -11,6 +11,7 @@ import org.carerecord.fhir.consent.ConsentEnforcement;
 import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RecordStamps;
 import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.security.region.CareRegion;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,10 +27,10 @@ import org.springframework.context.annotation.Configuration;
 public class PatientSummaryConfig {
 
     @Bean
-    CareRecordSummaryStrategy ipsGenerationStrategy(FhirServerProperties fhir, SummaryProperties summary) {
+    CareRecordSummaryStrategy ipsGenerationStrategy(FhirServerProperties fhir, SummaryProperties summary, CareRegion region) {
         // DaoRegistry and FhirContext are autowired into HAPI's base class
-        return new CareRecordSummaryStrategy(Set.copyOf(fhir.resourceTypes()), Clock.systemUTC(), summary.admissionsWindow(),
-                summary.hapiNarratives());
+        return new CareRecordSummaryStrategy(Set.copyOf(fhir.resourceTypes()), Clock.systemUTC(), region.zone(),
+                summary.admissionsWindow(), summary.hapiNarratives());
     }
 
     @Bean

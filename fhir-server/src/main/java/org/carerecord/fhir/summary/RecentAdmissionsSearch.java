@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import jakarta.annotation.Nonnull;
 import java.time.Clock;
 import java.time.Period;
+import java.time.ZoneId;
 import java.util.Date;
 import org.hl7.fhir.r4.model.Encounter;
 
@@ -23,10 +24,12 @@ final class RecentAdmissionsSearch extends JpaSectionSearchStrategy<Encounter> {
     private static final String[] HOSPITAL_CLASSES = {"IMP", "ACUTE", "NONAC", "EMER", "SS", "OBSENC"};
 
     private final Clock clock;
+    private final ZoneId region;
     private final Period window;
 
-    RecentAdmissionsSearch(Clock clock, Period window) {
+    RecentAdmissionsSearch(Clock clock, ZoneId region, Period window) {
         this.clock = clock;
+        this.region = region;
         this.window = window;
     }
 
@@ -37,7 +40,7 @@ final class RecentAdmissionsSearch extends JpaSectionSearchStrategy<Encounter> {
             classes.add(ACT_CODE, code);
         }
         search.add(Encounter.SP_CLASS, classes);
-        Date since = Date.from(clock.instant().atZone(CareRecordSummaryStrategy.REGION).minus(window).toInstant());
+        Date since = Date.from(clock.instant().atZone(region).minus(window).toInstant());
         search.add(Encounter.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, since));
     }
 
