@@ -1,6 +1,7 @@
 package org.carerecord.consent.changes;
 
 import java.time.Duration;
+import org.carerecord.security.decision.DecisionFeed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -33,8 +34,8 @@ public class DecisionChanges {
     /**
      * A follower is live while one of its long polls is open, and for this long after one returns (it evicts
      * and asks again within milliseconds). A follower that died mid-poll is released when the next change
-     * ends that poll, so a write waits about this long for a dead follower, not the whole timeout; this must
-     * stay well under fhir-server's 2 s timeout on a decision, which a break-glass grant waits inside.
+     * ends that poll, so a write waits about this long for a dead follower, not the whole eviction wait
+     * ({@link DecisionFeed#EVICTION_WAIT}).
      */
     private static final Duration BETWEEN_POLLS = Duration.ofMillis(750);
     private static final long RECHECK_MILLIS = 50;
@@ -106,12 +107,16 @@ public class DecisionChanges {
         }
     }
 
-    /** After a change: waits (up to 2 s) until the followers have evicted it; says so if one has not. */
+    /**
+     * After a change: waits (up to {@link DecisionFeed#EVICTION_WAIT}, well under any fhir-server's decision
+     * timeout) until the followers have evicted it; says so if one has not.
+     */
     public void awaitEvicted() {
         long seq = latest();
         try {
-            if (!awaitAcknowledged(seq, Duration.ofSeconds(2))) {
-                log.warn("a decision cache has not acknowledged change {} within 2 s; it stops caching if it has lost the feed", seq);
+            if (!awaitAcknowledged(seq, DecisionFeed.EVICTION_WAIT)) {
+                log.warn("a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
+                        seq, DecisionFeed.EVICTION_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.carerecord.consent.changes.DecisionChanges;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
+import org.carerecord.security.decision.DecisionFeed;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,14 +33,14 @@ public class DecisionController {
     }
 
     /**
-     * {@code GET /decisions/changes?epoch=&since=}: long-poll (up to 25 s) for patients whose decisions may
+     * {@code GET /decisions/changes?epoch=&since=}: long-poll ({@link DecisionFeed#LONG_POLL}) for patients whose decisions may
      * have changed, for fhir-server's decision cache. An unknown epoch answers at once with the current one.
      */
     @GetMapping("/decisions/changes")
     public DecisionChanges.Page changes(@RequestParam(defaultValue = "") String follower,
             @RequestParam(defaultValue = "") String epoch, @RequestParam(defaultValue = "0") long since)
             throws InterruptedException {
-        return changes.after(follower, epoch, since, java.time.Duration.ofSeconds(25));
+        return changes.after(follower, epoch, since, DecisionFeed.LONG_POLL);
     }
 
     @PostMapping("/decisions")

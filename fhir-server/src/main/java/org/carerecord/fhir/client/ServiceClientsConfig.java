@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.carerecord.fhir.audit.AuditRelayProperties;
 import org.carerecord.fhir.consent.ConsentProperties;
 import org.carerecord.security.client.ServiceClients;
+import org.carerecord.security.decision.DecisionFeed;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
@@ -30,11 +31,11 @@ public class ServiceClientsConfig {
         return ServiceClients.client(builder, manager, properties.url().toString(), properties.timeout());
     }
 
-    /** The decision-change feed is a long poll: its reads wait up to 25 s by design. */
+    /** The decision-change feed is a long poll: its reads wait by design (DecisionFeed). */
     @Bean
     RestClient consentChangesClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
             ConsentProperties properties) {
-        return ServiceClients.client(builder, manager, properties.url().toString(), Duration.ofSeconds(35));
+        return ServiceClients.client(builder, manager, properties.url().toString(), DecisionFeed.READ_TIMEOUT);
     }
 
     @Bean
