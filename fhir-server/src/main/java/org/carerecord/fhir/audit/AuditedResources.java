@@ -39,7 +39,7 @@ final class AuditedResources {
         if (id != null && id.hasIdPart()) {
             resources.add(body.fhirType() + "/" + id.getIdPart());
         }
-        String owner = compartment.ownerOf(body);
+        String owner = compartment.ownerOfStored(body); // a response: as stored
         if (owner != null) {
             patients.add(owner);
         }

@@ -60,12 +60,24 @@ public class PatientCompartment {
         if ("Patient".equals(resource.fhirType())) {
             return resource.getIdElement().getIdPart();
         }
+        return compartmentOwner(resource);
+    }
+
+    /**
+     * {@link #ownerOf} for a record as read from storage (a search result, a response, prepared summary sections),
+     * worked out once per stored version: a stored version never changes (expunge is off, so an id's versions
+     * only grow), and working it out walks the record's references (JFR: half of serving a reused summary, once
+     * per entry). Never for a record a client sent: its version and last-updated are whatever the client wrote
+     * (an update echoing the stored meta with another subject would be taken for the stored version).
+     */
+    public String ownerOfStored(IBaseResource resource) {
+        if ("Patient".equals(resource.fhirType())) {
+            return resource.getIdElement().getIdPart();
+        }
         String version = storedVersion(resource);
         if (version == null) {
             return compartmentOwner(resource);
         }
-        // a stored version never changes (expunge is off: an id's versions only grow), so neither does its owner;
-        // working it out walks the record's references (JFR: half of serving a reused summary, once per entry)
         return owners.get(version, v -> Optional.ofNullable(compartmentOwner(resource))).orElse(null);
     }
 

@@ -40,6 +40,18 @@ public class RecordConsentService implements IConsentService {
 
     /** Set on a request whose resources are checked as each page is shown rather than before paging. */
     private static final String CHECK_ON_SHOW = RecordConsentService.class.getName() + ".checkOnShow";
+    /** The one response of this request whose every record was already checked where it was put in. */
+    private static final String CHECKED_ENTRY_BY_ENTRY = RecordConsentService.class.getName() + ".checkedEntryByEntry";
+
+    /**
+     * Tells enforcement that this response was built from records each checked for this request as it was put
+     * in (a patient summary: every section's records passed {@link ConsentEnforcement#mayShow}, the patient was
+     * read through the checked path): HAPI need not walk the document again before it leaves (a walk of every
+     * element of every entry; ~17 % of serving a reused summary by JFR). Only this very object is spared.
+     */
+    public static void checkedEntryByEntry(RequestDetails request, IBaseResource response) {
+        request.getUserData().put(CHECKED_ENTRY_BY_ENTRY, response);
+    }
 
     private final ConsentClient consent;
     private final List<String> storedTypes;
@@ -179,7 +191,7 @@ public class RecordConsentService implements IConsentService {
             RequestDecisions.of(request).withheld(Withholding.SCOPE, false, type);
             return ConsentOutcome.REJECT;
         }
-        String patient = compartment.ownerOf(resource);
+        String patient = compartment.ownerOfStored(resource); // shown records are read from storage
         AccessDecision decision = decide(request, patient, type);
         if (!decision.permitsType(type)) {
             if (singleRead) {
@@ -208,6 +220,9 @@ public class RecordConsentService implements IConsentService {
      */
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+        if (resource != null && resource == request.getUserData().get(CHECKED_ENTRY_BY_ENTRY)) {
+            return ConsentOutcome.AUTHORIZED;
+        }
         boolean checkHere = request.getUserData().containsKey(CHECK_ON_SHOW)
                 || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE;
         if (!checkHere || resource instanceof OperationOutcome

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
+import org.carerecord.fhir.consent.RecordConsentService;
 import org.carerecord.fhir.consent.RequestDecisions;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.Decision;
@@ -98,6 +99,13 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
     @Override
     public IBaseBundle generateIps(RequestDetails request, IIdType patientId, String profile) {
+        IBaseBundle document = documentFor(request, patientId, profile);
+        // every record in it passed the reader's consent check where it was put in (ReaderSections)
+        RecordConsentService.checkedEntryByEntry(request, document);
+        return document;
+    }
+
+    private IBaseBundle documentFor(RequestDetails request, IIdType patientId, String profile) {
         String patient = patientId.getIdPart();
         Requester requester = Requester.of(request);
         // null only where consent checks are switched off (with them on, every request for one patient is decided)
@@ -199,6 +207,9 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
     @Override
     public IBaseBundle generateIps(RequestDetails request, TokenParam patientIdentifier, String profile) {
-        return generator.generateIps(request, patientIdentifier, profile); // no patient known up front: not reused
+        // no patient known up front: not reused; checked record by record all the same
+        IBaseBundle document = generator.generateIps(request, patientIdentifier, profile);
+        RecordConsentService.checkedEntryByEntry(request, document);
+        return document;
     }
 }
