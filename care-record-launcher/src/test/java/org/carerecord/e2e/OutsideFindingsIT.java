@@ -130,6 +130,27 @@ class OutsideFindingsIT {
         assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
     }
 
+    /**
+     * Found by GeneratedRequestsIT (seed -3255747633092760806): {@code $everything} with a break-glass reason of "."
+     * was decided — and the break-glass granted for its window — before the reason was refused, so the nurse then
+     * saw the patient's record on plain reads. Now the reason is refused before anything is decided, on every
+     * path, and consent-service never grants on one.
+     */
+    @Test
+    void aBreakGlassWithAReasonNobodyCanReadGrantsNothingOnAnyPath() {
+        TestPatient someone = TestPatients.davidLike(stack); // the hospital nurse has no relationship with them
+        Map<String, String> emergency = Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", ".");
+        for (String path : java.util.List.of("/Patient/" + someone.id() + "/$everything?_type=Condition",
+                "/Patient/" + someone.id() + "/$summary", "/Condition?patient=" + someone.id(), "/Patient/" + someone.id())) {
+            Fhir.Response refused = Fhir.get(stack.fhirBaseUrl() + path, token("hospital.nurse"), emergency);
+            assertThat(refused.status()).as(path).isEqualTo(400);
+            assertThat(refused.diagnostics()).contains("X-Break-Glass-Reason must give the reason in words");
+        }
+        Fhir.Response after = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + someone.id(), token("hospital.nurse"));
+        assertThat(after.status()).as("no break-glass window was opened").isEqualTo(403);
+        assertThat(after.diagnostics()).contains("No legitimate relationship");
+    }
+
     @Test
     void aStatedRelationshipMustGiveAReasonInWords() {
         for (String reason : new String[] {".", "   ", "....!!!!....", "a b"}) {

@@ -21,6 +21,7 @@ import org.carerecord.security.decision.BreakGlassGrant;
 import org.carerecord.security.decision.CareRelationship;
 import org.carerecord.security.decision.Decision;
 import org.carerecord.security.decision.SensitiveCategory;
+import org.carerecord.security.decision.StatedReason;
 import org.springframework.stereotype.Service;
 
 /**
@@ -97,6 +98,11 @@ public class AccessDecider {
             if (request.breakGlassReason() == null || request.breakGlassReason().isBlank()) {
                 return deny(decisionId, steps, "Break-glass needs a stated reason (X-Break-Glass-Reason)", policyRef, true);
             }
+            if (!StatedReason.readable(request.breakGlassReason())) {
+                // whatever path asked: a reviewer must be able to read why the glass was broken
+                return deny(decisionId, steps, "Break-glass needs a reason in words a reviewer can read (at least "
+                        + StatedReason.SHORTEST + " characters, two words or more)", policyRef, true);
+            }
             breakingGlass = true;
             steps.add("break-glass asked for: \"" + request.breakGlassReason() + "\"");
         } else if (role.mayBreakGlass() && breakGlass.active(request.subject(), request.patientId(), now).isPresent()) {
@@ -130,7 +136,7 @@ public class AccessDecider {
             basis = relationshipBasis(request, wishes, now);
             if (basis != null) {
                 steps.add("legitimate relationship: " + basis);
-            } else if (request.claimedRelationship() != null && !request.claimedRelationship().isBlank()) {
+            } else if (StatedReason.readable(request.claimedRelationship())) {
                 basis = "relationship stated by the user: \"" + request.claimedRelationship() + "\" (flagged for review)";
                 obligations.add(AccessDecision.SELF_CLAIMED_RELATIONSHIP);
                 steps.add(basis);
