@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.carerecord.consent.changes.DecisionChanges;
 import org.carerecord.security.decision.AccessRequest;
+import org.carerecord.security.decision.DecisionFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +50,7 @@ public class BreakGlassGrants {
                         Timestamp.from(now.plus(window)))
                 .update();
         changes.patientChanged(request.patientId()); // this user's next decisions for the patient differ
-        changes.awaitEvicted();
+        changes.awaitEvicted(DecisionFeed.EVICTION_WAIT); // inside the emergency request's decision: short
         alerts.warn("BREAK-GLASS by {} ({} at {}) for patient {}: \"{}\" — awaiting privacy officer review (id {})",
                 request.subject(), request.nhsRole(), request.organisation(), request.patientId(),
                 request.breakGlassReason(), id);

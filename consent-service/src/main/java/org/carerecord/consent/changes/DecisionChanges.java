@@ -108,15 +108,15 @@ public class DecisionChanges {
     }
 
     /**
-     * After a change: waits (up to {@link DecisionFeed#EVICTION_WAIT}, well under any fhir-server's decision
-     * timeout) until the followers have evicted it; says so if one has not.
+     * After a change: waits up to {@code wait} (see {@link DecisionFeed}: short inside a decision, longer for a
+     * directive) until the followers have evicted it; says so if one has not.
      */
-    public void awaitEvicted() {
+    public void awaitEvicted(Duration wait) {
         long seq = latest();
         try {
-            if (!awaitAcknowledged(seq, DecisionFeed.EVICTION_WAIT)) {
+            if (!awaitAcknowledged(seq, wait)) {
                 log.warn("a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
-                        seq, DecisionFeed.EVICTION_WAIT);
+                        seq, wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import org.carerecord.consent.audit.ConsentServiceAudit;
 import org.carerecord.consent.changes.DecisionChanges;
+import org.carerecord.security.decision.DecisionFeed;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.stereotype.Component;
@@ -71,7 +72,7 @@ public class ConsentResourceProvider implements IResourceProvider {
                     + "/_history/" + stored.getIdElement().getVersionIdPart(), created, basis);
             return stored;
         });
-        changes.awaitEvicted(); // the next request anywhere is decided with this directive
+        changes.awaitEvicted(DecisionFeed.DIRECTIVE_EVICTION_WAIT); // the next request anywhere is decided with it
         return new MethodOutcome(saved.getIdElement(), created).setResource(saved);
     }
 
