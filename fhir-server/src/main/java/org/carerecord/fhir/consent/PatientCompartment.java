@@ -71,14 +71,11 @@ public class PatientCompartment {
      * (an update echoing the stored meta with another subject would be taken for the stored version).
      */
     public String ownerOfStored(IBaseResource resource) {
-        if ("Patient".equals(resource.fhirType())) {
-            return resource.getIdElement().getIdPart();
-        }
-        String version = storedVersion(resource);
+        String version = "Patient".equals(resource.fhirType()) ? null : storedVersion(resource);
         if (version == null) {
-            return compartmentOwner(resource);
+            return ownerOf(resource);
         }
-        return owners.get(version, v -> Optional.ofNullable(compartmentOwner(resource))).orElse(null);
+        return owners.get(version, v -> Optional.ofNullable(ownerOf(resource))).orElse(null);
     }
 
     private String compartmentOwner(IBaseResource resource) {

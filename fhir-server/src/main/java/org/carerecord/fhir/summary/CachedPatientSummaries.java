@@ -29,6 +29,7 @@ import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
      * Who recently opened a patient's summary, with what was decided for them: when the record changes, their
      * document is assembled again before they ask (see {@link #assembleAhead}).
      */
-    private record Reader(Key key, Requester requester, IIdType patientId, RequestDecisions decisions) {
+    private record Reader(Key key, Requester requester, RequestDecisions decisions) {
     }
 
     /** A kept document (never handed out: readers get copies), what assembling it withheld, its JSON once written. */
@@ -156,7 +157,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
                 documents.put(key, document);
                 EncodedSummaries.writeOnce(request, document.json());
                 if (reader) {
-                    readers.put(key.at(null), new Reader(key, Requester.of(request), patientId, decisions.forReplay()));
+                    readers.put(key.at(null), new Reader(key, Requester.of(request), decisions.forReplay()));
                 }
                 (reader ? assembledOnRequest : assembledAhead).increment();
             }
@@ -193,7 +194,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             reader.requester().attachTo(standIn);
             reader.decisions().forReplay().attachTo(standIn);
             try {
-                assemble(standIn, reader.patientId(), key.profile(), key, mine, false);
+                assemble(standIn, new IdType("Patient", patient), key.profile(), key, mine, false);
             } catch (RuntimeException e) {
                 log.debug("Summary of a changed record not assembled ahead for one reader: {}", e.toString());
             }

@@ -49,7 +49,8 @@ public final class EncodedSummaries implements FhirServerInterceptor {
     public boolean write(RequestDetails request, ResponseDetails response) {
         @SuppressWarnings("unchecked")
         AtomicReference<String> kept = (AtomicReference<String>) request.getUserData().get(JSON);
-        if (kept == null || !(response.getResponseResource() instanceof Bundle document) || !plainJson(request)) {
+        ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
+        if (kept == null || !(response.getResponseResource() instanceof Bundle document) || !plainJson(request, encoding)) {
             return true;
         }
         String json = kept.get();
@@ -67,7 +68,6 @@ public final class EncodedSummaries implements FhirServerInterceptor {
         if (document.getMeta().hasLastUpdated()) {
             out.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(document.getMeta().getLastUpdated()));
         }
-        ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
         String contentType = (encoding != null ? encoding
                 : new ResponseEncoding(request.getFhirContext(), EncodingEnum.JSON, null)).getResourceContentType();
         try {
@@ -81,8 +81,7 @@ public final class EncodedSummaries implements FhirServerInterceptor {
         return false; // written: HAPI does not encode it again
     }
 
-    private static boolean plainJson(RequestDetails request) {
-        ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
+    private static boolean plainJson(RequestDetails request, ResponseEncoding encoding) {
         return (encoding == null || encoding.getEncoding() == EncodingEnum.JSON)
                 && !RestfulServerUtils.prettyPrintResponse(request.getServer(), request)
                 && RestfulServerUtils.determineSummaryMode(request).equals(Set.of(SummaryEnum.FALSE))

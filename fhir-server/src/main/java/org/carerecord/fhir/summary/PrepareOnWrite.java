@@ -47,6 +47,9 @@ public final class PrepareOnWrite implements FhirServerInterceptor {
     }
 
     private void touched(IBaseResource resource) {
+        if (!sections.keepsAny()) {
+            return; // nobody opened a summary: a bulk load does not walk every record for its owner
+        }
         String patient = compartment.ownerOf(resource);
         if (patient == null) {
             return;

@@ -45,29 +45,28 @@ final class PreparedSections {
     private static final String ASKED = PreparedSections.class.getName() + ".asked.";
     private static final String SNAPSHOT = PreparedSections.class.getName() + ".snapshot.";
 
-    /** One patient's sections, the stamp they were read at, and when their preparation began (nanoTime). */
-    record Snapshot(RecordStamp stamp, long startedAt, Map<String, List<ResourceEntry>> sections) {
+    /** One patient's sections, and the stamp and time they were read at. */
+    record Snapshot(Asked at, Map<String, List<ResourceEntry>> sections) {
 
         List<ResourceEntry> of(Section section, Class<? extends IBaseResource> type) {
             return sections.getOrDefault(key(section, type), List.of());
         }
-
-        /** Whether these sections show the record as the request saw it, or newer. */
-        boolean answers(Asked asked) {
-            return stamp.equals(asked.stamp()) || startedAt - asked.at() >= 0;
-        }
     }
 
-    /** The record stamp a request saw, and a time before it was read (nanoTime). */
+    /** The record stamp a request (or a preparation) saw, and a time before it was read (nanoTime). */
     record Asked(RecordStamp stamp, long at) {
+
+        /**
+         * Whether what was read at this point shows the record as {@code other} saw it, or newer: the same stamp,
+         * or read after {@code other} began (so every write committed before it is in).
+         */
+        boolean answers(Asked other) {
+            return stamp.equals(other.stamp()) || at - other.at() >= 0;
+        }
     }
 
-    /** A preparation under way, with the stamp it was begun at: readers who saw that stamp, or asked before it began, wait for it. */
-    private record Preparation(RecordStamp stamp, long startedAt, CompletableFuture<Snapshot> result) {
-
-        boolean answers(Asked asked) {
-            return stamp.equals(asked.stamp()) || startedAt - asked.at() >= 0;
-        }
+    /** A preparation under way, begun at a stamp: readers who saw that stamp, or asked before it began, wait for it. */
+    private record Preparation(Asked at, CompletableFuture<Snapshot> result) {
     }
 
     private final CareRecordSummaryStrategy strategy;
@@ -119,6 +118,11 @@ final class PreparedSections {
         this.afterChange = then;
     }
 
+    /** Whether any patient's sections are kept (a write need not work out whose record it changed otherwise). */
+    boolean keepsAny() {
+        return ahead && kept.estimatedSize() > 0;
+    }
+
     /** After a write: prepare again, in the background, the sections of those patients whose are kept. */
     void changed(Collection<String> patients) {
         if (!ahead) {
@@ -130,7 +134,7 @@ final class PreparedSections {
                     try {
                         long at = System.nanoTime(); // after the write committed
                         Snapshot prepared = current(patient, new Asked(stamps.of(patient), at));
-                        afterChange.accept(patient, prepared.stamp());
+                        afterChange.accept(patient, prepared.at().stamp());
                     } catch (RuntimeException e) {
                         // the next request prepares them itself, and fails with the reason if it must
                         log.warn("Summary sections of a changed record could not be prepared ahead: {}", e.toString());
@@ -150,12 +154,12 @@ final class PreparedSections {
             return prepare(patient, asked);
         }
         Snapshot snapshot = kept.getIfPresent(patient);
-        if (snapshot != null && snapshot.answers(asked)) {
+        if (snapshot != null && snapshot.at().answers(asked)) {
             return snapshot;
         }
-        Preparation mine = new Preparation(asked.stamp(), asked.at(), new CompletableFuture<>());
+        Preparation mine = new Preparation(asked, new CompletableFuture<>());
         Preparation running = preparing.compute(patient,
-                (p, current) -> current != null && current.answers(asked) ? current : mine);
+                (p, current) -> current != null && current.at().answers(asked) ? current : mine);
         if (running == mine) {
             runOnThisThread(patient, mine);
         }
@@ -168,9 +172,8 @@ final class PreparedSections {
 
     private void runOnThisThread(String patient, Preparation preparation) {
         try {
-            Snapshot snapshot = prepare(patient, new Asked(preparation.stamp(), preparation.startedAt()));
-            kept.asMap().merge(patient, snapshot,
-                    (old, fresh) -> fresh.startedAt() - old.startedAt() >= 0 ? fresh : old);
+            Snapshot snapshot = prepare(patient, preparation.at());
+            kept.asMap().merge(patient, snapshot, (old, fresh) -> fresh.at().at() - old.at().at() >= 0 ? fresh : old);
             preparation.result().complete(snapshot);
         } catch (RuntimeException e) {
             preparation.result().completeExceptionally(e);
@@ -194,7 +197,7 @@ final class PreparedSections {
                 sections.put(key(section, type), entries == null ? List.of() : List.copyOf(entries));
             }
         }
-        return new Snapshot(at.stamp(), at.at(), Map.copyOf(sections));
+        return new Snapshot(at, Map.copyOf(sections));
     }
 
     private static String key(Section section, Class<? extends IBaseResource> type) {
