@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code Patient/{id}/$summary}: HAPI's International Patient Summary generator over the JPA store, with
- * this record's sections (see CareRecordSummaryStrategy), prepared ahead for recently opened patients (see
+ * {@code Patient/{id}/$summary}: an International Patient Summary document over the JPA store, with this
+ * record's sections (see CareRecordSummaryStrategy), assembled as HAPI's generator assembles it (see SummaryAssembler), prepared ahead for recently opened patients (see
  * PreparedSections) and reuse of unchanged documents (see CachedPatientSummaries). Each record in a reader's
  * document passes the same consent check as on every other path, so what the user may not see is withheld,
  * and the document says what was withheld (see RedactionNotice).
@@ -57,7 +57,10 @@ public class PatientSummaryConfig {
     @Bean
     IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, PreparedSections prepared,
             SummaryProperties summary, MeterRegistry meters) {
-        return new CachedPatientSummaries(new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy)), prepared,
+        IIpsGeneratorSvc assembler = summary.hapiGenerator() || summary.hapiNarratives()
+                ? new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy))
+                : new SummaryAssembler(fhirContext, strategy);
+        return new CachedPatientSummaries(assembler, prepared,
                 summary.cacheTtl(), summary.cacheDocuments(), summary.preparedIdle(), meters);
     }
 

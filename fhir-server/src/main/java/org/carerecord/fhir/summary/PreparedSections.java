@@ -44,6 +44,8 @@ final class PreparedSections {
     private static final Logger log = LoggerFactory.getLogger(PreparedSections.class);
     private static final String ASKED = PreparedSections.class.getName() + ".asked.";
     private static final String SNAPSHOT = PreparedSections.class.getName() + ".snapshot.";
+    /** How long one type's searched records are carried into later preparations while none of that type changes. */
+    private static final long REUSED_FOR_NANOS = Duration.ofMinutes(5).toNanos();
 
     /** One patient's sections, and the stamp and time they were read at. */
     record Snapshot(Asked at, Map<String, List<ResourceEntry>> sections) {
@@ -151,7 +153,7 @@ final class PreparedSections {
      */
     private Snapshot current(String patient, Asked asked) {
         if (!ahead) {
-            return prepare(patient, asked);
+            return prepare(patient, asked, null);
         }
         Snapshot snapshot = kept.getIfPresent(patient);
         if (snapshot != null && snapshot.at().answers(asked)) {
@@ -172,7 +174,7 @@ final class PreparedSections {
 
     private void runOnThisThread(String patient, Preparation preparation) {
         try {
-            Snapshot snapshot = prepare(patient, preparation.at());
+            Snapshot snapshot = prepare(patient, preparation.at(), kept.getIfPresent(patient));
             kept.asMap().merge(patient, snapshot, (old, fresh) -> fresh.at().at() - old.at().at() >= 0 ? fresh : old);
             preparation.result().complete(snapshot);
         } catch (RuntimeException e) {
@@ -184,17 +186,27 @@ final class PreparedSections {
 
     /**
      * Every section's bounded search for the patient, as the system: what the whole record holds. The stamp was
-     * read before the searches start, so they show the record at least as it was then.
+     * read before the searches start, so they show the record at least as it was then. A section's records of a
+     * type whose stamp is the same as at the last preparation ({@code previous}) are taken from it: none of that
+     * type changed in between (a write adds to, or raises a version in, its own type's share of the stamp), and
+     * they were searched after that stamp was read. So a new result searches only the results again. Not beyond
+     * a few minutes, as what the clock alone changes ("recent" admissions) must show too.
      */
-    private Snapshot prepare(String patient, Asked at) {
+    private Snapshot prepare(String patient, Asked at, Snapshot previous) {
         IpsContext context = new IpsContext(null, new IdType("Patient", patient));
         SystemRequestDetails system = new SystemRequestDetails();
         Map<String, List<ResourceEntry>> sections = new HashMap<>();
         for (Section section : strategy.getSections()) {
             for (Class<? extends IBaseResource> type : section.getResourceTypes()) {
+                String key = key(section, type);
+                if (previous != null && at.at() - previous.at().at() < REUSED_FOR_NANOS
+                        && previous.at().stamp().sameFor(type.getSimpleName(), at.stamp())) {
+                    sections.put(key, previous.sections().getOrDefault(key, List.of()));
+                    continue;
+                }
                 List<ResourceEntry> entries = strategy.wholeRecord(section)
                         .fetchResourcesForSection(context, context.newSectionContext(section, type), system);
-                sections.put(key(section, type), entries == null ? List.of() : List.copyOf(entries));
+                sections.put(key, entries == null ? List.of() : List.copyOf(entries));
             }
         }
         return new Snapshot(at, Map.copyOf(sections));
