@@ -45,6 +45,12 @@ public final class EncodedSummaries implements FhirServerInterceptor {
         request.getUserData().put(JSON, json);
     }
 
+    /** Whether this request's response will be the kept JSON, already written for an earlier reader. */
+    static boolean writtenAsKept(RequestDetails request, AtomicReference<String> json) {
+        return json.get() != null
+                && plainJson(request, RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON));
+    }
+
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = AFTER_AUDIT)
     public boolean write(RequestDetails request, ResponseDetails response) {
         @SuppressWarnings("unchecked")
