@@ -13,7 +13,9 @@ import org.carerecord.launcher.service.CareRecordStack;
  * fsync on), chain verification time, governance search by patient, and the latency auditing adds to a
  * FHIR read — measured side by side against a second fhir-server with auditing off, interleaved.
  *
- * <p>{@code java -Dbench.events=100000 -jar benchmarks/target/benchmarks.jar}
+ * <p>{@code java -Dbench.events=100000 -jar benchmarks/target/benchmarks.jar}; {@code -Dbench.phases=detect}: the
+ * CPU the trail costs while one busy clinician's views arrive at {@code bench.rate}/s (unusual-access detection
+ * included).
  */
 public final class AuditBenchmark {
 
@@ -44,6 +46,9 @@ public final class AuditBenchmark {
             }
             if (PHASES.contains("read")) {
                 auditedRead(stack);
+            }
+            if (PHASES.contains("detect")) {
+                detect(stack);
             }
         });
     }
@@ -155,4 +160,82 @@ public final class AuditBenchmark {
         return entries.toString();
     }
 
+
+    /**
+     * One ward nurse reopening ten patients' summaries at {@code bench.rate} audited views a second for
+     * {@code bench.seconds}, each record naming a summary's 110 entries, delivered as the relay delivers them
+     * (a batch every 100 ms): the CPU audit-service and PostgreSQL use meanwhile (from /proc), in % of one core.
+     * The detector follows the trail as in a deployment, so its cost is in the figure.
+     */
+    private static void detect(CareRecordStack stack) throws InterruptedException {
+        int rate = Integer.getInteger("bench.rate", 300);
+        int seconds = Integer.getInteger("bench.seconds", 30);
+        String token = stack.tokens().token("fhir-server");
+        String url = stack.auditUrl() + "/audit/events";
+        StringJoiner summary = new StringJoiner(",");
+        for (int i = 0; i < 110; i++) {
+            summary.add("{\"what\":{\"reference\":\"Observation/o-" + i + "\"},\"role\":{\"system\":"
+                    + "\"http://terminology.hl7.org/CodeSystem/object-role\",\"code\":\"4\",\"display\":\"Domain Resource\"}}");
+        }
+        int perBatch = Math.max(1, rate / 10);
+        for (int i = 0; i < 20; i++) {
+            Http.post(url, token, busyBatch(perBatch, i, summary.toString()), null);
+        }
+        Thread.sleep(2_000);
+        double before = trailCpuSeconds();
+        long start = System.nanoTime();
+        int batches = seconds * 10;
+        for (int b = 0; b < batches; b++) {
+            Http.post(url, token, busyBatch(perBatch, b, summary.toString()), null);
+            long due = start + (b + 1) * 100_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        Thread.sleep(2_000); // the detector's last batch
+        double used = trailCpuSeconds() - before;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("detect: one user, %d audited views/s for %d s (%d records, 110 entities each):"
+                + " audit-service + PostgreSQL used %.0f %% of one core (%.2f ms of CPU per record)%n",
+                rate, seconds, batches * perBatch, 100 * used / elapsed, 1000 * used / (batches * perBatch));
+    }
+
+    private static String busyBatch(int size, int batch, String entities) {
+        StringJoiner entries = new StringJoiner(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}");
+        String now = Instant.now().toString();
+        for (int i = 0; i < size; i++) {
+            entries.add("""
+                    {"resource":{"resourceType":"AuditEvent","id":"%s","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},\
+                    "action":"E","recorded":"%s","outcome":"0",\
+                    "agent":[{"requestor":true,"who":{"identifier":{"system":"https://care-record.example.org/Id/user","value":"ward-nurse"}},\
+                    "role":[{"coding":[{"system":"https://fhir.nhs.uk/Id/sds-role-code","code":"R8001"}]}],\
+                    "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
+                    {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
+                    "source":{"observer":{"display":"benchmark"}},\
+                    "entity":[{"what":{"reference":"Patient/ward-%d"}},%s]}}""".formatted(
+                    UUID.randomUUID(), now, (batch + i) % 10, entities));
+        }
+        return entries.toString();
+    }
+
+    /** CPU seconds used so far by audit-service and every PostgreSQL process on this machine (/proc). */
+    private static double trailCpuSeconds() {
+        double ticks = 0;
+        java.io.File[] processes = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
+            try {
+                String command = java.nio.file.Files.readString(process.toPath().resolve("cmdline")).replace('\0', ' ');
+                if (!command.contains("audit-service") && !command.startsWith("postgres") && !command.contains("bin/postgres")) {
+                    continue;
+                }
+                String stat = java.nio.file.Files.readString(process.toPath().resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            } catch (java.io.IOException | RuntimeException gone) {
+                // a process that ended meanwhile
+            }
+        }
+        return ticks / 100.0; // USER_HZ
+    }
 }

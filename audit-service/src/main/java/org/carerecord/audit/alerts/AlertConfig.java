@@ -20,9 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AlertConfig {
 
     @Bean
-    List<AlertRule> alertRules(AlertRulesProperties p, CareRegion region, TrailWindow trail, PatientDirectory patients) {
+    List<AlertRule> alertRules(AlertRulesProperties p, CareRegion region, TrailWindow trail, SeenPatients seen,
+            PatientDirectory patients) {
         return List.of(
-                CountInWindowRules.manyPatients(p.manyPatients(), trail),
+                new ManyPatientsRule(p.manyPatients(), seen),
                 CountInWindowRules.repeatedDenials(p.repeatedDenials(), trail),
                 CountInWindowRules.frequentBreakGlass(p.breakGlass(), trail),
                 new OutOfHoursRule(p.outOfHours(), region.zone(), trail),

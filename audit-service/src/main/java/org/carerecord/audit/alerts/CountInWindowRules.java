@@ -13,8 +13,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The rules that count one user's records in a sliding window: many distinct patients, repeated refusals,
- * frequent break-glass. Each user seen in the arrivals is judged once per batch.
+ * The rules that count one user's records of one kind in a sliding window: repeated refusals, frequent
+ * break-glass. Each user seen in the arrivals is judged once per batch, reading only the records of that kind
+ * (rare), so a user's ordinary views cost nothing here. Many different patients: {@link ManyPatientsRule}.
  */
 public final class CountInWindowRules {
 
@@ -27,7 +28,7 @@ public final class CountInWindowRules {
      * @param summary   the alert's sentence, given the count
      */
     record CountRule(String name, AlertRulesProperties.Threshold threshold, TrailWindow trail,
-                     Predicate<TrailRecord> counted, Function<TrailRecord, List<String>> countKeys,
+                     TrailWindow.Counted kind, Predicate<TrailRecord> counted, Function<TrailRecord, List<String>> countKeys,
                      Function<Integer, String> summary) implements AlertRule {
 
         @Override
@@ -53,8 +54,8 @@ public final class CountInWindowRules {
             Instant last = fresh.stream().map(TrailRecord::recorded).max(Instant::compareTo).orElseThrow();
             Set<String> freshIds = new HashSet<>();
             fresh.forEach(r -> freshIds.add(r.eventId()));
-            List<TrailRecord> around = trail.ofUser(user, first.minus(threshold.window()), last.plus(threshold.window()))
-                    .stream().filter(counted).toList();
+            List<TrailRecord> around = trail.ofUser(user, kind, first.minus(threshold.window()),
+                    last.plus(threshold.window()));
             List<TrailRecord> best = List.of();
             int bestCount = 0;
             int end = 0;
@@ -85,19 +86,13 @@ public final class CountInWindowRules {
         }
     }
 
-    static AlertRule manyPatients(AlertRulesProperties.Threshold t, TrailWindow trail) {
-        return new CountRule("many-patients", t, trail, r -> !r.refused() && !r.patientIds().isEmpty(),
-                TrailRecord::patientIds,
-                n -> "Viewed " + n + " different patients' records within " + Durations.words(t.window()));
-    }
-
     static AlertRule repeatedDenials(AlertRulesProperties.Threshold t, TrailWindow trail) {
-        return new CountRule("repeated-denials", t, trail, TrailRecord::refused, r -> List.of(r.eventId()),
+        return new CountRule("repeated-denials", t, trail, TrailWindow.Counted.REFUSALS, TrailRecord::refused, r -> List.of(r.eventId()),
                 n -> "Refused " + n + " times within " + Durations.words(t.window()));
     }
 
     static AlertRule frequentBreakGlass(AlertRulesProperties.Threshold t, TrailWindow trail) {
-        return new CountRule("frequent-break-glass", t, trail, TrailRecord::brokeGlass,
+        return new CountRule("frequent-break-glass", t, trail, TrailWindow.Counted.BREAK_GLASS, TrailRecord::brokeGlass,
                 r -> List.of(r.eventId()),
                 n -> "Used emergency access (break-glass) " + n + " times within " + Durations.words(t.window()));
     }

@@ -19,7 +19,9 @@ public record AuditEntry(
         String userRole,
         String organisation,
         String purpose,
-        List<String> patientIds) {
+        List<String> patientIds,
+        boolean statedRelationship,
+        boolean brokeGlass) {
 
     /** Anything but success (FHIR AuditEvent outcome 0): refused (4) or failed (8, 12). */
     public boolean refused() {
@@ -54,6 +56,8 @@ public record AuditEntry(
                 role,
                 organisation,
                 purpose,
-                patients);
+                patients,
+                event.hasExtension(AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION),
+                event.hasExtension(AuditVocabulary.BREAK_GLASS_REASON_EXTENSION));
     }
 }

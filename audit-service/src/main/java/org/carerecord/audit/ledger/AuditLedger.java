@@ -59,8 +59,9 @@ public class AuditLedger {
         }
         jdbc.batchUpdate("""
                 insert into audit_event (event_id, recorded, action, outcome, user_id, user_role, organisation,
-                                         purpose, patient_ids, resource, prev_hash, hash)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows, rows.size(), (PreparedStatement ps, Object[] row) -> {
+                                         purpose, patient_ids, resource, prev_hash, hash, stated_relationship,
+                                         broke_glass)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows, rows.size(), (PreparedStatement ps, Object[] row) -> {
             AuditEntry e = (AuditEntry) row[0];
             ps.setString(1, e.eventId());
             ps.setTimestamp(2, Timestamp.from(e.recorded()));
@@ -74,6 +75,8 @@ public class AuditLedger {
             ps.setString(10, (String) row[1]);
             ps.setString(11, (String) row[2]);
             ps.setString(12, (String) row[3]);
+            ps.setBoolean(13, e.statedRelationship());
+            ps.setBoolean(14, e.brokeGlass());
         });
         return rows.size();
     }

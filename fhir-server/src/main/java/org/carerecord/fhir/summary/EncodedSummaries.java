@@ -61,9 +61,16 @@ public final class EncodedSummaries implements FhirServerInterceptor {
         }
         String json = kept.get();
         if (json == null) {
-            json = RestfulServerUtils.getNewParser(request.getFhirContext(), request.getFhirContext().getVersion().getVersion(),
-                    request).encodeResourceToString(document);
-            kept.compareAndSet(null, json);
+            // once: readers handed a fresh document together (after a write, all waiting for its assembly) would
+            // otherwise each encode the same 200 KB at once, on a machine with two cores
+            synchronized (kept) {
+                json = kept.get();
+                if (json == null) {
+                    json = RestfulServerUtils.getNewParser(request.getFhirContext(),
+                            request.getFhirContext().getVersion().getVersion(), request).encodeResourceToString(document);
+                    kept.set(json);
+                }
+            }
         }
         // the headers HAPI's writer sets for an operation's resource (RestfulServerUtils.streamResponseAsResource)
         IRestfulResponse out = request.getResponse();

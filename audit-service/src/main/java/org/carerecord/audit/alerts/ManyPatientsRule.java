@@ -1,0 +1,95 @@
+package org.carerecord.audit.alerts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Many different patients' records viewed by one user within a window (the threshold). Each view served is
+ * noted once, as its user's newest view of that patient ({@link SeenPatients}); a user's windows are then slid
+ * over their patients, not over their views, so the rule costs the same for a user who opens ten summaries a
+ * minute as for one who opens ten a day. The fullest window holding a newly arrived view is the alert, one
+ * per user per window-sized period, growing as the spree goes on. A patient viewed again counts once, at its
+ * newest view, and the alert names that view.
+ */
+final class ManyPatientsRule implements AlertRule {
+
+    static final String NAME = "many-patients";
+    /** How late a view may arrive (a relay catching up after an outage) and still be judged with its neighbours. */
+    private static final Duration LATE_BY = Duration.ofHours(24);
+
+    private final AlertRulesProperties.Threshold threshold;
+    private final SeenPatients seen;
+
+    ManyPatientsRule(AlertRulesProperties.Threshold threshold, SeenPatients seen) {
+        this.threshold = threshold;
+        this.seen = seen;
+    }
+
+    @Override
+    public List<Alert> judge(List<TrailRecord> arrived) {
+        if (threshold == null || !threshold.enabled()) {
+            return List.of();
+        }
+        Map<String, SeenPatients.Seen> newest = new LinkedHashMap<>();
+        Map<String, List<TrailRecord>> byUser = new LinkedHashMap<>();
+        for (TrailRecord r : arrived) {
+            if (!r.byUser() || r.refused() || r.patientIds().isEmpty()) {
+                continue;
+            }
+            byUser.computeIfAbsent(r.userId(), k -> new ArrayList<>()).add(r);
+            for (String patient : r.patientIds()) {
+                newest.merge(r.userId() + "\n" + patient, new SeenPatients.Seen(r.userId(), patient, r.recorded(),
+                        r.eventId()), (a, b) -> b.at().isAfter(a.at()) ? b : a);
+            }
+        }
+        seen.saw(List.copyOf(newest.values()));
+        // views that can no longer share a window with anything arriving, even a day late, are forgotten
+        arrived.stream().map(TrailRecord::recorded).min(Instant::compareTo).ifPresent(earliest ->
+                seen.forgetBefore(earliest.minus(threshold.window()).minus(LATE_BY)));
+        List<Alert> alerts = new ArrayList<>();
+        byUser.forEach((user, fresh) -> fullestWindow(user, fresh).ifPresent(alerts::add));
+        return alerts;
+    }
+
+    private Optional<Alert> fullestWindow(String user, List<TrailRecord> fresh) {
+        Instant first = fresh.stream().map(TrailRecord::recorded).min(Instant::compareTo).orElseThrow();
+        Instant last = fresh.stream().map(TrailRecord::recorded).max(Instant::compareTo).orElseThrow();
+        Set<String> freshIds = new HashSet<>();
+        fresh.forEach(r -> freshIds.add(r.eventId()));
+        List<SeenPatients.Seen> around = seen.of(user, first.minus(threshold.window()), last.plus(threshold.window()));
+        int bestStart = 0;
+        int bestEnd = 0;
+        int end = 0;
+        for (int start = 0; start < around.size(); start++) {
+            Instant limit = around.get(start).at().plus(threshold.window());
+            end = Math.max(end, start);
+            while (end < around.size() && !around.get(end).at().isAfter(limit)) {
+                end++;
+            }
+            if (end - start > bestEnd - bestStart
+                    && around.subList(start, end).stream().anyMatch(s -> freshIds.contains(s.eventId()))) {
+                bestStart = start;
+                bestEnd = end;
+            }
+        }
+        if (bestEnd - bestStart < threshold.count()) {
+            return Optional.empty();
+        }
+        List<SeenPatients.Seen> best = around.subList(bestStart, bestEnd);
+        TrailRecord latest = fresh.get(fresh.size() - 1);
+        Instant firstSeen = best.get(0).at();
+        long period = firstSeen.toEpochMilli() / Math.max(1, threshold.window().toMillis());
+        return Optional.of(new Alert(NAME, NAME + ":" + user + ":" + period, user, latest.userRole(),
+                latest.organisation(), null,
+                "Viewed " + best.size() + " different patients' records within " + Durations.words(threshold.window()),
+                best.stream().map(SeenPatients.Seen::eventId).distinct().limit(500).toList(), firstSeen,
+                best.get(best.size() - 1).at()));
+    }
+}
