@@ -31,8 +31,25 @@ public class AuditTrail {
     }
 
     public List<AuditEvent> search(Query query) {
-        List<String> where = new ArrayList<>();
         var params = new java.util.HashMap<String, Object>();
+        String sql = "select resource from audit_event" + where(query, params)
+                + (query.oldestFirst() ? " order by recorded, seq" : " order by recorded desc, seq desc")
+                + " limit :limit offset :offset";
+        params.put("limit", query.limit());
+        params.put("offset", query.offset());
+        return jdbc.sql(sql).params(params).query(String.class).list().stream()
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+    }
+
+    /** How many records the query matches, whatever its page. */
+    public long count(Query query) {
+        var params = new java.util.HashMap<String, Object>();
+        return jdbc.sql("select count(*) from audit_event" + where(query, params)).params(params)
+                .query(Long.class).single();
+    }
+
+    private static String where(Query query, java.util.Map<String, Object> params) {
+        List<String> where = new ArrayList<>();
         if (query.patientId() != null) {
             where.add("patient_ids @> array[:patient]::text[]");
             params.put("patient", query.patientId());
@@ -50,14 +67,7 @@ public class AuditTrail {
             where.add("recorded < :to");
             params.put("to", Timestamp.from(query.to()));
         }
-        String sql = "select resource from audit_event"
-                + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
-                + (query.oldestFirst() ? " order by recorded, seq" : " order by recorded desc, seq desc")
-                + " limit :limit offset :offset";
-        params.put("limit", query.limit());
-        params.put("offset", query.offset());
-        return jdbc.sql(sql).params(params).query(String.class).list().stream()
-                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+        return where.isEmpty() ? "" : " where " + String.join(" and ", where);
     }
 
     /** One record by its event id. */

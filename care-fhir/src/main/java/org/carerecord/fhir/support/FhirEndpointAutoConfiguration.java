@@ -34,7 +34,9 @@ public class FhirEndpointAutoConfiguration {
     @Bean
     @ConditionalOnBean(IResourceProvider.class)
     ServletRegistrationBean<RestfulServer> fhirEndpoint(FhirContext fhirContext, List<IResourceProvider> providers,
-            ObjectProvider<FhirEndpointInterceptor> interceptors) {
+            ObjectProvider<FhirEndpointInterceptor> interceptors,
+            // a search without _count is paged this many at a time (its next link follows); 0: not paged
+            @org.springframework.beans.factory.annotation.Value("${care.fhir.default-page-size:0}") int defaultPageSize) {
         RestfulServer server = new RestfulServer(fhirContext) {
             @Override
             public void addHeadersToResponse(jakarta.servlet.http.HttpServletResponse response) {
@@ -44,6 +46,9 @@ public class FhirEndpointAutoConfiguration {
         server.setResourceProviders(providers);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);
+        if (defaultPageSize > 0) {
+            server.setDefaultPageSize(defaultPageSize);
+        }
         interceptors.orderedStream().forEach(server::registerInterceptor);
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
