@@ -143,21 +143,30 @@ public final class AuditBenchmark {
     }
 
     private static String batch(int size, Random random) {
-        StringJoiner entries = new StringJoiner(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}");
         String now = Instant.now().toString();
+        StringJoiner entries = collection();
         for (int i = 0; i < size; i++) {
-            entries.add("""
-                    {"resource":{"resourceType":"AuditEvent","id":"%s","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},\
-                    "action":"R","recorded":"%s","outcome":"0",\
-                    "agent":[{"requestor":true,"who":{"identifier":{"system":"https://care-record.example.org/Id/user","value":"user-%d"}},\
-                    "role":[{"coding":[{"system":"https://fhir.nhs.uk/Id/sds-role-code","code":"R8000"}]}],\
-                    "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
-                    {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
-                    "source":{"observer":{"display":"benchmark"}},\
-                    "entity":[{"what":{"reference":"Patient/bench-%d"}}]}}""".formatted(
-                    UUID.randomUUID(), now, random.nextInt(200), random.nextInt(PATIENTS)));
+            entries.add(event("R", now, "user-" + random.nextInt(200), "R8000", "Patient/bench-" + random.nextInt(PATIENTS), ""));
         }
         return entries.toString();
+    }
+
+    private static StringJoiner collection() {
+        return new StringJoiner(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}");
+    }
+
+    /** One BALP-shaped AuditEvent entry as fhir-server's relay delivers it; {@code more}: further entities. */
+    private static String event(String action, String recorded, String user, String role, String patient, String more) {
+        return """
+                {"resource":{"resourceType":"AuditEvent","id":"%s","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},\
+                "action":"%s","recorded":"%s","outcome":"0",\
+                "agent":[{"requestor":true,"who":{"identifier":{"system":"https://care-record.example.org/Id/user","value":"%s"}},\
+                "role":[{"coding":[{"system":"https://fhir.nhs.uk/Id/sds-role-code","code":"%s"}]}],\
+                "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
+                {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
+                "source":{"observer":{"display":"benchmark"}},\
+                "entity":[{"what":{"reference":"%s"}}%s]}}""".formatted(UUID.randomUUID(), action, recorded, user, role,
+                patient, more);
     }
 
 
@@ -202,19 +211,10 @@ public final class AuditBenchmark {
     }
 
     private static String busyBatch(int size, int batch, String entities) {
-        StringJoiner entries = new StringJoiner(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}");
         String now = Instant.now().toString();
+        StringJoiner entries = collection();
         for (int i = 0; i < size; i++) {
-            entries.add("""
-                    {"resource":{"resourceType":"AuditEvent","id":"%s","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},\
-                    "action":"E","recorded":"%s","outcome":"0",\
-                    "agent":[{"requestor":true,"who":{"identifier":{"system":"https://care-record.example.org/Id/user","value":"ward-nurse"}},\
-                    "role":[{"coding":[{"system":"https://fhir.nhs.uk/Id/sds-role-code","code":"R8001"}]}],\
-                    "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
-                    {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
-                    "source":{"observer":{"display":"benchmark"}},\
-                    "entity":[{"what":{"reference":"Patient/ward-%d"}},%s]}}""".formatted(
-                    UUID.randomUUID(), now, (batch + i) % 10, entities));
+            entries.add(event("E", now, "ward-nurse", "R8001", "Patient/ward-" + (batch + i) % 10, "," + entities));
         }
         return entries.toString();
     }

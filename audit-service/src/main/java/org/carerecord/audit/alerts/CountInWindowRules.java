@@ -1,8 +1,6 @@
 package org.carerecord.audit.alerts;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,45 +42,30 @@ public final class CountInWindowRules {
             return alerts;
         }
 
-        /**
-         * The fullest window that holds at least one newly arrived record. Records may arrive late (a relay
-         * catching up after an outage), so windows are slid over the user's records around the arrivals,
-         * not just ending at the newest one.
-         */
+        /** The fullest window around the user's arrivals that holds one of them ({@link FullestWindow}). */
         private Optional<Alert> busiestWindow(String user, List<TrailRecord> fresh) {
-            Instant first = fresh.stream().map(TrailRecord::recorded).min(Instant::compareTo).orElseThrow();
-            Instant last = fresh.stream().map(TrailRecord::recorded).max(Instant::compareTo).orElseThrow();
-            Set<String> freshIds = new HashSet<>();
-            fresh.forEach(r -> freshIds.add(r.eventId()));
-            List<TrailRecord> around = trail.ofUser(user, kind, first.minus(threshold.window()),
-                    last.plus(threshold.window()));
-            List<TrailRecord> best = List.of();
-            int bestCount = 0;
-            int end = 0;
-            for (int start = 0; start < around.size(); start++) {
-                Instant limit = around.get(start).recorded().plus(threshold.window());
-                end = Math.max(end, start);
-                while (end < around.size() && !around.get(end).recorded().isAfter(limit)) {
-                    end++;
-                }
-                List<TrailRecord> window = around.subList(start, end);
-                Set<String> keys = new LinkedHashSet<>();
-                window.forEach(r -> keys.addAll(countKeys.apply(r)));
-                if (keys.size() > bestCount && window.stream().anyMatch(r -> freshIds.contains(r.eventId()))) {
-                    best = window;
-                    bestCount = keys.size();
-                }
-            }
+            FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
+            List<TrailRecord> around = trail.ofUser(user, kind, arrivals.from(threshold.window()),
+                    arrivals.to(threshold.window()));
+            List<TrailRecord> best = FullestWindow.of(around, TrailRecord::recorded, threshold.window(),
+                    window -> keysOf(window).size(), r -> arrivals.eventIds().contains(r.eventId()));
+            int bestCount = keysOf(best).size();
             if (bestCount < threshold.count()) {
                 return Optional.empty();
             }
             TrailRecord latest = best.get(best.size() - 1);
-            // one alert per user per window-sized period: a long spree stays one alert that grows
-            long period = best.get(0).recorded().toEpochMilli() / Math.max(1, threshold.window().toMillis());
-            return Optional.of(new Alert(name, name + ":" + user + ":" + period, user, latest.userRole(),
+            return Optional.of(new Alert(name, FullestWindow.dedupeKey(name, user, best.get(0).recorded(),
+                    threshold.window()), user, latest.userRole(),
                     latest.organisation(), null, summary.apply(bestCount),
                     best.stream().map(TrailRecord::eventId).limit(500).toList(), best.get(0).recorded(),
                     latest.recorded()));
+        }
+
+        /** The distinct things a window's records count (their patients, or themselves). */
+        private Set<String> keysOf(List<TrailRecord> window) {
+            Set<String> keys = new LinkedHashSet<>();
+            window.forEach(r -> keys.addAll(countKeys.apply(r)));
+            return keys;
         }
     }
 

@@ -3,12 +3,10 @@ package org.carerecord.audit.alerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Many different patients' records viewed by one user within a window (the threshold). Each view served is
@@ -59,35 +57,17 @@ final class ManyPatientsRule implements AlertRule {
     }
 
     private Optional<Alert> fullestWindow(String user, List<TrailRecord> fresh) {
-        Instant first = fresh.stream().map(TrailRecord::recorded).min(Instant::compareTo).orElseThrow();
-        Instant last = fresh.stream().map(TrailRecord::recorded).max(Instant::compareTo).orElseThrow();
-        Set<String> freshIds = new HashSet<>();
-        fresh.forEach(r -> freshIds.add(r.eventId()));
-        List<SeenPatients.Seen> around = seen.of(user, first.minus(threshold.window()), last.plus(threshold.window()));
-        int bestStart = 0;
-        int bestEnd = 0;
-        int end = 0;
-        for (int start = 0; start < around.size(); start++) {
-            Instant limit = around.get(start).at().plus(threshold.window());
-            end = Math.max(end, start);
-            while (end < around.size() && !around.get(end).at().isAfter(limit)) {
-                end++;
-            }
-            if (end - start > bestEnd - bestStart
-                    && around.subList(start, end).stream().anyMatch(s -> freshIds.contains(s.eventId()))) {
-                bestStart = start;
-                bestEnd = end;
-            }
-        }
-        if (bestEnd - bestStart < threshold.count()) {
+        FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
+        List<SeenPatients.Seen> around = seen.of(user, arrivals.from(threshold.window()), arrivals.to(threshold.window()));
+        List<SeenPatients.Seen> best = FullestWindow.of(around, SeenPatients.Seen::at, threshold.window(), List::size,
+                s -> arrivals.eventIds().contains(s.eventId()));
+        if (best.size() < threshold.count()) {
             return Optional.empty();
         }
-        List<SeenPatients.Seen> best = around.subList(bestStart, bestEnd);
         TrailRecord latest = fresh.get(fresh.size() - 1);
         Instant firstSeen = best.get(0).at();
-        long period = firstSeen.toEpochMilli() / Math.max(1, threshold.window().toMillis());
-        return Optional.of(new Alert(NAME, NAME + ":" + user + ":" + period, user, latest.userRole(),
-                latest.organisation(), null,
+        return Optional.of(new Alert(NAME, FullestWindow.dedupeKey(NAME, user, firstSeen, threshold.window()), user,
+                latest.userRole(), latest.organisation(), null,
                 "Viewed " + best.size() + " different patients' records within " + Durations.words(threshold.window()),
                 best.stream().map(SeenPatients.Seen::eventId).distinct().limit(500).toList(), firstSeen,
                 best.get(best.size() - 1).at()));

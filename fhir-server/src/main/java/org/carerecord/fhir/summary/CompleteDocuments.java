@@ -29,7 +29,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class CompleteDocuments implements IIpsGeneratorSvc {
 
-    private static final String URN_UUID = "urn:uuid:";
+    static final String URN_UUID = "urn:uuid:";
 
     private final IIpsGeneratorSvc generator;
 
@@ -60,7 +60,7 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
             }
             Resource resource = entry.getResource();
             if (base != null && entry.hasFullUrl() && entry.getFullUrl().startsWith(URN_UUID)) {
-                String local = resource.fhirType() + "/" + entry.getFullUrl().substring(URN_UUID.length());
+                String local = underBase(resource, entry.getFullUrl());
                 renamed.put(entry.getFullUrl(), local);
                 resource.setId(local);
                 entry.setFullUrl(base + "/" + local);
@@ -80,6 +80,11 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
             }
         }
         return document;
+    }
+
+    /** A made-up entry's id among the server's own ({@code Type/<uuid>}, from {@code urn:uuid:<uuid>}). */
+    static String underBase(Resource resource, String urnUuid) {
+        return resource.fhirType() + "/" + urnUuid.substring(URN_UUID.length());
     }
 
     /** The base the server's own entries sit under ({@code http://host/fhir}), from the first such full URL. */

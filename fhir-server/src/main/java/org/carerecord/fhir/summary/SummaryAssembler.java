@@ -190,7 +190,7 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
             }
             if (record instanceof DomainResource domain && !domain.hasExtension(NARRATIVE_LINK)) {
                 // as HAPI writes it: the Composition's original (urn:uuid) id, the record's type and full id
-                domain.addExtension(NARRATIVE_LINK, new UrlType("urn:uuid:" + documentId + "#" + record.fhirType()
+                domain.addExtension(NARRATIVE_LINK, new UrlType(CompleteDocuments.URN_UUID + documentId + "#" + record.fhirType()
                         + "-" + record.getIdElement().getValue()));
             }
             added.addEntry(new Reference(madeUp(record) ? local(record) : record.getIdElement().getValue()));
@@ -221,12 +221,12 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
     }
 
     private static boolean madeUp(Resource record) {
-        return record.getIdElement().getValue().startsWith("urn:uuid:");
+        return record.getIdElement().getValue().startsWith(CompleteDocuments.URN_UUID);
     }
 
     /** {@code Type/<uuid>} for a made-up record ({@code urn:uuid:<uuid>}): a relative reference resolves to it. */
     private static String local(Resource record) {
-        return record.fhirType() + "/" + record.getIdElement().getValue().substring("urn:uuid:".length());
+        return CompleteDocuments.underBase(record, record.getIdElement().getValue());
     }
 
     private static void joinOthers(Resource record) {
