@@ -1,6 +1,7 @@
 package org.carerecord.benchmarks;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest|clinician]} — which benchmark to run (default audit). */
 public final class Benchmarks {
@@ -9,6 +10,7 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT); // every printed figure with a decimal point, whatever the machine's locale
         String which = args.length == 0 ? "audit" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (which) {

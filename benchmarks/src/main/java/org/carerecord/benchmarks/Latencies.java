@@ -3,6 +3,7 @@ package org.carerecord.benchmarks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /** Collected latencies in microseconds and their percentiles. */
 final class Latencies {
@@ -21,7 +22,8 @@ final class Latencies {
     }
 
     String summary() {
-        return "p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  (n=%d)".formatted(
+        // Locale.ROOT: the figures are read back by scripts and tests, so a decimal point whatever the machine's locale
+        return String.format(Locale.ROOT, "p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  (n=%d)",
                 percentileMillis(50), percentileMillis(95), percentileMillis(99), micros.size());
     }
 }

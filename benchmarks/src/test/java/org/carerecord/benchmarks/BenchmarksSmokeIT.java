@@ -41,6 +41,10 @@ class BenchmarksSmokeIT {
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("ingest through transaction bundles, 3 Synthea patients",
                 "ratio full / off", "second server's switches", "the same bundle again, unchanged", "bulk path ($load", "\"outcome\":\"complete\"");
+        java.util.regex.Matcher rates = java.util.regex.Pattern.compile("full server: +([0-9.]+) resources/s overall")
+                .matcher(printed.toString(StandardCharsets.UTF_8));
+        assertThat(rates.find()).isTrue();
+        assertThat(Double.parseDouble(rates.group(1))).isPositive();
     }
 
     @Test
@@ -49,6 +53,19 @@ class BenchmarksSmokeIT {
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("patient read", "conditions", "active medications",
                 "recent admissions", "$summary (median patient)", "$summary, assembled afresh", "$everything, first page");
+        assertFiguresAreMeasured();
+    }
+
+    /** Every latency line printed holds numbers from at least one request. */
+    private void assertFiguresAreMeasured() {
+        java.util.regex.Matcher figures = LatenciesTest.FIGURES.matcher(printed.toString(StandardCharsets.UTF_8));
+        int lines = 0;
+        while (figures.find()) {
+            lines++;
+            assertThat(Double.parseDouble(figures.group(1))).isPositive();
+            assertThat(Integer.parseInt(figures.group(4))).isPositive();
+        }
+        assertThat(lines).isPositive();
     }
 
     /** Prints as usual and keeps a copy. */

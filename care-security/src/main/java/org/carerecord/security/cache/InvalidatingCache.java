@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -22,18 +23,25 @@ public final class InvalidatingCache<K, V> {
     private final Object lock = new Object();
     private final long ttlNanos;
     private final int maxEntries;
+    private final LongSupplier nanoClock;
     private long generation;
 
     public InvalidatingCache(Duration ttl, int maxEntries) {
+        this(ttl, maxEntries, System::nanoTime);
+    }
+
+    /** With a clock of its own, in nanoseconds (tests move it instead of sleeping). */
+    InvalidatingCache(Duration ttl, int maxEntries, LongSupplier nanoClock) {
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
+        this.nanoClock = nanoClock;
     }
 
     /** The cached value, or the loader's, kept only if {@code keep} says so and nothing was invalidated meanwhile. */
     public V get(K key, Function<K, V> loader, Predicate<V> keep) {
         if (ttlNanos > 0) {
             Entry<V> entry = entries.get(key);
-            if (entry != null && entry.expiresAt() - System.nanoTime() > 0) {
+            if (entry != null && entry.expiresAt() - nanoClock.getAsLong() > 0) {
                 return entry.value();
             }
         }
@@ -48,7 +56,7 @@ public final class InvalidatingCache<K, V> {
                     if (entries.size() >= maxEntries) {
                         entries.clear();
                     }
-                    entries.put(key, new Entry<>(value, System.nanoTime() + ttlNanos));
+                    entries.put(key, new Entry<>(value, nanoClock.getAsLong() + ttlNanos));
                 }
             }
         }

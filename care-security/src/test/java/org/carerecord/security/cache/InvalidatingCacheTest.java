@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class InvalidatingCacheTest {
@@ -43,15 +44,19 @@ class InvalidatingCacheTest {
     }
 
     @Test
-    void aZeroTimeToLiveCachesNothingAndEntriesExpire() throws InterruptedException {
+    void aZeroTimeToLiveCachesNothingAndEntriesExpire() {
         InvalidatingCache<String, String> off = new InvalidatingCache<>(Duration.ZERO, 10);
         off.get("a", this::load);
         off.get("a", this::load);
         assertThat(loads).hasValue(2);
-        InvalidatingCache<String, String> brief = new InvalidatingCache<>(Duration.ofMillis(20), 10);
+        AtomicLong now = new AtomicLong();
+        InvalidatingCache<String, String> brief = new InvalidatingCache<>(Duration.ofMillis(20), 10, now::get);
         brief.get("a", this::load);
-        Thread.sleep(40);
+        now.addAndGet(Duration.ofMillis(19).toNanos());
         brief.get("a", this::load);
-        assertThat(loads).hasValue(4);
+        assertThat(loads).as("still fresh 1 ms before it expires").hasValue(3);
+        now.addAndGet(Duration.ofMillis(2).toNanos());
+        brief.get("a", this::load);
+        assertThat(loads).as("loaded again once expired").hasValue(4);
     }
 }

@@ -150,6 +150,12 @@ public class DecisionChanges {
         return new Page(epoch, latest, complete, patients);
     }
 
+    /** Whether {@code follower} has a long poll open now. */
+    synchronized boolean polling(String follower) {
+        Ack ack = acks.get(follower);
+        return ack != null && ack.polling();
+    }
+
     private void acknowledge(String follower, long seq, boolean polling) {
         if (follower != null && !follower.isBlank()) {
             long now = System.nanoTime();

@@ -1,6 +1,7 @@
 package org.carerecord.consent.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,7 @@ class DecisionChangesTest {
     void aLiveFollowerAcknowledgesOnItsNextPoll() throws Exception {
         DecisionChanges.Page first = changes.after("live", "", 0, Duration.ZERO); // learns the epoch
         CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("live", first.epoch(), first.latest()));
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("live"));
         changes.patientChanged("p1");
         DecisionChanges.Page page = polling.get();
         assertThat(page.patients()).containsExactly("p1");
@@ -31,7 +32,7 @@ class DecisionChangesTest {
     void aFollowerThatDiedMidPollIsWaitedForBrieflyNotForTheWholeTimeout() throws Exception {
         DecisionChanges.Page first = changes.after("dead", "", 0, Duration.ZERO);
         CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("dead", first.epoch(), first.latest()));
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("dead"));
         changes.patientChanged("p1"); // ends the poll; the follower never asks again
         polling.get();
         long started = System.nanoTime();
@@ -43,7 +44,7 @@ class DecisionChangesTest {
     void aFollowerJustAnsweredIsStillWaitedForWhileItEvicts() throws Exception {
         DecisionChanges.Page first = changes.after("busy", "", 0, Duration.ZERO);
         CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("busy", first.epoch(), first.latest()));
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("busy"));
         changes.patientChanged("p1");
         polling.get();
         // it has the change but has not asked again (evicting): a write must not return yet
