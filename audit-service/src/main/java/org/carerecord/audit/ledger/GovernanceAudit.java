@@ -23,7 +23,7 @@ public class GovernanceAudit {
     public static final String BREAK_GLASS_REVIEW = "break-glass-review";
     public static final String ALERT_CLOSED = "alert-closed";
     public static final String TRAIL_SEARCH = "trail-search";
-    private static final String OBSERVER = "audit-service";
+    private static final String SITE = "audit-service";
 
     /** Who acted: the signed-in user as the ID token named them. */
     public record Reviewer(String userId, String fhirUser, String role, String organisation) {
@@ -48,7 +48,7 @@ public class GovernanceAudit {
                 .outcome(false, outcome)
                 .requestor(reviewer.userId(), reviewer.fhirUser(), reviewer.role(), PurposeOfUse.HCOMPL)
                 .organisation(reviewer.organisation())
-                .observer(OBSERVER + " governance console")
+                .source(SITE, "governance console")
                 .patient(patientId)
                 .entity(new Reference().setIdentifier(new Identifier().setValue(subject)), "13", "Security Resource")
                 .build());
@@ -63,7 +63,7 @@ public class GovernanceAudit {
         append(event.subtype(new Coding(ACTIVITY_SYSTEM, TRAIL_SEARCH, "Audit trail searched"))
                 .outcome(refused, (refused ? "refused: " + reason : "answered") + " (" + path + ")")
                 .requestor(claims)
-                .observer(OBSERVER)
+                .source(SITE, "audit API")
                 .patient(patientId)
                 .build());
     }
@@ -74,7 +74,7 @@ public class GovernanceAudit {
                 .outcome(true, "refused: " + reason + " (" + path + ")")
                 .requestor(subject, null, role, null)
                 .organisation(organisation)
-                .observer(OBSERVER)
+                .source(SITE, "audit API")
                 .build());
     }
 

@@ -9,15 +9,18 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Serves every {@link IResourceProvider} bean of a service under {@code /fhir} with HAPI's plain
  * server, so consent-service and audit-service speak real FHIR (search bundles, OperationOutcome
- * errors, content negotiation) without a JPA server of their own.
+ * errors, content negotiation) without a JPA server of their own. Where HAPI JPA is on the class path
+ * (fhir-server) it serves /fhir itself, with its own error handling, and none of this applies.
  */
 @AutoConfiguration
+@ConditionalOnMissingClass("ca.uhn.fhir.jpa.api.dao.DaoRegistry")
 public class FhirEndpointAutoConfiguration {
 
     @Bean

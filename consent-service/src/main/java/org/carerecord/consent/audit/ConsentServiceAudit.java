@@ -41,7 +41,7 @@ public class ConsentServiceAudit {
                 .balpProfile(created ? "PatientCreate" : "PatientUpdate")
                 .outcome(false, "patient's directive " + (created ? "recorded" : "changed") + " by " + basis)
                 .requestor(by)
-                .observer("consent-service")
+                .source("consent-service", "directives API")
                 .patient(patientId)
                 .entity(new Reference(consentReference), "13", "Security Resource")
                 .build();
@@ -59,7 +59,7 @@ public class ConsentServiceAudit {
         AuditEvent event = AuditEventBuilder.rest("operation", AuditEvent.AuditEventAction.E)
                 .outcome(true, "refused: " + reason + " (" + what + ")")
                 .requestor(by)
-                .observer("consent-service")
+                .source("consent-service", "consent API")
                 .patient(patientId)
                 .build();
         try {
