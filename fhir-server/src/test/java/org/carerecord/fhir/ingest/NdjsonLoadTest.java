@@ -1,0 +1,124 @@
+package org.carerecord.fhir.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.security.token.CareClaims;
+import org.carerecord.security.token.PurposeOfUse;
+import org.carerecord.security.token.SmartScope;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/**
+ * {@code $load}'s first pass: every line is checked before anything is written, and every bad line is named by
+ * its number in the file. The server here has no storage at all (no system DAO): a load that tried to write
+ * anything would fail with something other than the refusal each test expects.
+ */
+class NdjsonLoadTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static NdjsonLoad load;
+
+    private static final String PATIENT = """
+            {"resourceType":"Patient","id":"p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000009"}],"name":[{"family":"Hartley"}]}""";
+    private static final String CONDITION = """
+            {"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001"}]}}""";
+
+    @BeforeAll
+    static void server() {
+        load = new NdjsonLoad(FHIR, null, new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
+                new RecordValidation(new BaseProfileValidator(FHIR, true)));
+    }
+
+    private static ServletRequestDetails request(String scopes) {
+        List<SmartScope> granted = Stream.of(scopes.split(" ")).map(SmartScope::parse).flatMap(Optional::stream).toList();
+        CareClaims system = new CareClaims("gp-system", "gp-system", granted, null, null, "A81001", PurposeOfUse.TREAT, null);
+        return new Requester(system, PurposeOfUse.TREAT, null, null, null).attachTo(new ServletRequestDetails());
+    }
+
+    private static MockHttpServletRequest body(String ndjson) {
+        MockHttpServletRequest http = new MockHttpServletRequest("POST", "/fhir/$load");
+        http.setContent(ndjson.getBytes(StandardCharsets.UTF_8));
+        return http;
+    }
+
+    private static List<String> problems(Throwable refused) {
+        OperationOutcome outcome = (OperationOutcome) ((UnprocessableEntityException) refused).getOperationOutcome();
+        return outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
+    }
+
+    @Test
+    void everyBadLineIsNamedByItsNumberAndTheGoodOnesAreNot() {
+        String file = String.join("\n",
+                PATIENT,                                                                   // 1
+                "",                                                                        // 2: blank lines count
+                "{\"resourceType\":\"Condition\",\"id\":",                                // 3: not JSON
+                "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}", // 4
+                "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/p1\"}}", // 5: no id
+                "{\"resourceType\":\"Condition\",\"id\":\"c2\",\"subject\":{\"reference\":\"urn:uuid:8c1f1d4e-1d2b-4b7a-9d1c-1f2e3d4c5b6a\"}}", // 6
+                "{\"resourceType\":\"Condition\",\"id\":\"c3\",\"code\":{\"text\":\"no subject\"}}", // 7: base profile
+                "{\"resourceType\":\"Patient\",\"id\":\"p2\",\"identifier\":[{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"9000000001\"}]}", // 8
+                CONDITION);                                                                // 9
+
+        assertThatThrownBy(() -> load.load(request("system/Patient.cu system/Condition.cu"), body(file),
+                new MockHttpServletResponse()))
+                .isInstanceOf(UnprocessableEntityException.class)
+                .satisfies(refused -> assertThat(problems(refused)).satisfiesExactly(
+                        p -> assertThat(p).startsWith("line 3: not a FHIR resource"),
+                        p -> assertThat(p).startsWith("line 4: Observation is not a type this record holds"),
+                        p -> assertThat(p).startsWith("line 5: Condition has no id"),
+                        p -> assertThat(p).startsWith("line 6: ").contains("urn:uuid"),
+                        p -> assertThat(p).startsWith("line 7: ").contains("subject"),
+                        p -> assertThat(p).startsWith("line 8: ").containsIgnoringCase("NHS number")));
+    }
+
+    @Test
+    void aTypeTheSystemMayNotWriteIsRefusedLineByLine() {
+        assertThatThrownBy(() -> load.load(request("system/Patient.cu"), body(PATIENT + "\n" + CONDITION),
+                new MockHttpServletResponse()))
+                .satisfies(refused -> assertThat(problems(refused)).singleElement().asString()
+                        .startsWith("line 2: ").contains("update on Condition"));
+    }
+
+    @Test
+    void aGzippedBodyIsReadAndAtMostFiftyProblemsAreListed() throws IOException {
+        String bad = IntStream.range(0, 120).mapToObj(i -> "{\"resourceType\":\"Condition\"}").reduce((a, b) -> a + "\n" + b)
+                .orElseThrow();
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(bad.getBytes(StandardCharsets.UTF_8));
+        }
+        MockHttpServletRequest http = new MockHttpServletRequest("POST", "/fhir/$load");
+        http.addHeader("Content-Encoding", "gzip");
+        http.setContent(zipped.toByteArray());
+
+        assertThatThrownBy(() -> load.load(request("system/Condition.cu"), http, new MockHttpServletResponse()))
+                .satisfies(refused -> {
+                    assertThat(problems(refused)).hasSize(50);
+                    assertThat(problems(refused).get(49)).startsWith("line 50: ");
+                });
+    }
+
+    @Test
+    void aBodyWithNoResourcesIsAClientError() {
+        assertThatThrownBy(() -> load.load(request("system/Condition.cu"), body("\n  \n"), new MockHttpServletResponse()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no resources");
+    }
+}
