@@ -3,7 +3,7 @@ package org.carerecord.audit.alerts;
 import java.util.List;
 
 /** One kind of unusual access, judged over the records that just arrived (looking back in the trail as it needs). */
-public interface AlertRule {
+interface AlertRule {
 
     List<Alert> judge(List<TrailRecord> arrived);
 }

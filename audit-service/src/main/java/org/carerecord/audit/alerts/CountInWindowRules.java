@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  * break-glass. Each user seen in the arrivals is judged once per batch, reading only the records of that kind
  * (rare), so a user's ordinary views cost nothing here. Many different patients: {@link ManyPatientsRule}.
  */
-public final class CountInWindowRules {
+final class CountInWindowRules {
 
     private CountInWindowRules() {
     }

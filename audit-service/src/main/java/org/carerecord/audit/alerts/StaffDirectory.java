@@ -15,7 +15,7 @@ import org.springframework.core.io.Resource;
  * extract of the workforce system (ESR) that the governance team refreshes; the demo ships one naming
  * a ward clerk who lives with a demo patient.
  */
-public final class StaffDirectory {
+final class StaffDirectory {
 
     public record Staff(String user, String family, String line, String postalCode) {
     }

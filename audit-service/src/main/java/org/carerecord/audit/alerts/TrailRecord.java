@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** One record of the trail as the alert rules read it (the indexed columns and two flags from the event). */
-public record TrailRecord(
+record TrailRecord(
         long seq,
         String eventId,
         Instant recorded,

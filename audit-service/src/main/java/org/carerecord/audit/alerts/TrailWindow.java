@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 
 /** Reads the trail for the alert rules: what arrived after a position, and one user's records in a window. */
 @Repository
-public class TrailWindow {
+class TrailWindow {
 
     // the flags are kept as a record arrives; records stored before they were are read from their text
     private static final String COLUMNS = """

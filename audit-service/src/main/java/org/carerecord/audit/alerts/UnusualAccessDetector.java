@@ -12,7 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * server unreachable for a family check, say) leaves the position where it was and the batch is judged
  * again on the next tick — late, never skipped.
  */
-public class UnusualAccessDetector {
+class UnusualAccessDetector {
 
     private static final Logger log = LoggerFactory.getLogger(UnusualAccessDetector.class);
     private static final int BATCH = 500;

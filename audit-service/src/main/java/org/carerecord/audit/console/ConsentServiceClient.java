@@ -19,7 +19,7 @@ import org.springframework.web.client.RestClient;
  * consent-service applies its own rule (governance roles only) and its log names the real person.
  */
 @Component
-public class ConsentServiceClient {
+class ConsentServiceClient {
 
     private final RestClient consent;
 

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * never on the service's append-only pool.
  */
 @Component
-public class AuditPartitionMaintenance {
+class AuditPartitionMaintenance {
 
     private static final Logger log = LoggerFactory.getLogger(AuditPartitionMaintenance.class);
 

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * report with their own reading of it).
  */
 @Component
-public class TrailAccess {
+class TrailAccess {
 
     private final GovernanceAudit audit;
 

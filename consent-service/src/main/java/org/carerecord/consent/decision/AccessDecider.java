@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
  * be explained later.
  */
 @Service
-public class AccessDecider {
+class AccessDecider {
 
     /** A decision and the steps that led to it. */
     public record Decided(AccessDecision decision, List<String> steps) {

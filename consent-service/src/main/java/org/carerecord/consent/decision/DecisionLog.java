@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
  * detail, never the fact of a decision.
  */
 @Repository
-public class DecisionLog {
+class DecisionLog {
 
     private record Entry(Instant at, AccessRequest request, AccessDecider.Decided decided) {
     }

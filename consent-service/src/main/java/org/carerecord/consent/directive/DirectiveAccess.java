@@ -27,7 +27,7 @@ import org.springframework.web.client.RestClientException;
  * directives; they meet them through decisions. Every refusal is written into the audit trail.
  */
 @Component
-public class DirectiveAccess {
+class DirectiveAccess {
 
     private final RegisteredPractice registeredPractice;
     private final ConsentServiceAudit audit;

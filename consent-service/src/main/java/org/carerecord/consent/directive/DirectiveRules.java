@@ -7,7 +7,7 @@ import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
 import org.hl7.fhir.r4.model.Consent.ConsentState;
 
 /** How a Consent resource is read as a patient directive. */
-public final class DirectiveRules {
+final class DirectiveRules {
 
     private DirectiveRules() {
     }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * comes back; this keeps other patients' records out of the database query entirely.
  */
 @Component
-public class PatientContextNarrowing extends SearchNarrowingInterceptor implements FhirServerInterceptor {
+class PatientContextNarrowing extends SearchNarrowingInterceptor implements FhirServerInterceptor {
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {

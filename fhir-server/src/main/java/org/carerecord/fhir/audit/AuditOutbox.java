@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
  * share one database without delivering a row twice at once.
  */
 @Repository
-public class AuditOutbox {
+class AuditOutbox {
 
     public record Row(UUID id, String payload) {
     }

@@ -19,7 +19,7 @@ import org.springframework.web.client.RestClient;
  * audit-service has stored them (it de-duplicates by event id). Failures back off exponentially.
  */
 @Component
-public class AuditRelay {
+class AuditRelay {
 
     private static final Logger log = LoggerFactory.getLogger(AuditRelay.class);
 

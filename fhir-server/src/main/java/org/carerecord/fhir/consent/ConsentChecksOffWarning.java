@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 /** Shouts when consent checks are switched off (benchmarks only): nobody should find out from an incident. */
 @Component
 @ConditionalOnProperty(name = "care.consent.enabled", havingValue = "false")
-public class ConsentChecksOffWarning {
+class ConsentChecksOffWarning {
 
     private static final Logger log = LoggerFactory.getLogger(ConsentChecksOffWarning.class);
 

@@ -16,7 +16,7 @@ import org.springframework.web.client.RestClient;
  * that is not a decision all become {@link #UNAVAILABLE}, which the caller turns into a refusal.
  */
 @Component
-public class ConsentClient {
+class ConsentClient {
 
     public static final String UNAVAILABLE_POLICY = "fail-closed";
     private static final Logger log = LoggerFactory.getLogger(ConsentClient.class);

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * with obligations (each must reach consent-service to be granted and logged) and fail-closed refusals.
  */
 @Component
-public class DecisionCache {
+class DecisionCache {
 
     private final InvalidatingCache<AccessRequest, AccessDecision> decisions;
     private volatile boolean following;

@@ -17,7 +17,7 @@ import org.springframework.web.client.RestClient;
  * used until the feed is followed again.
  */
 @Component
-public class DecisionChangeFollower implements SmartLifecycle {
+class DecisionChangeFollower implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionChangeFollower.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);

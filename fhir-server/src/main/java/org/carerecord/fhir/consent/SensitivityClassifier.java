@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * concept in it that marks a category (so an unlabelled depression diagnosis is still mental health).
  */
 @Component
-public class SensitivityClassifier {
+class SensitivityClassifier {
 
     private final FhirTerser terser;
 

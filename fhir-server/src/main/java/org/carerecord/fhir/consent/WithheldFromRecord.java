@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * Kept per patient, type, record stamp (any write makes a new one), withheld categories and scope queries.
  */
 @Component
-public class WithheldFromRecord {
+class WithheldFromRecord {
 
     /** The reasons some of a patient's records of a type are withheld, and whether break-glass would show them. */
     public record Withheld(Set<Withholding> reasons, boolean breakGlassWouldShowMore) {

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * care-team members); until it finishes, requests that need those relationships are refused, not allowed.
  */
 @Component
-public class RelationshipBackfill {
+class RelationshipBackfill {
 
     private static final Logger log = LoggerFactory.getLogger(RelationshipBackfill.class);
     private static final int PAGE = 500;

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Read-only: registration is not offered.
  */
 @Component
-public class PersonaClientRepository implements RegisteredClientRepository {
+class PersonaClientRepository implements RegisteredClientRepository {
 
     private final Personas personas;
     private final PersonaProperties.Console console;

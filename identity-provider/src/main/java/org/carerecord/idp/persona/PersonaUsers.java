@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * in as users.
  */
 @Component
-public class PersonaUsers implements UserDetailsService {
+class PersonaUsers implements UserDetailsService {
 
     private final Personas personas;
     private final DevCredentials credentials;

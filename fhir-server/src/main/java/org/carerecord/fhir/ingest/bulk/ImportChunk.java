@@ -4,7 +4,7 @@ import ca.uhn.fhir.model.api.IModelJson;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. */
-public class ImportChunk implements IModelJson {
+class ImportChunk implements IModelJson {
 
     @JsonProperty("type")
     private String type;

@@ -12,7 +12,7 @@ import java.util.Map;
  * the inputs, and the importing system's token claims (without its timestamps), so that every record is
  * written as that system — scopes, organisation tag, ownership — exactly as its transactions are.
  */
-public class ImportJobParameters implements IModelJson {
+class ImportJobParameters implements IModelJson {
 
     @JsonProperty("inputs")
     private List<Input> inputs = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * What part of an import did: records created, updated and left unchanged per source, and each rejected
  * line with why. A written chunk's outcome, and (added up) the finished job's report.
  */
-public class ImportOutcome implements IModelJson {
+class ImportOutcome implements IModelJson {
 
     @JsonProperty("sources")
     private Map<String, Counts> sources = new TreeMap<>();

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * ({@code ..} and user info refused, {@code file:} paths resolved through links) and redirects are not followed.
  */
 @Component
-public class ImportSources {
+class ImportSources {
 
     private final List<String> allowed;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * What passes from step to step of an import: a chunk still to write (its type's turn has not come), or what
  * writing one did.
  */
-public class ImportWork implements IModelJson {
+class ImportWork implements IModelJson {
 
     @JsonProperty("chunk")
     private ImportChunk chunk;
