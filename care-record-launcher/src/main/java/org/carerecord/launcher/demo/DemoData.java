@@ -37,7 +37,8 @@ public final class DemoData {
 
     private static final java.util.regex.Pattern DAYS_AGO = java.util.regex.Pattern.compile("\\{\\{daysAgo (\\d+) (\\d\\d:\\d\\d)}}");
 
-    static String withDates(String bundle, java.time.LocalDate today) {
+    /** The bundle with its {@code {{daysAgo N HH:MM}}} placeholders as dates before {@code today}. */
+    public static String withDates(String bundle, java.time.LocalDate today) {
         return DAYS_AGO.matcher(bundle).replaceAll(m -> today.minusDays(Long.parseLong(m.group(1))) + "T" + m.group(2) + ":00Z");
     }
 

@@ -1,0 +1,268 @@
+package org.carerecord.e2e.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.carerecord.e2e.support.Fhir;
+import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * FHIR Bulk Data import ({@code $import}) as an integrator uses it: Parameters naming NDJSON sources,
+ * {@code Prefer: respond-async}, 202 and a status url polled until a manifest, the rejected lines as
+ * OperationOutcomes; every record written as the importing system's (organisation tag, ownership, validation).
+ */
+@ExtendWith(RunningStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BulkImportIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SOURCE_TAG = "https://care-record.example.org/CodeSystem/source-organisation";
+
+    private CareRecordStack stack;
+    private Path sources;
+
+    @BeforeAll
+    void demoData(CareRecordStack stack) {
+        this.stack = stack;
+        DemoData.load(stack);
+        sources = RunningStack.Started.importSources(Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize());
+    }
+
+    @Test
+    void aProvidersFilesImportInTheBackgroundWithAManifestTheRejectedLinesNamedAndImportingAgainChangesNothing()
+            throws Exception {
+        String id = "import-" + UUID.randomUUID();
+        String patients = write(id, "Patient", """
+                {"resourceType":"Patient","id":"%1$s","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000432"}],"name":[{"family":"Imported","given":["Test"]}]}
+                """.formatted(id));
+        String encounters = write(id, "Encounter", """
+                {"resourceType":"Encounter","id":"%1$s-e","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/%1$s"},"serviceProvider":{"reference":"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|RTD"}}
+                """.formatted(id));
+        String conditions = write(id, "Condition", """
+                {"resourceType":"Condition","id":"%1$s-c","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006","display":"Type 2 diabetes"}]},"subject":{"reference":"Patient/%1$s"},"encounter":{"reference":"Encounter/%1$s-e"}}
+                {"resourceType":"Condition","id":"%1$s-uncoded","code":{"text":"something"},"subject":{"reference":"Patient/%1$s"}}
+
+                not json
+                """.formatted(id));
+        // sources named out of order: the server imports what is referred to first
+        String parameters = parameters(conditions, "Condition", encounters, "Encounter", patients, "Patient");
+
+        HttpResponse<String> started = post("rtd-pas", parameters, true);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String status = started.headers().firstValue("Content-Location").orElseThrow();
+        assertThat(status).contains("/$import-poll-status?_jobId=");
+
+        JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", status).body());
+        assertThat(manifest.path("requiresAccessToken").asBoolean()).isTrue();
+        String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText()).body();
+        assertThat(count(manifest, "Patient", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
+        assertThat(count(manifest, "Encounter", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
+        assertThat(count(manifest, "Condition", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
+        assertThat(count(manifest, "Condition", "rejected")).as("%s%n%s", manifest, errors).isEqualTo(2);
+        assertThat(errors.strip().split("\n")).hasSize(2)
+                .allMatch(line -> line.contains("\"resourceType\":\"OperationOutcome\""));
+        assertThat(errors).contains("line 2 of " + conditions, id + "-uncoded", "Condition.code",
+                "line 4 of " + conditions, "not a FHIR resource");
+
+        String token = stack.tokens().token("rtd-pas");
+        Fhir.Response condition = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token);
+        assertThat(condition.status()).isEqualTo(200);
+        assertThat(condition.body().path("meta").path("tag").toString()).contains(SOURCE_TAG, "RTD");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-uncoded", token).status()).isEqualTo(404);
+
+        JsonNode again = JSON.readTree(awaitManifest("rtd-pas",
+                post("rtd-pas", parameters, true).headers().firstValue("Content-Location").orElseThrow()).body());
+        assertThat(count(again, "Condition", "unchanged")).isEqualTo(1);
+        assertThat(count(again, "Condition", "created") + count(again, "Condition", "updated")).isZero();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token).body().path("meta")
+                .path("versionId").asText()).as("importing the same files again writes no new version").isEqualTo("1");
+    }
+
+    @Test
+    void onlyProviderSystemsImportOnlyFromAllowedSourcesAndOnlyTheirOwnJobsAreVisibleToThem() throws Exception {
+        String id = "import-" + UUID.randomUUID();
+        String patients = write(id, "Patient", """
+                {"resourceType":"Patient","id":"%1$s","name":[{"family":"Imported"}]}
+                """.formatted(id));
+        String parameters = parameters(patients, "Patient");
+
+        assertThat(post("gp.clinician", parameters, true).statusCode()).as("a user").isEqualTo(403);
+        assertThat(post("rtd-pas", parameters, false).statusCode()).as("no Prefer: respond-async").isEqualTo(400);
+        for (String outside : new String[] {"file:///etc/passwd", sources.toUri() + "../../pom.xml",
+                "http://169.254.169.254/latest/meta-data/", "http://localhost:5432/",
+                "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/%2e%2e/admin"}) {
+            HttpResponse<String> refused = post("rtd-pas", parameters(outside, "Patient"), true);
+            assertThat(refused.statusCode()).as(outside).isEqualTo(400);
+            assertThat(refused.body()).contains("OperationOutcome").doesNotContain("root:");
+        }
+        assertThat(post("rtd-pas", parameters.replace("application/fhir+ndjson", "text/csv"), true).statusCode())
+                .as("not NDJSON").isEqualTo(400);
+        assertThat(post("rtd-pas", parameters.replace("\"Patient\"", "\"AuditEvent\""), true).statusCode())
+                .as("a type this record does not hold").isEqualTo(400);
+
+        String status = post("rtd-pas", parameters, true).headers().firstValue("Content-Location").orElseThrow();
+        assertThat(get("gp-system", status).statusCode()).as("another system's job").isEqualTo(404);
+        assertThat(get("rtd-pas", status.replaceFirst("_jobId=.*", "_jobId=" + UUID.randomUUID())).statusCode())
+                .as("no such job").isEqualTo(404);
+        assertThat(get("gp.clinician", status).statusCode()).as("a user").isEqualTo(403);
+        awaitManifest("rtd-pas", status);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aProvidersOwnHttpServerOnTheAllowListIsReadWithoutFollowingItsRedirects() throws Exception {
+        String id = "import-" + UUID.randomUUID();
+        HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
+        provider.createContext("/ndjson/patients", exchange -> {
+            byte[] body = """
+                    {"resourceType":"Patient","id":"%s","name":[{"family":"Served"}]}
+                    """.formatted(id).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/fhir+ndjson");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        provider.createContext("/ndjson/elsewhere", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:5432/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        provider.start();
+        try {
+            String base = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/";
+            JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", post("rtd-pas",
+                    parameters(base + "patients", "Patient"), true).headers().firstValue("Content-Location").orElseThrow())
+                    .body());
+            assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
+            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
+                    .isEqualTo(200);
+
+            String redirected = post("rtd-pas", parameters(base + "elsewhere", "Patient"), true)
+                    .headers().firstValue("Content-Location").orElseThrow();
+            Instant deadline = Instant.now().plusSeconds(60);
+            HttpResponse<String> status = get("rtd-pas", redirected);
+            while (status.statusCode() == 202 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(500);
+                status = get("rtd-pas", redirected);
+            }
+            assertThat(status.statusCode()).as("a redirect is not followed: the job fails, saying why").isEqualTo(500);
+            assertThat(status.body()).contains("302");
+        } finally {
+            provider.stop(0);
+        }
+    }
+
+    @Test
+    void theCapabilityStatementListsImportAndItsStatusForProviderSystems() {
+        JsonNode operations = Fhir.get(stack.fhirBaseUrl() + "/metadata", null).body().path("rest").path(0).path("operation");
+        assertThat(operations.findValuesAsText("name").stream().map(name -> name.replaceFirst("^\\$", "")))
+                .contains("import", "import-poll-status", "load");
+        assertThat(operations.toString()).contains("respond-async", "allow-listed", "DELETE cancels");
+    }
+
+    @Test
+    void aJobCanBeCancelledByItsOwnerOnly() throws Exception {
+        String id = "import-" + UUID.randomUUID();
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            many.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"Cancelled\"}]}\n".formatted(id, i));
+        }
+        String status = post("rtd-pas", parameters(write(id, "Patient", many.toString()), "Patient"), true)
+                .headers().firstValue("Content-Location").orElseThrow();
+
+        assertThat(delete("gp-system", status).statusCode()).as("another system").isEqualTo(404);
+        HttpResponse<String> cancelled = delete("rtd-pas", status);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+        Instant deadline = Instant.now().plusSeconds(60);
+        HttpResponse<String> after = get("rtd-pas", status);
+        while (after.statusCode() == 202 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            after = get("rtd-pas", status);
+        }
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
+        assertThat(after.body()).contains("cancelled");
+    }
+
+    private static int count(JsonNode manifest, String type, String field) {
+        for (JsonNode output : manifest.path("output")) {
+            if (output.path("type").asText().equals(type)) {
+                return output.path(field).asInt();
+            }
+        }
+        throw new AssertionError("no output of type " + type + " in " + manifest);
+    }
+
+    private String write(String id, String type, String ndjson) throws Exception {
+        Path file = sources.resolve(id + "-" + type + ".ndjson");
+        Files.writeString(file, ndjson);
+        return file.toUri().toString();
+    }
+
+    private static String parameters(String... urlThenType) {
+        StringBuilder inputs = new StringBuilder();
+        for (int i = 0; i < urlThenType.length; i += 2) {
+            inputs.append(i == 0 ? "" : ",").append("""
+                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}"""
+                    .formatted(urlThenType[i + 1], urlThenType[i]));
+        }
+        return """
+                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}"""
+                .formatted(inputs);
+    }
+
+    private HttpResponse<String> awaitManifest(String persona, String status) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        HttpResponse<String> response = get(persona, status);
+        while (response.statusCode() == 202 && Instant.now().isBefore(deadline)) {
+            assertThat(response.headers().firstValue("X-Progress")).isPresent();
+            Thread.sleep(500);
+            response = get(persona, status);
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
+    }
+
+    private HttpResponse<String> post(String persona, String parameters, boolean async) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/$import"))
+                .header("Authorization", "Bearer " + stack.tokens().token(persona))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(parameters));
+        if (async) {
+            request.header("Prefer", "respond-async");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String persona, String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + stack.tokens().token(persona)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> delete(String persona, String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + stack.tokens().token(persona)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
