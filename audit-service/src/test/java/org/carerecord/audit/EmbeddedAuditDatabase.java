@@ -15,13 +15,14 @@ public final class EmbeddedAuditDatabase {
 
     private static EmbeddedPostgres postgres;
 
-    private EmbeddedAuditDatabase() {
-    }
+    private EmbeddedAuditDatabase() {}
 
     public static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+                postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("fsync", "off")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -31,12 +31,17 @@ public class ClinicianSimulation extends Simulation {
     public ClinicianSimulation() throws Exception {
         // Gatling builds the populations here, before its before() hook: the stack must be up already
         running = BenchStack.open();
-        ClinicianSetup setup = ClinicianSetup.prepare(running.stack(),
-                SyntheaData.fromArgs(new String[] {System.getProperty("bench.patients", "10"), System.getProperty("bench.seed", "42")}));
+        ClinicianSetup setup = ClinicianSetup.prepare(running.stack(), SyntheaData.fromArgs(new String[] {
+            System.getProperty("bench.patients", "10"), System.getProperty("bench.seed", "42")
+        }));
         int users = Integer.getInteger("bench.clients", 8);
         int seconds = Integer.getInteger("bench.seconds", 10);
-        Iterator<Map<String, Object>> patients = Stream.generate(() -> Map.<String, Object>of("patient",
-                setup.visible().get(ThreadLocalRandom.current().nextInt(setup.visible().size())))).iterator();
+        Iterator<Map<String, Object>> patients = Stream.generate(() -> Map.<String, Object>of(
+                        "patient",
+                        setup.visible()
+                                .get(ThreadLocalRandom.current()
+                                        .nextInt(setup.visible().size()))))
+                .iterator();
         List<PopulationBuilder> phases = new ArrayList<>();
         // fresh results on both, as in benchmarks.jar clinician
         for (ClinicianSetup.Scenario scenario : setup.scenarios("no-cache")) {
@@ -46,7 +51,9 @@ public class ClinicianSimulation extends Simulation {
                 HttpRequestActionBuilder request = http(name)
                         .get(session -> base + scenario.path().apply(session.getString("patient")))
                         .header("Cache-Control", scenario.cacheControl());
-                phases.add(scenario(name).feed(patients).exec(request)
+                phases.add(scenario(name)
+                        .feed(patients)
+                        .exec(request)
                         .injectClosed(constantConcurrentUsers(users).during(seconds)));
             }
         }
@@ -54,8 +61,10 @@ public class ClinicianSimulation extends Simulation {
         for (int i = phases.size() - 2; i >= 0; i--) {
             chain = phases.get(i).andThen(chain); // one phase at a time, in order
         }
-        setUp(chain).protocols(http.acceptHeader("application/fhir+json")
-                .authorizationHeader("Bearer " + setup.nurseToken()).shareConnections());
+        setUp(chain)
+                .protocols(http.acceptHeader("application/fhir+json")
+                        .authorizationHeader("Bearer " + setup.nurseToken())
+                        .shareConnections());
     }
 
     @Override

@@ -27,11 +27,10 @@ public final class AuditBenchmark {
     private static final long TRAIL = Long.getLong("bench.trail", 10_000_000L);
     private static final int TRAIL_PATIENTS = Integer.getInteger("bench.trail.patients", 100_000);
     private static final int READS = Integer.getInteger("bench.reads", 500);
-    private static final java.util.List<String> PHASES =
-            java.util.List.of(System.getProperty("bench.phases", "ingest,verify,search,read").split(","));
+    private static final java.util.List<String> PHASES = java.util.List.of(
+            System.getProperty("bench.phases", "ingest,verify,search,read").split(","));
 
-    private AuditBenchmark() {
-    }
+    private AuditBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         BenchStack.run(stack -> {
@@ -85,7 +84,8 @@ public final class AuditBenchmark {
             sender.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("ingest:  %,d events in batches of %d, %d sender(s): %.1f s = %,.0f events/s; per batch %s%n",
+        System.out.printf(
+                "ingest:  %,d events in batches of %d, %d sender(s): %.1f s = %,.0f events/s; per batch %s%n",
                 EVENTS, BATCH, SENDERS, seconds, EVENTS / seconds, perBatch.summary());
     }
 
@@ -112,7 +112,8 @@ public final class AuditBenchmark {
                 SyntheticTrail.load(owner, TRAIL, 12, TRAIL_PATIENTS);
             }
             patients = TRAIL_PATIENTS;
-            System.out.printf("search:  loaded %,d synthetic records over 12 months, %,d patients, in %.0f s%n",
+            System.out.printf(
+                    "search:  loaded %,d synthetic records over 12 months, %,d patients, in %.0f s%n",
                     TRAIL, TRAIL_PATIENTS, (System.nanoTime() - start) / 1e9);
         }
         String token = stack.tokens().token("privacy.officer");
@@ -138,15 +139,16 @@ public final class AuditBenchmark {
     /** Two fhir-servers on one database, auditing on and off; reads alternate so both see the same noise. */
     private static void auditedRead(CareRecordStack stack) {
         DemoData.load(stack);
-        SideBySide.compare(stack, "audit", Map.of("CARE_AUDIT_ENABLED", "false"), "Patient/amelia-hartley",
-                "gp.clinician", READS);
+        SideBySide.compare(
+                stack, "audit", Map.of("CARE_AUDIT_ENABLED", "false"), "Patient/amelia-hartley", "gp.clinician", READS);
     }
 
     private static String batch(int size, Random random) {
         String now = Instant.now().toString();
         StringJoiner entries = collection();
         for (int i = 0; i < size; i++) {
-            entries.add(event("R", now, "user-" + random.nextInt(200), "R8000", "Patient/bench-" + random.nextInt(PATIENTS), ""));
+            entries.add(event(
+                    "R", now, "user-" + random.nextInt(200), "R8000", "Patient/bench-" + random.nextInt(PATIENTS), ""));
         }
         return entries.toString();
     }
@@ -165,10 +167,8 @@ public final class AuditBenchmark {
                 "purposeOfUse":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"TREAT"}]}]},\
                 {"requestor":false,"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RTD"}}}],\
                 "source":{"observer":{"display":"benchmark"}},\
-                "entity":[{"what":{"reference":"%s"}}%s]}}""".formatted(UUID.randomUUID(), action, recorded, user, role,
-                patient, more);
+                "entity":[{"what":{"reference":"%s"}}%s]}}""".formatted(UUID.randomUUID(), action, recorded, user, role, patient, more);
     }
-
 
     /**
      * One ward nurse reopening ten patients' summaries at {@code bench.rate} audited views a second for
@@ -183,8 +183,9 @@ public final class AuditBenchmark {
         String url = stack.auditUrl() + "/audit/events";
         StringJoiner summary = new StringJoiner(",");
         for (int i = 0; i < 110; i++) {
-            summary.add("{\"what\":{\"reference\":\"Observation/o-" + i + "\"},\"role\":{\"system\":"
-                    + "\"http://terminology.hl7.org/CodeSystem/object-role\",\"code\":\"4\",\"display\":\"Domain Resource\"}}");
+            summary.add(
+                    "{\"what\":{\"reference\":\"Observation/o-" + i + "\"},\"role\":{\"system\":"
+                            + "\"http://terminology.hl7.org/CodeSystem/object-role\",\"code\":\"4\",\"display\":\"Domain Resource\"}}");
         }
         int perBatch = Math.max(1, rate / 10);
         for (int i = 0; i < 20; i++) {
@@ -205,8 +206,9 @@ public final class AuditBenchmark {
         Thread.sleep(2_000); // the detector's last batch
         double used = trailCpuSeconds() - before;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.printf("detect: one user, %d audited views/s for %d s (%d records, 110 entities each):"
-                + " audit-service + PostgreSQL used %.0f %% of one core (%.2f ms of CPU per record)%n",
+        System.out.printf(
+                "detect: one user, %d audited views/s for %d s (%d records, 110 entities each):"
+                        + " audit-service + PostgreSQL used %.0f %% of one core (%.2f ms of CPU per record)%n",
                 rate, seconds, batches * perBatch, 100 * used / elapsed, 1000 * used / (batches * perBatch));
     }
 
@@ -222,11 +224,15 @@ public final class AuditBenchmark {
     /** CPU seconds used so far by audit-service and every PostgreSQL process on this machine (/proc). */
     private static double trailCpuSeconds() {
         double ticks = 0;
-        java.io.File[] processes = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        java.io.File[] processes =
+                new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
         for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
             try {
-                String command = java.nio.file.Files.readString(process.toPath().resolve("cmdline")).replace('\0', ' ');
-                if (!command.contains("audit-service") && !command.startsWith("postgres") && !command.contains("bin/postgres")) {
+                String command = java.nio.file.Files.readString(process.toPath().resolve("cmdline"))
+                        .replace('\0', ' ');
+                if (!command.contains("audit-service")
+                        && !command.startsWith("postgres")
+                        && !command.contains("bin/postgres")) {
                     continue;
                 }
                 String stat = java.nio.file.Files.readString(process.toPath().resolve("stat"));

@@ -20,8 +20,7 @@ final class BenchStack {
         void run(CareRecordStack stack) throws Exception;
     }
 
-    private BenchStack() {
-    }
+    private BenchStack() {}
 
     static void run(Body body) throws Exception {
         try (Running running = open()) {
@@ -31,15 +30,24 @@ final class BenchStack {
 
     /** The stack, started and left running until closed (for Gatling, whose before/after hooks bracket the run). */
     static Running open() throws Exception {
-        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("care.record.home", "."))
+                .toAbsolutePath()
+                .normalize();
         Path data = Files.createTempDirectory("care-bench-pg");
-        System.setProperty("care.record.jvm-opts",
-                System.getProperty("care.record.jvm-opts", CareRecordStack.SERVER_JVM_OPTS));
+        System.setProperty(
+                "care.record.jvm-opts", System.getProperty("care.record.jvm-opts", CareRecordStack.SERVER_JVM_OPTS));
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
         try {
-            CareRecordStack stack = CareRecordStack.start(home, postgres, "bench_", StackPorts.free(),
-                    UUID.randomUUID().toString(), home.resolve("benchmarks/target/logs"), Map.of());
-            System.out.printf("machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
+            CareRecordStack stack = CareRecordStack.start(
+                    home,
+                    postgres,
+                    "bench_",
+                    StackPorts.free(),
+                    UUID.randomUUID().toString(),
+                    home.resolve("benchmarks/target/logs"),
+                    Map.of());
+            System.out.printf(
+                    "machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             return new Running(stack, postgres, data);
         } catch (Exception | Error e) {

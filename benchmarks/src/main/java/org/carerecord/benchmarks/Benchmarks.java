@@ -6,8 +6,7 @@ import java.util.Locale;
 /** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest|clinician]} — which benchmark to run (default audit). */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT); // every printed figure with a decimal point, whatever the machine's locale
@@ -18,7 +17,9 @@ public final class Benchmarks {
             case "consent" -> ConsentBenchmark.main(rest);
             case "ingest" -> IngestBenchmark.main(rest);
             case "clinician" -> ClinicianBenchmark.main(rest);
-            default -> throw new IllegalArgumentException("unknown benchmark " + which + "; use audit, consent, ingest or clinician");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown benchmark " + which + "; use audit, consent, ingest or clinician");
         }
     }
 }

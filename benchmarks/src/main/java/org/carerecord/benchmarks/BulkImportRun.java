@@ -24,17 +24,18 @@ final class BulkImportRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TYPE = Pattern.compile("\"resourceType\"\\s*:\\s*\"(\\w+)\"");
 
-    private BulkImportRun() {
-    }
+    private BulkImportRun() {}
 
     static void measure(String base, String token, String ndjson, long resources) throws Exception {
-        Path directory = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "care-record-import",
-                "bench-" + System.nanoTime()));
+        Path directory = Files.createDirectories(
+                Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "bench-" + System.nanoTime()));
         Map<String, StringBuilder> byType = new LinkedHashMap<>();
         for (String line : ndjson.split("\n")) {
             Matcher type = TYPE.matcher(line);
             if (type.find()) {
-                byType.computeIfAbsent(type.group(1), t -> new StringBuilder()).append(line).append('\n');
+                byType.computeIfAbsent(type.group(1), t -> new StringBuilder())
+                        .append(line)
+                        .append('\n');
             }
         }
         StringBuilder inputs = new StringBuilder();
@@ -42,35 +43,44 @@ final class BulkImportRun {
             Path file = directory.resolve(type.getKey() + ".ndjson");
             Files.writeString(file, type.getValue());
             inputs.append(inputs.isEmpty() ? "" : ",").append("""
-                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}"""
-                    .formatted(type.getKey(), file.toUri()));
+                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}""".formatted(type.getKey(), file.toUri()));
         }
         String parameters = """
-                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}"""
-                .formatted(inputs);
+                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}""".formatted(inputs);
         double first = run(base, token, parameters, "first import");
         double again = run(base, token, parameters, "again, unchanged");
-        System.out.printf("%nbulk import ($import, %d sources, full server), the same %d resources as new records:%n",
+        System.out.printf(
+                "%nbulk import ($import, %d sources, full server), the same %d resources as new records:%n",
                 byType.size(), resources);
-        System.out.printf("  first import: %.1f s, %.0f resources/s end to end (read, write tier by tier, report)%n",
+        System.out.printf(
+                "  first import: %.1f s, %.0f resources/s end to end (read, write tier by tier, report)%n",
                 first, resources / first);
-        System.out.printf("  the same files again (nothing changes): %.1f s, %.0f resources/s; %.1fx faster%n",
+        System.out.printf(
+                "  the same files again (nothing changes): %.1f s, %.0f resources/s; %.1fx faster%n",
                 again, resources / again, first / again);
     }
 
     private static double run(String base, String token, String parameters, String label) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> started = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/$import"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
-                .header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.ofString(parameters)).build(),
+        HttpResponse<String> started = CLIENT.send(
+                HttpRequest.newBuilder(URI.create(base + "/$import"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/fhir+json")
+                        .header("Prefer", "respond-async")
+                        .POST(HttpRequest.BodyPublishers.ofString(parameters))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() != 202) {
             throw new IllegalStateException("$import answered " + started.statusCode() + ": " + started.body());
         }
         String status = started.headers().firstValue("Content-Location").orElseThrow();
         while (true) {
-            HttpResponse<String> poll = CLIENT.send(HttpRequest.newBuilder(URI.create(status))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> poll = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(status))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (poll.statusCode() == 200) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 JsonNode manifest = JSON.readTree(poll.body());

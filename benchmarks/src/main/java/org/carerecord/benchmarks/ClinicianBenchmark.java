@@ -33,8 +33,7 @@ final class ClinicianBenchmark {
      */
     private static final boolean REUSE_CACHED_SEARCHES = Boolean.getBoolean("bench.cache");
 
-    private ClinicianBenchmark() {
-    }
+    private ClinicianBenchmark() {}
 
     static void main(String[] args) throws Exception {
         SyntheaData data = SyntheaData.fromArgs(args);
@@ -52,10 +51,15 @@ final class ClinicianBenchmark {
         String median = setup.median();
         List<Scenario> scenarios = setup.scenarios(REUSE_CACHED_SEARCHES ? null : "no-cache");
 
-        System.out.printf("%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
+        System.out.printf(
+                "%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
                 clients, seconds, rounds);
-        System.out.printf("second server: %s; %s%n", SideBySide.switchedOff(), REUSE_CACHED_SEARCHES
-                ? "repeated searches may be answered from HAPI's result cache" : "fresh results on both (Cache-Control: no-cache)");
+        System.out.printf(
+                "second server: %s; %s%n",
+                SideBySide.switchedOff(),
+                REUSE_CACHED_SEARCHES
+                        ? "repeated searches may be answered from HAPI's result cache"
+                        : "fresh results on both (Cache-Control: no-cache)");
         System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "second server", "throughput ratio");
         String only = System.getProperty("bench.scenarios");
         for (Scenario scenario : scenarios) {
@@ -71,8 +75,9 @@ final class ClinicianBenchmark {
                 first.run(first == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
                 second.run(second == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
             }
-            System.out.printf("%-28s %-48s %-48s %.2f%n", scenario.name(), full.summary(), without.summary(),
-                    full.throughput() / without.throughput());
+            System.out.printf(
+                    "%-28s %-48s %-48s %.2f%n",
+                    scenario.name(), full.summary(), without.summary(), full.throughput() / without.throughput());
         }
     }
 
@@ -125,14 +130,17 @@ final class ClinicianBenchmark {
         private void keepWriting(String base, ClinicianSetup setup, long end) {
             long pause = Long.getLong("bench.write-millis", 500);
             while (System.nanoTime() < end) {
-                Http.post(base, setup.writerToken(), """
+                Http.post(
+                        base,
+                        setup.writerToken(),
+                        """
                         {"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Observation"},
                          "resource":{"resourceType":"Observation","status":"final",
                           "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
                           "code":{"coding":[{"system":"http://loinc.org","code":"8867-4","display":"Heart rate"}]},
                           "subject":{"reference":"Patient/%s"},"effectiveDateTime":"%s",
-                          "valueQuantity":{"value":%d,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}}]}"""
-                        .formatted(setup.median(), java.time.OffsetDateTime.now(), 60 + writes % 40), null);
+                          "valueQuantity":{"value":%d,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}}]}""".formatted(setup.median(), java.time.OffsetDateTime.now(), 60 + writes % 40),
+                        null);
                 writes++;
                 try {
                     Thread.sleep(pause);
@@ -144,9 +152,13 @@ final class ClinicianBenchmark {
         }
 
         String summary() {
-            return "%6.1f req/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms%s".formatted(throughput(),
-                    latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
-                    writes == 0 ? "" : " (%d writes)".formatted(writes));
+            return "%6.1f req/s  p50 %6.1f  p95 %6.1f  p99 %6.1f ms%s"
+                    .formatted(
+                            throughput(),
+                            latencies.percentileMillis(50),
+                            latencies.percentileMillis(95),
+                            latencies.percentileMillis(99),
+                            writes == 0 ? "" : " (%d writes)".formatted(writes));
         }
     }
 

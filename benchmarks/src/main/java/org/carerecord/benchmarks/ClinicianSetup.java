@@ -18,8 +18,8 @@ import org.carerecord.launcher.service.StackPorts;
  * (for {@code $summary}), the full server and a second fhir-server on the same database with the
  * {@code -Dbench.off} switches (default consent and audit off).
  */
-record ClinicianSetup(String full, String off, String nurseToken, String writerToken, List<String> visible,
-        String median) {
+record ClinicianSetup(
+        String full, String off, String nurseToken, String writerToken, List<String> visible, String median) {
 
     /**
      * A clinician's request for a patient id, the Cache-Control it is sent with (null: none), and whether the
@@ -42,8 +42,10 @@ record ClinicianSetup(String full, String off, String nurseToken, String writerT
                 new Scenario("patient read", id -> "/Patient/" + id, fresh),
                 new Scenario("conditions", id -> "/Condition?patient=" + id, fresh),
                 new Scenario("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active", fresh),
-                new Scenario("recent admissions",
-                        id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20", fresh),
+                new Scenario(
+                        "recent admissions",
+                        id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date&_count=20",
+                        fresh),
                 new Scenario("$summary (median patient)", id -> "/Patient/" + median + "/$summary", fresh),
                 new Scenario("$summary, assembled afresh", id -> "/Patient/" + median + "/$summary", "no-store"),
                 new Scenario("$summary, record changing", id -> "/Patient/" + median + "/$summary", fresh, true),
@@ -56,22 +58,33 @@ record ClinicianSetup(String full, String off, String nurseToken, String writerT
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (Path p : data.patients()) {
             String bundle = Files.readString(p);
-            sizes.put(SyntheaData.patientId(Http.post(stack.fhirBaseUrl(), pas, bundle, null)), SyntheaData.entries(bundle));
+            sizes.put(
+                    SyntheaData.patientId(Http.post(stack.fhirBaseUrl(), pas, bundle, null)),
+                    SyntheaData.entries(bundle));
         }
         String nurse = stack.tokens().token("hospital.nurse");
         List<String> visible = sizes.keySet().stream()
-                .filter(id -> Http.status(stack.fhirBaseUrl() + "/Patient/" + id, nurse) == 200).toList();
+                .filter(id -> Http.status(stack.fhirBaseUrl() + "/Patient/" + id, nurse) == 200)
+                .toList();
         if (visible.isEmpty()) {
             throw new IllegalStateException("the nurse may see none of the loaded patients");
         }
-        String median = visible.stream().sorted(Comparator.comparing(sizes::get)).toList().get(visible.size() / 2);
-        System.out.printf("%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
-                sizes.size(), sizes.values().stream().mapToInt(Integer::intValue).sum(), visible.size(), median,
+        String median = visible.stream()
+                .sorted(Comparator.comparing(sizes::get))
+                .toList()
+                .get(visible.size() / 2);
+        System.out.printf(
+                "%d Synthea patients loaded (%d resources); the nurse may see %d; $summary patient %s (%d resources)%n",
+                sizes.size(),
+                sizes.values().stream().mapToInt(Integer::intValue).sum(),
+                visible.size(),
+                median,
                 sizes.get(median));
         describeSummary(stack.fhirBaseUrl(), nurse, median);
         int offPort = StackPorts.free().fhirServer();
         stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
-        return new ClinicianSetup(stack.fhirBaseUrl(), "http://localhost:" + offPort + "/fhir", nurse, pas, visible, median);
+        return new ClinicianSetup(
+                stack.fhirBaseUrl(), "http://localhost:" + offPort + "/fhir", nurse, pas, visible, median);
     }
 
     /** What the measured document holds: its size and entries by type (what encoding and auditing it cost). */
@@ -79,10 +92,14 @@ record ClinicianSetup(String full, String off, String nurseToken, String writerT
         String document = Http.get(base + "/Patient/" + patient + "/$summary", token, null);
         Map<String, Integer> types = new java.util.TreeMap<>();
         for (com.fasterxml.jackson.databind.JsonNode entry : new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(document).path("entry")) {
+                .readTree(document)
+                .path("entry")) {
             types.merge(entry.path("resource").path("resourceType").asText(), 1, Integer::sum);
         }
-        System.out.printf("$summary document: %,d bytes, %d entries %s%n", document.length(),
-                types.values().stream().mapToInt(Integer::intValue).sum(), types);
+        System.out.printf(
+                "$summary document: %,d bytes, %d entries %s%n",
+                document.length(),
+                types.values().stream().mapToInt(Integer::intValue).sum(),
+                types);
     }
 }

@@ -16,8 +16,7 @@ public final class ConsentBenchmark {
     private static final int DECISIONS = Integer.getInteger("bench.decisions", 3_000);
     private static final int READS = Integer.getInteger("bench.reads", 500);
 
-    private ConsentBenchmark() {
-    }
+    private ConsentBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         BenchStack.run(stack -> {
@@ -32,13 +31,17 @@ public final class ConsentBenchmark {
 
     /** fhir-server's own timing of the check in each request above (metric care.consent.check, last 2 minutes). */
     private static void checkCost(CareRecordStack stack) {
-        String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "") + "/actuator/metrics/care.consent.check.percentile?tag=phi:";
+        String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "")
+                + "/actuator/metrics/care.consent.check.percentile?tag=phi:";
         String token = stack.tokens().token("gp.clinician");
-        StringBuilder line = new StringBuilder("check:   access check per request inside fhir-server (reads and searches above, cached decisions)");
+        StringBuilder line = new StringBuilder(
+                "check:   access check per request inside fhir-server (reads and searches above, cached decisions)");
         for (String phi : new String[] {"0.5", "0.95", "0.99"}) {
             String json = Http.get(metrics + phi, token, null);
             double seconds = Double.parseDouble(json.replaceAll(".*\"value\":([0-9.Ee-]+).*", "$1"));
-            line.append(String.format("  p%s %.3f ms", phi.substring(2).length() == 1 ? phi.substring(2) + "0" : phi.substring(2), seconds * 1_000));
+            line.append(String.format(
+                    "  p%s %.3f ms",
+                    phi.substring(2).length() == 1 ? phi.substring(2) + "0" : phi.substring(2), seconds * 1_000));
         }
         System.out.println(line);
     }

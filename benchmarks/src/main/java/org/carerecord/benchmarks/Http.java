@@ -10,13 +10,17 @@ import java.net.http.HttpResponse;
 final class Http {
 
     // HTTP/1.1 as clinical systems speak it (no h2c upgrade attempt on every connection)
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static String get(String url, String token, Latencies latencies) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
                 latencies);
     }
 
@@ -27,13 +31,15 @@ final class Http {
 
     /** The same, with a Cache-Control header (null: none). */
     static int status(String url, String cacheControl, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/fhir+json");
         if (cacheControl != null) {
             request.header("Cache-Control", cacheControl);
         }
         try {
-            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -55,9 +61,13 @@ final class Http {
     }
 
     private static String post(String url, String token, String body, String contentType, Latencies latencies) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), latencies);
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                latencies);
     }
 
     private static String send(HttpRequest request, Latencies latencies) {
@@ -68,8 +78,8 @@ final class Http {
                 latencies.add(System.nanoTime() - start);
             }
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        request.uri() + " answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

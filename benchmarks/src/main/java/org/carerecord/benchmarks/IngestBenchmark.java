@@ -23,8 +23,7 @@ import org.carerecord.launcher.service.StackPorts;
  */
 final class IngestBenchmark {
 
-    private IngestBenchmark() {
-    }
+    private IngestBenchmark() {}
 
     static void main(String[] args) throws Exception {
         SyntheaData data = SyntheaData.fromArgs(args);
@@ -52,22 +51,28 @@ final class IngestBenchmark {
                 without.push(off, token, renamed, resources);
                 withLayers.push(full, token, bundle, resources);
             }
-            System.out.printf("  %-60s %6d resources  full %6.0f/s  second %6.0f/s%n",
+            System.out.printf(
+                    "  %-60s %6d resources  full %6.0f/s  second %6.0f/s%n",
                     people.get(i).getFileName(), resources, withLayers.last(), without.last());
         }
         Path first = people.get(0);
         Rate again = new Rate();
         again.push(full, token, Files.readString(first), SyntheaData.entries(Files.readString(first)));
-        System.out.printf("%ningest through transaction bundles, %d Synthea patients, %d resources:%n", people.size(),
-                withLayers.resources);
+        System.out.printf(
+                "%ningest through transaction bundles, %d Synthea patients, %d resources:%n",
+                people.size(), withLayers.resources);
         System.out.printf("  second server's switches: %s%n", SideBySide.switchedOff());
-        System.out.printf("  full server:                      %7.0f resources/s overall, median bundle %5.0f/s%n",
+        System.out.printf(
+                "  full server:                      %7.0f resources/s overall, median bundle %5.0f/s%n",
                 withLayers.overall(), withLayers.medianRate());
-        System.out.printf("  second server:                    %7.0f resources/s overall, median bundle %5.0f/s%n",
+        System.out.printf(
+                "  second server:                    %7.0f resources/s overall, median bundle %5.0f/s%n",
                 without.overall(), without.medianRate());
-        System.out.printf("  ratio full / off: %.2f (overall), %.2f (median bundle)%n",
+        System.out.printf(
+                "  ratio full / off: %.2f (overall), %.2f (median bundle)%n",
                 withLayers.overall() / without.overall(), withLayers.medianRate() / without.medianRate());
-        System.out.printf("  the same bundle again, unchanged (%d resources): %.2f s, %.0f resources/s%n",
+        System.out.printf(
+                "  the same bundle again, unchanged (%d resources): %.2f s, %.0f resources/s%n",
                 again.resources, again.seconds, again.overall());
 
         // The bulk path on the full server: the same patients again as new records, one NDJSON body.
@@ -83,11 +88,14 @@ final class IngestBenchmark {
         if (!lines[lines.length - 1].contains("\"complete\"")) {
             throw new IllegalStateException("bulk load did not complete: " + lines[lines.length - 1]);
         }
-        System.out.printf("%nbulk path ($load, NDJSON, full server), the same %d resources as new records:%n",
+        System.out.printf(
+                "%nbulk path ($load, NDJSON, full server), the same %d resources as new records:%n",
                 withLayers.resources);
-        System.out.printf("  %.1f s including upload and checking, %.0f resources/s overall; %d progress lines, last: %s%n",
+        System.out.printf(
+                "  %.1f s including upload and checking, %.0f resources/s overall; %d progress lines, last: %s%n",
                 seconds, withLayers.resources / seconds, lines.length, lines[lines.length - 1]);
-        System.out.printf("  ratio bulk / transaction bundles (full server, overall): %.2f%n",
+        System.out.printf(
+                "  ratio bulk / transaction bundles (full server, overall): %.2f%n",
                 withLayers.resources / seconds / withLayers.overall());
 
         // The standard bulk path: the same patients once more as new records, through $import

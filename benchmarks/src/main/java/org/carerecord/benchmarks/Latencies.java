@@ -23,7 +23,12 @@ final class Latencies {
 
     String summary() {
         // Locale.ROOT: the figures are read back by scripts and tests, so a decimal point whatever the machine's locale
-        return String.format(Locale.ROOT, "p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  (n=%d)",
-                percentileMillis(50), percentileMillis(95), percentileMillis(99), micros.size());
+        return String.format(
+                Locale.ROOT,
+                "p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  (n=%d)",
+                percentileMillis(50),
+                percentileMillis(95),
+                percentileMillis(99),
+                micros.size());
     }
 }

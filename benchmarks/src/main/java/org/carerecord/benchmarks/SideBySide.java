@@ -12,15 +12,14 @@ import org.carerecord.launcher.service.StackPorts;
  */
 final class SideBySide {
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     /**
      * @param switchOff environment that switches the part off in the second fhir-server
      * @param path      FHIR path read, e.g. Patient/amelia-hartley
      */
-    static void compare(CareRecordStack stack, String part, Map<String, String> switchOff, String path, String persona,
-            int reads) {
+    static void compare(
+            CareRecordStack stack, String part, Map<String, String> switchOff, String path, String persona, int reads) {
         int offPort = StackPorts.free().fhirServer();
         stack.startAnother("fhir-server", offPort, "1536m", switchOff);
         String on = stack.fhirBaseUrl() + "/" + path;
@@ -36,9 +35,12 @@ final class SideBySide {
             Http.get(on, token, with);
             Http.get(off, token, without);
         }
-        System.out.printf("read %s, %s on:  %s%nread %s, %s off: %s%n", path, part, with.summary(), path, part,
-                without.summary());
-        System.out.printf("%s adds %.2f ms to the median read, %.2f ms at p99 (median ratio %.2f)%n", part,
+        System.out.printf(
+                "read %s, %s on:  %s%nread %s, %s off: %s%n",
+                path, part, with.summary(), path, part, without.summary());
+        System.out.printf(
+                "%s adds %.2f ms to the median read, %.2f ms at p99 (median ratio %.2f)%n",
+                part,
                 with.percentileMillis(50) - without.percentileMillis(50),
                 with.percentileMillis(99) - without.percentileMillis(99),
                 with.percentileMillis(50) / without.percentileMillis(50));

@@ -18,11 +18,14 @@ record SyntheaData(List<Path> directory, List<Path> patients) {
 
     /** {@code [patients] [seed]} from a benchmark's arguments: default 10 patients, seed 42. */
     static SyntheaData fromArgs(String[] args) throws IOException, InterruptedException {
-        return generate(args.length > 0 ? Integer.parseInt(args[0]) : 10, args.length > 1 ? Long.parseLong(args[1]) : 42);
+        return generate(
+                args.length > 0 ? Integer.parseInt(args[0]) : 10, args.length > 1 ? Long.parseLong(args[1]) : 42);
     }
 
     static SyntheaData generate(int patients, long seed) throws IOException, InterruptedException {
-        Path home = Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("care.record.home", "."))
+                .toAbsolutePath()
+                .normalize();
         Path bundles;
         if (System.getProperty("bench.synthea") != null) {
             bundles = Path.of(System.getProperty("bench.synthea"));
@@ -30,19 +33,31 @@ record SyntheaData(List<Path> directory, List<Path> patients) {
             Path jar = home.resolve("benchmarks/synthea/target/synthea-generator.jar");
             Path out = home.resolve("benchmarks/target/synthea-" + patients + "-" + seed);
             if (!Files.exists(out.resolve("fhir"))) {
-                Process generator = new ProcessBuilder("java", "-jar", jar.toString(), String.valueOf(patients),
-                        out.toString(), String.valueOf(seed)).inheritIO().start();
+                Process generator = new ProcessBuilder(
+                                "java",
+                                "-jar",
+                                jar.toString(),
+                                String.valueOf(patients),
+                                out.toString(),
+                                String.valueOf(seed))
+                        .inheritIO()
+                        .start();
                 if (generator.waitFor() != 0) {
-                    throw new IllegalStateException("Synthea failed (is " + jar + " built? ./mvnw -DskipTests package)");
+                    throw new IllegalStateException(
+                            "Synthea failed (is " + jar + " built? ./mvnw -DskipTests package)");
                 }
             }
             bundles = out.resolve("fhir");
         }
         try (var files = Files.list(bundles)) {
-            List<Path> all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-            List<Path> directory = all.stream().filter(p -> p.getFileName().toString().startsWith("hospitalInformation")
-                    || p.getFileName().toString().startsWith("practitionerInformation")).toList();
-            return new SyntheaData(directory, all.stream().filter(p -> !directory.contains(p)).toList());
+            List<Path> all =
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            List<Path> directory = all.stream()
+                    .filter(p -> p.getFileName().toString().startsWith("hospitalInformation")
+                            || p.getFileName().toString().startsWith("practitionerInformation"))
+                    .toList();
+            return new SyntheaData(
+                    directory, all.stream().filter(p -> !directory.contains(p)).toList());
         }
     }
 

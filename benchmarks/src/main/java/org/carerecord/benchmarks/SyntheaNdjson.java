@@ -20,8 +20,7 @@ final class SyntheaNdjson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SyntheaNdjson() {
-    }
+    private SyntheaNdjson() {}
 
     static String of(List<String> bundles, String idPrefix) throws IOException {
         Map<String, String> typeOf = new HashMap<>();
@@ -30,7 +29,9 @@ final class SyntheaNdjson {
             JsonNode root = JSON.readTree(bundle);
             parsed.add(root);
             for (JsonNode entry : root.path("entry")) {
-                typeOf.put(entry.path("fullUrl").asText(), entry.path("resource").path("resourceType").asText());
+                typeOf.put(
+                        entry.path("fullUrl").asText(),
+                        entry.path("resource").path("resourceType").asText());
             }
         }
         StringBuilder ndjson = new StringBuilder();

@@ -16,8 +16,7 @@ final class SyntheticTrail {
 
     static final String HEAVY_PATIENT = "frequent-attender";
 
-    private SyntheticTrail() {
-    }
+    private SyntheticTrail() {}
 
     /**
      * @param records     rows in all, spread evenly over {@code months} months before the current one
@@ -45,13 +44,24 @@ final class SyntheticTrail {
                                              (array['RTD','A81001','NENC-LA1','RR7','A82003'])[1 + g %% 5] as org,
                                              case when g %% 2000 = 0 then '%s'
                                                   else 'bench-' || (random() * %d)::int end as patient) x
-                        """.formatted(name, RESOURCE, perMonth, name, first, perMonth, first.plusMonths(1), first, HEAVY_PATIENT, patients));
+                        """.formatted(
+                                name,
+                                RESOURCE,
+                                perMonth,
+                                name,
+                                first,
+                                perMonth,
+                                first.plusMonths(1),
+                                first,
+                                HEAVY_PATIENT,
+                                patients));
                 s.execute("alter table " + name + " add primary key (seq, received_at)");
                 s.execute("create index on " + name + " using gin (patient_ids)");
                 s.execute("create index on " + name + " (recorded)");
                 s.execute("create index on " + name + " (user_id, recorded)");
-                s.execute("alter table audit_event attach partition %s for values from ('%s 00:00:00+00') to ('%s 00:00:00+00')"
-                        .formatted(name, first, first.plusMonths(1)));
+                s.execute(
+                        "alter table audit_event attach partition %s for values from ('%s 00:00:00+00') to ('%s 00:00:00+00')"
+                                .formatted(name, first, first.plusMonths(1)));
                 s.execute("analyze " + name);
             }
         }

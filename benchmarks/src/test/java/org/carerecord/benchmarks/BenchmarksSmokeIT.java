@@ -39,8 +39,14 @@ class BenchmarksSmokeIT {
     void ingestPushesTransactionBundlesAndLoadsTheSamePatientsInBulk() throws Exception {
         IngestBenchmark.main(new String[] {"3", "42"});
 
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("ingest through transaction bundles, 3 Synthea patients",
-                "ratio full / off", "second server's switches", "the same bundle again, unchanged", "bulk path ($load", "\"outcome\":\"complete\"");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "ingest through transaction bundles, 3 Synthea patients",
+                        "ratio full / off",
+                        "second server's switches",
+                        "the same bundle again, unchanged",
+                        "bulk path ($load",
+                        "\"outcome\":\"complete\"");
         java.util.regex.Matcher rates = java.util.regex.Pattern.compile("full server: +([0-9.]+) resources/s overall")
                 .matcher(printed.toString(StandardCharsets.UTF_8));
         assertThat(rates.find()).isTrue();
@@ -51,8 +57,15 @@ class BenchmarksSmokeIT {
     void clinicianRunsEveryScenarioOnBothServers() throws Exception {
         ClinicianBenchmark.main(new String[] {"3", "42"});
 
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("patient read", "conditions", "active medications",
-                "recent admissions", "$summary (median patient)", "$summary, assembled afresh", "$everything, first page");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "patient read",
+                        "conditions",
+                        "active medications",
+                        "recent admissions",
+                        "$summary (median patient)",
+                        "$summary, assembled afresh",
+                        "$everything, first page");
         assertFiguresAreMeasured();
     }
 

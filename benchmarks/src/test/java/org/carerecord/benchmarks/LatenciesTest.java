@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class LatenciesTest {
 
-    static final Pattern FIGURES = Pattern.compile("p50 ([0-9.]+) ms  p95 ([0-9.]+) ms  p99 ([0-9.]+) ms  \\(n=(\\d+)\\)");
+    static final Pattern FIGURES =
+            Pattern.compile("p50 ([0-9.]+) ms  p95 ([0-9.]+) ms  p99 ([0-9.]+) ms  \\(n=(\\d+)\\)");
 
     @Test
     void percentilesAreNearestRankInMilliseconds() {
@@ -33,7 +34,8 @@ class LatenciesTest {
     }
 
     @Property(tries = 200)
-    void theSummaryPrintsOrderedNumbersWhateverTheLocale(@ForAll @Size(min = 1, max = 300) java.util.List<@LongRange(min = 1, max = 60_000_000_000L) Long> nanos,
+    void theSummaryPrintsOrderedNumbersWhateverTheLocale(
+            @ForAll @Size(min = 1, max = 300) java.util.List<@LongRange(min = 1, max = 60_000_000_000L) Long> nanos,
             @ForAll @IntRange(min = 0, max = 2) int localeIndex) {
         Locale before = Locale.getDefault();
         Locale.setDefault(new Locale[] {Locale.UK, Locale.GERMANY, Locale.FRANCE}[localeIndex]);

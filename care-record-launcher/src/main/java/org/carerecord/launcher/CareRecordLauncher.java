@@ -1,7 +1,6 @@
 package org.carerecord.launcher;
 
 import java.nio.file.Path;
-import org.carerecord.security.dev.DevCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.ServiceProcess;
 import org.carerecord.launcher.service.StackPorts;
 import org.carerecord.launcher.service.TokenClient;
+import org.carerecord.security.dev.DevCredentials;
 
 /** The Java side of {@code ./care-record}: {@code up}, {@code token <persona>}, {@code status}. */
 public final class CareRecordLauncher {
@@ -30,12 +30,13 @@ public final class CareRecordLauncher {
               rtd-pas          hospital PAS system client (RTD)
               gp-system        GP system client (A81001)""";
 
-    private CareRecordLauncher() {
-    }
+    private CareRecordLauncher() {}
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "help" : args[0];
-        RunDirectory run = new RunDirectory(Path.of(System.getProperty("care.record.home", ".")).toAbsolutePath().normalize());
+        RunDirectory run = new RunDirectory(Path.of(System.getProperty("care.record.home", "."))
+                .toAbsolutePath()
+                .normalize());
         switch (command) {
             case "up" -> up(run);
             case "token" -> {
@@ -43,7 +44,8 @@ public final class CareRecordLauncher {
                     fail("usage: care-record token <persona>");
                 }
                 try {
-                    System.out.println(new TokenClient(issuer(), new DevCredentials(run.existingSecret())).token(args[1]));
+                    System.out.println(
+                            new TokenClient(issuer(), new DevCredentials(run.existingSecret())).token(args[1]));
                 } catch (IllegalStateException e) {
                     fail(e.getMessage());
                 }
@@ -57,10 +59,14 @@ public final class CareRecordLauncher {
             case "compose-env" -> {
                 // docker compose has no launcher to hand out secrets: the same ones, as a .env file
                 DevCredentials credentials = new DevCredentials(run.secret());
-                System.out.printf("CARE_IDP_MASTER_SECRET=%s%nCARE_FHIR_CLIENT_SECRET=%s%nCARE_CONSENT_CLIENT_SECRET=%s%n"
-                        + "CARE_AUDIT_CLIENT_SECRET=%s%nCARE_CONSOLE_CLIENT_SECRET=%s%n", run.secret(),
-                        credentials.clientSecret("fhir-server"), credentials.clientSecret("consent-service"),
-                        credentials.clientSecret("audit-service"), credentials.clientSecret("governance-console"));
+                System.out.printf(
+                        "CARE_IDP_MASTER_SECRET=%s%nCARE_FHIR_CLIENT_SECRET=%s%nCARE_CONSENT_CLIENT_SECRET=%s%n"
+                                + "CARE_AUDIT_CLIENT_SECRET=%s%nCARE_CONSOLE_CLIENT_SECRET=%s%n",
+                        run.secret(),
+                        credentials.clientSecret("fhir-server"),
+                        credentials.clientSecret("consent-service"),
+                        credentials.clientSecret("audit-service"),
+                        credentials.clientSecret("governance-console"));
             }
             case "status" -> status();
             default -> fail("usage: care-record up | token <persona> | password <persona> | status | down");
@@ -72,8 +78,8 @@ public final class CareRecordLauncher {
         PostgresServer postgres = database(run);
         CareRecordStack stack;
         try {
-            stack = CareRecordStack.start(run.home(), postgres, "", StackPorts.defaults(), run.secret(),
-                    run.logs(), Map.of());
+            stack = CareRecordStack.start(
+                    run.home(), postgres, "", StackPorts.defaults(), run.secret(), run.logs(), Map.of());
         } catch (Exception e) {
             postgres.close();
             throw e;
@@ -85,7 +91,8 @@ public final class CareRecordLauncher {
             stopped.countDown();
         }));
         DemoData.load(stack);
-        System.out.printf("""
+        System.out.printf(
+                """
                 Shared care record is up in %d s (logs: %s)
                   FHIR R4 server      %s
                   consent-service     %s
@@ -96,16 +103,26 @@ public final class CareRecordLauncher {
                   identity provider   %s
                 Personas (./care-record token <persona>):
                 %s
-                READY%n""", Duration.between(started, Instant.now()).toSeconds(), run.logs(),
-                stack.fhirBaseUrl(), stack.consentUrl(), stack.auditUrl(), stack.auditUrl(), stack.viewerUrl(), stack.issuer(),
-                stack.issuer(), PERSONAS.indent(2).stripTrailing());
+                READY%n""",
+                Duration.between(started, Instant.now()).toSeconds(),
+                run.logs(),
+                stack.fhirBaseUrl(),
+                stack.consentUrl(),
+                stack.auditUrl(),
+                stack.auditUrl(),
+                stack.viewerUrl(),
+                stack.issuer(),
+                stack.issuer(),
+                PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }
 
     private static PostgresServer database(RunDirectory run) {
         String url = System.getenv("CARE_RECORD_DB_URL");
         if (url != null && !url.isBlank()) {
-            return new ExternalPostgresServer(url, System.getenv().getOrDefault("CARE_RECORD_DB_USER", "postgres"),
+            return new ExternalPostgresServer(
+                    url,
+                    System.getenv().getOrDefault("CARE_RECORD_DB_USER", "postgres"),
                     System.getenv().getOrDefault("CARE_RECORD_DB_PASSWORD", ""));
         }
         int port = Integer.parseInt(System.getenv().getOrDefault("CARE_RECORD_DB_PORT", "5433"));
@@ -116,18 +133,30 @@ public final class CareRecordLauncher {
         StackPorts ports = StackPorts.defaults();
         boolean allUp = true;
         for (var service : Map.of(
-                "identity-provider", ports.identityProvider(), "fhir-server", ports.fhirServer(),
-                "consent-service", ports.consentService(), "audit-service", ports.auditService(),
-                "clinician-viewer", ports.viewer()).entrySet()) {
+                        "identity-provider",
+                        ports.identityProvider(),
+                        "fhir-server",
+                        ports.fhirServer(),
+                        "consent-service",
+                        ports.consentService(),
+                        "audit-service",
+                        ports.auditService(),
+                        "clinician-viewer",
+                        ports.viewer())
+                .entrySet()) {
             boolean up = ServiceProcess.isHealthy("http://localhost:" + service.getValue());
             allUp &= up;
-            System.out.printf("%-18s %-5s http://localhost:%d%n", service.getKey(), up ? "UP" : "DOWN", service.getValue());
+            System.out.printf(
+                    "%-18s %-5s http://localhost:%d%n", service.getKey(), up ? "UP" : "DOWN", service.getValue());
         }
         System.exit(allUp ? 0 : 1);
     }
 
     private static String issuer() {
-        return System.getenv().getOrDefault("CARE_IDP_ISSUER", "http://localhost:" + StackPorts.defaults().identityProvider());
+        return System.getenv()
+                .getOrDefault(
+                        "CARE_IDP_ISSUER",
+                        "http://localhost:" + StackPorts.defaults().identityProvider());
     }
 
     private static void fail(String message) {

@@ -38,7 +38,8 @@ record RunDirectory(Path home) {
             if (!Files.exists(secretFile())) {
                 byte[] random = new byte[24];
                 new SecureRandom().nextBytes(random);
-                Files.writeString(secretFile(), Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+                Files.writeString(
+                        secretFile(), Base64.getUrlEncoder().withoutPadding().encodeToString(random));
                 Files.setPosixFilePermissions(secretFile(), PosixFilePermissions.fromString("rw-------"));
             }
             return existingSecret();

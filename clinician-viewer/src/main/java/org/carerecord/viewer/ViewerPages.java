@@ -33,8 +33,10 @@ public class ViewerPages {
 
     @GetMapping(value = "/config.js", produces = "text/javascript")
     ResponseEntity<String> config() throws JsonProcessingException {
-        String body = "window.CARE_VIEWER = " + json.writeValueAsString(Map.of(
-                "fhirBaseUrl", settings.fhirBaseUrl(), "clientId", settings.clientId())) + ";\n";
+        String body = "window.CARE_VIEWER = "
+                + json.writeValueAsString(
+                        Map.of("fhirBaseUrl", settings.fhirBaseUrl(), "clientId", settings.clientId()))
+                + ";\n";
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
     }
 

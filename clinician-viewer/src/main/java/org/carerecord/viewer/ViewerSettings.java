@@ -9,5 +9,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clientId    the app's registration ({@code care-viewer}, public)
  */
 @ConfigurationProperties("care.viewer")
-public record ViewerSettings(String fhirBaseUrl, String issuer, String clientId) {
-}
+public record ViewerSettings(String fhirBaseUrl, String issuer, String clientId) {}

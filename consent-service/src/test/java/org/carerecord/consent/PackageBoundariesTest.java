@@ -16,5 +16,6 @@ import com.tngtech.archunit.lang.ArchRule;
 class PackageBoundariesTest {
 
     @ArchTest
-    static final ArchRule featurePackagesFormNoCycle = slices().matching("org.carerecord.consent.(*)..").should().beFreeOfCycles();
+    static final ArchRule featurePackagesFormNoCycle =
+            slices().matching("org.carerecord.consent.(*)..").should().beFreeOfCycles();
 }

@@ -30,11 +30,12 @@ class HazardLogTest {
 
     /** DCB0129's risk matrix: rows likelihood (very low to very high), columns severity (minor to catastrophic). */
     private static final int[][] RISK = {
-            {1, 1, 2, 2, 3},
-            {1, 2, 2, 3, 4},
-            {2, 2, 3, 3, 4},
-            {2, 3, 3, 4, 5},
-            {3, 4, 4, 5, 5}};
+        {1, 1, 2, 2, 3},
+        {1, 2, 2, 3, 4},
+        {2, 2, 3, 3, 4},
+        {2, 3, 3, 4, 5},
+        {3, 4, 4, 5, 5}
+    };
 
     private static JsonNode log;
     private static Map<String, String> testSources;
@@ -44,9 +45,12 @@ class HazardLogTest {
         log = new ObjectMapper().readTree(LOG.toFile());
         testSources = new HashMap<>();
         try (Stream<Path> modules = Files.list(ROOT)) {
-            for (Path tests : modules.map(m -> m.resolve("src/test/java")).filter(Files::isDirectory).toList()) {
+            for (Path tests : modules.map(m -> m.resolve("src/test/java"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> files = Files.walk(tests)) {
-                    for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    for (Path file :
+                            files.filter(p -> p.toString().endsWith(".java")).toList()) {
                         testSources.put(file.getFileName().toString().replace(".java", ""), Files.readString(file));
                     }
                 }
@@ -64,8 +68,9 @@ class HazardLogTest {
             assertThat(hazard.path("effect").asText()).as(id + " effect").isNotBlank();
             assertThat(hazard.path("controls")).as(id + " has no control").isNotEmpty();
             for (JsonNode control : hazard.path("controls")) {
-                assertThat(control.path("tests")).as(id + ": '" + control.path("description").asText()
-                        + "' names no test").isNotEmpty();
+                assertThat(control.path("tests"))
+                        .as(id + ": '" + control.path("description").asText() + "' names no test")
+                        .isNotEmpty();
             }
         }
     }
@@ -78,21 +83,27 @@ class HazardLogTest {
                 for (JsonNode test : control.path("tests")) {
                     String[] named = test.asText().split("#");
                     String source = testSources.get(named[0]);
-                    if (source == null || named.length != 2
-                            || !Pattern.compile("void\\s+" + Pattern.quote(named[1]) + "\\s*\\(").matcher(source).find()) {
+                    if (source == null
+                            || named.length != 2
+                            || !Pattern.compile("void\\s+" + Pattern.quote(named[1]) + "\\s*\\(")
+                                    .matcher(source)
+                                    .find()) {
                         missing.add(hazard.path("id").asText() + ": " + test.asText());
                     }
                 }
             }
         }
-        assertThat(missing).as("tests named in the hazard log that do not exist").isEmpty();
+        assertThat(missing)
+                .as("tests named in the hazard log that do not exist")
+                .isEmpty();
     }
 
     @Test
     void controlsNeverRaiseARiskAndEachRiskIsOnTheScales() {
         for (JsonNode hazard : log.path("hazards")) {
             String id = hazard.path("id").asText();
-            assertThat(risk(hazard.path("residual"))).as(id + " residual vs initial risk")
+            assertThat(risk(hazard.path("residual")))
+                    .as(id + " residual vs initial risk")
                     .isLessThanOrEqualTo(risk(hazard.path("initial")));
         }
     }
@@ -103,8 +114,11 @@ class HazardLogTest {
         if (Boolean.getBoolean("safety.write")) {
             Files.writeString(REPORT, report);
         }
-        assertThat(Files.exists(REPORT)).as(REPORT + " (write it with -Dsafety.write=true)").isTrue();
-        assertThat(Files.readString(REPORT)).as("the report is out of date: -Dsafety.write=true writes it again")
+        assertThat(Files.exists(REPORT))
+                .as(REPORT + " (write it with -Dsafety.write=true)")
+                .isTrue();
+        assertThat(Files.readString(REPORT))
+                .as("the report is out of date: -Dsafety.write=true writes it again")
                 .isEqualTo(report);
     }
 
@@ -118,7 +132,9 @@ class HazardLogTest {
         List<String> values = new ArrayList<>();
         log.path("scales").path(scale).forEach(v -> values.add(v.asText()));
         int at = values.indexOf(value);
-        assertThat(at).as(scale + " '" + value + "' is not on the scale " + values).isNotNegative();
+        assertThat(at)
+                .as(scale + " '" + value + "' is not on the scale " + values)
+                .isNotNegative();
         return at;
     }
 
@@ -129,9 +145,13 @@ class HazardLogTest {
 
     private static String report() {
         StringBuilder out = new StringBuilder();
-        out.append("# Clinical safety case report — ").append(log.path("system").asText()).append("\n\n");
-        out.append("Generated from `docs/safety/hazard-log.json` (version ").append(log.path("version").asText())
-                .append(") by `HazardLogTest`; do not edit by hand. Standard: ").append(log.path("standard").asText())
+        out.append("# Clinical safety case report — ")
+                .append(log.path("system").asText())
+                .append("\n\n");
+        out.append("Generated from `docs/safety/hazard-log.json` (version ")
+                .append(log.path("version").asText())
+                .append(") by `HazardLogTest`; do not edit by hand. Standard: ")
+                .append(log.path("standard").asText())
                 .append(".\n\n");
         out.append("Risk is rated 1 (acceptable) to 5 (unacceptable) from severity and likelihood by the DCB0129 "
                 + "matrix. Every control is evidenced by the named automated tests, which run in `./mvnw verify`; "
@@ -143,18 +163,34 @@ class HazardLogTest {
             for (JsonNode control : hazard.path("controls")) {
                 tests += control.path("tests").size();
             }
-            out.append("| ").append(hazard.path("id").asText()).append(" | ").append(hazard.path("title").asText())
-                    .append(" | ").append(risk(hazard.path("initial"))).append(" | ")
-                    .append(risk(hazard.path("residual"))).append(" | ").append(hazard.path("controls").size())
-                    .append(" | ").append(tests).append(" |\n");
+            out.append("| ")
+                    .append(hazard.path("id").asText())
+                    .append(" | ")
+                    .append(hazard.path("title").asText())
+                    .append(" | ")
+                    .append(risk(hazard.path("initial")))
+                    .append(" | ")
+                    .append(risk(hazard.path("residual")))
+                    .append(" | ")
+                    .append(hazard.path("controls").size())
+                    .append(" | ")
+                    .append(tests)
+                    .append(" |\n");
         }
         for (JsonNode hazard : log.path("hazards")) {
-            out.append("\n## ").append(hazard.path("id").asText()).append(" ").append(hazard.path("title").asText())
+            out.append("\n## ")
+                    .append(hazard.path("id").asText())
+                    .append(" ")
+                    .append(hazard.path("title").asText())
                     .append("\n\n");
             out.append("- **Cause:** ").append(hazard.path("cause").asText()).append("\n");
             out.append("- **Effect:** ").append(hazard.path("effect").asText()).append("\n");
-            out.append("- **Initial risk:** ").append(describe(hazard.path("initial"))).append("\n");
-            out.append("- **Residual risk:** ").append(describe(hazard.path("residual"))).append("\n");
+            out.append("- **Initial risk:** ")
+                    .append(describe(hazard.path("initial")))
+                    .append("\n");
+            out.append("- **Residual risk:** ")
+                    .append(describe(hazard.path("residual")))
+                    .append("\n");
             out.append("- **Controls:**\n");
             for (JsonNode control : hazard.path("controls")) {
                 out.append("  - ").append(control.path("description").asText()).append(" Evidence: ");

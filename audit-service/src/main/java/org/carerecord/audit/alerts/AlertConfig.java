@@ -1,8 +1,7 @@
 package org.carerecord.audit.alerts;
 
-import org.carerecord.audit.records.PatientDirectory;
-
 import java.util.List;
+import org.carerecord.audit.records.PatientDirectory;
 import org.carerecord.security.region.CareRegion;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,7 +19,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AlertConfig {
 
     @Bean
-    List<AlertRule> alertRules(AlertRulesProperties p, CareRegion region, TrailWindow trail, SeenPatients seen,
+    List<AlertRule> alertRules(
+            AlertRulesProperties p,
+            CareRegion region,
+            TrailWindow trail,
+            SeenPatients seen,
             PatientDirectory patients) {
         return List.of(
                 new ManyPatientsRule(p.manyPatients(), seen),
@@ -32,14 +35,18 @@ public class AlertConfig {
     }
 
     @Bean
-    UnusualAccessDetector unusualAccessDetector(TrailWindow trail, List<AlertRule> alertRules, AccessAlerts alerts,
-            JdbcClient jdbc, PlatformTransactionManager transactions) {
+    UnusualAccessDetector unusualAccessDetector(
+            TrailWindow trail,
+            List<AlertRule> alertRules,
+            AccessAlerts alerts,
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions) {
         return new UnusualAccessDetector(trail, alertRules, alerts, jdbc, new TransactionTemplate(transactions));
     }
 
     @Bean
-    ApplicationListener<ApplicationReadyEvent> followTrail(AlertRulesProperties p, UnusualAccessDetector detector,
-            TaskScheduler scheduler) {
+    ApplicationListener<ApplicationReadyEvent> followTrail(
+            AlertRulesProperties p, UnusualAccessDetector detector, TaskScheduler scheduler) {
         return ready -> {
             if (p.enabled()) {
                 scheduler.scheduleWithFixedDelay(detector::catchUp, p.interval());

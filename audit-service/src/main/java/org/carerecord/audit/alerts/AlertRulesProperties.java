@@ -31,8 +31,7 @@ public record AlertRulesProperties(
         Toggle noRelationship,
         Resource staffDirectory) {
 
-    public record Threshold(boolean enabled, int count, Duration window) {
-    }
+    public record Threshold(boolean enabled, int count, Duration window) {}
 
     /**
      * @param start, end  the working day; views outside it are candidates
@@ -40,10 +39,8 @@ public record AlertRulesProperties(
      * @param minHistory  fewer views than this in the history: judged by working hours alone
      * @param usualShare  a candidate hour that held at least this share of the user's history is usual for them
      */
-    public record OutOfHours(boolean enabled, LocalTime start, LocalTime end, Duration history, int minHistory,
-                             double usualShare) {
-    }
+    public record OutOfHours(
+            boolean enabled, LocalTime start, LocalTime end, Duration history, int minHistory, double usualShare) {}
 
-    public record Toggle(boolean enabled) {
-    }
+    public record Toggle(boolean enabled) {}
 }

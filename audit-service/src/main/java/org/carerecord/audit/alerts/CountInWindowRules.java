@@ -17,17 +17,22 @@ import java.util.function.Predicate;
  */
 final class CountInWindowRules {
 
-    private CountInWindowRules() {
-    }
+    private CountInWindowRules() {}
 
     /**
      * @param counted   which of the user's records count
      * @param countKeys what one counted record contributes (its patients, or itself)
      * @param summary   the alert's sentence, given the count
      */
-    record CountRule(String name, AlertRulesProperties.Threshold threshold, TrailWindow trail,
-                     TrailWindow.Counted kind, Predicate<TrailRecord> counted, Function<TrailRecord, List<String>> countKeys,
-                     Function<Integer, String> summary) implements AlertRule {
+    record CountRule(
+            String name,
+            AlertRulesProperties.Threshold threshold,
+            TrailWindow trail,
+            TrailWindow.Counted kind,
+            Predicate<TrailRecord> counted,
+            Function<TrailRecord, List<String>> countKeys,
+            Function<Integer, String> summary)
+            implements AlertRule {
 
         @Override
         public List<Alert> judge(List<TrailRecord> arrived) {
@@ -35,8 +40,11 @@ final class CountInWindowRules {
                 return List.of();
             }
             Map<String, List<TrailRecord>> byUser = new LinkedHashMap<>();
-            arrived.stream().filter(TrailRecord::byUser).filter(counted)
-                    .forEach(r -> byUser.computeIfAbsent(r.userId(), k -> new ArrayList<>()).add(r));
+            arrived.stream()
+                    .filter(TrailRecord::byUser)
+                    .filter(counted)
+                    .forEach(r -> byUser.computeIfAbsent(r.userId(), k -> new ArrayList<>())
+                            .add(r));
             List<Alert> alerts = new ArrayList<>();
             byUser.forEach((user, fresh) -> busiestWindow(user, fresh).ifPresent(alerts::add));
             return alerts;
@@ -45,19 +53,29 @@ final class CountInWindowRules {
         /** The fullest window around the user's arrivals that holds one of them ({@link FullestWindow}). */
         private Optional<Alert> busiestWindow(String user, List<TrailRecord> fresh) {
             FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
-            List<TrailRecord> around = trail.ofUser(user, kind, arrivals.from(threshold.window()),
-                    arrivals.to(threshold.window()));
-            List<TrailRecord> best = FullestWindow.of(around, TrailRecord::recorded, threshold.window(),
-                    window -> keysOf(window).size(), r -> arrivals.eventIds().contains(r.eventId()));
+            List<TrailRecord> around =
+                    trail.ofUser(user, kind, arrivals.from(threshold.window()), arrivals.to(threshold.window()));
+            List<TrailRecord> best = FullestWindow.of(
+                    around,
+                    TrailRecord::recorded,
+                    threshold.window(),
+                    window -> keysOf(window).size(),
+                    r -> arrivals.eventIds().contains(r.eventId()));
             int bestCount = keysOf(best).size();
             if (bestCount < threshold.count()) {
                 return Optional.empty();
             }
             TrailRecord latest = best.get(best.size() - 1);
-            return Optional.of(new Alert(name, FullestWindow.dedupeKey(name, user, best.get(0).recorded(),
-                    threshold.window()), user, latest.userRole(),
-                    latest.organisation(), null, summary.apply(bestCount),
-                    best.stream().map(TrailRecord::eventId).limit(500).toList(), best.get(0).recorded(),
+            return Optional.of(new Alert(
+                    name,
+                    FullestWindow.dedupeKey(name, user, best.get(0).recorded(), threshold.window()),
+                    user,
+                    latest.userRole(),
+                    latest.organisation(),
+                    null,
+                    summary.apply(bestCount),
+                    best.stream().map(TrailRecord::eventId).limit(500).toList(),
+                    best.get(0).recorded(),
                     latest.recorded()));
         }
 
@@ -70,12 +88,23 @@ final class CountInWindowRules {
     }
 
     static AlertRule repeatedDenials(AlertRulesProperties.Threshold t, TrailWindow trail) {
-        return new CountRule("repeated-denials", t, trail, TrailWindow.Counted.REFUSALS, TrailRecord::refused, r -> List.of(r.eventId()),
+        return new CountRule(
+                "repeated-denials",
+                t,
+                trail,
+                TrailWindow.Counted.REFUSALS,
+                TrailRecord::refused,
+                r -> List.of(r.eventId()),
                 n -> "Refused " + n + " times within " + Durations.words(t.window()));
     }
 
     static AlertRule frequentBreakGlass(AlertRulesProperties.Threshold t, TrailWindow trail) {
-        return new CountRule("frequent-break-glass", t, trail, TrailWindow.Counted.BREAK_GLASS, TrailRecord::brokeGlass,
+        return new CountRule(
+                "frequent-break-glass",
+                t,
+                trail,
+                TrailWindow.Counted.BREAK_GLASS,
+                TrailRecord::brokeGlass,
                 r -> List.of(r.eventId()),
                 n -> "Used emergency access (break-glass) " + n + " times within " + Durations.words(t.window()));
     }

@@ -5,8 +5,7 @@ import java.time.Duration;
 /** A threshold's window in words ("60 minutes", "7 days") for alert summaries. */
 final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static String words(Duration d) {
         if (d.toDays() >= 1 && d.toHours() % 24 == 0) {

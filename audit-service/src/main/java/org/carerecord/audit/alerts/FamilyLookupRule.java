@@ -1,12 +1,11 @@
 package org.carerecord.audit.alerts;
 
-import org.carerecord.audit.records.PatientDemographics;
-import org.carerecord.audit.records.PatientDirectory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.carerecord.audit.records.PatientDemographics;
+import org.carerecord.audit.records.PatientDirectory;
 
 /**
  * A user viewing a patient who shares their surname and their home address: looking up oneself or one's
@@ -40,12 +39,20 @@ final class FamilyLookupRule implements AlertRule {
                 continue;
             }
             for (String patientId : r.patientIds()) {
-                patients.find(patientId).filter(p -> sameHousehold(member.get(), p)).ifPresent(p -> alerts.add(
-                        new Alert("family-lookup", "family-lookup:" + r.userId() + ":" + patientId, r.userId(),
-                                r.userRole(), r.organisation(), patientId,
-                                "Viewed a patient who shares their surname (" + member.get().family()
-                                        + ") and home address",
-                                List.of(r.eventId()), r.recorded(), r.recorded())));
+                patients.find(patientId)
+                        .filter(p -> sameHousehold(member.get(), p))
+                        .ifPresent(p -> alerts.add(new Alert(
+                                "family-lookup",
+                                "family-lookup:" + r.userId() + ":" + patientId,
+                                r.userId(),
+                                r.userRole(),
+                                r.organisation(),
+                                patientId,
+                                "Viewed a patient who shares their surname ("
+                                        + member.get().family() + ") and home address",
+                                List.of(r.eventId()),
+                                r.recorded(),
+                                r.recorded())));
             }
         }
         return alerts;
@@ -53,9 +60,11 @@ final class FamilyLookupRule implements AlertRule {
 
     static boolean sameHousehold(StaffDirectory.Staff member, PatientDemographics patient) {
         boolean surname = patient.families().stream().anyMatch(f -> normal(f).equals(normal(member.family())));
-        boolean address = patient.addresses().stream().anyMatch(a ->
-                (a.postalCode() != null && normal(a.postalCode()).equals(normal(member.postalCode())))
-                        && (a.line() == null || member.line() == null || normal(a.line()).equals(normal(member.line()))));
+        boolean address = patient.addresses().stream()
+                .anyMatch(a -> (a.postalCode() != null && normal(a.postalCode()).equals(normal(member.postalCode())))
+                        && (a.line() == null
+                                || member.line() == null
+                                || normal(a.line()).equals(normal(member.line()))));
         return surname && address;
     }
 

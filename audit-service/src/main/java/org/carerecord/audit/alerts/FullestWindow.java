@@ -17,8 +17,7 @@ import java.util.function.ToIntFunction;
  */
 final class FullestWindow {
 
-    private FullestWindow() {
-    }
+    private FullestWindow() {}
 
     /** What just arrived for one user: the span it covers and its records' ids. */
     record Arrivals(Instant first, Instant last, Set<String> eventIds) {
@@ -26,8 +25,16 @@ final class FullestWindow {
         static Arrivals of(List<TrailRecord> fresh) {
             Set<String> ids = new HashSet<>();
             fresh.forEach(r -> ids.add(r.eventId()));
-            return new Arrivals(fresh.stream().map(TrailRecord::recorded).min(Instant::compareTo).orElseThrow(),
-                    fresh.stream().map(TrailRecord::recorded).max(Instant::compareTo).orElseThrow(), ids);
+            return new Arrivals(
+                    fresh.stream()
+                            .map(TrailRecord::recorded)
+                            .min(Instant::compareTo)
+                            .orElseThrow(),
+                    fresh.stream()
+                            .map(TrailRecord::recorded)
+                            .max(Instant::compareTo)
+                            .orElseThrow(),
+                    ids);
         }
 
         /** Where windows holding an arrival can lie. */
@@ -46,7 +53,11 @@ final class FullestWindow {
      * @param fresh  whether a record just arrived
      * @return the fullest such window (the earliest of equals), empty when no window holds a fresh record
      */
-    static <T> List<T> of(List<T> sorted, Function<T, Instant> at, Duration length, ToIntFunction<List<T>> weight,
+    static <T> List<T> of(
+            List<T> sorted,
+            Function<T, Instant> at,
+            Duration length,
+            ToIntFunction<List<T>> weight,
             Predicate<T> fresh) {
         List<T> best = List.of();
         int bestWeight = 0;

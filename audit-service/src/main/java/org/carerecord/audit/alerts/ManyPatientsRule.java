@@ -43,14 +43,19 @@ final class ManyPatientsRule implements AlertRule {
             }
             byUser.computeIfAbsent(r.userId(), k -> new ArrayList<>()).add(r);
             for (String patient : r.patientIds()) {
-                newest.merge(r.userId() + "\n" + patient, new SeenPatients.Seen(r.userId(), patient, r.recorded(),
-                        r.eventId()), (a, b) -> b.at().isAfter(a.at()) ? b : a);
+                newest.merge(
+                        r.userId() + "\n" + patient,
+                        new SeenPatients.Seen(r.userId(), patient, r.recorded(), r.eventId()),
+                        (a, b) -> b.at().isAfter(a.at()) ? b : a);
             }
         }
         seen.saw(List.copyOf(newest.values()));
         // views that can no longer share a window with anything arriving, even a day late, are forgotten
-        arrived.stream().map(TrailRecord::recorded).min(Instant::compareTo).ifPresent(earliest ->
-                seen.forgetBefore(earliest.minus(threshold.window()).minus(LATE_BY)));
+        arrived.stream()
+                .map(TrailRecord::recorded)
+                .min(Instant::compareTo)
+                .ifPresent(earliest ->
+                        seen.forgetBefore(earliest.minus(threshold.window()).minus(LATE_BY)));
         List<Alert> alerts = new ArrayList<>();
         byUser.forEach((user, fresh) -> fullestWindow(user, fresh).ifPresent(alerts::add));
         return alerts;
@@ -58,18 +63,33 @@ final class ManyPatientsRule implements AlertRule {
 
     private Optional<Alert> fullestWindow(String user, List<TrailRecord> fresh) {
         FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
-        List<SeenPatients.Seen> around = seen.of(user, arrivals.from(threshold.window()), arrivals.to(threshold.window()));
-        List<SeenPatients.Seen> best = FullestWindow.of(around, SeenPatients.Seen::at, threshold.window(), List::size,
+        List<SeenPatients.Seen> around =
+                seen.of(user, arrivals.from(threshold.window()), arrivals.to(threshold.window()));
+        List<SeenPatients.Seen> best = FullestWindow.of(
+                around,
+                SeenPatients.Seen::at,
+                threshold.window(),
+                List::size,
                 s -> arrivals.eventIds().contains(s.eventId()));
         if (best.size() < threshold.count()) {
             return Optional.empty();
         }
         TrailRecord latest = fresh.get(fresh.size() - 1);
         Instant firstSeen = best.get(0).at();
-        return Optional.of(new Alert(NAME, FullestWindow.dedupeKey(NAME, user, firstSeen, threshold.window()), user,
-                latest.userRole(), latest.organisation(), null,
+        return Optional.of(new Alert(
+                NAME,
+                FullestWindow.dedupeKey(NAME, user, firstSeen, threshold.window()),
+                user,
+                latest.userRole(),
+                latest.organisation(),
+                null,
                 "Viewed " + best.size() + " different patients' records within " + Durations.words(threshold.window()),
-                best.stream().map(SeenPatients.Seen::eventId).distinct().limit(500).toList(), firstSeen,
+                best.stream()
+                        .map(SeenPatients.Seen::eventId)
+                        .distinct()
+                        .limit(500)
+                        .toList(),
+                firstSeen,
                 best.get(best.size() - 1).at()));
     }
 }

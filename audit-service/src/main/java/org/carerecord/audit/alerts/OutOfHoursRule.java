@@ -21,8 +21,7 @@ final class OutOfHoursRule implements AlertRule {
     private static final Duration RECENT = Duration.ofHours(1);
 
     /** A user's habits change slowly: judged once per user, day and hour, not per batch. */
-    private record Habit(String user, LocalDate day, int hour) {
-    }
+    private record Habit(String user, LocalDate day, int hour) {}
 
     private final java.util.Map<Habit, Boolean> usual = new java.util.concurrent.ConcurrentHashMap<>();
     private final AlertRulesProperties.OutOfHours policy;
@@ -44,7 +43,9 @@ final class OutOfHoursRule implements AlertRule {
         for (TrailRecord r : arrived) {
             if (r.byUser() && !r.refused() && !r.patientIds().isEmpty() && outsideWorkingDay(r)) {
                 LocalDate day = r.recorded().atZone(zone).toLocalDate();
-                byUserDay.computeIfAbsent(r.userId() + ":" + day, k -> new ArrayList<>()).add(r);
+                byUserDay
+                        .computeIfAbsent(r.userId() + ":" + day, k -> new ArrayList<>())
+                        .add(r);
             }
         }
         List<Alert> alerts = new ArrayList<>();
@@ -55,13 +56,30 @@ final class OutOfHoursRule implements AlertRule {
                 continue;
             }
             TrailRecord last = views.get(views.size() - 1);
-            String hour = first.recorded().atZone(zone).toLocalTime().withSecond(0).withNano(0).toString();
-            alerts.add(new Alert("out-of-hours", "out-of-hours:" + entry.getKey(), first.userId(), first.userRole(),
-                    first.organisation(), views.stream().flatMap(r -> r.patientIds().stream()).distinct().count() == 1
-                            ? first.patientIds().get(0) : null,
+            String hour = first.recorded()
+                    .atZone(zone)
+                    .toLocalTime()
+                    .withSecond(0)
+                    .withNano(0)
+                    .toString();
+            alerts.add(new Alert(
+                    "out-of-hours",
+                    "out-of-hours:" + entry.getKey(),
+                    first.userId(),
+                    first.userRole(),
+                    first.organisation(),
+                    views.stream()
+                                            .flatMap(r -> r.patientIds().stream())
+                                            .distinct()
+                                            .count()
+                                    == 1
+                            ? first.patientIds().get(0)
+                            : null,
                     "Viewed records at " + hour + ", outside working hours (" + policy.start() + "–" + policy.end()
                             + ") and unlike this user's usual pattern",
-                    views.stream().map(TrailRecord::eventId).toList(), first.recorded(), last.recorded()));
+                    views.stream().map(TrailRecord::eventId).toList(),
+                    first.recorded(),
+                    last.recorded()));
         }
         return alerts;
     }
@@ -80,8 +98,8 @@ final class OutOfHoursRule implements AlertRule {
     }
 
     private boolean judge(TrailRecord r, ZonedDateTime at) {
-        long[] hours = trail.hoursOfDay(r.userId(), r.recorded().minus(policy.history()), r.recorded().minus(RECENT),
-                zone.getId());
+        long[] hours = trail.hoursOfDay(
+                r.userId(), r.recorded().minus(policy.history()), r.recorded().minus(RECENT), zone.getId());
         long total = 0;
         for (long h : hours) {
             total += h;

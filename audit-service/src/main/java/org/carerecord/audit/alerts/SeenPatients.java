@@ -16,8 +16,7 @@ import org.springframework.stereotype.Repository;
 class SeenPatients {
 
     /** A user's newest view of one patient. */
-    record Seen(String userId, String patientId, Instant at, String eventId) {
-    }
+    record Seen(String userId, String patientId, Instant at, String eventId) {}
 
     private final JdbcClient jdbc;
 
@@ -48,14 +47,18 @@ class SeenPatients {
         return jdbc.sql("""
                 select patient_id, last_seen, last_event from alert_user_patient
                 where user_id = :user and last_seen > :from and last_seen <= :to order by last_seen, patient_id""")
-                .param("user", userId).param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
-                .query((rs, n) -> new Seen(userId, rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)))
+                .param("user", userId)
+                .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
+                .query((rs, n) ->
+                        new Seen(userId, rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)))
                 .list();
     }
 
     /** Forgets views older than {@code before}. */
     void forgetBefore(Instant before) {
-        jdbc.sql("delete from alert_user_patient where last_seen < :before").param("before", Timestamp.from(before))
+        jdbc.sql("delete from alert_user_patient where last_seen < :before")
+                .param("before", Timestamp.from(before))
                 .update();
     }
 }

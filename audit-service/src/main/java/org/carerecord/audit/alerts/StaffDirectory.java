@@ -17,8 +17,7 @@ import org.springframework.core.io.Resource;
  */
 final class StaffDirectory {
 
-    public record Staff(String user, String family, String line, String postalCode) {
-    }
+    public record Staff(String user, String family, String line, String postalCode) {}
 
     private final Map<String, Staff> byUser;
 

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 final class StatedRelationshipRule implements AlertRule {
 
-    private record Key(String user, String patient, java.time.LocalDate day) {
-    }
+    private record Key(String user, String patient, java.time.LocalDate day) {}
 
     private final boolean enabled;
     private final ZoneId zone;
@@ -33,19 +32,29 @@ final class StatedRelationshipRule implements AlertRule {
         for (TrailRecord r : arrived) {
             if (r.byUser() && r.statedRelationship()) {
                 for (String patient : r.patientIds()) {
-                    grouped.computeIfAbsent(new Key(r.userId(), patient, r.recorded().atZone(zone).toLocalDate()),
-                            k -> new ArrayList<>()).add(r);
+                    grouped.computeIfAbsent(
+                                    new Key(
+                                            r.userId(),
+                                            patient,
+                                            r.recorded().atZone(zone).toLocalDate()),
+                                    k -> new ArrayList<>())
+                            .add(r);
                 }
             }
         }
         List<Alert> alerts = new ArrayList<>();
         grouped.forEach((key, views) -> {
             TrailRecord first = views.get(0);
-            alerts.add(new Alert("no-relationship",
-                    "no-relationship:" + key.user() + ":" + key.patient() + ":" + key.day(), first.userId(),
-                    first.userRole(), first.organisation(), key.patient(),
+            alerts.add(new Alert(
+                    "no-relationship",
+                    "no-relationship:" + key.user() + ":" + key.patient() + ":" + key.day(),
+                    first.userId(),
+                    first.userRole(),
+                    first.organisation(),
+                    key.patient(),
                     "Viewed a patient with no care relationship on record (the user stated one)",
-                    views.stream().map(TrailRecord::eventId).toList(), first.recorded(),
+                    views.stream().map(TrailRecord::eventId).toList(),
+                    first.recorded(),
                     views.get(views.size() - 1).recorded()));
         });
         return alerts;

@@ -46,8 +46,10 @@ class TrailWindow {
         return jdbc.sql("select " + COLUMNS + " from audit_event where seq > :seq order by seq limit :limit")
                 .param("stated", AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION)
                 .param("reason", AuditVocabulary.BREAK_GLASS_REASON_EXTENSION)
-                .param("seq", seq).param("limit", limit)
-                .query(TrailWindow::record).list();
+                .param("seq", seq)
+                .param("limit", limit)
+                .query(TrailWindow::record)
+                .list();
     }
 
     /**
@@ -61,8 +63,11 @@ class TrailWindow {
                         + ") newest order by recorded, seq")
                 .param("stated", AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION)
                 .param("reason", AuditVocabulary.BREAK_GLASS_REASON_EXTENSION)
-                .param("user", userId).param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
-                .query(TrailWindow::record).list();
+                .param("user", userId)
+                .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
+                .query(TrailWindow::record)
+                .list();
     }
 
     /** How many of a user's views fell in each local hour of the day, over {@code (from, to]}. */
@@ -72,8 +77,10 @@ class TrailWindow {
                 select extract(hour from recorded at time zone :zone)::int as hour, count(*) as views
                 from audit_event where user_id = :user and recorded > :from and recorded <= :to and outcome = '0'
                 group by 1""")
-                .param("zone", zone).param("user", userId)
-                .param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
+                .param("zone", zone)
+                .param("user", userId)
+                .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
                 .query(rs -> {
                     hours[rs.getInt("hour")] = rs.getLong("views");
                 });
@@ -82,10 +89,17 @@ class TrailWindow {
 
     private static TrailRecord record(ResultSet rs, int row) throws SQLException {
         Array patients = rs.getArray("patient_ids");
-        return new TrailRecord(rs.getLong("seq"), rs.getString("event_id"), rs.getTimestamp("recorded").toInstant(),
-                rs.getString("outcome"), rs.getString("user_id"), rs.getString("user_role"),
-                rs.getString("organisation"), rs.getString("purpose"),
+        return new TrailRecord(
+                rs.getLong("seq"),
+                rs.getString("event_id"),
+                rs.getTimestamp("recorded").toInstant(),
+                rs.getString("outcome"),
+                rs.getString("user_id"),
+                rs.getString("user_role"),
+                rs.getString("organisation"),
+                rs.getString("purpose"),
                 patients == null ? List.of() : List.of((String[]) patients.getArray()),
-                rs.getBoolean("stated"), rs.getBoolean("broke_glass"));
+                rs.getBoolean("stated"),
+                rs.getBoolean("broke_glass"));
     }
 }

@@ -23,7 +23,11 @@ class UnusualAccessDetector {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
-    public UnusualAccessDetector(TrailWindow trail, List<AlertRule> rules, AccessAlerts alerts, JdbcClient jdbc,
+    public UnusualAccessDetector(
+            TrailWindow trail,
+            List<AlertRule> rules,
+            AccessAlerts alerts,
+            JdbcClient jdbc,
             TransactionTemplate transaction) {
         this.trail = trail;
         this.rules = rules;
@@ -48,19 +52,26 @@ class UnusualAccessDetector {
     }
 
     private int judgeNextBatch() {
-        long position = jdbc.sql("select last_seq from access_alert_cursor where id = 1").query(Long.class).single();
+        long position = jdbc.sql("select last_seq from access_alert_cursor where id = 1")
+                .query(Long.class)
+                .single();
         List<TrailRecord> arrived = trail.after(position, BATCH);
         if (arrived.isEmpty()) {
             return 0;
         }
-        List<Alert> found = rules.stream().flatMap(rule -> rule.judge(arrived).stream()).toList();
+        List<Alert> found =
+                rules.stream().flatMap(rule -> rule.judge(arrived).stream()).toList();
         long last = arrived.get(arrived.size() - 1).seq();
         transaction.executeWithoutResult(status -> {
             found.forEach(alerts::raise);
-            jdbc.sql("update access_alert_cursor set last_seq = :seq where id = 1").param("seq", last).update();
+            jdbc.sql("update access_alert_cursor set last_seq = :seq where id = 1")
+                    .param("seq", last)
+                    .update();
         });
         if (!found.isEmpty()) {
-            log.info("Unusual access: {} alert(s) raised or extended ({})", found.size(),
+            log.info(
+                    "Unusual access: {} alert(s) raised or extended ({})",
+                    found.size(),
                     found.stream().map(Alert::rule).distinct().toList());
         }
         return arrived.size();

@@ -33,7 +33,9 @@ public class AlertPages {
     }
 
     @GetMapping("/alerts")
-    public String list(@RequestParam(defaultValue = "false") boolean all, @RequestParam(required = false) String rule,
+    public String list(
+            @RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(required = false) String rule,
             Model model) {
         model.addAttribute("all", all);
         model.addAttribute("rule", rule);
@@ -43,16 +45,20 @@ public class AlertPages {
 
     @GetMapping("/alerts/{id}")
     public String one(@PathVariable long id, Model model) {
-        AccessAlerts.Stored alert = alerts.find(id)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No alert " + id));
+        AccessAlerts.Stored alert =
+                alerts.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No alert " + id));
         model.addAttribute("alert", alert);
-        model.addAttribute("rows", trail.findAll(alert.eventIds()).stream().map(time::row).toList());
+        model.addAttribute(
+                "rows", trail.findAll(alert.eventIds()).stream().map(time::row).toList());
         return "alert";
     }
 
     @PostMapping("/alerts/{id}/close")
-    public String close(@PathVariable long id, @RequestParam(required = false) String note,
-            @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+    public String close(
+            @PathVariable long id,
+            @RequestParam(required = false) String note,
+            @AuthenticationPrincipal OidcUser user,
+            RedirectAttributes redirect) {
         if (note == null || note.isBlank()) {
             redirect.addFlashAttribute("error", "Say what you found, in the note, before closing the alert");
             return "redirect:/alerts/" + id;
@@ -62,8 +68,12 @@ public class AlertPages {
             redirect.addFlashAttribute("error", "That alert was closed already");
             return "redirect:/alerts/" + id;
         }
-        governance.record(ConsoleUser.of(user).asReviewer(), GovernanceAudit.ALERT_CLOSED, "alert/" + id,
-                alert.patientId(), "Closed " + alert.rule() + " alert about " + alert.userId() + ": " + note.strip());
+        governance.record(
+                ConsoleUser.of(user).asReviewer(),
+                GovernanceAudit.ALERT_CLOSED,
+                "alert/" + id,
+                alert.patientId(),
+                "Closed " + alert.rule() + " alert about " + alert.userId() + ": " + note.strip());
         redirect.addFlashAttribute("done", "Alert closed");
         return "redirect:/alerts";
     }

@@ -32,8 +32,8 @@ public class BreakGlassPages {
             "appropriate", "Justified", "needs-follow-up", "Escalated for follow-up", "inappropriate", "Not justified");
 
     /** A grant with the records it covered. */
-    public record Entry(BreakGlassGrant grant, String granted, String expires, List<TrailRow> records, String verdict) {
-    }
+    public record Entry(
+            BreakGlassGrant grant, String granted, String expires, List<TrailRow> records, String verdict) {}
 
     private static final int MAX_RECORDS_SHOWN = 50;
 
@@ -43,7 +43,8 @@ public class BreakGlassPages {
 
     private final ConsoleTime time;
 
-    public BreakGlassPages(ConsentServiceClient consent, AuditTrail trail, GovernanceAudit governance, ConsoleTime time) {
+    public BreakGlassPages(
+            ConsentServiceClient consent, AuditTrail trail, GovernanceAudit governance, ConsoleTime time) {
         this.time = time;
         this.consent = consent;
         this.trail = trail;
@@ -51,21 +52,30 @@ public class BreakGlassPages {
     }
 
     @GetMapping("/break-glass")
-    public String queue(@RequestParam(defaultValue = "false") boolean all, Model model,
+    public String queue(
+            @RequestParam(defaultValue = "false") boolean all,
+            Model model,
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer) {
         model.addAttribute("all", all);
         try {
-            model.addAttribute("entries", consent.breakGlass(officer, !all).stream().map(this::entry).toList());
+            model.addAttribute(
+                    "entries",
+                    consent.breakGlass(officer, !all).stream().map(this::entry).toList());
         } catch (RestClientException e) {
             model.addAttribute("entries", List.of());
-            model.addAttribute("problem", "consent-service, which holds the break-glass grants, could not be reached. Try again shortly.");
+            model.addAttribute(
+                    "problem",
+                    "consent-service, which holds the break-glass grants, could not be reached. Try again shortly.");
         }
         return "break-glass";
     }
 
     @PostMapping("/break-glass/{id}/review")
-    public String review(@PathVariable UUID id, @RequestParam(required = false) String verdict,
-            @RequestParam(required = false) String note, @AuthenticationPrincipal OidcUser user,
+    public String review(
+            @PathVariable UUID id,
+            @RequestParam(required = false) String verdict,
+            @RequestParam(required = false) String note,
+            @AuthenticationPrincipal OidcUser user,
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer,
             RedirectAttributes redirect) {
         if (verdict == null || !VERDICTS.containsKey(verdict)) {
@@ -83,19 +93,42 @@ public class BreakGlassPages {
             redirect.addFlashAttribute("error", "That emergency access was already reviewed, or no longer exists");
             return "redirect:/break-glass";
         }
-        governance.record(ConsoleUser.of(user).asReviewer(), GovernanceAudit.BREAK_GLASS_REVIEW, "break-glass/" + id,
-                grant.patientId(), VERDICTS.get(verdict) + ": break-glass by " + grant.subject()
+        governance.record(
+                ConsoleUser.of(user).asReviewer(),
+                GovernanceAudit.BREAK_GLASS_REVIEW,
+                "break-glass/" + id,
+                grant.patientId(),
+                VERDICTS.get(verdict) + ": break-glass by " + grant.subject()
                         + (note == null || note.isBlank() ? "" : " — " + note.strip()));
-        redirect.addFlashAttribute("done", "Review recorded: " + VERDICTS.get(verdict) + " (break-glass by "
-                + grant.subject() + " for patient " + grant.patientId() + ")");
+        redirect.addFlashAttribute(
+                "done",
+                "Review recorded: " + VERDICTS.get(verdict) + " (break-glass by " + grant.subject() + " for patient "
+                        + grant.patientId() + ")");
         return "redirect:/break-glass";
     }
 
     private Entry entry(BreakGlassGrant grant) {
-        List<TrailRow> records = trail.search(new AuditTrail.Query(grant.patientId(), grant.subject(), null, null, null,
-                        null, grant.grantedAt().minusSeconds(5), grant.expiresAt(), MAX_RECORDS_SHOWN, 0, true))
-                .stream().map(time::row).toList();
-        return new Entry(grant, time.format(grant.grantedAt()), time.format(grant.expiresAt()),
-                records, grant.reviewOutcome() == null ? null : VERDICTS.get(grant.reviewOutcome()));
+        List<TrailRow> records = trail
+                .search(new AuditTrail.Query(
+                        grant.patientId(),
+                        grant.subject(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        grant.grantedAt().minusSeconds(5),
+                        grant.expiresAt(),
+                        MAX_RECORDS_SHOWN,
+                        0,
+                        true))
+                .stream()
+                .map(time::row)
+                .toList();
+        return new Entry(
+                grant,
+                time.format(grant.grantedAt()),
+                time.format(grant.expiresAt()),
+                records,
+                grant.reviewOutcome() == null ? null : VERDICTS.get(grant.reviewOutcome()));
     }
 }

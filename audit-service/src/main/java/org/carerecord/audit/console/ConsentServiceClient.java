@@ -27,19 +27,26 @@ class ConsentServiceClient {
         var requests = new SimpleClientHttpRequestFactory();
         requests.setConnectTimeout(Duration.ofSeconds(2));
         requests.setReadTimeout(Duration.ofSeconds(5));
-        this.consent = builder.baseUrl(properties.consentUrl()).requestFactory(requests).build();
+        this.consent = builder.baseUrl(properties.consentUrl())
+                .requestFactory(requests)
+                .build();
     }
 
     public List<BreakGlassGrant> breakGlass(OAuth2AuthorizedClient officer, boolean unreviewedOnly) {
-        return consent.get().uri("/break-glass?unreviewed={u}&limit=200", unreviewedOnly)
+        return consent.get()
+                .uri("/break-glass?unreviewed={u}&limit=200", unreviewedOnly)
                 .headers(h -> h.setBearerAuth(token(officer)))
-                .retrieve().body(new ParameterizedTypeReference<List<BreakGlassGrant>>() { });
+                .retrieve()
+                .body(new ParameterizedTypeReference<List<BreakGlassGrant>>() {});
     }
 
     public Optional<BreakGlassGrant> breakGlass(OAuth2AuthorizedClient officer, UUID id) {
         try {
-            return Optional.ofNullable(consent.get().uri("/break-glass/{id}", id)
-                    .headers(h -> h.setBearerAuth(token(officer))).retrieve().body(BreakGlassGrant.class));
+            return Optional.ofNullable(consent.get()
+                    .uri("/break-glass/{id}", id)
+                    .headers(h -> h.setBearerAuth(token(officer)))
+                    .retrieve()
+                    .body(BreakGlassGrant.class));
         } catch (HttpClientErrorException.NotFound e) {
             return Optional.empty();
         }
@@ -48,10 +55,12 @@ class ConsentServiceClient {
     /** @return false when it was reviewed already (by someone else, a moment ago) */
     public boolean review(OAuth2AuthorizedClient officer, UUID id, String outcome, String note) {
         try {
-            consent.post().uri("/break-glass/{id}/review", id)
+            consent.post()
+                    .uri("/break-glass/{id}/review", id)
                     .headers(h -> h.setBearerAuth(token(officer)))
                     .body(Map.of("outcome", outcome, "note", note == null ? "" : note))
-                    .retrieve().toBodilessEntity();
+                    .retrieve()
+                    .toBodilessEntity();
             return true;
         } catch (HttpClientErrorException.Conflict e) {
             return false;
@@ -61,8 +70,11 @@ class ConsentServiceClient {
     /** The decision as consent-service logged it: request, answer and the steps that led to it. */
     public Optional<JsonNode> explain(OAuth2AuthorizedClient officer, String decisionId) {
         try {
-            return Optional.ofNullable(consent.get().uri("/decisions/{id}", decisionId)
-                    .headers(h -> h.setBearerAuth(token(officer))).retrieve().body(JsonNode.class));
+            return Optional.ofNullable(consent.get()
+                    .uri("/decisions/{id}", decisionId)
+                    .headers(h -> h.setBearerAuth(token(officer)))
+                    .retrieve()
+                    .body(JsonNode.class));
         } catch (HttpClientErrorException.NotFound e) {
             return Optional.empty();
         }

@@ -15,8 +15,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                     token (NHS CIS2: {@code nhsid_nrbac_roles}); unset for the dev identity provider
  */
 @ConfigurationProperties("care.console")
-public record ConsoleProperties(String issuer, String clientId, String clientSecret, String serviceClientSecret,
-                                String consentUrl, String browserIssuer, String userInfoUri) {
+public record ConsoleProperties(
+        String issuer,
+        String clientId,
+        String clientSecret,
+        String serviceClientSecret,
+        String consentUrl,
+        String browserIssuer,
+        String userInfoUri) {
 
     public String signInAt() {
         return browserIssuer == null || browserIssuer.isBlank() ? issuer : browserIssuer;

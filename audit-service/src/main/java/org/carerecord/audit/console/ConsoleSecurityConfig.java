@@ -65,20 +65,30 @@ public class ConsoleSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain consoleChain(HttpSecurity http, ClientRegistrationRepository registrations,
-            IdentityClaimMapping claimMapping) throws Exception {
-        var authorizationRequests = new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
+    SecurityFilterChain consoleChain(
+            HttpSecurity http, ClientRegistrationRepository registrations, IdentityClaimMapping claimMapping)
+            throws Exception {
+        var authorizationRequests =
+                new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
         authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
         var refused = new AccessDeniedHandlerImpl();
         refused.setErrorPage("/refused");
-        http.authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/nhsuk-frontend.min.css", "/nhsuk-frontend.min.js", "/console.css",
-                                "/assets/**", "/favicon.ico", "/signed-out", "/error").permitAll()
-                        .requestMatchers("/refused").authenticated()
-                        .anyRequest().hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new)))
-                .oauth2Login(login -> login
-                        .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
-                        .userInfoEndpoint(u -> u.oidcUserService(new ConsoleUsers(claimMapping))))
+        http.authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/nhsuk-frontend.min.css",
+                                "/nhsuk-frontend.min.js",
+                                "/console.css",
+                                "/assets/**",
+                                "/favicon.ico",
+                                "/signed-out",
+                                "/error")
+                        .permitAll()
+                        .requestMatchers("/refused")
+                        .authenticated()
+                        .anyRequest()
+                        .hasAnyRole(GovernanceRoles.CODES.toArray(String[]::new)))
+                .oauth2Login(
+                        login -> login.authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
+                                .userInfoEndpoint(u -> u.oidcUserService(new ConsoleUsers(claimMapping))))
                 // to sign-in by a relative redirect: Spring's default builds an absolute one from the Host header,
                 // so "Host: evil.example" sent the browser there
                 .exceptionHandling(errors -> errors.accessDeniedHandler(refused)

@@ -17,7 +17,8 @@ class ConsoleTime {
 
     ConsoleTime(CareRegion region) {
         this.zone = region.zone();
-        this.when = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.UK).withZone(zone);
+        this.when =
+                DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.UK).withZone(zone);
     }
 
     ZoneId zone() {

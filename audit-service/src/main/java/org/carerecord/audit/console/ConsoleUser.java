@@ -11,8 +11,12 @@ public record ConsoleUser(String id, String name, String role, String roleName, 
     public static ConsoleUser of(OidcUser user) {
         String role = user.getClaimAsString(CareClaims.NHS_ROLE);
         String name = user.getClaimAsString("name");
-        return new ConsoleUser(user.getSubject(), name == null ? user.getSubject() : name, role,
-                role == null ? "no role" : NhsRoles.name(role), user.getClaimAsString(CareClaims.ORG));
+        return new ConsoleUser(
+                user.getSubject(),
+                name == null ? user.getSubject() : name,
+                role,
+                role == null ? "no role" : NhsRoles.name(role),
+                user.getClaimAsString(CareClaims.ORG));
     }
 
     GovernanceAudit.Reviewer asReviewer() {

@@ -30,8 +30,11 @@ final class ConsoleUsers implements OAuth2UserService<OidcUserRequest, OidcUser>
     ConsoleUsers(IdentityClaimMapping mapping) {
         this.mapping = mapping;
         // userinfo is read whenever it is configured (CIS2 gives the roles only there), not only for profile scopes
-        standard.setRetrieveUserInfo(request -> request.getClientRegistration().getProviderDetails()
-                .getUserInfoEndpoint().getUri() != null);
+        standard.setRetrieveUserInfo(request -> request.getClientRegistration()
+                        .getProviderDetails()
+                        .getUserInfoEndpoint()
+                        .getUri()
+                != null);
     }
 
     @Override
@@ -42,8 +45,11 @@ final class ConsoleUsers implements OAuth2UserService<OidcUserRequest, OidcUser>
     /** The user with this record's claim names, and {@code ROLE_<nhs_role>} when they have a role. */
     static OidcUser mapped(OidcUser user, IdentityClaimMapping mapping) {
         Map<String, Object> claims = mapping.normalise(user.getClaims());
-        OidcIdToken token = new OidcIdToken(user.getIdToken().getTokenValue(), user.getIdToken().getIssuedAt(),
-                user.getIdToken().getExpiresAt(), claims);
+        OidcIdToken token = new OidcIdToken(
+                user.getIdToken().getTokenValue(),
+                user.getIdToken().getIssuedAt(),
+                user.getIdToken().getExpiresAt(),
+                claims);
         Set<GrantedAuthority> authorities = new HashSet<>();
         authorities.add(new OidcUserAuthority(token));
         if (claims.get(CareClaims.NHS_ROLE) instanceof String role && !role.isBlank()) {

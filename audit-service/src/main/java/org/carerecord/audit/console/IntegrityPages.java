@@ -33,9 +33,11 @@ public class IntegrityPages {
     @PostMapping("/integrity/verify")
     public String verify(@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
         IntegrityChecks.Run run = checks.run(user.getSubject());
-        redirect.addFlashAttribute("done", run.intact()
-                ? "Verified: the chain is intact (" + run.recordsChecked() + " records)"
-                : "The chain is BROKEN at record " + run.firstBrokenSeq());
+        redirect.addFlashAttribute(
+                "done",
+                run.intact()
+                        ? "Verified: the chain is intact (" + run.recordsChecked() + " records)"
+                        : "The chain is BROKEN at record " + run.firstBrokenSeq());
         return "redirect:/integrity";
     }
 }

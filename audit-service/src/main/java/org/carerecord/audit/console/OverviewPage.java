@@ -20,8 +20,8 @@ public class OverviewPage {
     private final IntegrityChecks integrity;
     private final ConsentServiceClient consent;
 
-    public OverviewPage(TrailStatistics statistics, AccessAlerts alerts, IntegrityChecks integrity,
-            ConsentServiceClient consent) {
+    public OverviewPage(
+            TrailStatistics statistics, AccessAlerts alerts, IntegrityChecks integrity, ConsentServiceClient consent) {
         this.statistics = statistics;
         this.alerts = alerts;
         this.integrity = integrity;
@@ -29,7 +29,9 @@ public class OverviewPage {
     }
 
     @GetMapping("/")
-    public String overview(@RequestParam(defaultValue = "14") int days, Model model,
+    public String overview(
+            @RequestParam(defaultValue = "14") int days,
+            Model model,
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer) {
         model.addAttribute("overview", statistics.overview(Math.max(1, Math.min(days, 31))));
         model.addAttribute("openAlerts", alerts.countOpen());

@@ -13,10 +13,15 @@ import org.springframework.web.util.UriUtils;
  * The console's search form: patient (NHS number or record id), user, organisation, dates (the region's
  * calendar days, inclusive), purpose of use, outcome, and the page shown.
  */
-public record TrailFilter(String patient, String user, String organisation,
-                          @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-                          @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-                          String purpose, String outcome, Integer page) {
+public record TrailFilter(
+        String patient,
+        String user,
+        String organisation,
+        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+        String purpose,
+        String outcome,
+        Integer page) {
 
     public static final int PAGE_SIZE = 25;
 
@@ -29,11 +34,18 @@ public record TrailFilter(String patient, String user, String organisation,
      * know whether there is a next page.
      */
     AuditTrail.Query query(String patientId, ZoneId zone) {
-        return new AuditTrail.Query(patientId, blankToNull(user), blankToNull(organisation), blankToNull(outcome),
-                blankToNull(purpose), null,
+        return new AuditTrail.Query(
+                patientId,
+                blankToNull(user),
+                blankToNull(organisation),
+                blankToNull(outcome),
+                blankToNull(purpose),
+                null,
                 from == null ? null : from.atStartOfDay(zone).toInstant(),
                 to == null ? null : to.plusDays(1).atStartOfDay(zone).toInstant(),
-                PAGE_SIZE + 1, (pageNumber() - 1) * PAGE_SIZE, false);
+                PAGE_SIZE + 1,
+                (pageNumber() - 1) * PAGE_SIZE,
+                false);
     }
 
     /** The same search on another page, as a query string (links for paging and CSV export). */
@@ -47,7 +59,8 @@ public record TrailFilter(String patient, String user, String organisation,
         params.put("purpose", purpose);
         params.put("outcome", outcome);
         params.put("page", String.valueOf(onPage));
-        return params.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().isBlank())
+        return params.entrySet().stream()
+                .filter(e -> e.getValue() != null && !e.getValue().isBlank())
                 .map(e -> e.getKey() + "=" + UriUtils.encodeQueryParam(e.getValue(), "UTF-8"))
                 .collect(Collectors.joining("&"));
     }

@@ -1,5 +1,6 @@
 package org.carerecord.audit.console;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -21,19 +22,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.server.ResponseStatusException;
-import ca.uhn.fhir.context.FhirContext;
 
 /** Searching the trail: the form and a page of results, one record in full, and the page as CSV. */
 @Controller
 public class TrailPages {
 
     /** The patient a search is about: a record id, or what an NHS number resolved to (or why it did not). */
-    record PatientChoice(String patientId, String problem) {
-    }
+    record PatientChoice(String patientId, String problem) {}
 
     /** One page of a search (plus one record, if there is a next page), or why it could not be run. */
-    record Page(List<AuditEvent> events, String problem) {
-    }
+    record Page(List<AuditEvent> events, String problem) {}
 
     private final AuditTrail trail;
     private final PatientDirectory patients;
@@ -42,7 +40,11 @@ public class TrailPages {
 
     private final ConsoleTime time;
 
-    public TrailPages(AuditTrail trail, PatientDirectory patients, ConsentServiceClient consent, FhirContext fhir,
+    public TrailPages(
+            AuditTrail trail,
+            PatientDirectory patients,
+            ConsentServiceClient consent,
+            FhirContext fhir,
             ConsoleTime time) {
         this.time = time;
         this.trail = trail;
@@ -61,8 +63,13 @@ public class TrailPages {
         List<TrailRow> shown = rows.stream().limit(TrailFilter.PAGE_SIZE).toList();
         model.addAttribute("rows", shown);
         // the export names the records on screen, so records arriving meanwhile cannot shift the page
-        model.addAttribute("csvLink", "/trail.csv?" + shown.stream().map(r -> "event=" + r.eventId())
-                .collect(java.util.stream.Collectors.joining("&")) + "&page=" + filter.pageNumber());
+        model.addAttribute(
+                "csvLink",
+                "/trail.csv?"
+                        + shown.stream()
+                                .map(r -> "event=" + r.eventId())
+                                .collect(java.util.stream.Collectors.joining("&"))
+                        + "&page=" + filter.pageNumber());
         model.addAttribute("hasNext", rows.size() > TrailFilter.PAGE_SIZE);
         model.addAttribute("page", filter.pageNumber());
         return "trail";
@@ -73,22 +80,29 @@ public class TrailPages {
      * built by hand, that page of that search).
      */
     @GetMapping(path = "/trail.csv", produces = "text/csv")
-    public void export(TrailFilter filter, @RequestParam(name = "event", required = false) List<String> shown,
-            HttpServletResponse response) throws IOException {
+    public void export(
+            TrailFilter filter,
+            @RequestParam(name = "event", required = false) List<String> shown,
+            HttpServletResponse response)
+            throws IOException {
         List<AuditEvent> events;
         if (shown != null && !shown.isEmpty()) {
             events = trail.findAll(shown.stream().limit(TrailFilter.PAGE_SIZE).toList());
         } else {
-            events = pageOf(filter).events().stream().limit(TrailFilter.PAGE_SIZE).toList();
+            events = pageOf(filter).events().stream()
+                    .limit(TrailFilter.PAGE_SIZE)
+                    .toList();
         }
         response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition",
-                "attachment; filename=\"audit-trail-page-" + filter.pageNumber() + ".csv\"");
+        response.setHeader(
+                "Content-Disposition", "attachment; filename=\"audit-trail-page-" + filter.pageNumber() + ".csv\"");
         TrailCsv.write(events, response.getWriter());
     }
 
     @GetMapping("/trail/{eventId}")
-    public String record(@PathVariable String eventId, Model model,
+    public String record(
+            @PathVariable String eventId,
+            Model model,
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer) {
         AuditEvent event = trail.find(eventId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No audit record " + eventId));
@@ -99,9 +113,12 @@ public class TrailPages {
             try {
                 Optional<JsonNode> explained = consent.explain(officer, row.decisionId());
                 model.addAttribute("explanation", explained.orElse(null));
-                model.addAttribute("explanationProblem", explained.isEmpty() ? "consent-service has no record of this decision" : null);
+                model.addAttribute(
+                        "explanationProblem",
+                        explained.isEmpty() ? "consent-service has no record of this decision" : null);
             } catch (RestClientException e) {
-                model.addAttribute("explanationProblem", "consent-service could not be reached to explain the decision");
+                model.addAttribute(
+                        "explanationProblem", "consent-service could not be reached to explain the decision");
             }
         }
         return "record";
@@ -109,7 +126,8 @@ public class TrailPages {
 
     private Page pageOf(TrailFilter filter) {
         PatientChoice choice = patientOf(filter.patient());
-        return choice.problem() != null ? new Page(List.of(), choice.problem())
+        return choice.problem() != null
+                ? new Page(List.of(), choice.problem())
                 : new Page(trail.search(filter.query(choice.patientId(), time.zone())), null);
     }
 
@@ -127,11 +145,14 @@ public class TrailPages {
         }
         try {
             List<String> ids = patients.idsOfNhsNumber(digits);
-            return ids.isEmpty() ? new PatientChoice(null, "No patient with NHS number " + digits + " is in the record")
+            return ids.isEmpty()
+                    ? new PatientChoice(null, "No patient with NHS number " + digits + " is in the record")
                     : new PatientChoice(ids.get(0), null);
         } catch (RestClientException e) {
-            return new PatientChoice(null, "The record could not be asked which patient has NHS number " + digits
-                    + "; search by record id instead");
+            return new PatientChoice(
+                    null,
+                    "The record could not be asked which patient has NHS number " + digits
+                            + "; search by record id instead");
         }
     }
 }

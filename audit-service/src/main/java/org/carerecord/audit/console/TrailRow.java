@@ -1,8 +1,8 @@
 package org.carerecord.audit.console;
 
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import org.carerecord.audit.ledger.AuditEntry;
 import org.carerecord.audit.ledger.GovernanceAudit;
 import org.carerecord.security.audit.AuditVocabulary;
@@ -11,31 +11,59 @@ import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /** One audit record as the console shows it: in words, with the consent decision and any flags. */
-public record TrailRow(String eventId, String when, String user, String role, String organisation, String action,
-                       String outcome, boolean refused, String purpose, List<String> patients, String decision,
-                       String decisionId, String breakGlassReason, String statedRelationship, String query,
-                       String detail) {
+public record TrailRow(
+        String eventId,
+        String when,
+        String user,
+        String role,
+        String organisation,
+        String action,
+        String outcome,
+        boolean refused,
+        String purpose,
+        List<String> patients,
+        String decision,
+        String decisionId,
+        String breakGlassReason,
+        String statedRelationship,
+        String query,
+        String detail) {
 
     /** The record as listed, its time written by {@code when} (see ConsoleTime). */
     static TrailRow of(AuditEvent event, DateTimeFormatter when) {
         AuditEntry e = AuditEntry.of(event);
-        String query = event.getEntity().stream().filter(x -> x.hasQuery())
-                .map(x -> new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElse(null);
-        return new TrailRow(e.eventId(), when.format(e.recorded()), e.userId(),
+        String query = event.getEntity().stream()
+                .filter(x -> x.hasQuery())
+                .map(x -> new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                .findFirst()
+                .orElse(null);
+        return new TrailRow(
+                e.eventId(),
+                when.format(e.recorded()),
+                e.userId(),
                 e.userRole() == null ? "system" : e.userRole() + " " + NhsRoles.name(e.userRole()),
-                e.organisation(), action(event), outcomeText(e.outcome()), e.refused(),
-                PurposeOfUse.parse(e.purpose()).map(p -> p.name() + " (" + p.display() + ")").orElse(e.purpose()),
-                e.patientIds(), extension(event, AuditVocabulary.DECISION_EXTENSION),
+                e.organisation(),
+                action(event),
+                outcomeText(e.outcome()),
+                e.refused(),
+                PurposeOfUse.parse(e.purpose())
+                        .map(p -> p.name() + " (" + p.display() + ")")
+                        .orElse(e.purpose()),
+                e.patientIds(),
+                extension(event, AuditVocabulary.DECISION_EXTENSION),
                 extension(event, AuditVocabulary.DECISION_ID_EXTENSION),
                 extension(event, AuditVocabulary.BREAK_GLASS_REASON_EXTENSION),
-                extension(event, AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION), query, event.getOutcomeDesc());
+                extension(event, AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION),
+                query,
+                event.getOutcomeDesc());
     }
 
     private static String action(AuditEvent event) {
         if (GovernanceAudit.ACTIVITY_SYSTEM.equals(event.getType().getSystem())) {
             return event.getType().getCode().replace('-', ' ');
         }
-        String interaction = event.getSubtype().stream().map(c -> c.getCode()).findFirst().orElse(null);
+        String interaction =
+                event.getSubtype().stream().map(c -> c.getCode()).findFirst().orElse(null);
         if (interaction != null) {
             return interaction;
         }

@@ -10,9 +10,15 @@ import org.springframework.stereotype.Service;
 @Service
 public class IntegrityChecks {
 
-    public record Run(Instant at, String by, boolean intact, long recordsChecked, Long firstBrokenSeq,
-                      String firstBrokenEventId, Long anchoredAfterSeq, long millis) {
-    }
+    public record Run(
+            Instant at,
+            String by,
+            boolean intact,
+            long recordsChecked,
+            Long firstBrokenSeq,
+            String firstBrokenEventId,
+            Long anchoredAfterSeq,
+            long millis) {}
 
     private final ChainVerifier verifier;
     private final JdbcClient jdbc;
@@ -30,18 +36,28 @@ public class IntegrityChecks {
                 insert into chain_verification (run_by, intact, records_checked, first_broken_seq, first_broken_id,
                                                 anchored_after, millis)
                 values (:by, :intact, :checked, :seq, :id, :anchor, :millis)""")
-                .param("by", by).param("intact", result.intact()).param("checked", result.recordsChecked())
-                .param("seq", result.firstBrokenSeq()).param("id", result.firstBrokenEventId())
-                .param("anchor", result.anchoredAfterSeq()).param("millis", millis).update();
+                .param("by", by)
+                .param("intact", result.intact())
+                .param("checked", result.recordsChecked())
+                .param("seq", result.firstBrokenSeq())
+                .param("id", result.firstBrokenEventId())
+                .param("anchor", result.anchoredAfterSeq())
+                .param("millis", millis)
+                .update();
         return last().orElseThrow();
     }
 
     public Optional<Run> last() {
         return jdbc.sql("select * from chain_verification order by id desc limit 1")
-                .query((rs, row) -> new Run(rs.getTimestamp("run_at").toInstant(), rs.getString("run_by"),
-                        rs.getBoolean("intact"), rs.getLong("records_checked"),
-                        (Long) rs.getObject("first_broken_seq"), rs.getString("first_broken_id"),
-                        (Long) rs.getObject("anchored_after"), rs.getLong("millis")))
+                .query((rs, row) -> new Run(
+                        rs.getTimestamp("run_at").toInstant(),
+                        rs.getString("run_by"),
+                        rs.getBoolean("intact"),
+                        rs.getLong("records_checked"),
+                        (Long) rs.getObject("first_broken_seq"),
+                        rs.getString("first_broken_id"),
+                        (Long) rs.getObject("anchored_after"),
+                        rs.getLong("millis")))
                 .optional();
     }
 }

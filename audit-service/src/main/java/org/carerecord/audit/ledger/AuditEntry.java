@@ -29,7 +29,9 @@ public record AuditEntry(
     public static AuditEntry of(AuditEvent event) {
         return new AuditEntry(
                 event.getIdElement().getIdPart(),
-                event.getRecorded() == null ? Instant.now() : event.getRecorded().toInstant(),
+                event.getRecorded() == null
+                        ? Instant.now()
+                        : event.getRecorded().toInstant(),
                 event.hasAction() ? event.getAction().toCode() : null,
                 event.hasOutcome() ? event.getOutcome().toCode() : "0",
                 AuditEventFields.userId(event),

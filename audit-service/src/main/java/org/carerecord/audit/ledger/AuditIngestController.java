@@ -26,7 +26,9 @@ public class AuditIngestController {
         this.reader = reader;
     }
 
-    @PostMapping(path = "/audit/events", consumes = {"application/fhir+json", "application/json"})
+    @PostMapping(
+            path = "/audit/events",
+            consumes = {"application/fhir+json", "application/json"})
     public ResponseEntity<Map<String, Object>> ingest(@RequestBody String body) {
         List<ReceivedEvent> events;
         try {

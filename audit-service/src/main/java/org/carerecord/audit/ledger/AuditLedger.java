@@ -40,12 +40,13 @@ public class AuditLedger {
         jdbc.queryForObject("select pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
         Set<String> fresh = new HashSet<>(jdbc.queryForList("""
                 insert into audit_event_id (event_id) select unnest(?::text[])
-                on conflict do nothing returning event_id""", String.class,
-                (Object) pending.stream().map(p -> p.entry().eventId()).toArray(String[]::new)));
-        String previous = jdbc.query("select hash from audit_event order by seq desc limit 1",
-                rs -> rs.next() ? rs.getString(1) : null);
+                on conflict do nothing returning event_id""", String.class, (Object)
+                pending.stream().map(p -> p.entry().eventId()).toArray(String[]::new)));
+        String previous = jdbc.query(
+                "select hash from audit_event order by seq desc limit 1", rs -> rs.next() ? rs.getString(1) : null);
         if (previous == null) {
-            previous = jdbc.query("select last_hash from audit_chain_anchor order by last_seq desc limit 1",
+            previous = jdbc.query(
+                    "select last_hash from audit_chain_anchor order by last_seq desc limit 1",
                     rs -> rs.next() ? rs.getString(1) : ChainHash.GENESIS);
         }
         List<Object[]> rows = new ArrayList<>(fresh.size());
@@ -71,7 +72,8 @@ public class AuditLedger {
             ps.setString(6, e.userRole());
             ps.setString(7, e.organisation());
             ps.setString(8, e.purpose());
-            ps.setArray(9, ps.getConnection().createArrayOf("text", e.patientIds().toArray()));
+            ps.setArray(
+                    9, ps.getConnection().createArrayOf("text", e.patientIds().toArray()));
             ps.setString(10, (String) row[1]);
             ps.setString(11, (String) row[2]);
             ps.setString(12, (String) row[3]);

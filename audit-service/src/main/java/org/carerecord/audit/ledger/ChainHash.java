@@ -10,8 +10,7 @@ public final class ChainHash {
 
     public static final String GENESIS = "0".repeat(64);
 
-    private ChainHash() {
-    }
+    private ChainHash() {}
 
     public static String next(String previousHash, String canonicalText) {
         try {

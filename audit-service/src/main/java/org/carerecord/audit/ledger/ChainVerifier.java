@@ -23,15 +23,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ChainVerifier {
 
-    public record Result(boolean intact, long recordsChecked, Long firstBrokenSeq, String firstBrokenEventId,
-                         Long anchoredAfterSeq) {
-    }
+    public record Result(
+            boolean intact,
+            long recordsChecked,
+            Long firstBrokenSeq,
+            String firstBrokenEventId,
+            Long anchoredAfterSeq) {}
 
-    private record Anchor(long lastSeq, String lastHash) {
-    }
+    private record Anchor(long lastSeq, String lastHash) {}
 
-    private record Segment(long checked, Long brokenSeq, String brokenId) {
-    }
+    private record Segment(long checked, Long brokenSeq, String brokenId) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
@@ -45,12 +46,14 @@ public class ChainVerifier {
     }
 
     public Result verify() {
-        Anchor anchor = jdbc.query("select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
+        Anchor anchor = jdbc.query(
+                "select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
                 rs -> rs.next() ? new Anchor(rs.getLong(1), rs.getString(2)) : null);
         String start = anchor == null ? ChainHash.GENESIS : anchor.lastHash();
         Long anchoredAfter = anchor == null ? null : anchor.lastSeq();
-        long[] bounds = jdbc.queryForObject("select coalesce(min(seq), 0), coalesce(max(seq), -1) from audit_event",
-                (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        long[] bounds =
+                jdbc.queryForObject("select coalesce(min(seq), 0), coalesce(max(seq), -1) from audit_event", (rs, n) ->
+                        new long[] {rs.getLong(1), rs.getLong(2)});
         int parts = Runtime.getRuntime().availableProcessors();
         long width = Math.max(1, (bounds[1] - bounds[0] + parts) / parts);
         ExecutorService workers = Executors.newFixedThreadPool(parts);
@@ -59,7 +62,8 @@ public class ChainVerifier {
             for (long from = bounds[0]; from <= bounds[1]; from += width) {
                 long lo = from;
                 long hi = Math.min(bounds[1], from + width - 1);
-                segments.add(workers.submit(() -> readOnly.execute(status -> check(lo, hi, lo == bounds[0] ? start : null))));
+                segments.add(workers.submit(() ->
+                        readOnly.execute(status -> check(lo, hi, lo == bounds[0] ? start : null))));
             }
             long checked = 0;
             for (Future<Segment> future : segments) {
@@ -83,28 +87,35 @@ public class ChainVerifier {
     /** Records lo..hi in order; {@code previous} is the hash the first must link to (null: its predecessor's). */
     private Segment check(long lo, long hi, String previousHash) {
         var state = new Object() {
-            String previous = previousHash != null ? previousHash : jdbc.query(
-                    "select hash from audit_event where seq < ? order by seq desc limit 1",
-                    rs -> rs.next() ? rs.getString(1) : ChainHash.GENESIS, lo);
+            String previous = previousHash != null
+                    ? previousHash
+                    : jdbc.query(
+                            "select hash from audit_event where seq < ? order by seq desc limit 1",
+                            rs -> rs.next() ? rs.getString(1) : ChainHash.GENESIS,
+                            lo);
             long checked;
             Long brokenSeq;
             String brokenId;
         };
-        jdbc.query("select seq, event_id, resource, prev_hash, hash from audit_event where seq between ? and ? order by seq",
+        jdbc.query(
+                "select seq, event_id, resource, prev_hash, hash from audit_event where seq between ? and ? order by seq",
                 rs -> {
                     if (state.brokenSeq != null) {
                         return;
                     }
                     String prevHash = rs.getString(4);
                     String hash = rs.getString(5);
-                    if (!state.previous.equals(prevHash) || !ChainHash.next(prevHash, rs.getString(3)).equals(hash)) {
+                    if (!state.previous.equals(prevHash)
+                            || !ChainHash.next(prevHash, rs.getString(3)).equals(hash)) {
                         state.brokenSeq = rs.getLong(1);
                         state.brokenId = rs.getString(2);
                         return;
                     }
                     state.previous = hash;
                     state.checked++;
-                }, lo, hi);
+                },
+                lo,
+                hi);
         return new Segment(state.checked, state.brokenSeq, state.brokenId);
     }
 }

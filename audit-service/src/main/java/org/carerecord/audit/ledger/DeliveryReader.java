@@ -53,13 +53,15 @@ public class DeliveryReader {
             if (!(resource instanceof AuditEvent event) || !event.getIdElement().hasIdPart()) {
                 throw new InvalidDelivery("every entry must be an AuditEvent with an id");
             }
-            received.add(new ReceivedEvent(AuditEntry.of(event), entries.get(i).path("resource").toString()));
+            received.add(new ReceivedEvent(
+                    AuditEntry.of(event), entries.get(i).path("resource").toString()));
         }
         return received;
     }
 
     /** For callers that hold the typed event already: HAPI's own compact encoding is the stored text. */
     public ReceivedEvent of(AuditEvent event) {
-        return new ReceivedEvent(AuditEntry.of(event), fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(event));
+        return new ReceivedEvent(
+                AuditEntry.of(event), fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(event));
     }
 }

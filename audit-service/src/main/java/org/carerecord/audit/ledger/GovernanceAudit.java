@@ -26,8 +26,7 @@ public class GovernanceAudit {
     private static final String SITE = "audit-service";
 
     /** Who acted: the signed-in user as the ID token named them. */
-    public record Reviewer(String userId, String fhirUser, String role, String organisation) {
-    }
+    public record Reviewer(String userId, String fhirUser, String role, String organisation) {}
 
     private final AuditLedger ledger;
     private final DeliveryReader reader;

@@ -8,26 +8,30 @@ import java.util.List;
  * series either stacked or side by side, a scale on the left and a legend. The page also shows the
  * figures as a table, which is what a screen reader reads.
  */
-public record BarChart(String title, List<String> categories, List<Series> series, List<Bar> bars,
-                       List<Label> labels, List<Tick> ticks, List<Legend> legend, long total) {
+public record BarChart(
+        String title,
+        List<String> categories,
+        List<Series> series,
+        List<Bar> bars,
+        List<Label> labels,
+        List<Tick> ticks,
+        List<Legend> legend,
+        long total) {
 
-    public record Series(String name, String colour, long[] values) {
-    }
+    public record Series(String name, String colour, long[] values) {}
 
-    public record Bar(double x, double y, double width, double height, String colour, String tooltip) {
-    }
+    public record Bar(double x, double y, double width, double height, String colour, String tooltip) {}
 
-    public record Label(double x, double y, String text) {
-    }
+    public record Label(double x, double y, String text) {}
 
-    public record Tick(double y, String text) {
-    }
+    public record Tick(double y, String text) {}
 
-    public record Legend(double x, String colour, String text) {
-    }
+    public record Legend(double x, String colour, String text) {}
 
     /** NHS identity palette: blue, dark blue, warm yellow, aqua green, purple, pink, grey, orange. */
-    static final String[] COLOURS = {"#005eb8", "#003087", "#ffb81c", "#00a499", "#330072", "#ae2573", "#768692", "#ed8b00"};
+    static final String[] COLOURS = {
+        "#005eb8", "#003087", "#ffb81c", "#00a499", "#330072", "#ae2573", "#768692", "#ed8b00"
+    };
 
     public static final double WIDTH = 720;
     public static final double HEIGHT = 280;
@@ -61,7 +65,12 @@ public record BarChart(String title, List<String> categories, List<Series> serie
                 double x = stacked ? x0 : x0 + s * barWidth;
                 double y = stacked ? base - h : HEIGHT - BOTTOM - h;
                 if (value > 0) {
-                    bars.add(new Bar(round(x), round(y), round(barWidth), round(h), series.get(s).colour(),
+                    bars.add(new Bar(
+                            round(x),
+                            round(y),
+                            round(barWidth),
+                            round(h),
+                            series.get(s).colour(),
                             categories.get(c) + ", " + series.get(s).name() + ": " + value));
                 }
                 if (stacked) {

@@ -34,8 +34,7 @@ public class PatientDirectory {
     private static final Duration KEEP = Duration.ofMinutes(10);
     private static final int MAX_KEPT = 10_000;
 
-    private record Kept(Optional<PatientDemographics> demographics, Instant at) {
-    }
+    private record Kept(Optional<PatientDemographics> demographics, Instant at) {}
 
     private final RestClient fhir;
     private final OAuth2AuthorizedClientManager tokens;
@@ -43,10 +42,15 @@ public class PatientDirectory {
     private final Clock clock;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
-    public PatientDirectory(String fhirBaseUrl, OAuth2AuthorizedClientManager tokens, FhirContext context, Clock clock) {
-        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    public PatientDirectory(
+            String fhirBaseUrl, OAuth2AuthorizedClientManager tokens, FhirContext context, Clock clock) {
+        var requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
         requests.setReadTimeout(Duration.ofSeconds(5));
-        this.fhir = RestClient.builder().baseUrl(fhirBaseUrl).requestFactory(requests).build();
+        this.fhir = RestClient.builder()
+                .baseUrl(fhirBaseUrl)
+                .requestFactory(requests)
+                .build();
         this.tokens = tokens;
         this.context = context;
         this.clock = clock;
@@ -68,18 +72,21 @@ public class PatientDirectory {
 
     /** The record's patient ids with this NHS number (normally one; none when it is not in the record). */
     public List<String> idsOfNhsNumber(String nhsNumber) {
-        String json = fhir.get().uri("/Patient?identifier={system}|{value}&_elements=id&_count=10",
-                        NhsNumber.SYSTEM, nhsNumber)
+        String json = fhir.get()
+                .uri("/Patient?identifier={system}|{value}&_elements=id&_count=10", NhsNumber.SYSTEM, nhsNumber)
                 .header("Authorization", "Bearer " + token())
                 .header("Accept", "application/fhir+json")
-                .retrieve().body(String.class);
+                .retrieve()
+                .body(String.class);
         return context.newJsonParser().parseResource(Bundle.class, json).getEntry().stream()
-                .map(e -> e.getResource().getIdElement().getIdPart()).toList();
+                .map(e -> e.getResource().getIdElement().getIdPart())
+                .toList();
     }
 
     private String token() {
         var client = tokens.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION)
-                .principal("audit-service").build());
+                .principal("audit-service")
+                .build());
         if (client == null) {
             throw new IllegalStateException("no token for audit-service's record lookups");
         }
@@ -89,23 +96,35 @@ public class PatientDirectory {
     private Optional<PatientDemographics> read(String patientId) {
         String json;
         try {
-            json = fhir.get().uri("/Patient/{id}", patientId)
+            json = fhir.get()
+                    .uri("/Patient/{id}", patientId)
                     .header("Authorization", "Bearer " + token())
                     .header("Accept", "application/fhir+json")
-                    .retrieve().body(String.class);
+                    .retrieve()
+                    .body(String.class);
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode() != HttpStatus.NOT_FOUND && e.getStatusCode() != HttpStatus.GONE) {
                 // refused (a patient who opted out binds this client too): retrying cannot help, so this
                 // patient goes unchecked rather than hold up every rule behind it
-                log.warn("Patient/{} could not be read for the family-lookup check ({}); not checked", patientId,
+                log.warn(
+                        "Patient/{} could not be read for the family-lookup check ({}); not checked",
+                        patientId,
                         e.getStatusCode());
             }
             return Optional.empty();
         }
         Patient patient = context.newJsonParser().parseResource(Patient.class, json);
         return Optional.of(new PatientDemographics(
-                patient.getName().stream().map(n -> n.getFamily()).filter(f -> f != null).toList(),
-                patient.getAddress().stream().map(a -> new PatientDemographics.Address(
-                        a.getLine().isEmpty() ? null : a.getLine().get(0).getValue(), a.getPostalCode())).toList()));
+                patient.getName().stream()
+                        .map(n -> n.getFamily())
+                        .filter(f -> f != null)
+                        .toList(),
+                patient.getAddress().stream()
+                        .map(a -> new PatientDemographics.Address(
+                                a.getLine().isEmpty()
+                                        ? null
+                                        : a.getLine().get(0).getValue(),
+                                a.getPostalCode()))
+                        .toList()));
     }
 }

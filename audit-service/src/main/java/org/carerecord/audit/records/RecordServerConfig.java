@@ -2,10 +2,10 @@ package org.carerecord.audit.records;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
+import org.carerecord.security.client.ServiceClients;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.carerecord.security.client.ServiceClients;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
@@ -14,8 +14,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 public class RecordServerConfig {
 
     @Bean
-    PatientDirectory patientDirectory(@Value("${care.audit.fhir-url}") String fhirUrl,
-            ClientRegistrationRepository registrations, FhirContext fhir) {
+    PatientDirectory patientDirectory(
+            @Value("${care.audit.fhir-url}") String fhirUrl,
+            ClientRegistrationRepository registrations,
+            FhirContext fhir) {
         var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
         return new PatientDirectory(fhirUrl, tokens, fhir, Clock.systemUTC());
     }

@@ -27,14 +27,14 @@ class AuditPartitionMaintenance {
     private static final Logger log = LoggerFactory.getLogger(AuditPartitionMaintenance.class);
 
     /** One month dropped by retention: what went, and the record the chain is now anchored at. */
-    public record DroppedMonth(String partition, long records, Long lastSeq) {
-    }
+    public record DroppedMonth(String partition, long records, Long lastSeq) {}
 
     private final JdbcClient owner;
     private final AuditRetentionProperties retention;
 
     public AuditPartitionMaintenance(FlywayProperties flyway, AuditRetentionProperties retention) {
-        DataSource ownerDataSource = new DriverManagerDataSource(flyway.getUrl(), flyway.getUser(), flyway.getPassword());
+        DataSource ownerDataSource =
+                new DriverManagerDataSource(flyway.getUrl(), flyway.getUser(), flyway.getPassword());
         this.owner = JdbcClient.create(ownerDataSource);
         this.retention = retention;
     }
@@ -55,7 +55,10 @@ class AuditPartitionMaintenance {
 
     public void ensureMonthsAhead(LocalDate today) {
         for (int ahead = 0; ahead <= retention.monthsAhead(); ahead++) {
-            owner.sql("select audit_ensure_partition(?)").param(today.plusMonths(ahead)).query(String.class).single();
+            owner.sql("select audit_ensure_partition(?)")
+                    .param(today.plusMonths(ahead))
+                    .query(String.class)
+                    .single();
         }
     }
 
@@ -65,11 +68,15 @@ class AuditPartitionMaintenance {
     }
 
     public List<DroppedMonth> dropMonthsBefore(OffsetDateTime cutoff) {
-        List<DroppedMonth> dropped = owner.sql("select * from audit_drop_months_before(?)").param(cutoff)
+        List<DroppedMonth> dropped = owner.sql("select * from audit_drop_months_before(?)")
+                .param(cutoff)
                 .query((rs, n) -> new DroppedMonth(rs.getString(1), rs.getLong(2), (Long) rs.getObject(3)))
                 .list();
-        dropped.forEach(month -> log.warn("audit retention: dropped {} ({} records); chain anchored at seq {}",
-                month.partition(), month.records(), month.lastSeq()));
+        dropped.forEach(month -> log.warn(
+                "audit retention: dropped {} ({} records); chain anchored at seq {}",
+                month.partition(),
+                month.records(),
+                month.lastSeq()));
         return dropped;
     }
 }

@@ -5,16 +5,16 @@ import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
-import ca.uhn.fhir.rest.api.Constants;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +74,15 @@ public class AuditEventResourceProvider implements IResourceProvider {
                 outcome == null ? null : outcome.getValue(),
                 purpose == null ? null : purpose.getValue(),
                 action == null ? null : action.getValue(),
-                date == null || date.getLowerBoundAsInstant() == null ? null : date.getLowerBoundAsInstant().toInstant(),
-                date == null || date.getUpperBoundAsInstant() == null ? null : date.getUpperBoundAsInstant().toInstant(),
+                date == null || date.getLowerBoundAsInstant() == null
+                        ? null
+                        : date.getLowerBoundAsInstant().toInstant(),
+                date == null || date.getUpperBoundAsInstant() == null
+                        ? null
+                        : date.getUpperBoundAsInstant().toInstant(),
                 page + 1,
                 from,
-                sort != null && "date".equals(sort.getParamName())
-                        && sort.getOrder() == SortOrderEnum.ASC);
+                sort != null && "date".equals(sort.getParamName()) && sort.getOrder() == SortOrderEnum.ASC);
         List<AuditEvent> found = trail.search(query);
         boolean more = found.size() > page;
         Integer total;
@@ -90,7 +93,8 @@ public class AuditEventResourceProvider implements IResourceProvider {
         } else {
             total = null;
         }
-        SimpleBundleProvider result = new SimpleBundleProvider(new ArrayList<>(found.subList(0, Math.min(page, found.size()))));
+        SimpleBundleProvider result =
+                new SimpleBundleProvider(new ArrayList<>(found.subList(0, Math.min(page, found.size()))));
         result.setCurrentPageOffset(from);
         result.setCurrentPageSize(page);
         result.setSize(total);

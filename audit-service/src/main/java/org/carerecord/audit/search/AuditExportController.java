@@ -1,5 +1,6 @@
 package org.carerecord.audit.search;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,6 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code GET /audit/export.csv}: the same governance question as the FHIR search, as a spreadsheet.
@@ -27,7 +27,8 @@ public class AuditExportController {
     }
 
     @GetMapping(path = "/audit/export.csv", produces = "text/csv")
-    public void export(@RequestParam(required = false) String patient,
+    public void export(
+            @RequestParam(required = false) String patient,
             @RequestParam(name = "user", required = false) String user,
             @RequestParam(required = false) String organisation,
             @RequestParam(required = false) String outcome,
@@ -35,10 +36,21 @@ public class AuditExportController {
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
             @RequestParam(defaultValue = "10000") int limit,
-            HttpServletResponse response) throws IOException {
+            HttpServletResponse response)
+            throws IOException {
         access.check(patient, "CSV export");
-        List<AuditEvent> events = trail.search(new AuditTrail.Query(patient, user, organisation, outcome, purpose,
-                null, from, to, Math.min(Math.max(limit, 1), MAX_ROWS), 0, false));
+        List<AuditEvent> events = trail.search(new AuditTrail.Query(
+                patient,
+                user,
+                organisation,
+                outcome,
+                purpose,
+                null,
+                from,
+                to,
+                Math.min(Math.max(limit, 1), MAX_ROWS),
+                0,
+                false));
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"audit-trail.csv\"");
         TrailCsv.write(events, response.getWriter());

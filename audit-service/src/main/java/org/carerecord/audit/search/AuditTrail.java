@@ -13,9 +13,18 @@ import org.springframework.stereotype.Repository;
 public class AuditTrail {
 
     /** A governance question; null fields are not filtered on. Newest first unless {@code oldestFirst}. */
-    public record Query(String patientId, String userId, String organisation, String outcome, String purpose,
-                        String action, java.time.Instant from, java.time.Instant to, int limit, int offset,
-                        boolean oldestFirst) {
+    public record Query(
+            String patientId,
+            String userId,
+            String organisation,
+            String outcome,
+            String purpose,
+            String action,
+            java.time.Instant from,
+            java.time.Instant to,
+            int limit,
+            int offset,
+            boolean oldestFirst) {
 
         public static Query forPatient(String patientId, int limit) {
             return new Query(patientId, null, null, null, null, null, null, null, limit, 0, false);
@@ -38,14 +47,17 @@ public class AuditTrail {
         params.put("limit", query.limit());
         params.put("offset", query.offset());
         return jdbc.sql(sql).params(params).query(String.class).list().stream()
-                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json))
+                .toList();
     }
 
     /** How many records the query matches, whatever its page. */
     public long count(Query query) {
         var params = new java.util.HashMap<String, Object>();
-        return jdbc.sql("select count(*) from audit_event" + where(query, params)).params(params)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from audit_event" + where(query, params))
+                .params(params)
+                .query(Long.class)
+                .single();
     }
 
     private static String where(Query query, java.util.Map<String, Object> params) {
@@ -72,19 +84,27 @@ public class AuditTrail {
 
     /** One record by its event id. */
     public java.util.Optional<AuditEvent> find(String eventId) {
-        return jdbc.sql("select resource from audit_event where event_id = :id").param("id", eventId)
-                .query(String.class).optional()
+        return jdbc.sql("select resource from audit_event where event_id = :id")
+                .param("id", eventId)
+                .query(String.class)
+                .optional()
                 .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json));
     }
 
     /** Several records by event id, newest first (the records behind an alert). */
     public List<AuditEvent> findAll(List<String> eventIds) {
-        return jdbc.sql("select resource from audit_event where event_id = any(:ids) order by recorded desc, seq desc")
-                .param("ids", eventIds.toArray(String[]::new)).query(String.class).list().stream()
-                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json)).toList();
+        return jdbc
+                .sql("select resource from audit_event where event_id = any(:ids) order by recorded desc, seq desc")
+                .param("ids", eventIds.toArray(String[]::new))
+                .query(String.class)
+                .list()
+                .stream()
+                .map(json -> fhir.newJsonParser().parseResource(AuditEvent.class, json))
+                .toList();
     }
 
-    private static void addEquals(List<String> where, java.util.Map<String, Object> params, String column, String value) {
+    private static void addEquals(
+            List<String> where, java.util.Map<String, Object> params, String column, String value) {
         if (value != null) {
             where.add(column + " = :" + column);
             params.put(column, value);

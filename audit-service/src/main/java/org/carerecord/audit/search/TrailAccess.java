@@ -29,18 +29,27 @@ class TrailAccess {
      * @param what      what was asked, for the record ("AuditEvent search", "access report"...)
      */
     public void check(String patientId, String what) {
-        CareClaims claims = SecurityContextHolder.getContext().getAuthentication().getPrincipal() instanceof Jwt jwt
-                ? CareClaims.from(jwt) : null;
+        CareClaims claims =
+                SecurityContextHolder.getContext().getAuthentication().getPrincipal() instanceof Jwt jwt
+                        ? CareClaims.from(jwt)
+                        : null;
         if (claims == null || !claims.permits("AuditEvent", Interaction.SEARCH)) {
             refuse(claims, patientId, what, "This token does not grant access to the audit trail");
         }
         if (!claims.reaches(patientId)) {
-            refuse(claims, patientId, what, "This session is for one patient (launch context); it reaches no other trail");
+            refuse(
+                    claims,
+                    patientId,
+                    what,
+                    "This session is for one patient (launch context); it reaches no other trail");
         }
         boolean governance = GovernanceRoles.includes(claims.nhsRole());
         boolean ownRecord = patientId != null && patientId.equals(claims.selfPatient());
         if (!governance && !ownRecord) {
-            refuse(claims, patientId, what,
+            refuse(
+                    claims,
+                    patientId,
+                    what,
                     "The audit trail is open to governance roles (Privacy Officer, Caldicott Guardian) and to a patient for their own record");
         }
         if (governance) {

@@ -13,17 +13,25 @@ public final class TrailCsv {
     private static final String HEADER =
             "recorded,event_id,action,outcome,user,role,organisation,purpose,patients,decision\n";
 
-    private TrailCsv() {
-    }
+    private TrailCsv() {}
 
     public static void write(List<AuditEvent> events, Writer out) throws IOException {
         out.write(HEADER);
         for (AuditEvent event : events) {
             AuditEntry e = AuditEntry.of(event);
             var decision = event.getExtensionByUrl(AuditVocabulary.DECISION_EXTENSION);
-            out.write(String.join(",", csv(e.recorded().toString()), csv(e.eventId()), csv(e.action()),
-                    csv(e.outcome()), csv(e.userId()), csv(e.userRole()), csv(e.organisation()), csv(e.purpose()),
-                    csv(String.join(" ", e.patientIds())), csv(decision == null ? "" : decision.getValue().primitiveValue())));
+            out.write(String.join(
+                    ",",
+                    csv(e.recorded().toString()),
+                    csv(e.eventId()),
+                    csv(e.action()),
+                    csv(e.outcome()),
+                    csv(e.userId()),
+                    csv(e.userRole()),
+                    csv(e.organisation()),
+                    csv(e.purpose()),
+                    csv(String.join(" ", e.patientIds())),
+                    csv(decision == null ? "" : decision.getValue().primitiveValue())));
             out.write('\n');
         }
         out.flush();

@@ -24,15 +24,27 @@ public class AuditSecurityConfig {
         // a regex on the raw path: /fhir is HAPI's servlet, not Spring MVC's, so MVC-aware matchers would miss it
         http.securityMatcher(new RegexRequestMatcher("^/(audit|fhir|actuator)(/.*)?$", null));
         // a refusal here (a delivery from a client that is no relay, verify without a governance role) is audited
-        ResourceServerDefaults.apply(http, (claims, path) -> audit.refused(claims.subject(), claims.nhsRole(),
-                claims.organisation(), path, "the token does not allow this request")).authorizeHttpRequests(auth -> {
-            ResourceServerDefaults.permitPublicEndpoints(auth);
-            auth.requestMatchers("/audit/events").hasAuthority("SCOPE_system/AuditEvent.c")
-                    .requestMatchers("/audit/verify").access(GovernanceRoles.governanceSession())
-                    .requestMatchers("/audit/export.csv", "/audit/access-report").authenticated()
-                    .requestMatchers("/fhir/**").authenticated()
-                    .anyRequest().denyAll();
-        });
+        ResourceServerDefaults.apply(
+                        http,
+                        (claims, path) -> audit.refused(
+                                claims.subject(),
+                                claims.nhsRole(),
+                                claims.organisation(),
+                                path,
+                                "the token does not allow this request"))
+                .authorizeHttpRequests(auth -> {
+                    ResourceServerDefaults.permitPublicEndpoints(auth);
+                    auth.requestMatchers("/audit/events")
+                            .hasAuthority("SCOPE_system/AuditEvent.c")
+                            .requestMatchers("/audit/verify")
+                            .access(GovernanceRoles.governanceSession())
+                            .requestMatchers("/audit/export.csv", "/audit/access-report")
+                            .authenticated()
+                            .requestMatchers("/fhir/**")
+                            .authenticated()
+                            .anyRequest()
+                            .denyAll();
+                });
         return http.build();
     }
 }

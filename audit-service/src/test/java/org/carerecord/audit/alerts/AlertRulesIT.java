@@ -33,11 +33,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * fold into one alert, and a night worker's usual hours are not flagged. Users are unique per test, so
  * the tests share one trail. (The family-lookup rule needs the record server: see GovernanceConsoleIT.)
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"care.audit.retention.months=0", "care.audit.alerts.enabled=false"})
 class AlertRulesIT {
 
-    private static final ZoneId REGION = org.carerecord.security.region.CareRegion.standard().zone(); // the default the service runs with
+    private static final ZoneId REGION =
+            org.carerecord.security.region.CareRegion.standard().zone(); // the default the service runs with
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -46,15 +48,19 @@ class AlertRulesIT {
 
     @Autowired
     AuditLedger ledger;
+
     @Autowired
     DeliveryReader reader;
+
     @Autowired
     UnusualAccessDetector detector;
+
     @Autowired
     AccessAlerts alerts;
 
     /** Working hours, so only the rule under test can fire (the out-of-hours rule is tested on its own). */
-    private final Instant midday = LocalDate.now(REGION).minusDays(1).atTime(12, 0).atZone(REGION).toInstant();
+    private final Instant midday =
+            LocalDate.now(REGION).minusDays(1).atTime(12, 0).atZone(REGION).toInstant();
 
     @Test
     void twentyDistinctPatientsInAnHourRaiseOneAlertThatGrowsNineteenDoNot() {
@@ -75,7 +81,8 @@ class AlertRulesIT {
         assertThat(alertsOf(steady, "many-patients")).isEmpty();
 
         append(List.of(view(busy, "patient-20", midday.plus(Duration.ofMinutes(41)))));
-        assertThat(alertsOf(busy, "many-patients")).singleElement()
+        assertThat(alertsOf(busy, "many-patients"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.eventIds()).hasSize(21));
     }
 
@@ -91,7 +98,8 @@ class AlertRulesIT {
             views.add(refusal(unlucky, "p-" + i, midday.plus(Duration.ofMinutes(i))));
         }
         append(views);
-        assertThat(alertsOf(refused, "repeated-denials")).singleElement()
+        assertThat(alertsOf(refused, "repeated-denials"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.summary()).isEqualTo("Refused 5 times within 30 minutes"));
         assertThat(alertsOf(unlucky, "repeated-denials")).isEmpty();
     }
@@ -108,8 +116,10 @@ class AlertRulesIT {
         append(views.subList(0, 2));
         assertThat(alertsOf(frequent, "frequent-break-glass")).isEmpty();
         append(views.subList(2, 3));
-        assertThat(alertsOf(frequent, "frequent-break-glass")).singleElement()
-                .satisfies(a -> assertThat(a.summary()).isEqualTo("Used emergency access (break-glass) 3 times within 7 days"));
+        assertThat(alertsOf(frequent, "frequent-break-glass"))
+                .singleElement()
+                .satisfies(a ->
+                        assertThat(a.summary()).isEqualTo("Used emergency access (break-glass) 3 times within 7 days"));
     }
 
     @Test
@@ -132,8 +142,14 @@ class AlertRulesIT {
         String nightWorker = user();
         List<AuditEvent> history = new ArrayList<>();
         for (int day = 2; day <= 26; day++) {
-            history.add(view(nightWorker, "night-" + day, yesterday.minusDays(day).atTime(3, 5).atZone(REGION).toInstant()));
-            history.add(view(dayWorker, "day-" + day, yesterday.minusDays(day).atTime(11, 0).atZone(REGION).toInstant()));
+            history.add(view(
+                    nightWorker,
+                    "night-" + day,
+                    yesterday.minusDays(day).atTime(3, 5).atZone(REGION).toInstant()));
+            history.add(view(
+                    dayWorker,
+                    "day-" + day,
+                    yesterday.minusDays(day).atTime(11, 0).atZone(REGION).toInstant()));
         }
         append(history);
         append(List.of(view(dayWorker, "late-1", threeAm), view(nightWorker, "late-2", threeAm)));
@@ -142,7 +158,8 @@ class AlertRulesIT {
             assertThat(a.summary()).startsWith("Viewed records at 03:10, outside working hours (07:00–19:00)");
             assertThat(a.patientId()).isEqualTo("late-1");
         });
-        assertThat(alertsOf(nightWorker, "out-of-hours")).noneMatch(a -> a.firstSeen().equals(threeAm));
+        assertThat(alertsOf(nightWorker, "out-of-hours"))
+                .noneMatch(a -> a.firstSeen().equals(threeAm));
     }
 
     private void append(List<AuditEvent> events) {
@@ -151,7 +168,9 @@ class AlertRulesIT {
     }
 
     private List<AccessAlerts.Stored> alertsOf(String user, String rule) {
-        return alerts.list(false, rule, 10_000).stream().filter(a -> a.userId().equals(user)).toList();
+        return alerts.list(false, rule, 10_000).stream()
+                .filter(a -> a.userId().equals(user))
+                .toList();
     }
 
     private static String user() {
@@ -170,10 +189,16 @@ class AlertRulesIT {
         event.setAction(AuditEvent.AuditEventAction.R);
         event.setOutcome(AuditEvent.AuditEventOutcome._0);
         AuditEvent.AuditEventAgentComponent requestor = event.addAgent().setRequestor(true);
-        requestor.getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(user));
+        requestor
+                .getWho()
+                .setIdentifier(
+                        new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(user));
         requestor.addRole(new CodeableConcept(new Coding(AuditVocabulary.SDS_ROLE_SYSTEM, "R8001", null)));
         requestor.addPurposeOfUse(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, "TREAT", null)));
-        event.addAgent().getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.ODS_SYSTEM).setValue("RTD"));
+        event.addAgent()
+                .getWho()
+                .setIdentifier(
+                        new Identifier().setSystem(AuditVocabulary.ODS_SYSTEM).setValue("RTD"));
         event.addEntity().setWhat(new Reference("Patient/" + patient));
         return event;
     }

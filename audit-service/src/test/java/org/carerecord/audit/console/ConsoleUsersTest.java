@@ -24,17 +24,32 @@ class ConsoleUsersTest {
             "sub", "910000000001",
             "name", "Priya Shah",
             "nhsid_useruid", "910000000001",
-            "nhsid_nrbac_roles", List.of(
-                    Map.of("person_roleid", "555021935107", "org_code", "RTD", "role_code", "S8002:G8003:R0001",
-                            "role_name", "\"Admin & Clerical\":\"Management - Info Governance\":\"Privacy Officer\""),
-                    Map.of("person_roleid", "555021936108", "org_code", "A81001", "role_code", "S8000:G8000:R8000",
-                            "role_name", "\"Clinical\":\"Clinical Provider\":\"Clinical Practitioner Access Role\"")),
+            "nhsid_nrbac_roles",
+                    List.of(
+                            Map.of(
+                                    "person_roleid",
+                                    "555021935107",
+                                    "org_code",
+                                    "RTD",
+                                    "role_code",
+                                    "S8002:G8003:R0001",
+                                    "role_name",
+                                    "\"Admin & Clerical\":\"Management - Info Governance\":\"Privacy Officer\""),
+                            Map.of(
+                                    "person_roleid",
+                                    "555021936108",
+                                    "org_code",
+                                    "A81001",
+                                    "role_code",
+                                    "S8000:G8000:R8000",
+                                    "role_name",
+                                    "\"Clinical\":\"Clinical Provider\":\"Clinical Practitioner Access Role\"")),
             "selected_roleid", "555021935107");
 
     @Test
     void aCis2SignInGetsTheSelectedRoleAndItsOrganisationFromUserinfo() {
-        OidcUser user = ConsoleUsers.mapped(signIn(Map.of("sub", "910000000001"), CIS2_USERINFO),
-                IdentityClaimMapping.standard());
+        OidcUser user = ConsoleUsers.mapped(
+                signIn(Map.of("sub", "910000000001"), CIS2_USERINFO), IdentityClaimMapping.standard());
 
         ConsoleUser console = ConsoleUser.of(user);
         assertThat(console.role()).isEqualTo("R0001");
@@ -47,7 +62,8 @@ class ConsoleUsersTest {
     void theOtherSelectedRoleIsNotAGovernanceRole() {
         Map<String, Object> clinical = new java.util.HashMap<>(CIS2_USERINFO);
         clinical.put("selected_roleid", "555021936108");
-        OidcUser user = ConsoleUsers.mapped(signIn(Map.of("sub", "910000000001"), clinical), IdentityClaimMapping.standard());
+        OidcUser user =
+                ConsoleUsers.mapped(signIn(Map.of("sub", "910000000001"), clinical), IdentityClaimMapping.standard());
         assertThat(ConsoleUser.of(user).role()).isEqualTo("R8000");
         assertThat(ConsoleUser.of(user).organisation()).isEqualTo("A81001");
         assertThat(roles(user)).contains("ROLE_R8000").doesNotContain("ROLE_R0001");
@@ -57,7 +73,8 @@ class ConsoleUsersTest {
     void severalRolesAndNoneSelectedIsNoRoleNotAGuess() {
         Map<String, Object> unselected = new java.util.HashMap<>(CIS2_USERINFO);
         unselected.remove("selected_roleid");
-        OidcUser user = ConsoleUsers.mapped(signIn(Map.of("sub", "910000000001"), unselected), IdentityClaimMapping.standard());
+        OidcUser user =
+                ConsoleUsers.mapped(signIn(Map.of("sub", "910000000001"), unselected), IdentityClaimMapping.standard());
         assertThat(ConsoleUser.of(user).role()).isNull();
         assertThat(roles(user)).noneMatch(r -> r.startsWith("ROLE_"));
     }
@@ -74,19 +91,27 @@ class ConsoleUsersTest {
 
     @Test
     void aKeycloakRealmNamesTheRoleItsOwnWay() {
-        IdentityClaimMapping keycloak = new IdentityClaimMapping("nhs_job_role", "ods_code", null, null, null, null, null, null);
-        OidcUser user = ConsoleUsers.mapped(signIn(Map.of("sub", "u-1", "nhs_job_role", "R5105", "ods_code", "RTD",
-                "nhs_role", "R0001"), null), keycloak);
+        IdentityClaimMapping keycloak =
+                new IdentityClaimMapping("nhs_job_role", "ods_code", null, null, null, null, null, null);
+        OidcUser user = ConsoleUsers.mapped(
+                signIn(Map.of("sub", "u-1", "nhs_job_role", "R5105", "ods_code", "RTD", "nhs_role", "R0001"), null),
+                keycloak);
         assertThat(ConsoleUser.of(user).role()).isEqualTo("R5105");
         assertThat(ConsoleUser.of(user).organisation()).isEqualTo("RTD");
     }
 
     @Test
     void theDevIdentityProvidersIdTokenIsReadAsItIs() {
-        OidcUser user = ConsoleUsers.mapped(signIn(Map.of("sub", "privacy.officer", "name", "Priya Shah", "nhs_role", "R0001",
-                "org", "RTD"), null), IdentityClaimMapping.standard());
-        assertThat(ConsoleUser.of(user)).isEqualTo(new ConsoleUser("privacy.officer", "Priya Shah", "R0001",
-                ConsoleUser.of(user).roleName(), "RTD"));
+        OidcUser user = ConsoleUsers.mapped(
+                signIn(Map.of("sub", "privacy.officer", "name", "Priya Shah", "nhs_role", "R0001", "org", "RTD"), null),
+                IdentityClaimMapping.standard());
+        assertThat(ConsoleUser.of(user))
+                .isEqualTo(new ConsoleUser(
+                        "privacy.officer",
+                        "Priya Shah",
+                        "R0001",
+                        ConsoleUser.of(user).roleName(),
+                        "RTD"));
         assertThat(roles(user)).contains("ROLE_R0001");
     }
 
@@ -98,6 +123,8 @@ class ConsoleUsersTest {
     }
 
     private static List<String> roles(OidcUser user) {
-        return user.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
+        return user.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .toList();
     }
 }

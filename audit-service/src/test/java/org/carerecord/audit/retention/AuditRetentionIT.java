@@ -40,7 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * 2020 are written (by the test, as the owner, with valid links), two are dropped, and verify then checks
  * the rest from the anchored hash; a month dropped without its anchor is caught.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"care.audit.retention.months=0", "care.audit.alerts.enabled=false"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,10 +54,13 @@ class AuditRetentionIT {
 
     @Autowired
     AuditLedger ledger;
+
     @Autowired
     ChainVerifier verifier;
+
     @Autowired
     AuditPartitionMaintenance maintenance;
+
     @Autowired
     DeliveryReader reader;
 
@@ -72,7 +76,8 @@ class AuditRetentionIT {
                     s.execute("select audit_ensure_partition('" + day + "')");
                 }
                 for (int i = 0; i < 3; i++) {
-                    previous = insertOld(owner, Instant.parse(day + "T0" + i + ":00:00Z"), previous, day.startsWith("2020-02"));
+                    previous = insertOld(
+                            owner, Instant.parse(day + "T0" + i + ":00:00Z"), previous, day.startsWith("2020-02"));
                 }
             }
         }
@@ -94,9 +99,12 @@ class AuditRetentionIT {
         List<AuditPartitionMaintenance.DroppedMonth> dropped =
                 maintenance.dropMonthsBefore(OffsetDateTime.of(2020, 3, 1, 0, 0, 0, 0, ZoneOffset.UTC));
 
-        assertThat(dropped).extracting(AuditPartitionMaintenance.DroppedMonth::partition)
+        assertThat(dropped)
+                .extracting(AuditPartitionMaintenance.DroppedMonth::partition)
                 .containsExactly("audit_event_2020_01", "audit_event_2020_02");
-        assertThat(dropped).extracting(AuditPartitionMaintenance.DroppedMonth::records).containsExactly(3L, 3L);
+        assertThat(dropped)
+                .extracting(AuditPartitionMaintenance.DroppedMonth::records)
+                .containsExactly(3L, 3L);
         ChainVerifier.Result result = verifier.verify();
         assertThat(result.intact()).isTrue();
         assertThat(result.recordsChecked()).isEqualTo(5);
@@ -115,12 +123,15 @@ class AuditRetentionIT {
     @Test
     @Order(4)
     void anchorsAreAppendOnlyAndTheApplicationRoleCannotDropMonths() throws SQLException {
-        try (Connection owner = EmbeddedAuditDatabase.superuser(); Statement s = owner.createStatement()) {
-            assertThatThrownBy(() -> s.executeUpdate("delete from audit_chain_anchor")).hasMessageContaining("append-only");
+        try (Connection owner = EmbeddedAuditDatabase.superuser();
+                Statement s = owner.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("delete from audit_chain_anchor"))
+                    .hasMessageContaining("append-only");
             s.execute("set role audit_app");
             assertThatThrownBy(() -> s.execute("select audit_drop_months_before(now())"))
                     .hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> s.execute("drop table audit_event_2020_03")).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("drop table audit_event_2020_03"))
+                    .hasMessageContaining("must be owner");
         }
     }
 
@@ -129,7 +140,8 @@ class AuditRetentionIT {
     void monthsAreCreatedAheadAndTheCutoffKeepsWholeMonths() {
         maintenance.ensureMonthsAhead(LocalDate.of(2031, 5, 20));
         assertThat(count("select count(*) from pg_class where relname in "
-                + "('audit_event_2031_05', 'audit_event_2031_06', 'audit_event_2031_07')")).isEqualTo(3);
+                        + "('audit_event_2031_05', 'audit_event_2031_06', 'audit_event_2031_07')"))
+                .isEqualTo(3);
         assertThat(AuditPartitionMaintenance.retentionCutoff(LocalDate.of(2026, 11, 25), 96))
                 .isEqualTo(OffsetDateTime.of(2018, 11, 1, 0, 0, 0, 0, ZoneOffset.UTC));
     }
@@ -137,15 +149,18 @@ class AuditRetentionIT {
     @Test
     @Order(6)
     void aMonthDroppedBehindRetentionsBackIsFoundByVerify() throws SQLException {
-        try (Connection owner = EmbeddedAuditDatabase.superuser(); Statement s = owner.createStatement()) {
+        try (Connection owner = EmbeddedAuditDatabase.superuser();
+                Statement s = owner.createStatement()) {
             s.execute("drop table audit_event_2020_03");
         }
         ChainVerifier.Result result = verifier.verify();
         assertThat(result.intact()).isFalse();
-        assertThat(result.firstBrokenEventId()).isEqualTo(current.get(0).getIdElement().getIdPart());
+        assertThat(result.firstBrokenEventId())
+                .isEqualTo(current.get(0).getIdElement().getIdPart());
     }
 
-    private String insertOld(Connection owner, Instant receivedAt, String previous, boolean february) throws SQLException {
+    private String insertOld(Connection owner, Instant receivedAt, String previous, boolean february)
+            throws SQLException {
         String id = UUID.randomUUID().toString();
         String resource = "{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\"}";
         String hash = ChainHash.next(previous, resource);
@@ -171,7 +186,9 @@ class AuditRetentionIT {
     }
 
     private static long count(String sql) {
-        try (Connection c = EmbeddedAuditDatabase.superuser(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+        try (Connection c = EmbeddedAuditDatabase.superuser();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

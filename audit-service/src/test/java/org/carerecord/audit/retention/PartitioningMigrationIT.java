@@ -20,7 +20,8 @@ class PartitioningMigrationIT {
 
     @Test
     void recordsFromTheUnpartitionedTrailAreCarriedOverWithTheirChain() throws SQLException {
-        try (Connection admin = EmbeddedAuditDatabase.superuser(); Statement s = admin.createStatement()) {
+        try (Connection admin = EmbeddedAuditDatabase.superuser();
+                Statement s = admin.createStatement()) {
             s.execute("drop database if exists legacy_audit");
             s.execute("create database legacy_audit");
         }
@@ -47,25 +48,33 @@ class PartitioningMigrationIT {
 
         flyway(legacy, "latest").migrate();
 
-        ChainVerifier.Result result = new ChainVerifier(legacy, new org.springframework.jdbc.datasource.DataSourceTransactionManager(legacy)).verify();
+        ChainVerifier.Result result = new ChainVerifier(
+                        legacy, new org.springframework.jdbc.datasource.DataSourceTransactionManager(legacy))
+                .verify();
         assertThat(result.intact()).isTrue();
         assertThat(result.recordsChecked()).isEqualTo(4);
-        try (Connection c = legacy.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = legacy.getConnection();
+                Statement s = c.createStatement()) {
             assertThat(single(s, "select count(*) from audit_event_id")).isEqualTo(4);
-            assertThat(single(s, "select count(distinct tableoid) from audit_event")).isGreaterThanOrEqualTo(3);
+            assertThat(single(s, "select count(distinct tableoid) from audit_event"))
+                    .isGreaterThanOrEqualTo(3);
             assertThat(single(s, "select count(*) from audit_event_default")).isZero();
             s.execute("set role audit_app");
             s.execute("insert into audit_event_id values ('after-migration')");
             s.execute("""
                     insert into audit_event (event_id, recorded, outcome, resource, prev_hash, hash)
                     values ('after-migration', now(), '0', '{}', 'x', 'y')""");
-            assertThat(single(s, "select seq from audit_event where event_id = 'after-migration'")).isEqualTo(5);
+            assertThat(single(s, "select seq from audit_event where event_id = 'after-migration'"))
+                    .isEqualTo(5);
         }
     }
 
     private static Flyway flyway(DataSource dataSource, String target) {
-        return Flyway.configure().dataSource(dataSource).target(target)
-                .placeholders(Map.of("app_role", "audit_app")).load();
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .target(target)
+                .placeholders(Map.of("app_role", "audit_app"))
+                .load();
     }
 
     private static long single(Statement s, String sql) throws SQLException {

@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class SyntheaGenerator {
 
-    private SyntheaGenerator() {
-    }
+    private SyntheaGenerator() {}
 
     public static void main(String[] args) throws Exception {
         int patients = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -27,10 +26,14 @@ public final class SyntheaGenerator {
         LocalDate reference = args.length > 3 ? LocalDate.parse(args[3]) : LocalDate.of(2026, 11, 1);
         Files.createDirectories(out);
         List<String> synthea = new ArrayList<>(List.of(
-                "-p", String.valueOf(patients),
-                "-s", String.valueOf(seed),
-                "-cs", String.valueOf(seed),
-                "-r", reference.toString().replace("-", ""),
+                "-p",
+                String.valueOf(patients),
+                "-s",
+                String.valueOf(seed),
+                "-cs",
+                String.valueOf(seed),
+                "-r",
+                reference.toString().replace("-", ""),
                 "--exporter.baseDirectory=" + out,
                 "--exporter.fhir.export=true",
                 "--exporter.fhir.transaction_bundle=true",

@@ -24,12 +24,12 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class AuditEventBuilder {
 
-    public static final Coding REST = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
-            "Restful Operation");
+    public static final Coding REST =
+            new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation");
     private static final String BALP_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.";
     private static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
-    private static final Coding HEALTHCARE_PROVIDER = new Coding("http://terminology.hl7.org/CodeSystem/v3-RoleClass",
-            "PROV", "healthcare provider");
+    private static final Coding HEALTHCARE_PROVIDER =
+            new Coding("http://terminology.hl7.org/CodeSystem/v3-RoleClass", "PROV", "healthcare provider");
 
     private final AuditEvent event = new AuditEvent();
     private AuditEventAgentComponent requestor;
@@ -49,7 +49,8 @@ public final class AuditEventBuilder {
     /** A RESTful interaction ({@code create}, {@code update}, {@code search-type}, {@code read}...). */
     public static AuditEventBuilder rest(String interaction, AuditEvent.AuditEventAction action) {
         AuditEventBuilder builder = of(REST, action);
-        return interaction == null ? builder
+        return interaction == null
+                ? builder
                 : builder.subtype(new Coding(AuditVocabulary.RESTFUL_INTERACTION_SYSTEM, interaction, null));
     }
 
@@ -93,7 +94,10 @@ public final class AuditEventBuilder {
     /** The requestor; its purpose of use is also the event's (BALP reads either). */
     public AuditEventBuilder requestor(String userId, String fhirUser, String role, PurposeOfUse purpose) {
         requestor = event.addAgent().setRequestor(true);
-        requestor.getWho().setIdentifier(new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(userId));
+        requestor
+                .getWho()
+                .setIdentifier(
+                        new Identifier().setSystem(AuditVocabulary.USER_SYSTEM).setValue(userId));
         if (fhirUser != null) {
             requestor.getWho().setReference(fhirUser);
         }
@@ -125,8 +129,13 @@ public final class AuditEventBuilder {
 
     public AuditEventBuilder organisation(String odsCode) {
         if (odsCode != null) {
-            event.addAgent().setRequestor(false).setType(new CodeableConcept(HEALTHCARE_PROVIDER.copy())).getWho()
-                    .setIdentifier(new Identifier().setSystem(AuditVocabulary.ODS_SYSTEM).setValue(odsCode));
+            event.addAgent()
+                    .setRequestor(false)
+                    .setType(new CodeableConcept(HEALTHCARE_PROVIDER.copy()))
+                    .getWho()
+                    .setIdentifier(new Identifier()
+                            .setSystem(AuditVocabulary.ODS_SYSTEM)
+                            .setValue(odsCode));
         }
         return this;
     }
@@ -140,7 +149,8 @@ public final class AuditEventBuilder {
     /** The patient it concerned: the patient's own access report shows the event. */
     public AuditEventBuilder patient(String patientId) {
         if (patientId != null) {
-            event.addEntity().setWhat(new Reference("Patient/" + patientId))
+            event.addEntity()
+                    .setWhat(new Reference("Patient/" + patientId))
                     .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "1", "Patient"));
         }
         return this;
@@ -160,7 +170,8 @@ public final class AuditEventBuilder {
     /** The query string asked, as BALP keeps it (the bytes of the query). */
     public AuditEventBuilder query(String query) {
         if (query != null && !query.isBlank()) {
-            event.addEntity().setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"))
+            event.addEntity()
+                    .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"))
                     .setQuery(query.getBytes(StandardCharsets.UTF_8));
         }
         return this;
@@ -169,7 +180,8 @@ public final class AuditEventBuilder {
     /** The request's id ({@code X-Request-ID}), which ties the record to the service's logs. */
     public AuditEventBuilder requestId(String requestId) {
         if (requestId != null) {
-            event.addEntity().setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", null))
+            event.addEntity()
+                    .setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", null))
                     .setWhat(new Reference().setIdentifier(new Identifier().setValue(requestId)));
         }
         return this;

@@ -10,12 +10,13 @@ import org.hl7.fhir.r4.model.Reference;
 /** Reads back what {@link AuditEventBuilder} writes: the one place that knows where each field sits. */
 public final class AuditEventFields {
 
-    private AuditEventFields() {
-    }
+    private AuditEventFields() {}
 
     /** The requestor agent (empty if there is none). */
     public static AuditEventAgentComponent requestor(AuditEvent event) {
-        return event.getAgent().stream().filter(AuditEventAgentComponent::getRequestor).findFirst()
+        return event.getAgent().stream()
+                .filter(AuditEventAgentComponent::getRequestor)
+                .findFirst()
                 .orElse(new AuditEventAgentComponent());
     }
 
@@ -29,15 +30,21 @@ public final class AuditEventFields {
 
     /** The requestor's NHS role code. */
     public static String role(AuditEvent event) {
-        return requestor(event).getRole().stream().flatMap(r -> r.getCoding().stream())
+        return requestor(event).getRole().stream()
+                .flatMap(r -> r.getCoding().stream())
                 .filter(c -> AuditVocabulary.SDS_ROLE_SYSTEM.equals(c.getSystem()))
-                .map(Coding::getCode).findFirst().orElse(null);
+                .map(Coding::getCode)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The requestor's purpose of use code ({@code TREAT}, {@code BTG}...). */
     public static String purposeOfUse(AuditEvent event) {
-        return requestor(event).getPurposeOfUse().stream().flatMap(p -> p.getCoding().stream())
-                .map(Coding::getCode).findFirst().orElse(null);
+        return requestor(event).getPurposeOfUse().stream()
+                .flatMap(p -> p.getCoding().stream())
+                .map(Coding::getCode)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The ODS code of the organisation the requestor acted for. */
@@ -45,7 +52,9 @@ public final class AuditEventFields {
         return event.getAgent().stream()
                 .map(a -> a.getWho().getIdentifier())
                 .filter(id -> AuditVocabulary.ODS_SYSTEM.equals(id.getSystem()))
-                .map(id -> id.getValue()).findFirst().orElse(null);
+                .map(id -> id.getValue())
+                .findFirst()
+                .orElse(null);
     }
 
     /** The patients it concerned, by id, in order, once each. */
@@ -55,6 +64,8 @@ public final class AuditEventFields {
                 .filter(Reference::hasReference)
                 .map(Reference::getReferenceElement)
                 .filter(id -> "Patient".equals(id.getResourceType()))
-                .map(id -> id.getIdPart()).distinct().toList();
+                .map(id -> id.getIdPart())
+                .distinct()
+                .toList();
     }
 }

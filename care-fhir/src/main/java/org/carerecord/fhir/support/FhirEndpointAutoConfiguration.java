@@ -36,10 +36,13 @@ public class FhirEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(IResourceProvider.class)
-    ServletRegistrationBean<RestfulServer> fhirEndpoint(FhirContext fhirContext, List<IResourceProvider> providers,
+    ServletRegistrationBean<RestfulServer> fhirEndpoint(
+            FhirContext fhirContext,
+            List<IResourceProvider> providers,
             ObjectProvider<FhirEndpointInterceptor> interceptors,
             // a search without _count is paged this many at a time (its next link follows); 0: not paged
-            @org.springframework.beans.factory.annotation.Value("${care.fhir.default-page-size:0}") int defaultPageSize) {
+            @org.springframework.beans.factory.annotation.Value("${care.fhir.default-page-size:0}")
+                    int defaultPageSize) {
         RestfulServer server = new RestfulServer(fhirContext) {
             @Override
             public void addHeadersToResponse(jakarta.servlet.http.HttpServletResponse response) {

@@ -1,5 +1,4 @@
 package org.carerecord.fhir.support;
 
 /** Marker for HAPI interceptor beans the {@code /fhir} endpoint registers. */
-public interface FhirEndpointInterceptor {
-}
+public interface FhirEndpointInterceptor {}

@@ -24,9 +24,12 @@ public class FhirErrorAdvice {
     @ExceptionHandler(BaseServerResponseException.class)
     ResponseEntity<String> handle(BaseServerResponseException exception) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(exception.getStatusCode() == 403 ? OperationOutcome.IssueType.FORBIDDEN
-                        : OperationOutcome.IssueType.PROCESSING)
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(
+                        exception.getStatusCode() == 403
+                                ? OperationOutcome.IssueType.FORBIDDEN
+                                : OperationOutcome.IssueType.PROCESSING)
                 .setDiagnostics(exception.getMessage());
         return ResponseEntity.status(exception.getStatusCode())
                 .contentType(MediaType.valueOf("application/fhir+json"))

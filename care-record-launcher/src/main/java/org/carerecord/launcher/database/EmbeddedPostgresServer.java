@@ -89,9 +89,12 @@ public final class EmbeddedPostgresServer implements PostgresServer {
             PostgresServer.super.crashAndRecover();
         }
         try {
-            long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+            long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                    .get(0)
+                    .trim());
             ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow();
-            java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+            java.util.List<ProcessHandle> all =
+                    new java.util.ArrayList<>(process.descendants().toList());
             all.add(process);
             all.forEach(ProcessHandle::destroyForcibly);
             for (ProcessHandle each : all) {

@@ -21,7 +21,7 @@ public interface PostgresServer extends AutoCloseable {
             throw new IllegalArgumentException("unsafe database name " + database);
         }
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), username(), password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             var rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'");
             if (!rs.next()) {
                 s.execute("create database " + database);

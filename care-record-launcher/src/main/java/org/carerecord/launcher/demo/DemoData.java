@@ -26,20 +26,24 @@ public final class DemoData {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private DemoData() {
-    }
+    private DemoData() {}
 
     public static void load(CareRecordStack stack) {
         for (var bundle : new java.util.TreeMap<>(BUNDLES).entrySet()) {
-            push(stack, stack.tokens().token(bundle.getValue()), withDates(read(bundle.getKey()), java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+            push(
+                    stack,
+                    stack.tokens().token(bundle.getValue()),
+                    withDates(read(bundle.getKey()), java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
         }
     }
 
-    private static final java.util.regex.Pattern DAYS_AGO = java.util.regex.Pattern.compile("\\{\\{daysAgo (\\d+) (\\d\\d:\\d\\d)}}");
+    private static final java.util.regex.Pattern DAYS_AGO =
+            java.util.regex.Pattern.compile("\\{\\{daysAgo (\\d+) (\\d\\d:\\d\\d)}}");
 
     /** The bundle with its {@code {{daysAgo N HH:MM}}} placeholders as dates before {@code today}. */
     public static String withDates(String bundle, java.time.LocalDate today) {
-        return DAYS_AGO.matcher(bundle).replaceAll(m -> today.minusDays(Long.parseLong(m.group(1))) + "T" + m.group(2) + ":00Z");
+        return DAYS_AGO.matcher(bundle)
+                .replaceAll(m -> today.minusDays(Long.parseLong(m.group(1))) + "T" + m.group(2) + ":00Z");
     }
 
     private static void push(CareRecordStack stack, String token, String bundle) {
@@ -51,7 +55,8 @@ public final class DemoData {
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("demo bundle rejected: HTTP " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "demo bundle rejected: HTTP " + response.statusCode() + " " + response.body());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

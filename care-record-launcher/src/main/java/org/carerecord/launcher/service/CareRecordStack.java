@@ -1,7 +1,6 @@
 package org.carerecord.launcher.service;
 
 import java.nio.file.Path;
-import org.carerecord.security.dev.DevCredentials;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.carerecord.launcher.database.PostgresServer;
+import org.carerecord.security.dev.DevCredentials;
 
 /**
  * The four services on one PostgreSQL server, wired to each other: what {@code ./care-record up}
@@ -27,6 +27,7 @@ public final class CareRecordStack implements AutoCloseable {
      * stack once and care about start-up on a 2-core machine, never for a running service.
      */
     public static final String QUICK_START_JVM_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
     private static final String VERSIONLESS_JAR = "%1$s/target/%1$s.jar";
 
     private final List<ServiceProcess> processes = new ArrayList<>();
@@ -49,8 +50,15 @@ public final class CareRecordStack implements AutoCloseable {
      * @param home          repository root holding the built jars
      * @param databasePrefix prefix of the three databases (lets several stacks share one server)
      */
-    public static CareRecordStack start(Path home, PostgresServer postgres, String databasePrefix, StackPorts ports,
-            String masterSecret, Path logDirectory, Map<String, String> extraEnvironment) throws SQLException {
+    public static CareRecordStack start(
+            Path home,
+            PostgresServer postgres,
+            String databasePrefix,
+            StackPorts ports,
+            String masterSecret,
+            Path logDirectory,
+            Map<String, String> extraEnvironment)
+            throws SQLException {
         CareRecordStack stack = new CareRecordStack(ports, masterSecret, postgres, databasePrefix);
         DevCredentials credentials = stack.credentials;
         try {
@@ -62,18 +70,42 @@ public final class CareRecordStack implements AutoCloseable {
             common.put("CARE_CONSOLE_REDIRECT_URI", stack.auditUrl() + "/login/oauth2/code/care-idp");
             common.put("CARE_VIEWER_URL", stack.viewerUrl());
             // each service gets its own client's secret only; the identity provider alone holds the master
-            stack.launch(home, "identity-provider", ports.identityProvider(), "256m",
-                    with(common, Map.of("CARE_IDP_MASTER_SECRET", masterSecret)), logDirectory);
-            stack.launch(home, "consent-service", ports.consentService(), "384m",
-                    with(withDatabase(common, postgres, databasePrefix + "consent"),
-                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("consent-service"))), logDirectory);
-            stack.launch(home, "audit-service", ports.auditService(), "384m",
-                    with(withDatabase(common, postgres, databasePrefix + "audit"), Map.of(
-                            "CARE_IDP_CLIENT_SECRET", credentials.clientSecret("audit-service"),
-                            "CARE_CONSOLE_CLIENT_SECRET", credentials.clientSecret("governance-console"))), logDirectory);
-            stack.launch(home, "fhir-server", ports.fhirServer(), "1536m",
-                    with(withDatabase(common, postgres, databasePrefix + "fhir"),
-                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server"))), logDirectory);
+            stack.launch(
+                    home,
+                    "identity-provider",
+                    ports.identityProvider(),
+                    "256m",
+                    with(common, Map.of("CARE_IDP_MASTER_SECRET", masterSecret)),
+                    logDirectory);
+            stack.launch(
+                    home,
+                    "consent-service",
+                    ports.consentService(),
+                    "384m",
+                    with(
+                            withDatabase(common, postgres, databasePrefix + "consent"),
+                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("consent-service"))),
+                    logDirectory);
+            stack.launch(
+                    home,
+                    "audit-service",
+                    ports.auditService(),
+                    "384m",
+                    with(
+                            withDatabase(common, postgres, databasePrefix + "audit"),
+                            Map.of(
+                                    "CARE_IDP_CLIENT_SECRET", credentials.clientSecret("audit-service"),
+                                    "CARE_CONSOLE_CLIENT_SECRET", credentials.clientSecret("governance-console"))),
+                    logDirectory);
+            stack.launch(
+                    home,
+                    "fhir-server",
+                    ports.fhirServer(),
+                    "1536m",
+                    with(
+                            withDatabase(common, postgres, databasePrefix + "fhir"),
+                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server"))),
+                    logDirectory);
             // the clinician viewer holds no secret and no data: a public SMART app's pages
             stack.launch(home, "clinician-viewer", ports.viewer(), "96m", common, logDirectory);
             for (ServiceProcess process : stack.processes) {
@@ -92,8 +124,8 @@ public final class CareRecordStack implements AutoCloseable {
         return all;
     }
 
-    private static Map<String, String> withDatabase(Map<String, String> common, PostgresServer postgres, String database)
-            throws SQLException {
+    private static Map<String, String> withDatabase(
+            Map<String, String> common, PostgresServer postgres, String database) throws SQLException {
         postgres.ensureDatabase(database);
         Map<String, String> env = new HashMap<>(common);
         env.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl(database));
@@ -108,11 +140,11 @@ public final class CareRecordStack implements AutoCloseable {
         environments.putIfAbsent(name, env);
         Path jar = home.resolve(VERSIONLESS_JAR.formatted(name));
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
-        String jvmOptions = System.getProperty("care.record.jvm-opts",
-                System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", SERVER_JVM_OPTS));
+        String jvmOptions = System.getProperty(
+                "care.record.jvm-opts", System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", SERVER_JVM_OPTS));
         options.addAll(List.of(jvmOptions.trim().split("\\s+")));
-        ServiceProcess process = ServiceProcess.start(name + (environments.get(name) == env ? "" : "-" + port), jar,
-                port, options, env, logs);
+        ServiceProcess process = ServiceProcess.start(
+                name + (environments.get(name) == env ? "" : "-" + port), jar, port, options, env, logs);
         processes.add(process);
         return process;
     }
@@ -131,7 +163,9 @@ public final class CareRecordStack implements AutoCloseable {
 
     /** One of the running services by name (e.g. {@code audit-service}), for fault tests. */
     public ServiceProcess service(String name) {
-        return processes.stream().filter(p -> p.name().equals(name)).findFirst()
+        return processes.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
     }
 
@@ -158,8 +192,8 @@ public final class CareRecordStack implements AutoCloseable {
 
     /** A direct connection to one service's database as its owner, e.g. {@code connect("audit")}. */
     public java.sql.Connection connect(String database) throws SQLException {
-        return java.sql.DriverManager.getConnection(postgres.jdbcUrl(databasePrefix + database),
-                postgres.username(), postgres.password());
+        return java.sql.DriverManager.getConnection(
+                postgres.jdbcUrl(databasePrefix + database), postgres.username(), postgres.password());
     }
 
     public StackPorts ports() {

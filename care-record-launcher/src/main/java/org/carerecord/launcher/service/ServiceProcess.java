@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /** One service jar run as a child process, with its log in a file and its health polled over HTTP. */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -34,8 +35,13 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = builder.start();
     }
 
-    public static ServiceProcess start(String name, Path jar, int port, List<String> jvmOptions,
-            Map<String, String> environment, Path logDirectory) {
+    public static ServiceProcess start(
+            String name,
+            Path jar,
+            int port,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Path logDirectory) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
         }
@@ -51,7 +57,8 @@ public final class ServiceProcess implements AutoCloseable {
             // standard output keeps only what comes before logging starts (a JVM that will not start).
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logDirectory.resolve(name + ".out").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.to(
+                            logDirectory.resolve(name + ".out").toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("SERVER_PORT", String.valueOf(port));
             builder.environment().put("LOGGING_FILE_NAME", log.toString());
@@ -97,7 +104,9 @@ public final class ServiceProcess implements AutoCloseable {
     public static boolean isHealthy(String baseUrl) {
         try {
             HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"UP\"");
         } catch (IOException e) {

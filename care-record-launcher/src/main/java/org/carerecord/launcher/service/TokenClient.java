@@ -27,8 +27,8 @@ public final class TokenClient {
 
     /** The persona's token, got with its own client secret. */
     public String token(String persona) {
-        String basic = Base64.getEncoder().encodeToString(
-                (persona + ":" + credentials.clientSecret(persona)).getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder()
+                .encodeToString((persona + ":" + credentials.clientSecret(persona)).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -38,8 +38,8 @@ public final class TokenClient {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
-                throw new IllegalStateException("no token for " + persona + ": HTTP " + response.statusCode()
-                        + " " + response.body());
+                throw new IllegalStateException(
+                        "no token for " + persona + ": HTTP " + response.statusCode() + " " + response.body());
             }
             return body.get("access_token").asText();
         } catch (IOException e) {

@@ -16,8 +16,7 @@ import java.util.function.Predicate;
  */
 public final class InvalidatingCache<K, V> {
 
-    private record Entry<V>(V value, long expiresAt) {
-    }
+    private record Entry<V>(V value, long expiresAt) {}
 
     private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
     private final Object lock = new Object();

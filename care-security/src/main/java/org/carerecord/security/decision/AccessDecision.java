@@ -24,11 +24,25 @@ public record AccessDecision(
         Instant breakGlassUntil) {
 
     /** A decision that does not rest on a break-glass window. */
-    public AccessDecision(String decisionId, Decision decision, String reason, String policy,
-            List<String> permittedResourceTypes, List<String> obligations, List<SensitiveCategory> withheldCategories,
+    public AccessDecision(
+            String decisionId,
+            Decision decision,
+            String reason,
+            String policy,
+            List<String> permittedResourceTypes,
+            List<String> obligations,
+            List<SensitiveCategory> withheldCategories,
             boolean breakGlassAvailable) {
-        this(decisionId, decision, reason, policy, permittedResourceTypes, obligations, withheldCategories,
-                breakGlassAvailable, null);
+        this(
+                decisionId,
+                decision,
+                reason,
+                policy,
+                permittedResourceTypes,
+                obligations,
+                withheldCategories,
+                breakGlassAvailable,
+                null);
     }
 
     /** Obligation: the access rests on a break-glass override; alert the privacy officer and review it. */

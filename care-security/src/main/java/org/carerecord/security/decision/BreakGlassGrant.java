@@ -9,12 +9,24 @@ import java.util.UUID;
  *
  * @param reviewOutcome appropriate, inappropriate or needs-follow-up; null while awaiting review
  */
-public record BreakGlassGrant(UUID id, String subject, String nhsRole, String organisation, String patientId,
-                              String purpose, String reason, String decisionId, Instant grantedAt, Instant expiresAt,
-                              String reviewOutcome, String reviewedBy, String reviewNote) {
+public record BreakGlassGrant(
+        UUID id,
+        String subject,
+        String nhsRole,
+        String organisation,
+        String patientId,
+        String purpose,
+        String reason,
+        String decisionId,
+        Instant grantedAt,
+        Instant expiresAt,
+        String reviewOutcome,
+        String reviewedBy,
+        String reviewNote) {
 
     /** The review verdicts, as the API takes them. */
-    public static final java.util.Set<String> OUTCOMES = java.util.Set.of("appropriate", "inappropriate", "needs-follow-up");
+    public static final java.util.Set<String> OUTCOMES =
+            java.util.Set.of("appropriate", "inappropriate", "needs-follow-up");
 
     public boolean reviewed() {
         return reviewOutcome != null;

@@ -1,3 +1,6 @@
 package org.carerecord.security.decision;
 
-public enum Decision { PERMIT, DENY }
+public enum Decision {
+    PERMIT,
+    DENY
+}

@@ -25,6 +25,5 @@ public final class DecisionFeed {
     public static final Duration DIRECTIVE_EVICTION_WAIT = Duration.ofSeconds(5);
     public static final Duration MIN_DECISION_TIMEOUT = EVICTION_WAIT.plusSeconds(1);
 
-    private DecisionFeed() {
-    }
+    private DecisionFeed() {}
 }

@@ -13,25 +13,27 @@ import java.util.Set;
  * terminology server's subsumption check is the way to widen the net.
  */
 public enum SensitiveCategory {
-
-    MENTAL_HEALTH("mental-health", "mental health",
+    MENTAL_HEALTH(
+            "mental-health",
+            "mental health",
             Set.of("PSY", "PSYTHPN", "MH"),
             Set.of("35489007", "69322001", "58214004", "13746004", "197480006", "191736004", "44376007")),
-    SEXUAL_HEALTH("sexual-health", "sexual health",
+    SEXUAL_HEALTH(
+            "sexual-health",
+            "sexual health",
             Set.of("STD", "SEX", "SEXUAL"),
             Set.of("8098009", "15628003", "76272004", "240589008")),
-    HIV("hiv", "HIV",
-            Set.of("HIV"),
-            Set.of("86406008", "165816005", "62479008")),
-    SUBSTANCE_MISUSE("substance-misuse", "substance misuse",
+    HIV("hiv", "HIV", Set.of("HIV"), Set.of("86406008", "165816005", "62479008")),
+    SUBSTANCE_MISUSE(
+            "substance-misuse",
+            "substance misuse",
             Set.of("ETH", "SUD", "ETHUD", "OPIOIDUD", "SUBSTANCE"),
             Set.of("66590003", "26416006", "5602001", "191816009")),
-    SAFEGUARDING("safeguarding", "safeguarding",
-            Set.of("SDV", "SAFEGUARDING"),
-            Set.of("397940009", "225830002"));
+    SAFEGUARDING("safeguarding", "safeguarding", Set.of("SDV", "SAFEGUARDING"), Set.of("397940009", "225830002"));
 
     /** Where the labels come from; a local code system carries labels v3 has no code for (safeguarding). */
     public static final String ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
     public static final String LOCAL_LABEL_SYSTEM = "https://care-record.example.org/CodeSystem/sensitivity";
     public static final String SNOMED = "http://snomed.info/sct";
 

@@ -13,14 +13,14 @@ public final class StatedReason {
     public static final int SHORTEST = 10;
     private static final Pattern WORD = Pattern.compile("\\p{L}{2,}");
 
-    private StatedReason() {
-    }
+    private StatedReason() {}
 
     public static boolean readable(String reason) {
         if (reason == null) {
             return false;
         }
         String trimmed = reason.strip();
-        return trimmed.length() >= SHORTEST && WORD.matcher(trimmed).results().limit(2).count() == 2;
+        return trimmed.length() >= SHORTEST
+                && WORD.matcher(trimmed).results().limit(2).count() == 2;
     }
 }

@@ -43,7 +43,10 @@ public final class DevCredentials {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(master, "HmacSHA256"));
             byte[] digest = mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 32);
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(digest)
+                    .substring(0, 32);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -5,8 +5,7 @@ public final class NhsNumber {
 
     public static final String SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
-    private NhsNumber() {
-    }
+    private NhsNumber() {}
 
     public static boolean isValid(String value) {
         if (value == null) {

@@ -40,7 +40,9 @@ public record CareClaims(
 
     public static CareClaims from(Jwt jwt) {
         List<SmartScope> scopes = scopeValues(jwt.getClaim(SCOPE)).stream()
-                .map(SmartScope::parse).flatMap(Optional::stream).toList();
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .toList();
         return new CareClaims(
                 jwt.getSubject(),
                 jwt.getClaimAsString(CLIENT_ID),
@@ -69,7 +71,8 @@ public record CareClaims(
      */
     public boolean permits(String resourceType, Interaction interaction) {
         boolean patientInContext = ownPatient() != null;
-        return scopes.stream().filter(s -> patientInContext || s.context() != SmartScope.Context.PATIENT)
+        return scopes.stream()
+                .filter(s -> patientInContext || s.context() != SmartScope.Context.PATIENT)
                 .anyMatch(s -> s.covers(resourceType, interaction));
     }
 

@@ -13,8 +13,7 @@ public final class GovernanceRoles {
     /** The scope a governance session holds (the console asks for it); a role alone is not enough. */
     public static final String TRAIL_SCOPE = "user/AuditEvent.rs";
 
-    private GovernanceRoles() {
-    }
+    private GovernanceRoles() {}
 
     public static boolean includes(String nhsRole) {
         return nhsRole != null && CODES.contains(nhsRole);
@@ -25,7 +24,8 @@ public final class GovernanceRoles {
      * (a SMART app asking only {@code openid}, say) carries the role but must not review break-glass.
      */
     public static AuthorizationManager<RequestAuthorizationContext> governanceSession() {
-        return AuthorizationManagers.allOf(AuthorityAuthorizationManager.hasAnyRole(CODES.toArray(String[]::new)),
+        return AuthorizationManagers.allOf(
+                AuthorityAuthorizationManager.hasAnyRole(CODES.toArray(String[]::new)),
                 AuthorityAuthorizationManager.hasAuthority("SCOPE_" + TRAIL_SCOPE));
     }
 }

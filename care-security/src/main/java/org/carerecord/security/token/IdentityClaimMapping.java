@@ -38,8 +38,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
  */
 @ConfigurationProperties("care.token.claims")
 public record IdentityClaimMapping(
-        String role, String organisation, String fhirUser, String userId, String purposeOfUse, String patient,
-        String roleList, String selectedRole) {
+        String role,
+        String organisation,
+        String fhirUser,
+        String userId,
+        String purposeOfUse,
+        String patient,
+        String roleList,
+        String selectedRole) {
 
     private static final Pattern JOB_ROLE = Pattern.compile("(R\\d{4})$");
 
@@ -64,8 +70,10 @@ public record IdentityClaimMapping(
         if (claims.equals(jwt.getClaims())) {
             return jwt;
         }
-        return Jwt.withTokenValue(jwt.getTokenValue()).headers(h -> h.putAll(jwt.getHeaders()))
-                .claims(c -> c.putAll(claims)).build();
+        return Jwt.withTokenValue(jwt.getTokenValue())
+                .headers(h -> h.putAll(jwt.getHeaders()))
+                .claims(c -> c.putAll(claims))
+                .build();
     }
 
     /**
@@ -74,7 +82,12 @@ public record IdentityClaimMapping(
      */
     public Map<String, Object> normalise(Map<String, Object> source) {
         Map<String, Object> claims = new HashMap<>(source);
-        List.of(CareClaims.NHS_ROLE, CareClaims.ORG, CareClaims.FHIR_USER, CareClaims.PURPOSE_OF_USE, CareClaims.PATIENT)
+        List.of(
+                        CareClaims.NHS_ROLE,
+                        CareClaims.ORG,
+                        CareClaims.FHIR_USER,
+                        CareClaims.PURPOSE_OF_USE,
+                        CareClaims.PATIENT)
                 .forEach(claims::remove);
         Optional<Map<?, ?>> selected = selectedRole(source);
         if (source.get(roleList) instanceof Collection<?>) {
@@ -97,12 +110,17 @@ public record IdentityClaimMapping(
         if (!(source.get(roleList) instanceof Collection<?> roles)) {
             return Optional.empty();
         }
-        List<Map<?, ?>> entries = roles.stream().filter(Map.class::isInstance).<Map<?, ?>>map(Map.class::cast).toList();
+        List<Map<?, ?>> entries = roles.stream()
+                .filter(Map.class::isInstance)
+                .<Map<?, ?>>map(Map.class::cast)
+                .toList();
         Object chosen = source.get(selectedRole);
         if (chosen == null) {
             return entries.size() == 1 ? Optional.of(entries.get(0)) : Optional.empty();
         }
-        return entries.stream().filter(r -> String.valueOf(chosen).equals(String.valueOf(r.get("person_roleid")))).findFirst();
+        return entries.stream()
+                .filter(r -> String.valueOf(chosen).equals(String.valueOf(r.get("person_roleid"))))
+                .findFirst();
     }
 
     /** {@code S8000:G8000:R8000} (CIS2) or {@code R8000}: the national job-role code, the last part. */

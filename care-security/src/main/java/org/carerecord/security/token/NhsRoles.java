@@ -18,8 +18,7 @@ public final class NhsRoles {
             Map.entry("R5105", "Caldicott Guardian"),
             Map.entry("R0243", "Social Care Practitioner"));
 
-    private NhsRoles() {
-    }
+    private NhsRoles() {}
 
     public static String name(String code) {
         if (code == null) {

@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
-import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
@@ -23,8 +23,7 @@ public final class OperationOutcomeErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private OperationOutcomeErrors() {
-    }
+    private OperationOutcomeErrors() {}
 
     public static AuthenticationEntryPoint entryPoint() {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
@@ -35,7 +34,7 @@ public final class OperationOutcomeErrors {
     }
 
     static AccessDeniedHandler accessDenied() {
-        return accessDenied((claims, path) -> { });
+        return accessDenied((claims, path) -> {});
     }
 
     /** A token that was valid but not enough for the path (a clinician at a governance endpoint, say). */
@@ -74,8 +73,11 @@ public final class OperationOutcomeErrors {
     /** The OperationOutcome itself, for a writer that has only a character stream (Tomcat's error reporter). */
     public static String json(String code, String diagnostics) {
         try {
-            return JSON.writeValueAsString(Map.of("resourceType", "OperationOutcome",
-                    "issue", List.of(Map.of("severity", "error", "code", code, "diagnostics", diagnostics))));
+            return JSON.writeValueAsString(Map.of(
+                    "resourceType",
+                    "OperationOutcome",
+                    "issue",
+                    List.of(Map.of("severity", "error", "code", code, "diagnostics", diagnostics))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

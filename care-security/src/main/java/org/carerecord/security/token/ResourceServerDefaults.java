@@ -11,28 +11,32 @@ import org.springframework.security.config.http.SessionCreationPolicy;
  */
 public final class ResourceServerDefaults {
 
-    private ResourceServerDefaults() {
-    }
+    private ResourceServerDefaults() {}
 
     public static HttpSecurity apply(HttpSecurity http) throws Exception {
-        return apply(http, (claims, path) -> { });
+        return apply(http, (claims, path) -> {});
     }
 
     /** As {@link #apply(HttpSecurity)}, with each 403 for a valid token told to the recorder (to be audited). */
-    public static HttpSecurity apply(HttpSecurity http, OperationOutcomeErrors.RefusalRecorder refusals) throws Exception {
+    public static HttpSecurity apply(HttpSecurity http, OperationOutcomeErrors.RefusalRecorder refusals)
+            throws Exception {
         var denied = OperationOutcomeErrors.accessDenied(refusals);
-        return http
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        return http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .exceptionHandling(errors -> errors.accessDeniedHandler(denied))
-                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> {})
                         .authenticationEntryPoint(OperationOutcomeErrors.entryPoint())
                         .accessDeniedHandler(denied));
     }
 
     public static void permitPublicEndpoints(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
-        auth.requestMatchers("/actuator/health", "/actuator/health/**", "/fhir/metadata",
-                "/fhir/.well-known/smart-configuration", "/error").permitAll();
+        auth.requestMatchers(
+                        "/actuator/health",
+                        "/actuator/health/**",
+                        "/fhir/metadata",
+                        "/fhir/.well-known/smart-configuration",
+                        "/error")
+                .permitAll();
     }
 }

@@ -12,10 +12,13 @@ import java.util.regex.Pattern;
  */
 public record SmartScope(Context context, String resourceType, Set<Interaction> interactions, String query) {
 
-    public enum Context { PATIENT, USER, SYSTEM }
+    public enum Context {
+        PATIENT,
+        USER,
+        SYSTEM
+    }
 
-    private static final Pattern SCOPE =
-            Pattern.compile("^(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)(\\?.*)?$");
+    private static final Pattern SCOPE = Pattern.compile("^(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)(\\?.*)?$");
 
     public static Optional<SmartScope> parse(String scope) {
         Matcher m = SCOPE.matcher(scope);
@@ -33,10 +36,14 @@ public record SmartScope(Context context, String resourceType, Set<Interaction> 
 
     private static Set<Interaction> interactions(String part) {
         switch (part) {
-            case "read": return EnumSet.of(Interaction.READ, Interaction.SEARCH);
-            case "write": return EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
-            case "*": return EnumSet.allOf(Interaction.class);
-            default: break;
+            case "read":
+                return EnumSet.of(Interaction.READ, Interaction.SEARCH);
+            case "write":
+                return EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
+            case "*":
+                return EnumSet.allOf(Interaction.class);
+            default:
+                break;
         }
         Set<Interaction> result = EnumSet.noneOf(Interaction.class);
         int last = -1;

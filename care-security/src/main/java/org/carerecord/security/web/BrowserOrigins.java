@@ -16,8 +16,7 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  */
 public final class BrowserOrigins {
 
-    private BrowserOrigins() {
-    }
+    private BrowserOrigins() {}
 
     /**
      * The origins of redirect URIs: a loopback redirect ({@code http://127.0.0.1/callback}, any port by RFC 8252)
@@ -28,7 +27,8 @@ public final class BrowserOrigins {
         for (String uri : redirectUris) {
             URI u = URI.create(uri);
             boolean loopback = "127.0.0.1".equals(u.getHost()) || "[::1]".equals(u.getHost());
-            origins.add(u.getScheme() + "://" + u.getHost() + (loopback ? ":[*]" : u.getPort() < 0 ? "" : ":" + u.getPort()));
+            origins.add(u.getScheme() + "://" + u.getHost()
+                    + (loopback ? ":[*]" : u.getPort() < 0 ? "" : ":" + u.getPort()));
         }
         return List.copyOf(origins);
     }
@@ -42,9 +42,25 @@ public final class BrowserOrigins {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOriginPatterns(List.copyOf(originPatterns));
         cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Exist",
-                "If-None-Match", "If-Modified-Since", "X-Purpose-Of-Use", "X-Break-Glass-Reason", "X-Request-Id"));
-        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "X-Progress", "X-Request-Id",
+        cors.setAllowedHeaders(List.of(
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "Prefer",
+                "If-Match",
+                "If-None-Exist",
+                "If-None-Match",
+                "If-Modified-Since",
+                "X-Purpose-Of-Use",
+                "X-Break-Glass-Reason",
+                "X-Request-Id"));
+        cors.setExposedHeaders(List.of(
+                "Location",
+                "Content-Location",
+                "ETag",
+                "Last-Modified",
+                "X-Progress",
+                "X-Request-Id",
                 "X-Break-Glass-Until"));
         cors.setAllowCredentials(false);
         cors.setMaxAge(600L);

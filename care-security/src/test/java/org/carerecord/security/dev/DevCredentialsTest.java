@@ -14,7 +14,8 @@ class DevCredentialsTest {
 
     @Test
     void everyClientAndUserHasItsOwnCredential() {
-        List<String> names = List.of("fhir-server", "audit-service", "rtd-pas", "gp-system", "gp.clinician", "care-viewer");
+        List<String> names =
+                List.of("fhir-server", "audit-service", "rtd-pas", "gp-system", "gp.clinician", "care-viewer");
         Set<String> all = new HashSet<>();
         for (String name : names) {
             all.add(credentials.clientSecret(name));
@@ -25,10 +26,10 @@ class DevCredentialsTest {
 
     @Test
     void theSameNameGivesTheSameCredentialOnEveryCall() {
-        assertThat(credentials.clientSecret("rtd-pas")).isEqualTo(new DevCredentials("a-master-secret-of-the-install")
-                .clientSecret("rtd-pas"));
-        assertThat(credentials.clientSecret("rtd-pas")).isNotEqualTo(new DevCredentials("another-master-secret-entirely")
-                .clientSecret("rtd-pas"));
+        assertThat(credentials.clientSecret("rtd-pas"))
+                .isEqualTo(new DevCredentials("a-master-secret-of-the-install").clientSecret("rtd-pas"));
+        assertThat(credentials.clientSecret("rtd-pas"))
+                .isNotEqualTo(new DevCredentials("another-master-secret-entirely").clientSecret("rtd-pas"));
     }
 
     @Test

@@ -31,7 +31,8 @@ class SmartScopeTest {
 
     @Test
     void granularQueryIsKept() {
-        SmartScope scope = SmartScope.parse("user/Condition.rs?category=problem-list-item").orElseThrow();
+        SmartScope scope =
+                SmartScope.parse("user/Condition.rs?category=problem-list-item").orElseThrow();
         assertThat(scope.query()).isEqualTo("category=problem-list-item");
     }
 

@@ -35,8 +35,10 @@ public class ConsentServiceAudit {
     }
 
     /** A directive created or updated; throws (503) if the trail could not take it, so the change rolls back. */
-    public void directiveRecorded(CareClaims by, String patientId, String consentReference, boolean created, String basis) {
-        AuditEvent event = AuditEventBuilder.rest(created ? "create" : "update",
+    public void directiveRecorded(
+            CareClaims by, String patientId, String consentReference, boolean created, String basis) {
+        AuditEvent event = AuditEventBuilder.rest(
+                        created ? "create" : "update",
                         created ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U)
                 .balpProfile(created ? "PatientCreate" : "PatientUpdate")
                 .outcome(false, "patient's directive " + (created ? "recorded" : "changed") + " by " + basis)
@@ -49,8 +51,8 @@ public class ConsentServiceAudit {
             deliver(event);
         } catch (RestClientException e) {
             log.error("directive change for {} not audited: {}", patientId, e.toString());
-            throw new UnclassifiedServerFailureException(503,
-                    "The change could not be written to the audit trail, so it was not made; try again shortly");
+            throw new UnclassifiedServerFailureException(
+                    503, "The change could not be written to the audit trail, so it was not made; try again shortly");
         }
     }
 
@@ -72,7 +74,12 @@ public class ConsentServiceAudit {
     private void deliver(AuditEvent event) {
         Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
         batch.addEntry().setResource(event);
-        auditService.post().uri("/audit/events").contentType(MediaType.parseMediaType("application/fhir+json"))
-                .body(fhir.newJsonParser().encodeResourceToString(batch)).retrieve().toBodilessEntity();
+        auditService
+                .post()
+                .uri("/audit/events")
+                .contentType(MediaType.parseMediaType("application/fhir+json"))
+                .body(fhir.newJsonParser().encodeResourceToString(batch))
+                .retrieve()
+                .toBodilessEntity();
     }
 }

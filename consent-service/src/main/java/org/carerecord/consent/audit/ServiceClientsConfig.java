@@ -17,19 +17,23 @@ public class ServiceClientsConfig {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @Bean
-    OAuth2AuthorizedClientManager serviceClientManager(ClientRegistrationRepository registrations,
-            OAuth2AuthorizedClientService clients) {
+    OAuth2AuthorizedClientManager serviceClientManager(
+            ClientRegistrationRepository registrations, OAuth2AuthorizedClientService clients) {
         return ServiceClients.manager(registrations, clients);
     }
 
     @Bean
-    RestClient recordServerClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
+    RestClient recordServerClient(
+            RestClient.Builder builder,
+            OAuth2AuthorizedClientManager manager,
             @Value("${care.consent.fhir-url}") String url) {
         return ServiceClients.client(builder, manager, url, TIMEOUT);
     }
 
     @Bean
-    RestClient auditServiceClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
+    RestClient auditServiceClient(
+            RestClient.Builder builder,
+            OAuth2AuthorizedClientManager manager,
             @Value("${care.consent.audit-url}") String url) {
         return ServiceClients.client(builder, manager, url, TIMEOUT);
     }

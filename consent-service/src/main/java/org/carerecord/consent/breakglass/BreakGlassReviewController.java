@@ -1,10 +1,9 @@
 package org.carerecord.consent.breakglass;
 
-import org.carerecord.security.decision.BreakGlassGrant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import org.carerecord.security.decision.BreakGlassGrant;
 import org.carerecord.security.token.CareClaims;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,8 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class BreakGlassReviewController {
 
     /** @param outcome appropriate, inappropriate or needs-follow-up; @param note what the reviewer found */
-    public record Review(String outcome, String note) {
-    }
+    public record Review(String outcome, String note) {}
 
     private final BreakGlassGrants grants;
 
@@ -34,8 +32,8 @@ public class BreakGlassReviewController {
     }
 
     @GetMapping("/break-glass")
-    public List<BreakGlassGrant> queue(@RequestParam(defaultValue = "true") boolean unreviewed,
-            @RequestParam(defaultValue = "100") int limit) {
+    public List<BreakGlassGrant> queue(
+            @RequestParam(defaultValue = "true") boolean unreviewed, @RequestParam(defaultValue = "100") int limit) {
         return grants.queue(unreviewed, Math.max(1, Math.min(limit, 1_000)));
     }
 
@@ -45,10 +43,11 @@ public class BreakGlassReviewController {
     }
 
     @PostMapping("/break-glass/{id}/review")
-    public ResponseEntity<Map<String, String>> review(@PathVariable UUID id, @RequestBody Review review,
-            @AuthenticationPrincipal Jwt jwt) {
+    public ResponseEntity<Map<String, String>> review(
+            @PathVariable UUID id, @RequestBody Review review, @AuthenticationPrincipal Jwt jwt) {
         if (review.outcome() == null || !BreakGlassGrant.OUTCOMES.contains(review.outcome())) {
-            return ResponseEntity.badRequest().body(Map.of("error", "outcome must be one of " + BreakGlassGrant.OUTCOMES));
+            return ResponseEntity.badRequest()
+                    .body(Map.of("error", "outcome must be one of " + BreakGlassGrant.OUTCOMES));
         }
         if (!grants.review(id, CareClaims.from(jwt).subject(), review.outcome(), review.note())) {
             return ResponseEntity.status(409).body(Map.of("error", "no such break-glass, or it was reviewed already"));

@@ -1,12 +1,12 @@
 package org.carerecord.consent.changes;
 
 import java.time.Duration;
-import org.carerecord.security.decision.DecisionFeed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import org.carerecord.security.decision.DecisionFeed;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -28,8 +28,7 @@ public class DecisionChanges {
     private static final int KEPT = 10_000;
 
     /** Changes after {@code since}; {@code complete} false: the follower missed some and must drop everything. */
-    public record Page(String epoch, long latest, boolean complete, List<String> patients) {
-    }
+    public record Page(String epoch, long latest, boolean complete, List<String> patients) {}
 
     /**
      * A follower is live while one of its long polls is open, and for this long after one returns (it evicts
@@ -38,6 +37,7 @@ public class DecisionChanges {
      * ({@link DecisionFeed#EVICTION_WAIT}).
      */
     private static final Duration BETWEEN_POLLS = Duration.ofMillis(750);
+
     private static final long RECHECK_MILLIS = 50;
     private static final Duration FORGOTTEN = Duration.ofMinutes(10);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DecisionChanges.class);
@@ -54,8 +54,7 @@ public class DecisionChanges {
         }
     }
 
-    private record Change(long seq, String patientId) {
-    }
+    private record Change(long seq, String patientId) {}
 
     /** Publishes once the current transaction commits (at once if there is none). */
     public void patientChanged(String patientId) {
@@ -115,8 +114,10 @@ public class DecisionChanges {
         long seq = latest();
         try {
             if (!awaitAcknowledged(seq, wait)) {
-                log.warn("a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
-                        seq, wait);
+                log.warn(
+                        "a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
+                        seq,
+                        wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,7 +141,8 @@ public class DecisionChanges {
             wait(Math.max(1, left / 1_000_000));
         }
         acknowledge(follower, since, false); // answered: live only if it asks again soon
-        boolean complete = changes.isEmpty() ? since == latest : changes.peekFirst().seq() <= since + 1;
+        boolean complete =
+                changes.isEmpty() ? since == latest : changes.peekFirst().seq() <= since + 1;
         List<String> patients = new ArrayList<>();
         for (Change change : changes) {
             if (change.seq() > since) {

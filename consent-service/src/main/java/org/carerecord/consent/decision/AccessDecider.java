@@ -26,16 +26,15 @@ import org.springframework.stereotype.Service;
 class AccessDecider {
 
     /** A decision and the steps that led to it. */
-    public record Decided(AccessDecision decision, List<String> steps) {
-    }
+    public record Decided(AccessDecision decision, List<String> steps) {}
 
     private final AccessPolicy policy;
     private final ConsentDirectives directives;
     private final BreakGlassGrants breakGlass;
     private final Clock clock;
 
-    public AccessDecider(RolePolicies policies, ConsentDirectives directives, BreakGlassGrants breakGlass,
-            Optional<Clock> clock) {
+    public AccessDecider(
+            RolePolicies policies, ConsentDirectives directives, BreakGlassGrants breakGlass, Optional<Clock> clock) {
         this.policy = new AccessPolicy(policies);
         this.directives = directives;
         this.breakGlass = breakGlass;
@@ -45,16 +44,26 @@ class AccessDecider {
     public Decided decide(AccessRequest request) {
         String decisionId = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        AccessPolicy.Outcome outcome = policy.evaluate(decisionId, request, new AccessPolicy.Circumstances(
-                () -> PatientWishes.of(directives.forPatient(request.patientId()), Date.from(now)),
-                () -> breakGlass.active(request.subject(), request.patientId(), now),
-                now));
+        AccessPolicy.Outcome outcome = policy.evaluate(
+                decisionId,
+                request,
+                new AccessPolicy.Circumstances(
+                        () -> PatientWishes.of(directives.forPatient(request.patientId()), Date.from(now)),
+                        () -> breakGlass.active(request.subject(), request.patientId(), now),
+                        now));
         AccessDecision decision = outcome.decision();
         if (outcome.opensBreakGlass()) {
             BreakGlassGrant grant = breakGlass.grant(request, decisionId, policy.breakGlassWindow(), now);
-            decision = new AccessDecision(decision.decisionId(), decision.decision(), decision.reason(),
-                    decision.policy(), decision.permittedResourceTypes(), decision.obligations(),
-                    decision.withheldCategories(), decision.breakGlassAvailable(), grant.expiresAt());
+            decision = new AccessDecision(
+                    decision.decisionId(),
+                    decision.decision(),
+                    decision.reason(),
+                    decision.policy(),
+                    decision.permittedResourceTypes(),
+                    decision.obligations(),
+                    decision.withheldCategories(),
+                    decision.breakGlassAvailable(),
+                    grant.expiresAt());
         }
         return new Decided(decision, outcome.steps());
     }

@@ -45,13 +45,11 @@ final class AccessPolicy {
      * @param wishes     the patient's directives in force now
      * @param activeGrant this user's break-glass window for the patient still open now, if any
      */
-    record Circumstances(Supplier<PatientWishes> wishes, Supplier<Optional<BreakGlassGrant>> activeGrant,
-            Instant now) {
-    }
+    record Circumstances(
+            Supplier<PatientWishes> wishes, Supplier<Optional<BreakGlassGrant>> activeGrant, Instant now) {}
 
     /** The decision, the steps that led to it, and whether a new break-glass window is to be opened for it. */
-    record Outcome(AccessDecision decision, List<String> steps, boolean opensBreakGlass) {
-    }
+    record Outcome(AccessDecision decision, List<String> steps, boolean opensBreakGlass) {}
 
     private final RolePolicies policies;
 
@@ -125,8 +123,12 @@ final class AccessPolicy {
             role(e);
             if (request.patientId() == null) {
                 e.steps.add("no single patient: shared resources only");
-                return permit(e, "The " + e.role.name() + " role may see " + String.join(", ", e.permittedTypes),
-                        e.policyRef, false, null);
+                return permit(
+                        e,
+                        "The " + e.role.name() + " role may see " + String.join(", ", e.permittedTypes),
+                        e.policyRef,
+                        false,
+                        null);
             }
             breakGlass(e);
             optOut(e);
@@ -136,8 +138,18 @@ final class AccessPolicy {
             return decided(e);
         } catch (Denied denied) {
             e.steps.add("DENY: " + denied.reason);
-            return new Outcome(new AccessDecision(decisionId, Decision.DENY, denied.reason, denied.policy, List.of(),
-                    List.of(), List.of(), denied.breakGlassAvailable), List.copyOf(e.steps), false);
+            return new Outcome(
+                    new AccessDecision(
+                            decisionId,
+                            Decision.DENY,
+                            denied.reason,
+                            denied.policy,
+                            List.of(),
+                            List.of(),
+                            List.of(),
+                            denied.breakGlassAvailable),
+                    List.copyOf(e.steps),
+                    false);
         }
     }
 
@@ -146,18 +158,20 @@ final class AccessPolicy {
         AccessRequest request = e.request;
         String roleKey = roleKey(request);
         e.policyRef = policies.reference(roleKey);
-        e.role = policies.forRole(roleKey).orElseThrow(() -> new Denied(
-                "No access policy exists for role " + describe(request), e.policyRef, false));
+        e.role = policies.forRole(roleKey)
+                .orElseThrow(
+                        () -> new Denied("No access policy exists for role " + describe(request), e.policyRef, false));
         e.steps.add("role " + roleKey + " (" + e.role.name() + ") found in " + e.policyRef);
-        if (e.role.ownRecordOnly() && (request.patientId() == null
-                || !("Patient/" + request.patientId()).equals(request.fhirUser()))) {
+        if (e.role.ownRecordOnly()
+                && (request.patientId() == null || !("Patient/" + request.patientId()).equals(request.fhirUser()))) {
             throw new Denied("A patient may only see their own record", e.policyRef, false);
         }
         e.requested = request.resourceTypes() == null ? List.of() : request.resourceTypes();
-        e.permittedTypes = e.requested.stream().filter(e.role.resourceTypes()::contains).toList();
+        e.permittedTypes =
+                e.requested.stream().filter(e.role.resourceTypes()::contains).toList();
         if (e.permittedTypes.isEmpty()) {
-            throw new Denied("The " + e.role.name() + " role may not see " + String.join(", ", e.requested),
-                    e.policyRef, false);
+            throw new Denied(
+                    "The " + e.role.name() + " role may not see " + String.join(", ", e.requested), e.policyRef, false);
         }
         e.steps.add("role may see " + String.join(", ", e.permittedTypes));
         e.withheld.removeAll(e.role.permittedCategories());
@@ -175,8 +189,11 @@ final class AccessPolicy {
             }
             if (!StatedReason.readable(request.breakGlassReason())) {
                 // whatever path asked: a reviewer must be able to read why the glass was broken
-                throw new Denied("Break-glass needs a reason in words a reviewer can read (at least "
-                        + StatedReason.SHORTEST + " characters, two words or more)", e.policyRef, true);
+                throw new Denied(
+                        "Break-glass needs a reason in words a reviewer can read (at least " + StatedReason.SHORTEST
+                                + " characters, two words or more)",
+                        e.policyRef,
+                        true);
             }
             e.breakingGlass = true;
             e.steps.add("break-glass asked for: \"" + request.breakGlassReason() + "\"");
@@ -201,12 +218,15 @@ final class AccessPolicy {
     /** Step 4: an organisation the patient has barred from their record; break-glass overrides. */
     private void barredOrganisation(Evaluation e) {
         AccessRequest request = e.request;
-        String barredBy = request.organisation() == null || !e.role.patientRestrictionsApply() ? null
+        String barredBy = request.organisation() == null || !e.role.patientRestrictionsApply()
+                ? null
                 : e.wishes().deniedOrganisations().get(request.organisation());
         if (barredBy != null) {
             if (!e.breakingGlass) {
-                throw new Denied("The patient has asked that " + request.organisation() + " does not see their record",
-                        barredBy, e.role.mayBreakGlass());
+                throw new Denied(
+                        "The patient has asked that " + request.organisation() + " does not see their record",
+                        barredBy,
+                        e.role.mayBreakGlass());
             }
             e.steps.add("organisation barred by " + barredBy + ", overridden by break-glass");
             e.consentRefs.add(barredBy);
@@ -230,9 +250,11 @@ final class AccessPolicy {
             e.basis = "break-glass";
             e.steps.add("no relationship on record; break-glass stands in for it");
         } else {
-            throw new Denied("No legitimate relationship: " + describeOrg(request)
-                    + " has no current or recent care of this patient on record. State your relationship"
-                    + " (X-Care-Relationship) or, in an emergency, use break-glass", e.policyRef + "/relationship",
+            throw new Denied(
+                    "No legitimate relationship: " + describeOrg(request)
+                            + " has no current or recent care of this patient on record. State your relationship"
+                            + " (X-Care-Relationship) or, in an emergency, use break-glass",
+                    e.policyRef + "/relationship",
                     e.role.mayBreakGlass());
         }
     }
@@ -248,7 +270,8 @@ final class AccessPolicy {
                 e.steps.add("patient's restriction of " + codes(e.restrictedByPatient) + " overridden by break-glass");
             } else {
                 e.withheld.addAll(e.restrictedByPatient);
-                e.restrictedByPatient.forEach(c -> e.consentRefs.add(e.wishes().restrictedCategories().get(c)));
+                e.restrictedByPatient.forEach(
+                        c -> e.consentRefs.add(e.wishes().restrictedCategories().get(c)));
                 e.steps.add("patient restricts " + codes(e.restrictedByPatient));
             }
         }
@@ -276,23 +299,36 @@ final class AccessPolicy {
         String reason = "The " + e.role.name() + " role may see " + String.join(", ", e.permittedTypes)
                 + (e.basis == null ? "" : "; " + e.basis)
                 + (e.permittedTypes.size() < e.requested.size() ? "; other types are withheld" : "");
-        String policyNames = e.consentRefs.isEmpty() ? e.policyRef
-                : e.policyRef + ", " + String.join(", ", e.consentRefs.stream().distinct().toList());
+        String policyNames = e.consentRefs.isEmpty()
+                ? e.policyRef
+                : e.policyRef + ", "
+                        + String.join(", ", e.consentRefs.stream().distinct().toList());
         return permit(e, reason, policyNames, overridable, breakGlassUntil);
     }
 
-    private static Outcome permit(Evaluation e, String reason, String policy, boolean breakGlassAvailable,
-            Instant breakGlassUntil) {
+    private static Outcome permit(
+            Evaluation e, String reason, String policy, boolean breakGlassAvailable, Instant breakGlassUntil) {
         e.steps.add("PERMIT: " + reason);
-        return new Outcome(new AccessDecision(e.decisionId, Decision.PERMIT, reason, policy, e.permittedTypes,
-                List.copyOf(e.obligations), List.copyOf(e.withheld), breakGlassAvailable, breakGlassUntil),
-                List.copyOf(e.steps), e.opensBreakGlass);
+        return new Outcome(
+                new AccessDecision(
+                        e.decisionId,
+                        Decision.PERMIT,
+                        reason,
+                        policy,
+                        e.permittedTypes,
+                        List.copyOf(e.obligations),
+                        List.copyOf(e.withheld),
+                        breakGlassAvailable,
+                        breakGlassUntil),
+                List.copyOf(e.steps),
+                e.opensBreakGlass);
     }
 
     /** The strongest evidence that the user's organisation cares for the patient, or null. */
     private String relationshipBasis(AccessRequest request, PatientWishes wishes, Instant now) {
         if (request.organisation() != null && wishes.permittedOrganisations().containsKey(request.organisation())) {
-            return "the patient named " + request.organisation() + " in " + wishes.permittedOrganisations().get(request.organisation());
+            return "the patient named " + request.organisation() + " in "
+                    + wishes.permittedOrganisations().get(request.organisation());
         }
         Instant recent = now.minus(Duration.ofDays(policies.relationship().recentWindowDays()));
         List<CareRelationship> evidence = request.relationships() == null ? List.of() : request.relationships();
@@ -312,14 +348,16 @@ final class AccessPolicy {
     }
 
     private static boolean isClosed(String status) {
-        return status != null && switch (status) {
-            case "finished", "cancelled", "entered-in-error", "inactive", "proposed", "planned" -> true;
-            default -> false;
-        };
+        return status != null
+                && switch (status) {
+                    case "finished", "cancelled", "entered-in-error", "inactive", "proposed", "planned" -> true;
+                    default -> false;
+                };
     }
 
     private static String codes(Set<SensitiveCategory> categories) {
-        return String.join(", ", categories.stream().map(SensitiveCategory::code).toList());
+        return String.join(
+                ", ", categories.stream().map(SensitiveCategory::code).toList());
     }
 
     private static String roleKey(AccessRequest request) {

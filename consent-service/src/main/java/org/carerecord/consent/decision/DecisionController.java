@@ -37,8 +37,10 @@ public class DecisionController {
      * have changed, for fhir-server's decision cache. An unknown epoch answers at once with the current one.
      */
     @GetMapping("/decisions/changes")
-    public DecisionChanges.Page changes(@RequestParam(defaultValue = "") String follower,
-            @RequestParam(defaultValue = "") String epoch, @RequestParam(defaultValue = "0") long since)
+    public DecisionChanges.Page changes(
+            @RequestParam(defaultValue = "") String follower,
+            @RequestParam(defaultValue = "") String epoch,
+            @RequestParam(defaultValue = "0") long since)
             throws InterruptedException {
         return changes.after(follower, epoch, since, DecisionFeed.LONG_POLL);
     }
@@ -52,6 +54,8 @@ public class DecisionController {
 
     @GetMapping("/decisions/{id}")
     public ResponseEntity<Map<String, Object>> explain(@PathVariable String id) {
-        return log.explain(id).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
+        return log.explain(id)
+                .map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.notFound().build());
     }
 }

@@ -23,8 +23,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DecisionLog {
 
-    private record Entry(Instant at, AccessRequest request, AccessDecider.Decided decided) {
-    }
+    private record Entry(Instant at, AccessRequest request, AccessDecider.Decided decided) {}
 
     private final LinkedBlockingQueue<Entry> pending = new LinkedBlockingQueue<>(100_000);
     private final JdbcTemplate jdbc;
@@ -68,14 +67,18 @@ class DecisionLog {
     /** A past decision as a governance officer reads it: who asked, what was decided, and the steps. */
     public Optional<Map<String, Object>> explain(String decisionId) {
         flush();
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 select decided_at, request::text, answer::text, steps::text from decision_log where decision_id = ?""",
-                rs -> rs.next() ? Optional.of(Map.<String, Object>of(
-                        "decisionId", decisionId,
-                        "decidedAt", rs.getTimestamp(1).toInstant().toString(),
-                        "request", read(rs.getString(2)),
-                        "decision", read(rs.getString(3)),
-                        "steps", read(rs.getString(4)))) : Optional.empty(), decisionId);
+                rs -> rs.next()
+                        ? Optional.of(Map.<String, Object>of(
+                                "decisionId", decisionId,
+                                "decidedAt", rs.getTimestamp(1).toInstant().toString(),
+                                "request", read(rs.getString(2)),
+                                "decision", read(rs.getString(3)),
+                                "steps", read(rs.getString(4))))
+                        : Optional.empty(),
+                decisionId);
     }
 
     private String write(Object value) {

@@ -2,18 +2,18 @@ package org.carerecord.consent.directive;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
-import java.util.List;
 import java.time.Duration;
-import org.carerecord.security.cache.InvalidatingCache;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import java.util.List;
 import java.util.Optional;
 import org.carerecord.consent.changes.DecisionChanges;
+import org.carerecord.security.cache.InvalidatingCache;
 import org.hl7.fhir.r4.model.Consent;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Versioned store of patient Consent resources; a new version never overwrites an old one. The current
@@ -34,7 +34,10 @@ public class ConsentDirectives {
     private final DecisionChanges changes;
     private final InvalidatingCache<String, List<Consent>> currentByPatient;
 
-    public ConsentDirectives(JdbcClient jdbc, FhirContext fhir, DecisionChanges changes,
+    public ConsentDirectives(
+            JdbcClient jdbc,
+            FhirContext fhir,
+            DecisionChanges changes,
             @Value("${care.consent.directive-cache:true}") boolean caching) {
         this.jdbc = jdbc;
         this.fhir = fhir;
@@ -48,11 +51,19 @@ public class ConsentDirectives {
     public Consent save(Consent consent, String patientId, String recordedBy) {
         String id = consent.getIdElement().getIdPart();
         // Lock the directive's rows so two concurrent updates cannot claim the same version number.
-        jdbc.sql("select pg_advisory_xact_lock(hashtext(:id))").param("id", id).query().singleRow();
+        jdbc.sql("select pg_advisory_xact_lock(hashtext(:id))")
+                .param("id", id)
+                .query()
+                .singleRow();
         int version = jdbc.sql("select coalesce(max(version), 0) + 1 from consent_directive where id = :id")
-                .param("id", id).query(Integer.class).single();
+                .param("id", id)
+                .query(Integer.class)
+                .single();
         jdbc.sql("select patient_id from consent_directive where id = :id and version = :previous")
-                .param("id", id).param("previous", version - 1).query(String.class).optional()
+                .param("id", id)
+                .param("previous", version - 1)
+                .query(String.class)
+                .optional()
                 .filter(previousPatient -> !previousPatient.equals(patientId))
                 .ifPresent(changes::patientChanged);
         changes.patientChanged(patientId);
@@ -61,7 +72,9 @@ public class ConsentDirectives {
         jdbc.sql("""
                 insert into consent_directive (id, version, patient_id, status, resource, recorded_by)
                 values (:id, :version, :patient, :status, cast(:resource as jsonb), :by)""")
-                .param("id", id).param("version", version).param("patient", patientId)
+                .param("id", id)
+                .param("version", version)
+                .param("patient", patientId)
                 .param("status", consent.getStatus().toCode())
                 .param("resource", parser().encodeResourceToString(consent))
                 .param("by", recordedBy)
@@ -78,18 +91,32 @@ public class ConsentDirectives {
     }
 
     public Optional<Consent> current(String id) {
-        return jdbc.sql(CURRENT.formatted("id = :id")).param("id", id).query(String.class).optional().map(this::parse);
+        return jdbc.sql(CURRENT.formatted("id = :id"))
+                .param("id", id)
+                .query(String.class)
+                .optional()
+                .map(this::parse);
     }
 
     /** Every version of one directive, newest first. */
     public List<Consent> history(String id) {
-        return jdbc.sql("select resource::text from consent_directive where id = :id order by version desc")
-                .param("id", id).query(String.class).list().stream().map(this::parse).toList();
+        return jdbc
+                .sql("select resource::text from consent_directive where id = :id order by version desc")
+                .param("id", id)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(this::parse)
+                .toList();
     }
 
     public Optional<Consent> version(String id, int version) {
         return jdbc.sql("select resource::text from consent_directive where id = :id and version = :version")
-                .param("id", id).param("version", version).query(String.class).optional().map(this::parse);
+                .param("id", id)
+                .param("version", version)
+                .query(String.class)
+                .optional()
+                .map(this::parse);
     }
 
     /** The current version of every directive of one patient (callers must not modify them). */
@@ -102,8 +129,14 @@ public class ConsentDirectives {
     }
 
     private List<Consent> load(String patientId) {
-        return jdbc.sql(CURRENT.formatted("patient_id = :patient")).param("patient", patientId)
-                .query(String.class).list().stream().map(this::parse).toList();
+        return jdbc
+                .sql(CURRENT.formatted("patient_id = :patient"))
+                .param("patient", patientId)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(this::parse)
+                .toList();
     }
 
     private Consent parse(String json) {

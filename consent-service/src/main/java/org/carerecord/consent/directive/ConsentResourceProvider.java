@@ -33,8 +33,12 @@ public class ConsentResourceProvider implements IResourceProvider {
     private final ConsentServiceAudit audit;
     private final TransactionTemplate transaction;
 
-    public ConsentResourceProvider(ConsentDirectives directives, DirectiveAccess access, DecisionChanges changes,
-            ConsentServiceAudit audit, PlatformTransactionManager transactions) {
+    public ConsentResourceProvider(
+            ConsentDirectives directives,
+            DirectiveAccess access,
+            DecisionChanges changes,
+            ConsentServiceAudit audit,
+            PlatformTransactionManager transactions) {
         this.directives = directives;
         this.access = access;
         this.changes = changes;
@@ -56,7 +60,9 @@ public class ConsentResourceProvider implements IResourceProvider {
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam Consent consent) {
         // whoever changes a directive must be allowed to record it for the patient it was about, too
-        directives.current(id.getIdPart()).ifPresent(existing -> access.checkCanWrite(DirectiveRules.patientId(existing), consent));
+        directives
+                .current(id.getIdPart())
+                .ifPresent(existing -> access.checkCanWrite(DirectiveRules.patientId(existing), consent));
         consent.setId(id.getIdPart());
         return store(consent);
     }
@@ -67,9 +73,15 @@ public class ConsentResourceProvider implements IResourceProvider {
         String basis = access.checkCanWrite(patientId, consent);
         boolean created = directives.current(consent.getIdElement().getIdPart()).isEmpty();
         Consent saved = transaction.execute(status -> {
-            Consent stored = directives.save(consent, patientId, access.requester().subject());
-            audit.directiveRecorded(access.requester(), patientId, "Consent/" + stored.getIdElement().getIdPart()
-                    + "/_history/" + stored.getIdElement().getVersionIdPart(), created, basis);
+            Consent stored =
+                    directives.save(consent, patientId, access.requester().subject());
+            audit.directiveRecorded(
+                    access.requester(),
+                    patientId,
+                    "Consent/" + stored.getIdElement().getIdPart() + "/_history/"
+                            + stored.getIdElement().getVersionIdPart(),
+                    created,
+                    basis);
             return stored;
         });
         changes.awaitEvicted(DecisionFeed.DIRECTIVE_EVICTION_WAIT); // the next request anywhere is decided with it
@@ -79,8 +91,9 @@ public class ConsentResourceProvider implements IResourceProvider {
     @Read(version = true)
     public Consent read(@IdParam IdType id) {
         Consent consent = (id.hasVersionIdPart()
-                ? directives.version(id.getIdPart(), id.getVersionIdPartAsLong().intValue())
-                : directives.current(id.getIdPart()))
+                        ? directives.version(
+                                id.getIdPart(), id.getVersionIdPartAsLong().intValue())
+                        : directives.current(id.getIdPart()))
                 .orElseThrow(() -> new ResourceNotFoundException(id));
         // A user who may not read this patient's directives learns nothing, not even that it exists.
         if (!access.canRead(DirectiveRules.patientId(consent))) {
@@ -96,7 +109,8 @@ public class ConsentResourceProvider implements IResourceProvider {
     @History
     public List<Consent> history(@IdParam IdType id) {
         List<Consent> versions = directives.history(id.getIdPart()).stream()
-                .filter(version -> access.canRead(DirectiveRules.patientId(version))).toList();
+                .filter(version -> access.canRead(DirectiveRules.patientId(version)))
+                .toList();
         if (versions.isEmpty()) {
             throw new ResourceNotFoundException(id);
         }

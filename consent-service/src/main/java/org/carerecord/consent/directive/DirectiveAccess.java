@@ -57,18 +57,27 @@ class DirectiveAccess {
             if (practice.isPresent() && practice.get().equals(claims.organisation())) {
                 return "the patient's registered GP practice (" + claims.organisation() + ")";
             }
-            throw refuse(claims, patientId, "Only the system of the patient's registered GP practice may record their "
-                    + "directive for them" + practice.map(p -> " (" + p + ")").orElse(""));
+            throw refuse(
+                    claims,
+                    patientId,
+                    "Only the system of the patient's registered GP practice may record their " + "directive for them"
+                            + practice.map(p -> " (" + p + ")").orElse(""));
         }
         if (GovernanceRoles.includes(claims.nhsRole())) {
             if (directive.hasSourceAttachment() || directive.hasSourceReference()) {
                 return "a governance officer (" + claims.nhsRole() + ") on the patient's written request";
             }
-            throw refuse(claims, patientId, "A directive recorded for a patient must cite their written request "
-                    + "(Consent.sourceAttachment: title and date, or sourceReference)");
+            throw refuse(
+                    claims,
+                    patientId,
+                    "A directive recorded for a patient must cite their written request "
+                            + "(Consent.sourceAttachment: title and date, or sourceReference)");
         }
-        throw refuse(claims, patientId, "Only the patient, their registered GP practice or a privacy officer acting "
-                + "on their written request may record a patient's directive");
+        throw refuse(
+                claims,
+                patientId,
+                "Only the patient, their registered GP practice or a privacy officer acting "
+                        + "on their written request may record a patient's directive");
     }
 
     boolean canRead(String patientId) {
@@ -99,8 +108,10 @@ class DirectiveAccess {
         try {
             return registeredPractice.of(patientId);
         } catch (RestClientException e) {
-            throw new UnclassifiedServerFailureException(503, "The patient's registered practice could not be "
-                    + "checked, so the directive was not recorded; try again shortly");
+            throw new UnclassifiedServerFailureException(
+                    503,
+                    "The patient's registered practice could not be "
+                            + "checked, so the directive was not recorded; try again shortly");
         }
     }
 

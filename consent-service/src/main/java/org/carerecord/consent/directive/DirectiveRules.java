@@ -9,12 +9,12 @@ import org.hl7.fhir.r4.model.Consent.ConsentState;
 /** How a Consent resource is read as a patient directive. */
 final class DirectiveRules {
 
-    private DirectiveRules() {
-    }
+    private DirectiveRules() {}
 
     /** Rejects a directive the decision logic could not interpret; returns its patient's id. */
     static String validate(Consent consent) {
-        if (!consent.hasPatient() || !"Patient".equals(consent.getPatient().getReferenceElement().getResourceType())
+        if (!consent.hasPatient()
+                || !"Patient".equals(consent.getPatient().getReferenceElement().getResourceType())
                 || !consent.getPatient().getReferenceElement().hasIdPart()) {
             throw new UnprocessableEntityException("Consent.patient must reference the patient, e.g. Patient/123");
         }
@@ -41,10 +41,17 @@ final class DirectiveRules {
         }
         Consent.ProvisionComponent provision = consent.getProvision();
         boolean inForce = !provision.hasPeriod()
-                || ((provision.getPeriod().getStart() == null || !provision.getPeriod().getStart().after(now))
-                && (provision.getPeriod().getEnd() == null || provision.getPeriod().getEnd().after(now)));
-        return inForce && provision.getType() == ConsentProvisionType.DENY
-                && !provision.hasProvision() && !provision.hasClass_() && !provision.hasCode()
-                && !provision.hasActor() && !provision.hasData() && !provision.hasSecurityLabel();
+                || ((provision.getPeriod().getStart() == null
+                                || !provision.getPeriod().getStart().after(now))
+                        && (provision.getPeriod().getEnd() == null
+                                || provision.getPeriod().getEnd().after(now)));
+        return inForce
+                && provision.getType() == ConsentProvisionType.DENY
+                && !provision.hasProvision()
+                && !provision.hasClass_()
+                && !provision.hasCode()
+                && !provision.hasActor()
+                && !provision.hasData()
+                && !provision.hasSecurityLabel();
     }
 }

@@ -49,7 +49,9 @@ public record PatientWishes(
             }
             List<ProvisionComponent> provisions = new java.util.ArrayList<>();
             provisions.add(consent.getProvision());
-            consent.getProvision().getProvision().stream().filter(p -> inForce(p, now)).forEach(provisions::add);
+            consent.getProvision().getProvision().stream()
+                    .filter(p -> inForce(p, now))
+                    .forEach(provisions::add);
             for (ProvisionComponent provision : provisions) {
                 if (!provision.hasType()) {
                     continue;
@@ -73,8 +75,10 @@ public record PatientWishes(
 
     private static boolean inForce(ProvisionComponent provision, Date now) {
         return !provision.hasPeriod()
-                || ((provision.getPeriod().getStart() == null || !provision.getPeriod().getStart().after(now))
-                && (provision.getPeriod().getEnd() == null || provision.getPeriod().getEnd().after(now)));
+                || ((provision.getPeriod().getStart() == null
+                                || !provision.getPeriod().getStart().after(now))
+                        && (provision.getPeriod().getEnd() == null
+                                || provision.getPeriod().getEnd().after(now)));
     }
 
     private static List<SensitiveCategory> categories(ProvisionComponent provision) {
@@ -84,7 +88,8 @@ public record PatientWishes(
         }
         for (CodeableConcept code : provision.getCode()) {
             for (Coding coding : code.getCoding()) {
-                SensitiveCategory.ofConcept(coding.getSystem(), coding.getCode()).ifPresent(found::add);
+                SensitiveCategory.ofConcept(coding.getSystem(), coding.getCode())
+                        .ifPresent(found::add);
                 SensitiveCategory.ofLabel(coding.getSystem(), coding.getCode()).ifPresent(found::add);
             }
         }
@@ -92,12 +97,16 @@ public record PatientWishes(
     }
 
     private static List<String> organisations(ProvisionComponent provision) {
-        return provision.getActor().stream().map(Consent.provisionActorComponent::getReference)
-                .map(PatientWishes::odsCode).filter(java.util.Objects::nonNull).toList();
+        return provision.getActor().stream()
+                .map(Consent.provisionActorComponent::getReference)
+                .map(PatientWishes::odsCode)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     private static String odsCode(Reference reference) {
-        if (reference.hasIdentifier() && AuditVocabulary.ODS_SYSTEM.equals(reference.getIdentifier().getSystem())) {
+        if (reference.hasIdentifier()
+                && AuditVocabulary.ODS_SYSTEM.equals(reference.getIdentifier().getSystem())) {
             return reference.getIdentifier().getValue();
         }
         var id = reference.getReferenceElement();

@@ -29,9 +29,15 @@ class RegisteredPractice {
     Optional<String> of(String patientId) {
         String body;
         try {
-            body = recordServer.get().uri("/Patient/{id}", patientId).header("Accept", "application/fhir+json")
-                    .retrieve().body(String.class);
-        } catch (HttpClientErrorException.NotFound | HttpClientErrorException.Gone | HttpClientErrorException.Forbidden e) {
+            body = recordServer
+                    .get()
+                    .uri("/Patient/{id}", patientId)
+                    .header("Accept", "application/fhir+json")
+                    .retrieve()
+                    .body(String.class);
+        } catch (HttpClientErrorException.NotFound
+                | HttpClientErrorException.Gone
+                | HttpClientErrorException.Forbidden e) {
             // no such patient, or the record refuses even this service (a patient opted out): not known, so no
             // practice system may write for them (the patient or a privacy officer still can)
             return Optional.empty();

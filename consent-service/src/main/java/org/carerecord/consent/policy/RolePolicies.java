@@ -24,12 +24,10 @@ public class RolePolicies {
 
     /** Policy-wide settings: how recent care must be to count, and how long a break-glass lasts. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RelationshipSettings(int recentWindowDays) {
-    }
+    public record RelationshipSettings(int recentWindowDays) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record BreakGlassSettings(int windowMinutes, boolean overridesOptOut) {
-    }
+    public record BreakGlassSettings(int windowMinutes, boolean overridesOptOut) {}
 
     private final String version;
     private final Map<String, RolePolicy> roles;
@@ -39,9 +37,12 @@ public class RolePolicies {
     public RolePolicies(@Value("${care.consent.role-policy}") Resource file, ObjectMapper json) throws IOException {
         try (InputStream in = file.getInputStream()) {
             PolicyFile policy = json.readValue(in, PolicyFile.class);
-            if (policy.version() == null || policy.roles() == null || policy.relationship() == null
+            if (policy.version() == null
+                    || policy.roles() == null
+                    || policy.relationship() == null
                     || policy.breakGlass() == null) {
-                throw new IllegalStateException("role policy " + file + " needs a version, relationship, breakGlass and roles");
+                throw new IllegalStateException(
+                        "role policy " + file + " needs a version, relationship, breakGlass and roles");
             }
             this.version = policy.version();
             this.roles = Map.copyOf(policy.roles());
@@ -72,7 +73,9 @@ public class RolePolicies {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PolicyFile(String version, RelationshipSettings relationship, BreakGlassSettings breakGlass,
-                      Map<String, RolePolicy> roles) {
-    }
+    record PolicyFile(
+            String version,
+            RelationshipSettings relationship,
+            BreakGlassSettings breakGlass,
+            Map<String, RolePolicy> roles) {}
 }

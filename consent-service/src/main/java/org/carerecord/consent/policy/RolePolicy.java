@@ -16,9 +16,15 @@ import org.carerecord.security.decision.SensitiveCategory;
  *                             this role (not the patient themself, nor a provider system reading back)
  * @param ownRecordOnly        the user may only see the patient they are
  */
-public record RolePolicy(String name, List<String> resourceTypes, List<String> sensitiveCategories,
-                         boolean relationshipRequired, boolean mayBreakGlass, boolean patientRestrictionsApply,
-                         boolean ownRecordOnly, String note) {
+public record RolePolicy(
+        String name,
+        List<String> resourceTypes,
+        List<String> sensitiveCategories,
+        boolean relationshipRequired,
+        boolean mayBreakGlass,
+        boolean patientRestrictionsApply,
+        boolean ownRecordOnly,
+        String note) {
 
     public RolePolicy {
         resourceTypes = resourceTypes == null ? List.of() : List.copyOf(resourceTypes);
@@ -31,7 +37,8 @@ public record RolePolicy(String name, List<String> resourceTypes, List<String> s
 
     public Set<SensitiveCategory> permittedCategories() {
         Set<SensitiveCategory> permitted = EnumSet.noneOf(SensitiveCategory.class);
-        sensitiveCategories.forEach(code -> permitted.add(SensitiveCategory.fromCode(code).orElseThrow()));
+        sensitiveCategories.forEach(
+                code -> permitted.add(SensitiveCategory.fromCode(code).orElseThrow()));
         return permitted;
     }
 }

@@ -19,36 +19,42 @@ class DecisionChangesTest {
     @Test
     void aLiveFollowerAcknowledgesOnItsNextPoll() throws Exception {
         DecisionChanges.Page first = changes.after("live", "", 0, Duration.ZERO); // learns the epoch
-        CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("live", first.epoch(), first.latest()));
+        CompletableFuture<DecisionChanges.Page> polling =
+                CompletableFuture.supplyAsync(() -> poll("live", first.epoch(), first.latest()));
         await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("live"));
         changes.patientChanged("p1");
         DecisionChanges.Page page = polling.get();
         assertThat(page.patients()).containsExactly("p1");
         CompletableFuture.runAsync(() -> poll("live", page.epoch(), page.latest())); // evicted; asks again
-        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofSeconds(2))).isTrue();
+        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofSeconds(2)))
+                .isTrue();
     }
 
     @Test
     void aFollowerThatDiedMidPollIsWaitedForBrieflyNotForTheWholeTimeout() throws Exception {
         DecisionChanges.Page first = changes.after("dead", "", 0, Duration.ZERO);
-        CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("dead", first.epoch(), first.latest()));
+        CompletableFuture<DecisionChanges.Page> polling =
+                CompletableFuture.supplyAsync(() -> poll("dead", first.epoch(), first.latest()));
         await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("dead"));
         changes.patientChanged("p1"); // ends the poll; the follower never asks again
         polling.get();
         long started = System.nanoTime();
-        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofSeconds(2))).isTrue();
+        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofSeconds(2)))
+                .isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
     }
 
     @Test
     void aFollowerJustAnsweredIsStillWaitedForWhileItEvicts() throws Exception {
         DecisionChanges.Page first = changes.after("busy", "", 0, Duration.ZERO);
-        CompletableFuture<DecisionChanges.Page> polling = CompletableFuture.supplyAsync(() -> poll("busy", first.epoch(), first.latest()));
+        CompletableFuture<DecisionChanges.Page> polling =
+                CompletableFuture.supplyAsync(() -> poll("busy", first.epoch(), first.latest()));
         await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("busy"));
         changes.patientChanged("p1");
         polling.get();
         // it has the change but has not asked again (evicting): a write must not return yet
-        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofMillis(300))).isFalse();
+        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofMillis(300)))
+                .isFalse();
     }
 
     private DecisionChanges.Page poll(String follower, String epoch, long since) {

@@ -52,15 +52,41 @@ class AccessPolicyTest {
     }
 
     /** A persona's request; each change gives a new one. */
-    private record Ask(String role, String organisation, String fhirUser, String purpose, String reason, String patient,
-            List<String> types, List<CareRelationship> relationships, String claimed) {
+    private record Ask(
+            String role,
+            String organisation,
+            String fhirUser,
+            String purpose,
+            String reason,
+            String patient,
+            List<String> types,
+            List<CareRelationship> relationships,
+            String claimed) {
 
         static Ask as(String role, String organisation) {
-            return new Ask(role, organisation, "Practitioner/pr-1", null, null, PATIENT, List.of("Condition"), List.of(), null);
+            return new Ask(
+                    role,
+                    organisation,
+                    "Practitioner/pr-1",
+                    null,
+                    null,
+                    PATIENT,
+                    List.of("Condition"),
+                    List.of(),
+                    null);
         }
 
         Ask reading(String... resourceTypes) {
-            return new Ask(role, organisation, fhirUser, purpose, reason, patient, List.of(resourceTypes), relationships, claimed);
+            return new Ask(
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    List.of(resourceTypes),
+                    relationships,
+                    claimed);
         }
 
         Ask about(String patientId) {
@@ -72,7 +98,8 @@ class AccessPolicyTest {
         }
 
         Ask with(CareRelationship relationship) {
-            return new Ask(role, organisation, fhirUser, purpose, reason, patient, types, List.of(relationship), claimed);
+            return new Ask(
+                    role, organisation, fhirUser, purpose, reason, patient, types, List.of(relationship), claimed);
         }
 
         Ask breakingGlass(String why) {
@@ -84,8 +111,18 @@ class AccessPolicyTest {
         }
 
         AccessRequest request() {
-            return new AccessRequest("user-" + role, role, organisation, fhirUser, purpose, reason, patient, types,
-                    "search", relationships, claimed);
+            return new AccessRequest(
+                    "user-" + role,
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    types,
+                    "search",
+                    relationships,
+                    claimed);
         }
     }
 
@@ -94,8 +131,8 @@ class AccessPolicyTest {
     private static final Ask NURSE_ELSEWHERE = Ask.as("R8001", "RXP");
     private static final Ask STUDENT = Ask.as("R8004", "RTD").with(encounter(null, "in-progress"));
     private static final Ask RECEPTIONIST = Ask.as("R8009", "A81001").with(registeredGp());
-    private static final Ask SOCIAL_WORKER = Ask.as("R0243", "LA-01").with(new CareRelationship(
-            "care-team", "CareTeam/ct-1", "active", NOW.minus(Duration.ofDays(100)), null));
+    private static final Ask SOCIAL_WORKER = Ask.as("R0243", "LA-01")
+            .with(new CareRelationship("care-team", "CareTeam/ct-1", "active", NOW.minus(Duration.ofDays(100)), null));
     private static final Ask PRIVACY_OFFICER = Ask.as("R0001", "RTD");
     private static final Ask THE_PATIENT = Ask.as(null, null).user("Patient/" + PATIENT);
     private static final Ask GP_SYSTEM = Ask.as(null, "A81001").user(null);
@@ -136,8 +173,13 @@ class AccessPolicyTest {
         return withheld;
     }
 
-    private static Arguments row(String situation, Ask ask, PatientWishes wishes, Decision expected,
-            Set<SensitiveCategory> withheld, String... obligations) {
+    private static Arguments row(
+            String situation,
+            Ask ask,
+            PatientWishes wishes,
+            Decision expected,
+            Set<SensitiveCategory> withheld,
+            String... obligations) {
         return Arguments.of(situation, ask, wishes, expected, withheld, List.of(obligations));
     }
 
@@ -145,53 +187,118 @@ class AccessPolicyTest {
         return Stream.of(
                 row("the registered GP reads problems", GP, noWishes(), PERMIT, NONE),
                 row("a nurse caring for the patient now", NURSE, noWishes(), PERMIT, NONE),
-                row("a nurse whose admission ended 30 days ago (recent)",
-                        Ask.as("R8001", "RTD").with(encounter(NOW.minus(Duration.ofDays(30)), "finished")), noWishes(),
-                        PERMIT, NONE),
-                row("a nurse whose admission ended 120 days ago (beyond 90)",
-                        Ask.as("R8001", "RTD").with(encounter(NOW.minus(Duration.ofDays(120)), "finished")), noWishes(),
-                        DENY, NONE),
-                row("a planned encounter is no relationship yet",
-                        Ask.as("R8001", "RTD").with(encounter(null, "planned")), noWishes(), DENY, NONE),
+                row(
+                        "a nurse whose admission ended 30 days ago (recent)",
+                        Ask.as("R8001", "RTD").with(encounter(NOW.minus(Duration.ofDays(30)), "finished")),
+                        noWishes(),
+                        PERMIT,
+                        NONE),
+                row(
+                        "a nurse whose admission ended 120 days ago (beyond 90)",
+                        Ask.as("R8001", "RTD").with(encounter(NOW.minus(Duration.ofDays(120)), "finished")),
+                        noWishes(),
+                        DENY,
+                        NONE),
+                row(
+                        "a planned encounter is no relationship yet",
+                        Ask.as("R8001", "RTD").with(encounter(null, "planned")),
+                        noWishes(),
+                        DENY,
+                        NONE),
                 row("a nurse elsewhere with no relationship", NURSE_ELSEWHERE, noWishes(), DENY, NONE),
-                row("... who states one", NURSE_ELSEWHERE.stating("Seeing the patient in clinic today"), noWishes(),
-                        PERMIT, NONE, AccessDecision.SELF_CLAIMED_RELATIONSHIP),
+                row(
+                        "... who states one",
+                        NURSE_ELSEWHERE.stating("Seeing the patient in clinic today"),
+                        noWishes(),
+                        PERMIT,
+                        NONE,
+                        AccessDecision.SELF_CLAIMED_RELATIONSHIP),
                 row("... stating one nobody can read", NURSE_ELSEWHERE.stating("x"), noWishes(), DENY, NONE),
-                row("... breaking glass with a reason", NURSE_ELSEWHERE.breakingGlass(REASON), noWishes(), PERMIT, NONE,
+                row(
+                        "... breaking glass with a reason",
+                        NURSE_ELSEWHERE.breakingGlass(REASON),
+                        noWishes(),
+                        PERMIT,
+                        NONE,
                         AccessDecision.BREAK_GLASS),
                 row("... breaking glass without a reason", NURSE_ELSEWHERE.breakingGlass(" "), noWishes(), DENY, NONE),
-                row("... breaking glass with a reason nobody can read", NURSE_ELSEWHERE.breakingGlass("."), noWishes(),
-                        DENY, NONE),
+                row(
+                        "... breaking glass with a reason nobody can read",
+                        NURSE_ELSEWHERE.breakingGlass("."),
+                        noWishes(),
+                        DENY,
+                        NONE),
                 row("... where the patient named their organisation", NURSE_ELSEWHERE, names("RXP"), PERMIT, NONE),
                 row("a student may not break glass", STUDENT.breakingGlass(REASON), noWishes(), DENY, NONE),
                 row("a student sees no sensitive category", STUDENT, noWishes(), PERMIT, ALL),
                 row("a receptionist may not read problems", RECEPTIONIST, noWishes(), DENY, NONE),
-                row("a receptionist reads demographics and admissions", RECEPTIONIST.reading("Patient", "Encounter"),
-                        noWishes(), PERMIT, ALL),
-                row("a social worker sees safeguarding, no other sensitive category", SOCIAL_WORKER, noWishes(), PERMIT,
+                row(
+                        "a receptionist reads demographics and admissions",
+                        RECEPTIONIST.reading("Patient", "Encounter"),
+                        noWishes(),
+                        PERMIT,
+                        ALL),
+                row(
+                        "a social worker sees safeguarding, no other sensitive category",
+                        SOCIAL_WORKER,
+                        noWishes(),
+                        PERMIT,
                         allBut(SensitiveCategory.SAFEGUARDING)),
-                row("a privacy officer reads no clinical record", PRIVACY_OFFICER.reading("Patient"), noWishes(), DENY, NONE),
+                row(
+                        "a privacy officer reads no clinical record",
+                        PRIVACY_OFFICER.reading("Patient"),
+                        noWishes(),
+                        DENY,
+                        NONE),
                 row("an unknown role", Ask.as("R9999", "RTD").with(registeredGp()), noWishes(), DENY, NONE),
                 row("the patient reads their own record", THE_PATIENT, restricts(SensitiveCategory.HIV), PERMIT, NONE),
                 row("the patient reads someone else's", THE_PATIENT.about("p-2"), noWishes(), DENY, NONE),
                 row("a care provider's system needs no relationship", GP_SYSTEM, noWishes(), PERMIT, NONE),
                 row("the GP of a patient who opted out", GP, optedOut(), DENY, NONE),
-                row("... breaking glass: an opt-out stands (the policy file says so)", GP.breakingGlass(REASON), optedOut(),
-                        DENY, NONE),
-                row("the GP of a patient who restricts mental health", GP, restricts(SensitiveCategory.MENTAL_HEALTH),
-                        PERMIT, Set.of(SensitiveCategory.MENTAL_HEALTH)),
-                row("... breaking glass sees it", GP.breakingGlass(REASON), restricts(SensitiveCategory.MENTAL_HEALTH),
-                        PERMIT, NONE, AccessDecision.BREAK_GLASS),
-                row("a student breaking no glass still sees none of it", STUDENT, restricts(SensitiveCategory.MENTAL_HEALTH),
-                        PERMIT, ALL),
+                row(
+                        "... breaking glass: an opt-out stands (the policy file says so)",
+                        GP.breakingGlass(REASON),
+                        optedOut(),
+                        DENY,
+                        NONE),
+                row(
+                        "the GP of a patient who restricts mental health",
+                        GP,
+                        restricts(SensitiveCategory.MENTAL_HEALTH),
+                        PERMIT,
+                        Set.of(SensitiveCategory.MENTAL_HEALTH)),
+                row(
+                        "... breaking glass sees it",
+                        GP.breakingGlass(REASON),
+                        restricts(SensitiveCategory.MENTAL_HEALTH),
+                        PERMIT,
+                        NONE,
+                        AccessDecision.BREAK_GLASS),
+                row(
+                        "a student breaking no glass still sees none of it",
+                        STUDENT,
+                        restricts(SensitiveCategory.MENTAL_HEALTH),
+                        PERMIT,
+                        ALL),
                 row("a nurse at an organisation the patient barred", NURSE, bars("RTD"), DENY, NONE),
-                row("... breaking glass", NURSE.breakingGlass(REASON), bars("RTD"), PERMIT, NONE, AccessDecision.BREAK_GLASS),
+                row(
+                        "... breaking glass",
+                        NURSE.breakingGlass(REASON),
+                        bars("RTD"),
+                        PERMIT,
+                        NONE,
+                        AccessDecision.BREAK_GLASS),
                 row("a bar on another organisation", NURSE, bars("RXP"), PERMIT, NONE));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policy")
-    void decides(String situation, Ask ask, PatientWishes wishes, Decision expected, Set<SensitiveCategory> withheld,
+    void decides(
+            String situation,
+            Ask ask,
+            PatientWishes wishes,
+            Decision expected,
+            Set<SensitiveCategory> withheld,
             List<String> obligations) {
         AccessPolicy.Outcome outcome = evaluate(ask, wishes, Optional.empty());
         AccessDecision decision = outcome.decision();
@@ -228,12 +335,16 @@ class AccessPolicyTest {
         assertThat(covered.decision().breakGlassUntil()).isEqualTo(open.expiresAt());
         assertThat(covered.opensBreakGlass()).isFalse();
         // a role that may not break glass is not covered by a window it could not have opened
-        assertThat(evaluate(Ask.as("R8004", "RXP"), noWishes(), Optional.of(open)).decision().permits()).isFalse();
+        assertThat(evaluate(Ask.as("R8004", "RXP"), noWishes(), Optional.of(open))
+                        .decision()
+                        .permits())
+                .isFalse();
     }
 
     @Test
     void aRestrictionTheRoleCouldOverrideOffersBreakGlassAndNamesTheConsent() {
-        AccessDecision decision = evaluate(GP, restricts(SensitiveCategory.HIV), Optional.empty()).decision();
+        AccessDecision decision =
+                evaluate(GP, restricts(SensitiveCategory.HIV), Optional.empty()).decision();
         assertThat(decision.breakGlassAvailable()).isTrue();
         assertThat(decision.policy()).contains("Consent/restrict");
         AccessDecision barred = evaluate(NURSE, bars("RTD"), Optional.empty()).decision();
@@ -244,20 +355,48 @@ class AccessPolicyTest {
     @Test
     void whatARoleMayNotSeeIsDecidedBeforeTheRecordIsRead() {
         AccessPolicy.Circumstances unread = new AccessPolicy.Circumstances(
-                () -> { throw new AssertionError("the patient's directives were read"); },
-                () -> { throw new AssertionError("break-glass windows were read"); }, NOW);
-        assertThat(POLICY.evaluate("d", RECEPTIONIST.request(), unread).decision().permits()).isFalse();
-        assertThat(POLICY.evaluate("d", PRIVACY_OFFICER.reading("Patient").request(), unread).decision().permits()).isFalse();
-        assertThat(POLICY.evaluate("d", STUDENT.breakingGlass(REASON).request(), unread).decision().permits()).isFalse();
+                () -> {
+                    throw new AssertionError("the patient's directives were read");
+                },
+                () -> {
+                    throw new AssertionError("break-glass windows were read");
+                },
+                NOW);
+        assertThat(POLICY.evaluate("d", RECEPTIONIST.request(), unread)
+                        .decision()
+                        .permits())
+                .isFalse();
+        assertThat(POLICY.evaluate("d", PRIVACY_OFFICER.reading("Patient").request(), unread)
+                        .decision()
+                        .permits())
+                .isFalse();
+        assertThat(POLICY.evaluate("d", STUDENT.breakingGlass(REASON).request(), unread)
+                        .decision()
+                        .permits())
+                .isFalse();
     }
 
     private static AccessPolicy.Outcome evaluate(Ask ask, PatientWishes wishes, Optional<BreakGlassGrant> open) {
-        return POLICY.evaluate(UUID.randomUUID().toString(), ask.request(),
+        return POLICY.evaluate(
+                UUID.randomUUID().toString(),
+                ask.request(),
                 new AccessPolicy.Circumstances(() -> wishes, () -> open, NOW));
     }
 
     private static BreakGlassGrant grant(Instant expires) {
-        return new BreakGlassGrant(UUID.randomUUID(), "user-R8001", "R8001", "RXP", PATIENT, "BTG", REASON, "d-0",
-                expires.minus(Duration.ofMinutes(240)), expires, null, null, null);
+        return new BreakGlassGrant(
+                UUID.randomUUID(),
+                "user-R8001",
+                "R8001",
+                "RXP",
+                PATIENT,
+                "BTG",
+                REASON,
+                "d-0",
+                expires.minus(Duration.ofMinutes(240)),
+                expires,
+                null,
+                null,
+                null);
     }
 }

@@ -24,7 +24,8 @@ class DirectiveRulesTest {
 
     @Test
     void anInactiveOrExpiredDenyIsNot() {
-        assertThat(DirectiveRules.isOptOut(optOut().setStatus(ConsentState.INACTIVE), NOW)).isFalse();
+        assertThat(DirectiveRules.isOptOut(optOut().setStatus(ConsentState.INACTIVE), NOW))
+                .isFalse();
         Consent expired = optOut();
         expired.getProvision().setPeriod(new Period().setEnd(Date.from(Instant.parse("2026-01-01T00:00:00Z"))));
         assertThat(DirectiveRules.isOptOut(expired, NOW)).isFalse();
@@ -43,10 +44,12 @@ class DirectiveRulesTest {
     @Test
     void aDirectiveWithoutPatientOrProvisionIsRejected() {
         assertThatThrownBy(() -> DirectiveRules.validate(new Consent().setStatus(ConsentState.ACTIVE)))
-                .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("Consent.patient");
+                .isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("Consent.patient");
         Consent noProvision = new Consent().setStatus(ConsentState.ACTIVE).setPatient(new Reference("Patient/p1"));
         assertThatThrownBy(() -> DirectiveRules.validate(noProvision))
-                .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("provision.type");
+                .isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("provision.type");
     }
 
     private static Consent optOut() {

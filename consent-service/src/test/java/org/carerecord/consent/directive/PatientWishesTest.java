@@ -23,19 +23,24 @@ class PatientWishesTest {
     @Test
     void aDenyWithASecurityLabelRestrictsThatCategoryAndNamesItsConsent() {
         Consent consent = directive("c1", ConsentProvisionType.PERMIT);
-        consent.getProvision().addProvision().setType(ConsentProvisionType.DENY)
+        consent.getProvision()
+                .addProvision()
+                .setType(ConsentProvisionType.DENY)
                 .addSecurityLabel(new Coding(SensitiveCategory.ACT_CODE_SYSTEM, "HIV", null));
 
         PatientWishes wishes = PatientWishes.of(List.of(consent), NOW);
 
-        assertThat(wishes.restrictedCategories()).containsEntry(SensitiveCategory.HIV, "Consent/c1").hasSize(1);
+        assertThat(wishes.restrictedCategories())
+                .containsEntry(SensitiveCategory.HIV, "Consent/c1")
+                .hasSize(1);
         assertThat(wishes.optOut()).isEmpty();
     }
 
     @Test
     void aSnomedConceptInTheProvisionRestrictsItsCategory() {
         Consent consent = directive("c2", ConsentProvisionType.DENY);
-        consent.getProvision().addCode(new CodeableConcept(new Coding(SensitiveCategory.SNOMED, "66590003", "Alcohol dependence")));
+        consent.getProvision()
+                .addCode(new CodeableConcept(new Coding(SensitiveCategory.SNOMED, "66590003", "Alcohol dependence")));
 
         assertThat(PatientWishes.of(List.of(consent), NOW).restrictedCategories())
                 .containsOnlyKeys(SensitiveCategory.SUBSTANCE_MISUSE);
@@ -44,9 +49,14 @@ class PatientWishesTest {
     @Test
     void organisationsAreBarredOrNamedByOdsIdentifierOrReference() {
         Consent bar = directive("c3", ConsentProvisionType.PERMIT);
-        bar.getProvision().addProvision().setType(ConsentProvisionType.DENY).addActor()
-                .setReference(new Reference().setIdentifier(new Identifier()
-                        .setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue("RTD")));
+        bar.getProvision()
+                .addProvision()
+                .setType(ConsentProvisionType.DENY)
+                .addActor()
+                .setReference(new Reference()
+                        .setIdentifier(new Identifier()
+                                .setSystem("https://fhir.nhs.uk/Id/ods-organization-code")
+                                .setValue("RTD")));
         Consent name = directive("c4", ConsentProvisionType.PERMIT);
         name.getProvision().addActor().setReference(new Reference("Organization/NENC-LA1"));
 
@@ -62,7 +72,9 @@ class PatientWishesTest {
         expired.getProvision().setPeriod(new Period().setEnd(Date.from(Instant.parse("2026-01-01T00:00:00Z"))));
         Consent inactive = directive("c6", ConsentProvisionType.DENY).setStatus(ConsentState.INACTIVE);
         Consent later = directive("c7", ConsentProvisionType.PERMIT);
-        later.getProvision().addProvision().setType(ConsentProvisionType.DENY)
+        later.getProvision()
+                .addProvision()
+                .setType(ConsentProvisionType.DENY)
                 .setPeriod(new Period().setStart(Date.from(Instant.parse("2027-01-01T00:00:00Z"))))
                 .addSecurityLabel(new Coding(SensitiveCategory.ACT_CODE_SYSTEM, "PSY", null));
 
@@ -74,7 +86,9 @@ class PatientWishesTest {
 
     @Test
     void aBlanketDenyIsAnOptOut() {
-        assertThat(PatientWishes.of(List.of(directive("c8", ConsentProvisionType.DENY)), NOW).optOut()).contains("Consent/c8");
+        assertThat(PatientWishes.of(List.of(directive("c8", ConsentProvisionType.DENY)), NOW)
+                        .optOut())
+                .contains("Consent/c8");
     }
 
     private static Consent directive(String id, ConsentProvisionType type) {

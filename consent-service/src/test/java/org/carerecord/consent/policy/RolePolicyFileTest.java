@@ -27,8 +27,9 @@ class RolePolicyFileTest {
     @Test
     void everyNationalRoleInTheDesignHasAnEntry() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
-        for (String role : new String[] {"R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010",
-                "R0001", "R5105", "R0243"}) {
+        for (String role : new String[] {
+            "R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010", "R0001", "R5105", "R0243"
+        }) {
             assertThat(policies.forRole(role)).as(role).isPresent();
         }
     }
@@ -53,11 +54,14 @@ class RolePolicyFileTest {
     @Test
     void everyUserRoleNeedsARelationshipAndOnlyClinicalRolesMayBreakGlass() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
-        for (String role : new String[] {"R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010", "R0243"}) {
+        for (String role :
+                new String[] {"R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010", "R0243"}) {
             RolePolicy policy = policies.forRole(role).orElseThrow();
             assertThat(policy.relationshipRequired()).as(role).isTrue();
             assertThat(policy.patientRestrictionsApply()).as(role).isTrue();
-            assertThat(policy.mayBreakGlass()).as(role).isEqualTo(java.util.Set.of("R8000", "R8001", "R8003").contains(role));
+            assertThat(policy.mayBreakGlass())
+                    .as(role)
+                    .isEqualTo(java.util.Set.of("R8000", "R8001", "R8003").contains(role));
         }
     }
 
@@ -66,7 +70,8 @@ class RolePolicyFileTest {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
         assertThat(policies.forRole("R0243").orElseThrow().permittedCategories())
                 .containsExactly(org.carerecord.security.decision.SensitiveCategory.SAFEGUARDING);
-        assertThat(policies.forRole("R8004").orElseThrow().permittedCategories()).isEmpty();
+        assertThat(policies.forRole("R8004").orElseThrow().permittedCategories())
+                .isEmpty();
     }
 
     @Test

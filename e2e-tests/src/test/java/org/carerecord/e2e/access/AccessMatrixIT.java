@@ -124,7 +124,8 @@ class AccessMatrixIT {
 
     @Test
     void withheldRecordsAreNamedInTheResultWithoutCountOrContent() {
-        Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/MedicationRequest?patient=" + id(DAVID), token("social.worker"));
+        Fhir.Response response =
+                Fhir.get(stack.fhirBaseUrl() + "/MedicationRequest?patient=" + id(DAVID), token("social.worker"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().has("total")).isFalse();
@@ -135,8 +136,8 @@ class AccessMatrixIT {
 
     @Test
     void aCountCannotBeUsedToProbeWhatIsWithheld() {
-        Fhir.Response count = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + id(DAVID) + "&_summary=count",
-                token("social.worker"));
+        Fhir.Response count = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + id(DAVID) + "&_summary=count", token("social.worker"));
         assertThat(count.status()).isEqualTo(400);
         assertThat(count.diagnostics()).contains("_summary=count is not permitted");
     }
@@ -154,11 +155,15 @@ class AccessMatrixIT {
         Fhir.Response conditions = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + own, token("gp.locum"));
         assertThat(shown(conditions.body())).containsExactly("233604007");
         assertThat(notice(conditions.body())).contains("outside what your application was granted");
-        Fhir.Response problem = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + own + "&code=44054006",
-                token("gp-system"));
-        String diabetes = problem.body().path("entry").path(0).path("resource").path("id").asText();
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + diabetes, token("gp.locum")).status()).isEqualTo(403);
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/MedicationRequest?patient=" + own, token("gp.locum")).status())
+        Fhir.Response problem =
+                Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + own + "&code=44054006", token("gp-system"));
+        String diabetes =
+                problem.body().path("entry").path(0).path("resource").path("id").asText();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + diabetes, token("gp.locum"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/MedicationRequest?patient=" + own, token("gp.locum"))
+                        .status())
                 .isEqualTo(403);
     }
 
@@ -169,7 +174,13 @@ class AccessMatrixIT {
         assertThat(smart.body().path("token_endpoint").asText()).endsWith("/oauth2/token");
         assertThat(smart.body().path("capabilities").toString()).contains("permission-v2");
         Fhir.Response metadata = Fhir.get(stack.fhirBaseUrl() + "/metadata", null);
-        assertThat(metadata.body().path("rest").path(0).path("security").path("service").toString()).contains("SMART-on-FHIR");
+        assertThat(metadata.body()
+                        .path("rest")
+                        .path(0)
+                        .path("security")
+                        .path("service")
+                        .toString())
+                .contains("SMART-on-FHIR");
     }
 
     @Test
@@ -180,15 +191,22 @@ class AccessMatrixIT {
 
         Fhir.Response explained = Fhir.get(stack.consentUrl() + "/decisions/" + decisionId, token("privacy.officer"));
         assertThat(explained.status()).isEqualTo(200);
-        assertThat(explained.body().path("request").path("organisation").asText()).isEqualTo("RTD");
+        assertThat(explained.body().path("request").path("organisation").asText())
+                .isEqualTo("RTD");
         assertThat(explained.body().path("decision").path("decision").asText()).isEqualTo("DENY");
-        assertThat(explained.body().path("steps").toString()).contains("role R8001 (Nurse)").contains(NO_RELATIONSHIP);
-        assertThat(Fhir.get(stack.consentUrl() + "/decisions/" + decisionId, token("gp.clinician")).status()).isEqualTo(403);
+        assertThat(explained.body().path("steps").toString())
+                .contains("role R8001 (Nurse)")
+                .contains(NO_RELATIONSHIP);
+        assertThat(Fhir.get(stack.consentUrl() + "/decisions/" + decisionId, token("gp.clinician"))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void aStatedRelationshipIsAllowedButAuditedAndFlagged() {
-        Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id(DAVID), token("ward.clerk"),
+        Fhir.Response response = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/" + id(DAVID),
+                token("ward.clerk"),
                 Map.of("X-Care-Relationship", "Booking his outpatient appointment"));
 
         assertThat(response.status()).isEqualTo(200);
@@ -200,7 +218,9 @@ class AccessMatrixIT {
     @Test
     void thePatientsOrganisationBarAppliesOnTheNextRequest() {
         String own = TestPatients.copyOf(stack, SUSAN).id(); // it changes what is seen of this patient
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse")).status()).isEqualTo(200);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse"))
+                        .status())
+                .isEqualTo(200);
         Fhir.Response consent = postDirective(own, """
                 {"type":"deny",
                  "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
@@ -209,8 +229,12 @@ class AccessMatrixIT {
 
         Fhir.Response barred = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse"));
         assertThat(barred.status()).isEqualTo(403);
-        assertThat(barred.diagnostics()).contains("asked that RTD does not see their record").contains("Consent/");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("gp.clinician")).status()).isEqualTo(200);
+        assertThat(barred.diagnostics())
+                .contains("asked that RTD does not see their record")
+                .contains("Consent/");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("gp.clinician"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -225,7 +249,9 @@ class AccessMatrixIT {
         assertThat(notice(restricted.body()))
                 .isEqualTo("Some items were withheld: restricted category. Break-glass is available in an emergency.");
 
-        Fhir.Response emergency = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + own, token("gp.clinician"),
+        Fhir.Response emergency = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + own,
+                token("gp.clinician"),
                 Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "Overdose: needs his full history now"));
         assertThat(shown(emergency.body())).containsExactlyInAnyOrder("35489007", "279039007");
         assertThat(notice(emergency.body())).isEmpty();
@@ -234,45 +260,69 @@ class AccessMatrixIT {
     @Test
     void breakGlassCoversItsWindowIsAuditedAndQueuedForReview() {
         String own = TestPatients.copyOf(stack, DAVID).id(); // it changes what is seen of this patient
-        Fhir.Response noReason = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse"),
-                Map.of("X-Purpose-Of-Use", "ETREAT"));
+        Fhir.Response noReason = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse"), Map.of("X-Purpose-Of-Use", "ETREAT"));
         assertThat(noReason.status()).isEqualTo(403);
         assertThat(noReason.diagnostics()).contains("Break-glass needs a stated reason");
 
         java.time.Instant asked = java.time.Instant.now();
-        Fhir.Response emergency = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + own, token("hospital.nurse"),
+        Fhir.Response emergency = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + own,
+                token("hospital.nurse"),
                 Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "Unconscious in A&E"));
         assertThat(shown(emergency.body())).contains("35489007");
         // the window (roles.json: 240 minutes) is told with every response resting on it
         java.time.Instant until = java.time.Instant.parse(emergency.header("X-Break-Glass-Until"));
-        assertThat(until).isBetween(asked.plusSeconds(240 * 60 - 5), java.time.Instant.now().plusSeconds(240 * 60 + 5));
+        assertThat(until)
+                .isBetween(
+                        asked.plusSeconds(240 * 60 - 5), java.time.Instant.now().plusSeconds(240 * 60 + 5));
         Fhir.Response withinWindow = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + own, token("hospital.nurse"));
         assertThat(withinWindow.status()).isEqualTo(200);
-        assertThat(withinWindow.header("X-Break-Glass-Until")).as("the same window, not a new one")
+        assertThat(withinWindow.header("X-Break-Glass-Until"))
+                .as("the same window, not a new one")
                 .isEqualTo(until.toString());
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id(AMELIA), token("hospital.nurse"))
-                .header("X-Break-Glass-Until")).as("no window where no break-glass is used").isNull();
+                        .header("X-Break-Glass-Until"))
+                .as("no window where no break-glass is used")
+                .isNull();
         JsonNode audit = Audit.awaitRecordOf(stack, withinWindow.requestId());
-        assertThat(audit.path("purposeOfEvent").path(0).path("coding").path(0).path("code").asText()).isEqualTo("BTG");
+        assertThat(audit.path("purposeOfEvent")
+                        .path(0)
+                        .path("coding")
+                        .path(0)
+                        .path("code")
+                        .asText())
+                .isEqualTo("BTG");
 
         Fhir.Response queue = Fhir.get(stack.consentUrl() + "/break-glass", token("privacy.officer"));
         assertThat(queue.status()).isEqualTo(200);
-        JsonNode grant = Stream.of(queue.body()).flatMap(q -> java.util.stream.StreamSupport.stream(q.spliterator(), false))
-                .filter(g -> g.path("subject").asText().equals("hospital.nurse") && g.path("patientId").asText().equals(own))
-                .findFirst().orElseThrow();
+        JsonNode grant = Stream.of(queue.body())
+                .flatMap(q -> java.util.stream.StreamSupport.stream(q.spliterator(), false))
+                .filter(g -> g.path("subject").asText().equals("hospital.nurse")
+                        && g.path("patientId").asText().equals(own))
+                .findFirst()
+                .orElseThrow();
         assertThat(grant.path("reason").asText()).isEqualTo("Unconscious in A&E");
         assertThat(grant.path("patientId").asText()).isEqualTo(own);
-        Fhir.Response review = Fhir.post(stack.consentUrl() + "/break-glass/" + grant.path("id").asText() + "/review",
-                token("privacy.officer"), "{\"outcome\":\"appropriate\",\"note\":\"A&E attendance confirmed\"}");
+        Fhir.Response review = Fhir.post(
+                stack.consentUrl() + "/break-glass/" + grant.path("id").asText() + "/review",
+                token("privacy.officer"),
+                "{\"outcome\":\"appropriate\",\"note\":\"A&E attendance confirmed\"}");
         assertThat(review.status()).isEqualTo(200);
-        assertThat(Fhir.get(stack.consentUrl() + "/break-glass", token("privacy.officer")).body().toString())
+        assertThat(Fhir.get(stack.consentUrl() + "/break-glass", token("privacy.officer"))
+                        .body()
+                        .toString())
                 .doesNotContain(grant.path("id").asText());
-        assertThat(Fhir.get(stack.consentUrl() + "/break-glass", token("hospital.nurse")).status()).isEqualTo(403);
+        assertThat(Fhir.get(stack.consentUrl() + "/break-glass", token("hospital.nurse"))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void rolesThatMayNotBreakGlassAreToldSo() {
-        Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id(SUSAN), token("social.worker"),
+        Fhir.Response response = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/" + id(SUSAN),
+                token("social.worker"),
                 Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", "Trying to help a client in crisis"));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.diagnostics()).contains("may not use break-glass");
@@ -285,7 +335,8 @@ class AccessMatrixIT {
                  "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
                  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
                  "patient":{"reference":"Patient/%s"},
-                 "provision":{"type":"permit","provision":[%s]}}""".formatted(patient, nestedProvision));
+                 "provision":{"type":"permit","provision":[%s]}}""".formatted(
+                        patient, nestedProvision));
     }
 
     /** What a result shows: Condition codes, drug names, encounter statuses, patient ids. */
@@ -297,12 +348,18 @@ class AccessMatrixIT {
         for (JsonNode entry : body.path("entry")) {
             JsonNode r = entry.path("resource");
             switch (r.path("resourceType").asText()) {
-                case "Condition" -> shown.add(r.path("code").path("coding").path(0).path("code").asText());
-                case "MedicationRequest" -> shown.add(
-                        r.path("medicationCodeableConcept").path("coding").path(0).path("display").asText().split(" ")[0]);
+                case "Condition" ->
+                    shown.add(r.path("code").path("coding").path(0).path("code").asText());
+                case "MedicationRequest" ->
+                    shown.add(r.path("medicationCodeableConcept")
+                            .path("coding")
+                            .path(0)
+                            .path("display")
+                            .asText()
+                            .split(" ")[0]);
                 case "Encounter" -> shown.add(r.path("status").asText());
                 case "Patient" -> shown.add(r.path("id").asText());
-                default -> { }
+                default -> {}
             }
         }
         return shown;
@@ -311,7 +368,11 @@ class AccessMatrixIT {
     private static String notice(JsonNode bundle) {
         for (JsonNode entry : bundle.path("entry")) {
             if ("outcome".equals(entry.path("search").path("mode").asText())) {
-                return entry.path("resource").path("issue").path(0).path("diagnostics").asText();
+                return entry.path("resource")
+                        .path("issue")
+                        .path(0)
+                        .path("diagnostics")
+                        .asText();
             }
         }
         return "";

@@ -13,8 +13,8 @@ import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Bundles;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
-import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.security.dev.DevCredentials;
@@ -52,7 +52,9 @@ class DirectiveWritesIT {
             assertThat(e.toString()).contains("rtd-pas", "consent-service");
         });
         // the patient is still shared
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("gp.clinician")).status()).isEqualTo(200);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("gp.clinician"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -66,13 +68,18 @@ class DirectiveWritesIT {
             assertThat(e.toString()).contains("Consent/" + id, "registered GP practice");
         });
         // the patient withdraws it (status inactive): a second version, both in the history
-        String withdrawn = Bundles.optOut(patient.id()).replace("\"status\":\"active\"", "\"status\":\"inactive\"")
+        String withdrawn = Bundles.optOut(patient.id())
+                .replace("\"status\":\"active\"", "\"status\":\"inactive\"")
                 .replaceFirst("\\{", "{\"id\":\"" + id + "\",");
-        assertThat(Fhir.put(consent() + "/" + id, token("patient." + patient.id()), withdrawn).status()).isEqualTo(200);
+        assertThat(Fhir.put(consent() + "/" + id, token("patient." + patient.id()), withdrawn)
+                        .status())
+                .isEqualTo(200);
         Fhir.Response history = Fhir.get(consent() + "/" + id + "/_history", token("patient." + patient.id()));
         assertThat(history.status()).as(history.body().toString()).isEqualTo(200);
         assertThat(history.body().path("entry")).hasSize(2);
-        assertThat(Fhir.get(consent() + "/" + id + "/_history", token("patient.amelia-hartley")).status()).isEqualTo(404);
+        assertThat(Fhir.get(consent() + "/" + id + "/_history", token("patient.amelia-hartley"))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -83,32 +90,42 @@ class DirectiveWritesIT {
         assertThat(bare.diagnostics()).contains("written request");
         String cited = Bundles.optOut(patient.id()).replaceFirst("\\{", """
                 {"sourceAttachment":{"title":"Letter from the patient received 30 November 2026, ref PO-1182"},""");
-        assertThat(Fhir.post(consent(), token("privacy.officer"), cited).status()).isEqualTo(201);
+        assertThat(Fhir.post(consent(), token("privacy.officer"), cited).status())
+                .isEqualTo(201);
     }
 
     @Test
     void anotherPatientOrAClinicianMayNotRecordIt() {
         TestPatient patient = TestPatients.davidLike(stack); // registered with A81001 (gp-system's practice)
-        assertThat(Fhir.post(consent(), token("patient.amelia-hartley"), Bundles.optOut(patient.id())).status()).isEqualTo(403);
-        assertThat(Fhir.post(consent(), token("gp.clinician"), Bundles.optOut(patient.id())).status()).isEqualTo(403);
+        assertThat(Fhir.post(consent(), token("patient.amelia-hartley"), Bundles.optOut(patient.id()))
+                        .status())
+                .isEqualTo(403);
+        assertThat(Fhir.post(consent(), token("gp.clinician"), Bundles.optOut(patient.id()))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void refusalsAtAuditServiceAndConsentServiceAreThemselvesAudited() {
         TestPatient patient = TestPatients.davidLike(stack); // registered with A81001 (gp-system's practice)
-        Fhir.Response nurseSearch = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patient.id(), token("hospital.nurse"));
+        Fhir.Response nurseSearch =
+                Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patient.id(), token("hospital.nurse"));
         assertThat(nurseSearch.status()).isEqualTo(403);
-        Fhir.Response otherReport = Fhir.get(stack.auditUrl() + "/audit/access-report?patient=" + patient.id(),
-                token("patient.amelia-hartley"));
+        Fhir.Response otherReport = Fhir.get(
+                stack.auditUrl() + "/audit/access-report?patient=" + patient.id(), token("patient.amelia-hartley"));
         assertThat(otherReport.status()).isEqualTo(403);
-        Fhir.Response forged = Fhir.post(stack.auditUrl() + "/audit/events", token("gp.clinician"),
+        Fhir.Response forged = Fhir.post(
+                stack.auditUrl() + "/audit/events",
+                token("gp.clinician"),
                 "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[]}");
         assertThat(forged.status()).isEqualTo(403);
         Fhir.Response queue = Fhir.get(stack.consentUrl() + "/break-glass", token("hospital.nurse"));
         assertThat(queue.status()).isEqualTo(403);
 
-        assertThat(trailOf(patient.id())).anySatisfy(e -> assertThat(e.toString()).contains("hospital.nurse", "refused"));
-        assertThat(trailOf(patient.id())).anySatisfy(e -> assertThat(e.toString()).contains("patient.amelia-hartley", "refused"));
+        assertThat(trailOf(patient.id()))
+                .anySatisfy(e -> assertThat(e.toString()).contains("hospital.nurse", "refused"));
+        assertThat(trailOf(patient.id()))
+                .anySatisfy(e -> assertThat(e.toString()).contains("patient.amelia-hartley", "refused"));
         awaitTrail("resource like '%gp.clinician%' and resource like '%/audit/events%'");
         awaitTrail("resource like '%hospital.nurse%' and resource like '%/break-glass%'");
     }
@@ -132,17 +149,24 @@ class DirectiveWritesIT {
 
     private int tokenStatus(String client, String secret) throws Exception {
         String basic = Base64.getEncoder().encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.issuer() + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.issuer() + "/oauth2/token"))
+                                .header("Authorization", "Basic " + basic)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private java.util.List<JsonNode> trailOf(String patientId) {
         awaitTrail("resource like '%Patient/" + patientId + "%'");
         java.util.List<JsonNode> events = new java.util.ArrayList<>();
-        try (var c = stack.connect("audit"); var s = c.createStatement();
-             var rs = s.executeQuery("select resource from audit_event where resource like '%Patient/" + patientId + "%'")) {
+        try (var c = stack.connect("audit");
+                var s = c.createStatement();
+                var rs = s.executeQuery(
+                        "select resource from audit_event where resource like '%Patient/" + patientId + "%'")) {
             while (rs.next()) {
                 events.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1)));
             }
@@ -155,7 +179,9 @@ class DirectiveWritesIT {
     private void awaitTrail(String where) {
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
         while (Audit.count(stack, "audit", "select count(*) from audit_event where " + where) == 0) {
-            assertThat(java.time.Instant.now()).as("an audit record where " + where).isBefore(deadline);
+            assertThat(java.time.Instant.now())
+                    .as("an audit record where " + where)
+                    .isBefore(deadline);
             Audit.pause(java.time.Duration.ofMillis(200));
         }
     }

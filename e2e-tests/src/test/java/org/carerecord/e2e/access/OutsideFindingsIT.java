@@ -11,8 +11,8 @@ import java.util.Map;
 import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
-import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,16 +41,25 @@ class OutsideFindingsIT {
         this.stack = stack;
         DemoData.load(stack);
         patient = TestPatients.davidLike(stack);
-        depression = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&code=35489007", token("gp-system"))
-                .body().path("entry").path(0).path("resource").path("id").asText();
+        depression = Fhir.get(
+                        stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&code=35489007",
+                        token("gp-system"))
+                .body()
+                .path("entry")
+                .path(0)
+                .path("resource")
+                .path("id")
+                .asText();
     }
 
     @Test
     void aRecordsMetaIsDecidedAsAReadOfTheRecord() {
-        Fhir.Response meta = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + depression + "/$meta", token("social.worker"));
+        Fhir.Response meta =
+                Fhir.get(stack.fhirBaseUrl() + "/Condition/" + depression + "/$meta", token("social.worker"));
         assertThat(meta.status()).isEqualTo(403);
         assertThat(meta.body().toString()).doesNotContain("PSY").doesNotContain("A81001");
-        Fhir.Response patientMeta = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id() + "/$meta", token("hospital.nurse"));
+        Fhir.Response patientMeta =
+                Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id() + "/$meta", token("hospital.nurse"));
         assertThat(patientMeta.status()).isEqualTo(403);
         Fhir.Response gp = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + depression + "/$meta", token("gp.clinician"));
         assertThat(gp.status()).isEqualTo(200);
@@ -61,12 +70,15 @@ class OutsideFindingsIT {
 
     @Test
     void aBodyOverTheLimitIsRefusedWith413BeforeItIsRead() {
-        String huge = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[]," + "\"x\":\"" + "a".repeat(33 * 1024 * 1024) + "\"}";
+        String huge = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[]," + "\"x\":\""
+                + "a".repeat(33 * 1024 * 1024) + "\"}";
         long started = System.nanoTime();
         Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), huge);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.diagnostics()).contains("larger than this server accepts");
-        assertThat((System.nanoTime() - started) / 1_000_000).as("ms: refused, not parsed").isLessThan(5_000);
+        assertThat((System.nanoTime() - started) / 1_000_000)
+                .as("ms: refused, not parsed")
+                .isLessThan(5_000);
     }
 
     @Test
@@ -75,15 +87,20 @@ class OutsideFindingsIT {
         for (int i = 0; i < 10_001; i++) {
             bundle.append(i == 0 ? "" : ",").append("{\"request\":{\"method\":\"GET\",\"url\":\"Patient/x\"}}");
         }
-        Fhir.Response response = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), bundle.append("]}").toString());
+        Fhir.Response response = Fhir.post(
+                stack.fhirBaseUrl(), token("rtd-pas"), bundle.append("]}").toString());
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.diagnostics()).contains("at most 10000 entries");
     }
 
     @Test
     void aMalformedSearchParameterIsA400() {
-        for (String query : new String[] {"Patient?birthdate=notadate", "Patient?birthdate=2020-13-45",
-                "Patient?_lastUpdated=gt-yesterday", "Patient?_count=-1"}) {
+        for (String query : new String[] {
+            "Patient?birthdate=notadate",
+            "Patient?birthdate=2020-13-45",
+            "Patient?_lastUpdated=gt-yesterday",
+            "Patient?_count=-1"
+        }) {
             Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + query, token("gp.clinician"));
             assertThat(response.status()).as(query + " " + response.body()).isBetween(400, 499);
             assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
@@ -96,40 +113,68 @@ class OutsideFindingsIT {
     void inputsTheGeneratedRequestsFoundAreA4xxOperationOutcome() throws Exception {
         String pas = token("rtd-pas");
         String[][] requests = {
-                {"GET", "Patient?patient=%00", null},
-                {"GET", "Patient/+/_history/999", null},
-                {"GET", "Practitioner?name=true&_filter=david-robson", null},
-                {"GET", "AuditEvent/%2500/_history/999", null},
-                {"GET", "Patient/%00", null},
-                {"PATCH", "Patient/" + patient.id(), "{\"resourceType\":\"Patient\",\"active\":true}"},
-                {"PATCH", "Patient", "{\"resourceType\":\"Patient\"}"},
-                {"POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":null,"
-                        + "\"request\":{\"method\":\"POST\",\"url\":\"Condition\"}}]}"},
-                {"POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
-                        + "{\"method\":\"PUT\",\"url\":\"Condition/x\"}}]}"}};
+            {"GET", "Patient?patient=%00", null},
+            {"GET", "Patient/+/_history/999", null},
+            {"GET", "Practitioner?name=true&_filter=david-robson", null},
+            {"GET", "AuditEvent/%2500/_history/999", null},
+            {"GET", "Patient/%00", null},
+            {"PATCH", "Patient/" + patient.id(), "{\"resourceType\":\"Patient\",\"active\":true}"},
+            {"PATCH", "Patient", "{\"resourceType\":\"Patient\"}"},
+            {
+                "POST",
+                "",
+                "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":null,"
+                        + "\"request\":{\"method\":\"POST\",\"url\":\"Condition\"}}]}"
+            },
+            {
+                "POST",
+                "",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"PUT\",\"url\":\"Condition/x\"}}]}"
+            }
+        };
         for (String[] r : requests) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/" + r[1]))
-                    .header("Authorization", "Bearer " + pas).header("Content-Type", "application/fhir+json")
+                    .header("Authorization", "Bearer " + pas)
+                    .header("Content-Type", "application/fhir+json")
                     .header("Accept", "text/html")
-                    .method(r[0], r[2] == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r[2]))
+                    .method(
+                            r[0],
+                            r[2] == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(r[2]))
                     .build());
-            assertThat(response.statusCode()).as(r[0] + " " + r[1] + ": " + response.body()).isBetween(400, 499);
-            assertThat(response.body()).as(r[0] + " " + r[1]).contains("\"resourceType\":\"OperationOutcome\"")
-                    .doesNotContain("<html").doesNotContain("\tat ");
+            assertThat(response.statusCode())
+                    .as(r[0] + " " + r[1] + ": " + response.body())
+                    .isBetween(400, 499);
+            assertThat(response.body())
+                    .as(r[0] + " " + r[1])
+                    .contains("\"resourceType\":\"OperationOutcome\"")
+                    .doesNotContain("<html")
+                    .doesNotContain("\tat ");
         }
     }
 
     @Test
     void metricsNeedAToken() throws Exception {
         String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "") + "/actuator/metrics";
-        assertThat(send(HttpRequest.newBuilder(URI.create(metrics)).GET().build()).statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(URI.create(metrics + "/jvm.memory.used")).GET().build()).statusCode()).isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(metrics)).GET().build())
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(metrics + "/jvm.memory.used"))
+                                .GET()
+                                .build())
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void noResponseNamesTheProductOrItsVersion() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/Patient/" + patient.id()))
-                .header("Authorization", "Bearer " + token("gp.clinician")).GET().build());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/Patient/" + patient.id()))
+                        .header("Authorization", "Bearer " + token("gp.clinician"))
+                        .GET()
+                        .build());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
     }
@@ -144,8 +189,11 @@ class OutsideFindingsIT {
     void aBreakGlassWithAReasonNobodyCanReadGrantsNothingOnAnyPath() {
         TestPatient someone = TestPatients.davidLike(stack); // the hospital nurse has no relationship with them
         Map<String, String> emergency = Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", ".");
-        for (String path : java.util.List.of("/Patient/" + someone.id() + "/$everything?_type=Condition",
-                "/Patient/" + someone.id() + "/$summary", "/Condition?patient=" + someone.id(), "/Patient/" + someone.id())) {
+        for (String path : java.util.List.of(
+                "/Patient/" + someone.id() + "/$everything?_type=Condition",
+                "/Patient/" + someone.id() + "/$summary",
+                "/Condition?patient=" + someone.id(),
+                "/Patient/" + someone.id())) {
             Fhir.Response refused = Fhir.get(stack.fhirBaseUrl() + path, token("hospital.nurse"), emergency);
             assertThat(refused.status()).as(path).isEqualTo(400);
             assertThat(refused.diagnostics()).contains("X-Break-Glass-Reason must give the reason in words");
@@ -158,12 +206,16 @@ class OutsideFindingsIT {
     @Test
     void aStatedRelationshipMustGiveAReasonInWords() {
         for (String reason : new String[] {".", "   ", "....!!!!....", "a b"}) {
-            Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("hospital.nurse"),
+            Fhir.Response response = Fhir.get(
+                    stack.fhirBaseUrl() + "/Patient/" + patient.id(),
+                    token("hospital.nurse"),
                     Map.of("X-Care-Relationship", reason));
             assertThat(response.status()).as("'" + reason + "'").isEqualTo(400);
             assertThat(response.diagnostics()).contains("X-Care-Relationship must give the reason in words");
         }
-        Fhir.Response stated = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient.id(), token("hospital.nurse"),
+        Fhir.Response stated = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/" + patient.id(),
+                token("hospital.nurse"),
                 Map.of("X-Care-Relationship", "Outpatient referral received today"));
         assertThat(stated.status()).isEqualTo(200);
     }
@@ -173,8 +225,13 @@ class OutsideFindingsIT {
         Fhir.Response metadata = Fhir.get(stack.fhirBaseUrl() + "/metadata", null);
         assertThat(metadata.status()).isEqualTo(200);
         String statement = metadata.body().toString();
-        assertThat(statement).doesNotContain("\"expunge\"").doesNotContain("\"validate\"").doesNotContain("\"lastn\"")
-                .doesNotContain("history-system").doesNotContain("\"reindex\"").doesNotContain("meta-add");
+        assertThat(statement)
+                .doesNotContain("\"expunge\"")
+                .doesNotContain("\"validate\"")
+                .doesNotContain("\"lastn\"")
+                .doesNotContain("history-system")
+                .doesNotContain("\"reindex\"")
+                .doesNotContain("meta-add");
         assertThat(statement).contains("\"everything\"", "\"summary\"", "SMART-on-FHIR");
         assertThat(statement).contains("Care providers' systems only"); // _has, _security, a type's history
     }
@@ -184,12 +241,16 @@ class OutsideFindingsIT {
         // java.net.http refuses to set Host, so a raw request over a socket
         URI console = URI.create(stack.auditUrl() + "/trail");
         try (var socket = new java.net.Socket(console.getHost(), console.getPort())) {
-            socket.getOutputStream().write(("GET /trail HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /trail HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 302");
             assertThat(answer).doesNotContainIgnoringCase("evil.example");
-            String cookie = answer.lines().filter(l -> l.regionMatches(true, 0, "Set-Cookie:", 0, 11)).findFirst().orElse("");
+            String cookie = answer.lines()
+                    .filter(l -> l.regionMatches(true, 0, "Set-Cookie:", 0, 11))
+                    .findFirst()
+                    .orElse("");
             if (!cookie.isEmpty()) {
                 assertThat(cookie).containsIgnoringCase("SameSite=Lax").containsIgnoringCase("HttpOnly");
             }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
-import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +31,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PagingLinkReplayIT {
 
-    private static final List<String> STAFF = List.of("gp.clinician", "hospital.nurse", "social.worker", "ward.clerk",
-            "gp.locum", "privacy.officer", "caldicott.guardian", "rtd-pas", "gp-system");
+    private static final List<String> STAFF = List.of(
+            "gp.clinician",
+            "hospital.nurse",
+            "social.worker",
+            "ward.clerk",
+            "gp.locum",
+            "privacy.officer",
+            "caldicott.guardian",
+            "rtd-pas",
+            "gp-system");
 
     private CareRecordStack stack;
     private TestPatient patient;
@@ -94,8 +102,10 @@ class PagingLinkReplayIT {
 
     @Test
     void anUnknownSearchIdIsAnsweredTheSameWay() {
-        String link = pagingLinks("gp.clinician", "Condition?patient=P&_count=1").get(0);
-        Fhir.Response unknown = Fhir.get(link.replaceAll("_getpages=[^&]+", "_getpages=00000000-0000-0000-0000-000000000000"),
+        String link =
+                pagingLinks("gp.clinician", "Condition?patient=P&_count=1").get(0);
+        Fhir.Response unknown = Fhir.get(
+                link.replaceAll("_getpages=[^&]+", "_getpages=00000000-0000-0000-0000-000000000000"),
                 token("social.worker"));
         Fhir.Response foreign = Fhir.get(link, token("social.worker"));
         assertThat(unknown.status()).isEqualTo(foreign.status()).isEqualTo(410);
@@ -112,16 +122,26 @@ class PagingLinkReplayIT {
             Fhir.Response page = Fhir.get(next, token("social.worker"));
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.body().toString()).doesNotContain("35489007").doesNotContain("Depressive");
-            page.body().path("entry").forEach(e -> seen.add(e.path("resource").path("resourceType").asText()));
+            page.body()
+                    .path("entry")
+                    .forEach(e ->
+                            seen.add(e.path("resource").path("resourceType").asText()));
             next = link(page.body(), "next");
         }
         assertThat(seen).contains("Condition");
         // the GP's pages hold the depression: the same path, its own identity
-        String gpPages = String.join(" ", pagingLinks("gp.clinician", "Condition?patient=P&_count=1&_sort=-_id").stream()
-                .map(l -> Fhir.get(l, token("gp.clinician"))).peek(r -> assertThat(r.status()).isEqualTo(200))
-                .map(r -> r.body().toString()).toList());
-        String gpFirst = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&_count=1&_sort=-_id",
-                token("gp.clinician")).body().toString();
+        String gpPages = String.join(
+                " ",
+                pagingLinks("gp.clinician", "Condition?patient=P&_count=1&_sort=-_id").stream()
+                        .map(l -> Fhir.get(l, token("gp.clinician")))
+                        .peek(r -> assertThat(r.status()).isEqualTo(200))
+                        .map(r -> r.body().toString())
+                        .toList());
+        String gpFirst = Fhir.get(
+                        stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&_count=1&_sort=-_id",
+                        token("gp.clinician"))
+                .body()
+                .toString();
         assertThat(gpFirst + gpPages).contains("35489007");
     }
 
@@ -143,7 +163,8 @@ class PagingLinkReplayIT {
     private static List<String> variants(List<String> links) {
         List<String> all = new ArrayList<>(links);
         for (String link : links) {
-            all.add(link.replaceAll("_getpagesoffset=\\d+", "_getpagesoffset=0").replaceAll("_count=\\d+", "_count=100"));
+            all.add(link.replaceAll("_getpagesoffset=\\d+", "_getpagesoffset=0")
+                    .replaceAll("_count=\\d+", "_count=100"));
         }
         return all;
     }

@@ -69,15 +69,18 @@ class PathLeakIT {
         assertThat(revinclude.body().toString()).contains("\"id\":\"" + DAVID + "\"");
         assertNoLeak(revinclude);
         assertNoLeak(asSocialWorker("Patient?_id=" + DAVID + "&_revinclude=*"));
-        assertNoLeak(asSocialWorker("CareTeam?patient=" + DAVID
-                + "&_include=CareTeam:subject&_revinclude:iterate=Condition:subject&_revinclude:iterate=MedicationRequest:subject"));
+        assertNoLeak(
+                asSocialWorker(
+                        "CareTeam?patient=" + DAVID
+                                + "&_include=CareTeam:subject&_revinclude:iterate=Condition:subject&_revinclude:iterate=MedicationRequest:subject"));
         assertNoLeak(asSocialWorker("Condition?patient=" + DAVID + "&_include=*"));
     }
 
     @Test
     void chainedSearchAcrossPatientsIsRefusedToUsers() {
         // names no one patient: look the patient up first (SearchOracleIT has the reason)
-        Fhir.Response response = asSocialWorker("Condition?subject.identifier=https://fhir.nhs.uk/Id/nhs-number|9000000017");
+        Fhir.Response response =
+                asSocialWorker("Condition?subject.identifier=https://fhir.nhs.uk/Id/nhs-number|9000000017");
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.diagnostics()).contains("must name one patient");
         assertNoLeak(response);
@@ -88,7 +91,9 @@ class PathLeakIT {
         Fhir.Response response = asSocialWorker("Patient?_has:Condition:subject:code=35489007");
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.diagnostics()).contains("_has is not available");
-        assertThat(Fhir.get(fhir + "/Patient?_has:Condition:subject:code=35489007", token("gp-system")).status()).isEqualTo(200);
+        assertThat(Fhir.get(fhir + "/Patient?_has:Condition:subject:code=35489007", token("gp-system"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -122,7 +127,9 @@ class PathLeakIT {
     @Test
     void totalsAndCounts() {
         Fhir.Response total = asSocialWorker("Condition?patient=" + DAVID + "&_total=accurate");
-        assertThat(total.status()).as(total.body().toString()).isIn(200, 400); // HAPI's consent interceptor may refuse it
+        assertThat(total.status())
+                .as(total.body().toString())
+                .isIn(200, 400); // HAPI's consent interceptor may refuse it
         assertThat(total.body().has("total")).isFalse();
         assertNoLeak(total);
         Fhir.Response count = asSocialWorker("Condition?patient=" + DAVID + "&_summary=count");
@@ -133,7 +140,8 @@ class PathLeakIT {
     @Test
     void batchAndTransactionGetEntries() {
         for (String type : new String[] {"batch", "transaction"}) {
-            Fhir.Response response = Fhir.post(fhir, token("social.worker"), """
+            Fhir.Response response =
+                    Fhir.post(fhir, token("social.worker"), """
                     {"resourceType":"Bundle","type":"%s","entry":[
                       {"request":{"method":"GET","url":"Condition?patient=%s"}},
                       {"request":{"method":"GET","url":"Condition/%s"}},
@@ -156,7 +164,9 @@ class PathLeakIT {
                       {"request":{"method":"GET","url":"Observation?patient=amelia-hartley"}}]}""");
             assertThat(response.status()).isEqualTo(200);
             for (com.fasterxml.jackson.databind.JsonNode entry : response.body().path("entry")) {
-                assertThat(entry.path("response").path("status").asText()).as(entry.toString()).startsWith("200");
+                assertThat(entry.path("response").path("status").asText())
+                        .as(entry.toString())
+                        .startsWith("200");
             }
         }
     }
@@ -180,8 +190,10 @@ class PathLeakIT {
         assertThat(plain.status()).isEqualTo(422);
         assertThat(plain.diagnostics()).contains("may not move it to Patient/susan-armstrong");
         moved.remove("id");
-        Fhir.Response conditional = Fhir.put(fhir + "/Condition?identifier=https://fhir.a81001.nhs.uk/Id/condition|c-3",
-                token("gp-system"), moved.toString());
+        Fhir.Response conditional = Fhir.put(
+                fhir + "/Condition?identifier=https://fhir.a81001.nhs.uk/Id/condition|c-3",
+                token("gp-system"),
+                moved.toString());
         assertThat(conditional.status()).isEqualTo(422);
         Fhir.Response after = Fhir.get(fhir + "/Condition/" + depression, token("gp-system"));
         assertThat(after.body().path("subject").path("reference").asText()).isEqualTo("Patient/" + DAVID);
@@ -213,10 +225,17 @@ class PathLeakIT {
 
     @Test
     void graphqlAndAdministrativeOperationsAreNotAvailable() {
-        for (String path : new String[] {"$graphql?query={Patient(id:\"david-robson\"){id}}",
-                "Patient/" + DAVID + "/$graphql?query={id}", "$expunge", "Patient/" + DAVID + "/$expunge", "$reindex"}) {
-            Fhir.Response response = Fhir.post(fhir + "/" + path.replace("{", "%7B").replace("}", "%7D").replace("\"", "%22"),
-                    token("gp.clinician"), "{\"resourceType\":\"Parameters\"}");
+        for (String path : new String[] {
+            "$graphql?query={Patient(id:\"david-robson\"){id}}",
+            "Patient/" + DAVID + "/$graphql?query={id}",
+            "$expunge",
+            "Patient/" + DAVID + "/$expunge",
+            "$reindex"
+        }) {
+            Fhir.Response response = Fhir.post(
+                    fhir + "/" + path.replace("{", "%7B").replace("}", "%7D").replace("\"", "%22"),
+                    token("gp.clinician"),
+                    "{\"resourceType\":\"Parameters\"}");
             assertThat(response.status()).as(path).isIn(400, 403, 404, 405);
             assertNoLeak(response);
         }
@@ -228,7 +247,11 @@ class PathLeakIT {
         assertThat(own.status()).isEqualTo(200);
         for (JsonNode entry : own.body().path("entry")) {
             if ("Condition".equals(entry.path("resource").path("resourceType").asText())) {
-                assertThat(entry.path("resource").path("subject").path("reference").asText()).isEqualTo("Patient/amelia-hartley");
+                assertThat(entry.path("resource")
+                                .path("subject")
+                                .path("reference")
+                                .asText())
+                        .isEqualTo("Patient/amelia-hartley");
             }
         }
         assertThat(own.body().toString()).doesNotContain("35489007");
@@ -248,14 +271,20 @@ class PathLeakIT {
             object.remove("link");
         }
         String body = answer.toString();
-        assertThat(body).doesNotContain("35489007").doesNotContain("Depressive").doesNotContain("Sertraline")
-                .doesNotContain("Condition/" + depression).doesNotContain("MedicationRequest/" + sertraline)
-                .doesNotContain("\"id\":\"" + depression + "\"").doesNotContain("\"id\":\"" + sertraline + "\"");
+        assertThat(body)
+                .doesNotContain("35489007")
+                .doesNotContain("Depressive")
+                .doesNotContain("Sertraline")
+                .doesNotContain("Condition/" + depression)
+                .doesNotContain("MedicationRequest/" + sertraline)
+                .doesNotContain("\"id\":\"" + depression + "\"")
+                .doesNotContain("\"id\":\"" + sertraline + "\"");
     }
 
     private static String firstId(Fhir.Response search) {
         assertThat(search.status()).isEqualTo(200);
-        String id = search.body().path("entry").path(0).path("resource").path("id").asText();
+        String id =
+                search.body().path("entry").path(0).path("resource").path("id").asText();
         assertThat(id).as("the probe's target exists").isNotBlank();
         return id;
     }

@@ -27,11 +27,13 @@ class RelationshipBackfillIT {
     void theIndexIsRebuiltFromTheRecordsAtStartUp(CareRecordStack stack) throws SQLException {
         DemoData.load(stack);
         String amelia = stack.fhirBaseUrl() + "/Patient/amelia-hartley";
-        assertThat(Fhir.get(amelia, stack.tokens().token("hospital.nurse")).status()).isEqualTo(200);
+        assertThat(Fhir.get(amelia, stack.tokens().token("hospital.nurse")).status())
+                .isEqualTo(200);
 
         ServiceProcess fhir = stack.service("fhir-server");
         fhir.close();
-        try (Connection c = stack.connect("fhir"); Statement s = c.createStatement()) {
+        try (Connection c = stack.connect("fhir");
+                Statement s = c.createStatement()) {
             s.executeUpdate("delete from care.care_relationship"); // as before the index existed
         }
         fhir.restart();
@@ -42,12 +44,15 @@ class RelationshipBackfillIT {
         while (Instant.now().isBefore(deadline) && status != 200) {
             status = Fhir.get(amelia, stack.tokens().token("hospital.nurse")).status();
             if (status != 200) {
-                assertThat(status).as("refused, never an error, until the index is built").isEqualTo(403);
+                assertThat(status)
+                        .as("refused, never an error, until the index is built")
+                        .isEqualTo(403);
                 Audit.pause(Duration.ofMillis(500));
             }
         }
         assertThat(status).isEqualTo(200);
-        assertThat(Fhir.get(amelia, stack.tokens().token("gp.clinician")).status()).isEqualTo(200);
+        assertThat(Fhir.get(amelia, stack.tokens().token("gp.clinician")).status())
+                .isEqualTo(200);
         assertThat(Audit.count(stack, "fhir", "select count(*) from care.care_relationship where organisation = 'RTD'"))
                 .isPositive();
     }

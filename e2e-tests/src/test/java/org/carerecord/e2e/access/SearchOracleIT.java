@@ -11,8 +11,8 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
-import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +36,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchOracleIT {
 
-    private static final List<String> PERSONAS = List.of("gp.clinician", "hospital.nurse", "social.worker", "ward.clerk",
-            "gp.locum", "privacy.officer", "caldicott.guardian", "patient.amelia-hartley");
+    private static final List<String> PERSONAS = List.of(
+            "gp.clinician",
+            "hospital.nurse",
+            "social.worker",
+            "ward.clerk",
+            "gp.locum",
+            "privacy.officer",
+            "caldicott.guardian",
+            "patient.amelia-hartley");
     private static final String DEPRESSION = "35489007";
     private static final String SERTRALINE = "39695211000001102";
 
@@ -63,25 +70,41 @@ class SearchOracleIT {
         String missCode = String.valueOf(100000000 + new Random().nextInt(800000000)); // a code nobody holds
         String p = patient.id();
         List<Twin> twins = List.of(
-                new Twin("diagnosis by code", "Condition?patient=" + p + "&code=" + DEPRESSION,
+                new Twin(
+                        "diagnosis by code",
+                        "Condition?patient=" + p + "&code=" + DEPRESSION,
                         "Condition?patient=" + p + "&code=" + missCode),
-                new Twin("diagnosis by system|code", "Condition?patient=" + p + "&code=http://snomed.info/sct|" + DEPRESSION,
+                new Twin(
+                        "diagnosis by system|code",
+                        "Condition?patient=" + p + "&code=http://snomed.info/sct|" + DEPRESSION,
                         "Condition?patient=" + p + "&code=http://snomed.info/sct|" + missCode),
-                new Twin("diagnosis by text", "Condition?patient=" + p + "&code:text=Depressive",
+                new Twin(
+                        "diagnosis by text",
+                        "Condition?patient=" + p + "&code:text=Depressive",
                         "Condition?patient=" + p + "&code:text=Xyzzy"),
-                new Twin("medication by code", "MedicationRequest?patient=" + p + "&code=" + SERTRALINE,
+                new Twin(
+                        "medication by code",
+                        "MedicationRequest?patient=" + p + "&code=" + SERTRALINE,
                         "MedicationRequest?patient=" + p + "&code=" + missCode),
-                new Twin("diagnosis and its patient", "Condition?patient=" + p + "&code=" + DEPRESSION
-                        + "&_include=Condition:subject", "Condition?patient=" + p + "&code=" + missCode + "&_include=Condition:subject"),
-                new Twin("diagnosis across patients, by chain", "Condition?subject:Patient.family=" + patient.family()
-                        + "&subject:Patient.birthdate=" + patient.birthDate() + "&code=" + DEPRESSION,
+                new Twin(
+                        "diagnosis and its patient",
+                        "Condition?patient=" + p + "&code=" + DEPRESSION + "&_include=Condition:subject",
+                        "Condition?patient=" + p + "&code=" + missCode + "&_include=Condition:subject"),
+                new Twin(
+                        "diagnosis across patients, by chain",
+                        "Condition?subject:Patient.family=" + patient.family() + "&subject:Patient.birthdate="
+                                + patient.birthDate() + "&code=" + DEPRESSION,
                         "Condition?subject:Patient.family=" + patient.family() + "&subject:Patient.birthdate="
                                 + patient.birthDate() + "&code=" + missCode),
                 new Twin("diagnosis across patients", "Condition?code=" + DEPRESSION, "Condition?code=" + missCode),
                 new Twin("patient by name", "Patient?family=" + patient.family(), "Patient?family=Xyzzy" + missCode),
-                new Twin("patient by NHS number", "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + patient.nhsNumber(),
+                new Twin(
+                        "patient by NHS number",
+                        "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + patient.nhsNumber(),
                         "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + TestPatients.nhsNumber()),
-                new Twin("everything since", "Patient/" + p + "/$everything?_type=Condition&_since=2000-01-01",
+                new Twin(
+                        "everything since",
+                        "Patient/" + p + "/$everything?_type=Condition&_since=2000-01-01",
                         "Patient/" + p + "/$everything?_type=Condition&_since=2999-01-01"));
         return PERSONAS.stream().flatMap(persona -> twins.stream().map(twin -> Arguments.of(persona, twin)));
     }
@@ -89,12 +112,15 @@ class SearchOracleIT {
     @ParameterizedTest(name = "{0} · {1}")
     @MethodSource("cells")
     void hitAndMissAnswerAlike(String persona, Twin twin) {
-        Fhir.Response hit = Fhir.get(stack.fhirBaseUrl() + "/" + twin.hit(), stack.tokens().token(persona));
-        Fhir.Response miss = Fhir.get(stack.fhirBaseUrl() + "/" + twin.miss(), stack.tokens().token(persona));
+        Fhir.Response hit =
+                Fhir.get(stack.fhirBaseUrl() + "/" + twin.hit(), stack.tokens().token(persona));
+        Fhir.Response miss =
+                Fhir.get(stack.fhirBaseUrl() + "/" + twin.miss(), stack.tokens().token(persona));
 
         assertThat(hit.status()).as("never a server error: " + hit.body()).isLessThan(500);
         assertThat(hit.status()).as("status, hit vs miss").isEqualTo(miss.status());
-        boolean hitShowsMatches = entries(hit.body()).anyMatch(e -> "match".equals(e.path("search").path("mode").asText()));
+        boolean hitShowsMatches = entries(hit.body())
+                .anyMatch(e -> "match".equals(e.path("search").path("mode").asText()));
         // where the hit showed records (the user may see them), those and what they include legitimately differ;
         // where it showed none, everything must be the miss's, included records too
         assertThat(withoutVariableParts(hit.body(), hitShowsMatches, twin))
@@ -114,26 +140,40 @@ class SearchOracleIT {
 
     @Test
     void theNoticeStillTellsThatTheRecordHoldsRestrictedInformation() {
-        Fhir.Response anyCondition = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&code=279039007",
+        Fhir.Response anyCondition = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + patient.id() + "&code=279039007",
                 stack.tokens().token("social.worker"));
         assertThat(anyCondition.status()).isEqualTo(200);
-        assertThat(anyCondition.body().toString()).contains("279039007")
+        assertThat(anyCondition.body().toString())
+                .contains("279039007")
                 .contains("Some items were withheld: restricted category");
-        Fhir.Response gp = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + patient.id(), stack.tokens().token("gp.clinician"));
+        Fhir.Response gp = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + patient.id(),
+                stack.tokens().token("gp.clinician"));
         assertThat(gp.body().toString()).contains(DEPRESSION).doesNotContain("withheld");
     }
 
     @Test
     void aUserSearchOfClinicalRecordsMustNameOnePatient() {
-        Fhir.Response across = Fhir.get(stack.fhirBaseUrl() + "/Condition?code=" + DEPRESSION, stack.tokens().token("gp.clinician"));
+        Fhir.Response across = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?code=" + DEPRESSION,
+                stack.tokens().token("gp.clinician"));
         assertThat(across.status()).isEqualTo(400);
         assertThat(across.diagnostics()).contains("must name one patient", "Patient?identifier=");
-        Fhir.Response system = Fhir.get(stack.fhirBaseUrl() + "/Condition?code=" + DEPRESSION, stack.tokens().token("gp-system"));
+        Fhir.Response system = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?code=" + DEPRESSION,
+                stack.tokens().token("gp-system"));
         assertThat(system.status()).as("a provider's system may").isEqualTo(200);
         // found in review: the same across patients through the type-level operations, or a blank patient
-        for (String path : new String[] {"Patient/$everything?_type=Condition", "Condition/$meta", "$meta",
-                "Condition?patient=", "Condition?patient=Patient/"}) {
-            Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + path, stack.tokens().token("gp.clinician"));
+        for (String path : new String[] {
+            "Patient/$everything?_type=Condition",
+            "Condition/$meta",
+            "$meta",
+            "Condition?patient=",
+            "Condition?patient=Patient/"
+        }) {
+            Fhir.Response response =
+                    Fhir.get(stack.fhirBaseUrl() + "/" + path, stack.tokens().token("gp.clinician"));
             assertThat(response.status()).as(path + " " + response.body()).isEqualTo(400);
         }
     }
@@ -145,14 +185,16 @@ class SearchOracleIT {
     @Test
     void aBatchEntryCountsNothingWithheld() {
         for (String code : new String[] {DEPRESSION, "22298006"}) {
-            Fhir.Response batch = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("social.worker"), """
+            Fhir.Response batch = Fhir.post(
+                    stack.fhirBaseUrl(), stack.tokens().token("social.worker"), """
                     {"resourceType":"Bundle","type":"batch","entry":[
                      {"request":{"method":"GET","url":"Condition?patient=%1$s&code=%2$s&_count=0"}},
-                     {"request":{"method":"GET","url":"Condition?patient=%1$s&code=%2$s&_total=accurate"}}]}"""
-                    .formatted(patient.id(), code));
+                     {"request":{"method":"GET","url":"Condition?patient=%1$s&code=%2$s&_total=accurate"}}]}""".formatted(patient.id(), code));
             assertThat(batch.status()).isEqualTo(200);
             for (JsonNode entry : batch.body().path("entry")) {
-                assertThat(entry.path("resource").has("total")).as(entry.toString()).isFalse();
+                assertThat(entry.path("resource").has("total"))
+                        .as(entry.toString())
+                        .isFalse();
                 assertThat(entry.toString()).doesNotContain("\"id\":\"" + DEPRESSION);
             }
         }
@@ -169,7 +211,9 @@ class SearchOracleIT {
             if (object.path("entry") instanceof ArrayNode entries) {
                 for (Iterator<JsonNode> it = entries.iterator(); it.hasNext(); ) {
                     JsonNode entry = it.next();
-                    if (dropRecords && !"outcome".equals(entry.path("search").path("mode").asText())) {
+                    if (dropRecords
+                            && !"outcome"
+                                    .equals(entry.path("search").path("mode").asText())) {
                         it.remove();
                     } else if (entry instanceof ObjectNode e) {
                         e.remove("fullUrl");

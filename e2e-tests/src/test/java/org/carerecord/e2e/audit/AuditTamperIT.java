@@ -29,32 +29,34 @@ class AuditTamperIT {
         this.stack = stack;
         String token = stack.tokens().token("gp-system");
         for (int i = 0; i < 3; i++) {
-            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Organization?name=tamper" + i, token).status()).isEqualTo(200);
+            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Organization?name=tamper" + i, token)
+                            .status())
+                    .isEqualTo(200);
         }
         Audit.awaitRecords(stack, 3);
     }
 
     @Test
     void theApplicationRoleCannotUpdateDeleteOrTruncate() throws SQLException {
-        try (Connection c = stack.connect("audit"); Statement s = c.createStatement()) {
+        try (Connection c = stack.connect("audit");
+                Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             s.execute("set role audit_app");
             assertThatThrownBy(() -> s.executeUpdate("update audit_event set outcome = '8'"))
                     .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.executeUpdate("delete from audit_event"))
                     .hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> s.execute("truncate audit_event"))
-                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("truncate audit_event")).hasMessageContaining("permission denied");
         }
     }
 
     @Test
     void evenTheOwnerIsRefusedByTheTriggers() throws SQLException {
-        try (Connection c = stack.connect("audit"); Statement s = c.createStatement()) {
+        try (Connection c = stack.connect("audit");
+                Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("update audit_event set outcome = '8'"))
                     .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("delete from audit_event"))
-                    .hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("delete from audit_event")).hasMessageContaining("append-only");
         }
     }
 
@@ -65,7 +67,8 @@ class AuditTamperIT {
             String eventId;
             String original;
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select seq, event_id, resource from audit_event order by seq offset 1 limit 1")) {
+                    ResultSet rs = s.executeQuery(
+                            "select seq, event_id, resource from audit_event order by seq offset 1 limit 1")) {
                 assertThat(rs.next()).isTrue();
                 seq = rs.getLong(1);
                 eventId = rs.getString(2);
@@ -75,7 +78,8 @@ class AuditTamperIT {
                 String edited = original.replaceFirst("\"value\":\"[^\"]+\"", "\"value\":\"someone.else\"");
                 assertThat(edited).isNotEqualTo(original);
                 rewrite(c, seq, edited);
-                Fhir.Response verify = Fhir.get(stack.auditUrl() + "/audit/verify", stack.tokens().token("privacy.officer"));
+                Fhir.Response verify = Fhir.get(
+                        stack.auditUrl() + "/audit/verify", stack.tokens().token("privacy.officer"));
                 assertThat(verify.status()).isEqualTo(200);
                 assertThat(verify.body().path("intact").asBoolean()).isFalse();
                 assertThat(verify.body().path("firstBrokenSeq").asLong()).isEqualTo(seq);

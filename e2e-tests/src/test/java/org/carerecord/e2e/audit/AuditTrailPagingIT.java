@@ -27,31 +27,41 @@ class AuditTrailPagingIT {
         DemoData.load(stack);
         String gp = stack.tokens().token("gp.clinician");
         for (int i = 0; i < 12; i++) {
-            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/susan-armstrong", gp).status()).isEqualTo(200);
+            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/susan-armstrong", gp)
+                            .status())
+                    .isEqualTo(200);
         }
         Audit.awaitOutboxDrained(stack);
         String officer = stack.tokens().token("privacy.officer");
         // oldest first: the trail grows while it is read (each governance search is itself recorded, naming the
         // patient), and new records join the end, so pages do not shift under the reader
-        JsonNode page = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=susan-armstrong&_sort=date&_count=5",
-                officer).body();
+        JsonNode page = Fhir.get(
+                        stack.auditUrl() + "/fhir/AuditEvent?patient=susan-armstrong&_sort=date&_count=5", officer)
+                .body();
         assertThat(page.path("total").asInt()).as("at least the twelve reads").isGreaterThanOrEqualTo(12);
 
         List<String> ids = new ArrayList<>();
         int total = 0;
         while (true) {
-            assertThat(page.path("total").asInt()).as("a total on every page, never shrinking").isGreaterThanOrEqualTo(total);
+            assertThat(page.path("total").asInt())
+                    .as("a total on every page, never shrinking")
+                    .isGreaterThanOrEqualTo(total);
             total = page.path("total").asInt();
-            page.path("entry").forEach(entry -> ids.add(entry.path("resource").path("id").asText()));
+            page.path("entry")
+                    .forEach(entry -> ids.add(entry.path("resource").path("id").asText()));
             String next = link(page, "next");
             if (next == null) {
                 break;
             }
-            assertThat(page.path("entry").size()).as("a page before the last is full").isEqualTo(5);
+            assertThat(page.path("entry").size())
+                    .as("a page before the last is full")
+                    .isEqualTo(5);
             page = Fhir.get(next, officer).body();
         }
         assertThat(new HashSet<>(ids)).as("no record twice").hasSize(ids.size());
-        assertThat(ids).as("every record once: as many as the last page's total").hasSize(total);
+        assertThat(ids)
+                .as("every record once: as many as the last page's total")
+                .hasSize(total);
         assertThat(link(page, "previous")).as("the last page links back").isNotNull();
     }
 
@@ -64,12 +74,17 @@ class AuditTrailPagingIT {
         }
         Audit.awaitOutboxDrained(stack);
         String officer = stack.tokens().token("privacy.officer");
-        JsonNode page = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?_count=5", officer).body();
-        assertThat(link(page, "next")).as("more than five records match: a next link").isNotNull();
+        JsonNode page = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?_count=5", officer)
+                .body();
+        assertThat(link(page, "next"))
+                .as("more than five records match: a next link")
+                .isNotNull();
         assertThat(page.path("entry").size()).isEqualTo(5);
         assertThat(page.path("total").isMissingNode() || page.path("total").asInt() > 5)
-                .as("never the page size as the total").isTrue();
-        JsonNode accurate = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?_count=5&_total=accurate", officer).body();
+                .as("never the page size as the total")
+                .isTrue();
+        JsonNode accurate = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?_count=5&_total=accurate", officer)
+                .body();
         assertThat(accurate.path("total").asInt()).isGreaterThan(5);
     }
 

@@ -44,7 +44,8 @@ class GovernanceConsoleIT {
     private CareRecordStack stack;
     private String householdId;
     private String emergencyId;
-    private final String reason = "Collapsed in A&E, unconscious " + UUID.randomUUID().toString().substring(0, 8);
+    private final String reason =
+            "Collapsed in A&E, unconscious " + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     void earlierRequests(CareRecordStack stack) {
@@ -54,15 +55,24 @@ class GovernanceConsoleIT {
         assertThat(pushed.status()).isEqualTo(200);
         householdId = patientId(HOUSEHOLD_NHS);
         // ... and the clerk looks them up: a self/family lookup
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + householdId, stack.tokens().token("ward.clerk")).status())
+        assertThat(Fhir.get(
+                                stack.fhirBaseUrl() + "/Patient/" + householdId,
+                                stack.tokens().token("ward.clerk"))
+                        .status())
                 .isEqualTo(200);
 
         // the GP practice's patient; a hospital nurse breaks the glass to see their conditions
-        assertThat(Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("gp-system"),
-                Bundles.admission(EMERGENCY_NHS, "A81001")).status()).isEqualTo(200);
+        assertThat(Fhir.post(
+                                stack.fhirBaseUrl(),
+                                stack.tokens().token("gp-system"),
+                                Bundles.admission(EMERGENCY_NHS, "A81001"))
+                        .status())
+                .isEqualTo(200);
         emergencyId = patientId(EMERGENCY_NHS);
-        Fhir.Response brokeGlass = Fhir.get(stack.fhirBaseUrl() + "/Condition?patient=" + emergencyId,
-                stack.tokens().token("hospital.nurse"), Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", reason));
+        Fhir.Response brokeGlass = Fhir.get(
+                stack.fhirBaseUrl() + "/Condition?patient=" + emergencyId,
+                stack.tokens().token("hospital.nurse"),
+                Map.of("X-Purpose-Of-Use", "ETREAT", "X-Break-Glass-Reason", reason));
         assertThat(brokeGlass.status()).isEqualTo(200);
         Audit.awaitRecordOf(stack, brokeGlass.requestId());
     }
@@ -71,47 +81,74 @@ class GovernanceConsoleIT {
     void aPrivacyOfficerReviewsBreakGlassSeesTheFamilyLookupAlertSearchesExportsAndVerifies() throws Exception {
         try (ConsoleBrowser browser = ConsoleBrowser.open()) {
             browser.go(stack.auditUrl() + "/");
-            assertThat(browser.driver.getCurrentUrl()).startsWith(stack.issuer()).endsWith("/login");
+            assertThat(browser.driver.getCurrentUrl())
+                    .startsWith(stack.issuer())
+                    .endsWith("/login");
             browser.signIn("privacy.officer", stack.password("privacy.officer"));
             assertThat(browser.heading()).startsWith("Overview");
             // keyboard users land on "Skip to main content" first
             assertThat(browser.firstTabStop().getText()).isEqualTo("Skip to main content");
-            assertThat(browser.driver.findElement(By.className("console-user")).getText()).contains("Priya Shah").contains("Privacy Officer");
-            assertThat(browser.driver.findElements(By.cssSelector("svg.console-chart__svg rect")).size()).isGreaterThan(3);
+            assertThat(browser.driver.findElement(By.className("console-user")).getText())
+                    .contains("Priya Shah")
+                    .contains("Privacy Officer");
+            assertThat(browser.driver
+                            .findElements(By.cssSelector("svg.console-chart__svg rect"))
+                            .size())
+                    .isGreaterThan(3);
             browser.screenshot("01-overview");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 01-overview").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 01-overview")
+                    .isEmpty();
 
             // break-glass: the queue shows the reason, window and records touched; mark it justified
             browser.go(stack.auditUrl() + "/break-glass");
-            WebElement card = browser.await(By.xpath("//div[contains(@class,'nhsuk-card')][.//dd[text()='" + reason + "']]"));
-            assertThat(card.getText()).contains("hospital.nurse").contains(emergencyId).contains("R8001 at RTD")
+            WebElement card =
+                    browser.await(By.xpath("//div[contains(@class,'nhsuk-card')][.//dd[text()='" + reason + "']]"));
+            assertThat(card.getText())
+                    .contains("hospital.nurse")
+                    .contains(emergencyId)
+                    .contains("R8001 at RTD")
                     .contains("search-type");
             browser.screenshot("02-break-glass-queue");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 02-break-glass-queue").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 02-break-glass-queue")
+                    .isEmpty();
             String grantId = card.getAttribute("id").substring("grant-".length());
             card.findElement(By.cssSelector("input[value=appropriate]")).click();
-            card.findElement(By.tagName("textarea")).sendKeys("Confirmed with the A&E consultant: patient unconscious on arrival.");
+            card.findElement(By.tagName("textarea"))
+                    .sendKeys("Confirmed with the A&E consultant: patient unconscious on arrival.");
             card.findElement(By.cssSelector("button[type=submit]")).click();
             assertThat(browser.await(By.className("console-done")).getText()).contains("Review recorded: Justified");
             assertThat(browser.driver.findElements(By.id("grant-" + grantId))).isEmpty();
             browser.screenshot("03-break-glass-reviewed");
             // the review is in consent-service, and in the trail as the officer's own act
-            Fhir.Response grant = Fhir.get(stack.consentUrl() + "/break-glass/" + grantId, stack.tokens().token("privacy.officer"));
+            Fhir.Response grant = Fhir.get(
+                    stack.consentUrl() + "/break-glass/" + grantId,
+                    stack.tokens().token("privacy.officer"));
             assertThat(grant.body().path("reviewOutcome").asText()).isEqualTo("appropriate");
             assertThat(grant.body().path("reviewedBy").asText()).isEqualTo("privacy.officer");
-            Fhir.Response reviews = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?agent-name=privacy.officer&patient=" + emergencyId,
+            Fhir.Response reviews = Fhir.get(
+                    stack.auditUrl() + "/fhir/AuditEvent?agent-name=privacy.officer&patient=" + emergencyId,
                     stack.tokens().token("privacy.officer"));
             assertThat(reviews.body().toString()).contains("break-glass-review").contains("Justified");
 
             // the family lookup raised an alert, linked to the record behind it
             WebElement alert = awaitAlert(browser, "family-lookup", householdId);
-            assertThat(alert.getText()).contains("ward.clerk").contains("shares their surname (Armstrong) and home address");
+            assertThat(alert.getText())
+                    .contains("ward.clerk")
+                    .contains("shares their surname (Armstrong) and home address");
             browser.screenshot("04-alerts");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 04-alerts").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 04-alerts")
+                    .isEmpty();
             alert.findElement(By.tagName("a")).click();
-            assertThat(browser.await(By.id("alert-records")).getText()).contains(householdId).contains("read");
+            assertThat(browser.await(By.id("alert-records")).getText())
+                    .contains(householdId)
+                    .contains("read");
             browser.screenshot("05-alert-detail");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 05-alert-detail").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 05-alert-detail")
+                    .isEmpty();
 
             // search the trail by NHS number; open a record: the consent decision and the policy behind it
             browser.go(stack.auditUrl() + "/trail");
@@ -122,40 +159,57 @@ class GovernanceConsoleIT {
             assertThat(rows).isNotEmpty();
             assertThat(results.getText()).contains("hospital.nurse").contains("Break-glass");
             browser.screenshot("06-trail-search");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 06-trail-search").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 06-trail-search")
+                    .isEmpty();
 
             // export what is on screen: the same rows, as CSV, with the browser's session
             String csvUrl = browser.await(By.id("export-csv")).getAttribute("href");
-            HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(csvUrl))
-                    .header("Cookie", "CARE_CONSOLE_SESSION=" + browser.sessionCookie()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> csv = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(csvUrl))
+                                    .header("Cookie", "CARE_CONSOLE_SESSION=" + browser.sessionCookie())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(csv.statusCode()).isEqualTo(200);
             assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
             List<String> lines = csv.body().lines().toList();
             assertThat(lines.get(0)).startsWith("recorded,event_id,action,outcome,user");
             assertThat(lines).hasSize(rows.size() + 1);
-            List<String> shownIds = rows.stream().map(r -> r.findElement(By.tagName("a")).getAttribute("href"))
-                    .map(href -> href.substring(href.lastIndexOf('/') + 1)).toList();
-            assertThat(lines.subList(1, lines.size()).stream().map(l -> l.split(",")[1].replace("\"", "")).toList())
+            List<String> shownIds = rows.stream()
+                    .map(r -> r.findElement(By.tagName("a")).getAttribute("href"))
+                    .map(href -> href.substring(href.lastIndexOf('/') + 1))
+                    .toList();
+            assertThat(lines.subList(1, lines.size()).stream()
+                            .map(l -> l.split(",")[1].replace("\"", ""))
+                            .toList())
                     .containsExactlyElementsOf(shownIds);
             assertThat(csv.body()).contains(emergencyId);
 
             WebElement breakGlassRow = results.findElements(By.cssSelector("tbody tr")).stream()
-                    .filter(r -> r.getText().contains("hospital.nurse")).findFirst().orElseThrow();
+                    .filter(r -> r.getText().contains("hospital.nurse"))
+                    .findFirst()
+                    .orElseThrow();
             breakGlassRow.findElement(By.tagName("a")).click();
             assertThat(browser.await(By.id("decision")).getText()).startsWith("PERMIT");
             assertThat(browser.await(By.id("decision-steps")).getText()).contains("break-glass asked for");
-            assertThat(browser.driver.findElement(By.id("decision-policy")).getText()).isNotBlank();
+            assertThat(browser.driver.findElement(By.id("decision-policy")).getText())
+                    .isNotBlank();
             browser.screenshot("07-record-detail");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 07-record-detail").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 07-record-detail")
+                    .isEmpty();
 
             // integrity: run verification from the console
             browser.go(stack.auditUrl() + "/integrity");
             browser.await(By.id("verify-now")).click();
             assertThat(browser.await(By.id("integrity-result")).getText()).isEqualTo("Intact");
-            assertThat(browser.driver.findElement(By.id("last-verification")).getText()).contains("privacy.officer");
+            assertThat(browser.driver.findElement(By.id("last-verification")).getText())
+                    .contains("privacy.officer");
             browser.screenshot("08-integrity");
-            assertThat(browser.accessibilityViolations()).as("accessibility of 08-integrity").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 08-integrity")
+                    .isEmpty();
         }
     }
 
@@ -170,10 +224,12 @@ class GovernanceConsoleIT {
             browser.go(stack.auditUrl() + "/break-glass");
             assertThat(browser.heading()).isEqualTo("You cannot use the governance console");
             // and the trail itself (the CSV export) answers 403 to that session
-            HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(stack.auditUrl() + "/trail.csv"))
-                    .header("Cookie", "CARE_CONSOLE_SESSION=" + browser.sessionCookie()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> csv = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(stack.auditUrl() + "/trail.csv"))
+                                    .header("Cookie", "CARE_CONSOLE_SESSION=" + browser.sessionCookie())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(csv.statusCode()).isEqualTo(403);
             assertThat(csv.body()).doesNotContain("event_id");
         }
@@ -186,7 +242,8 @@ class GovernanceConsoleIT {
             browser.go(stack.auditUrl() + "/alerts");
             browser.heading();
             var match = browser.driver.findElements(By.cssSelector("tr[data-rule='" + rule + "']")).stream()
-                    .filter(r -> r.getText().contains(patientId)).findFirst();
+                    .filter(r -> r.getText().contains(patientId))
+                    .findFirst();
             if (match.isPresent()) {
                 return match.get();
             }
@@ -198,7 +255,8 @@ class GovernanceConsoleIT {
     }
 
     private String patientId(String nhsNumber) {
-        Fhir.Response found = Fhir.get(stack.fhirBaseUrl() + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
+        Fhir.Response found = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
                 stack.tokens().token("gp-system"));
         return found.body().path("entry").get(0).path("resource").path("id").asText();
     }

@@ -21,7 +21,8 @@ class NoAuditNoDataIT {
         String url = stack.fhirBaseUrl() + "/Organization?name=no-audit-no-data";
         assertThat(Fhir.get(url, token).status()).isEqualTo(200);
 
-        try (Connection c = stack.connect("fhir"); Statement s = c.createStatement()) {
+        try (Connection c = stack.connect("fhir");
+                Statement s = c.createStatement()) {
             s.execute("alter table care.audit_outbox rename to audit_outbox_unavailable");
             try {
                 Fhir.Response refused = Fhir.get(url, token);

@@ -82,7 +82,8 @@ class BadInputIT {
         assertThat(response.status()).isEqualTo(422);
         assertOperationOutcome(response);
         assertThat(response.diagnostics()).contains("entry 1", "not valid FHIR R4", "Encounter.status");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status()).isEqualTo(404);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -101,8 +102,11 @@ class BadInputIT {
                    "request":{"method":"POST","url":"Observation"}}]}""".formatted(id));
         assertThat(response.status()).isEqualTo(422);
         assertOperationOutcome(response);
-        assertThat(response.diagnostics()).contains("entry 1", "Encounter.status").doesNotContain("entry 2");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status()).isEqualTo(404);
+        assertThat(response.diagnostics())
+                .contains("entry 1", "Encounter.status")
+                .doesNotContain("entry 2");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -113,9 +117,10 @@ class BadInputIT {
         assertThat(response.status()).isBetween(400, 499);
         assertOperationOutcome(response);
         for (String search : new String[] {
-                "Encounter?identifier=https://rtd.example/enc|e-9000000050",
-                "Condition?identifier=https://rtd.example/condition|c-9000000050",
-                "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9000000050"}) {
+            "Encounter?identifier=https://rtd.example/enc|e-9000000050",
+            "Condition?identifier=https://rtd.example/condition|c-9000000050",
+            "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9000000050"
+        }) {
             Fhir.Response found = Fhir.get(stack.fhirBaseUrl() + "/" + search, token);
             assertThat(found.status()).isEqualTo(200);
             assertThat(found.total()).as(search).isZero();
@@ -136,10 +141,13 @@ class BadInputIT {
                    "request":{"method":"POST","url":"Condition"}}]}""");
         assertThat(response.status()).isEqualTo(422);
         assertOperationOutcome(response);
-        assertThat(response.diagnostics()).contains("Condition with identifier https://rtd.example/condition|text-only-1")
+        assertThat(response.diagnostics())
+                .contains("Condition with identifier https://rtd.example/condition|text-only-1")
                 .contains("Condition.code needs at least one coding");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition?identifier=https://rtd.example/condition|coded-1", token).total())
-                .as("the valid entry was not stored either").isZero();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition?identifier=https://rtd.example/condition|coded-1", token)
+                        .total())
+                .as("the valid entry was not stored either")
+                .isZero();
     }
 
     @Test
@@ -152,8 +160,15 @@ class BadInputIT {
                                "serviceProvider":{"reference":"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|RTD"}},
                    "request":{"method":"POST","url":"Encounter"}}]}""");
         assertThat(resolved.status()).as(resolved.body().toString()).isEqualTo(200);
-        Fhir.Response stored = Fhir.get(stack.fhirBaseUrl() + "/Encounter?identifier=https://rtd.example/enc|by-identifier-1", token);
-        assertThat(stored.body().path("entry").path(0).path("resource").path("subject").path("reference").asText())
+        Fhir.Response stored =
+                Fhir.get(stack.fhirBaseUrl() + "/Encounter?identifier=https://rtd.example/enc|by-identifier-1", token);
+        assertThat(stored.body()
+                        .path("entry")
+                        .path(0)
+                        .path("resource")
+                        .path("subject")
+                        .path("reference")
+                        .asText())
                 .isEqualTo("Patient/amelia-hartley");
 
         Fhir.Response unknown = Fhir.post(stack.fhirBaseUrl(), token, """
@@ -168,7 +183,8 @@ class BadInputIT {
 
     @Test
     void aScopeThatDoesNotCoverTheRequestIsForbidden() {
-        Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Patient", stack.tokens().token("gp.clinician"), """
+        Fhir.Response response =
+                Fhir.post(stack.fhirBaseUrl() + "/Patient", stack.tokens().token("gp.clinician"), """
                 {"resourceType":"Patient","name":[{"family":"Nobody"}]}""");
         assertThat(response.status()).isEqualTo(403);
         assertOperationOutcome(response);

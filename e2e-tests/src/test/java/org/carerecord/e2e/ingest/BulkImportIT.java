@@ -45,7 +45,9 @@ class BulkImportIT {
     void demoData(CareRecordStack stack) {
         this.stack = stack;
         DemoData.load(stack);
-        sources = RunningStack.Started.importSources(Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize());
+        sources = RunningStack.Started.importSources(Path.of(System.getProperty("care.record.home", ".."))
+                .toAbsolutePath()
+                .normalize());
     }
 
     @Test
@@ -74,28 +76,56 @@ class BulkImportIT {
 
         JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", status).body());
         assertThat(manifest.path("requiresAccessToken").asBoolean()).isTrue();
-        String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText()).body();
-        assertThat(count(manifest, "Patient", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
-        assertThat(count(manifest, "Encounter", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
-        assertThat(count(manifest, "Condition", "count")).as("%s%n%s", manifest, errors).isEqualTo(1);
-        assertThat(count(manifest, "Condition", "rejected")).as("%s%n%s", manifest, errors).isEqualTo(2);
-        assertThat(errors.strip().split("\n")).hasSize(2)
+        String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText())
+                .body();
+        assertThat(count(manifest, "Patient", "count"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(1);
+        assertThat(count(manifest, "Encounter", "count"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(1);
+        assertThat(count(manifest, "Condition", "count"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(1);
+        assertThat(count(manifest, "Condition", "rejected"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(2);
+        assertThat(errors.strip().split("\n"))
+                .hasSize(2)
                 .allMatch(line -> line.contains("\"resourceType\":\"OperationOutcome\""));
-        assertThat(errors).contains("line 2 of " + conditions, id + "-uncoded", "Condition.code",
-                "line 4 of " + conditions, "not a FHIR resource");
+        assertThat(errors)
+                .contains(
+                        "line 2 of " + conditions,
+                        id + "-uncoded",
+                        "Condition.code",
+                        "line 4 of " + conditions,
+                        "not a FHIR resource");
 
         String token = stack.tokens().token("rtd-pas");
         Fhir.Response condition = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token);
         assertThat(condition.status()).isEqualTo(200);
         assertThat(condition.body().path("meta").path("tag").toString()).contains(SOURCE_TAG, "RTD");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-uncoded", token).status()).isEqualTo(404);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-uncoded", token)
+                        .status())
+                .isEqualTo(404);
 
-        JsonNode again = JSON.readTree(awaitManifest("rtd-pas",
-                post("rtd-pas", parameters, true).headers().firstValue("Content-Location").orElseThrow()).body());
+        JsonNode again = JSON.readTree(awaitManifest(
+                        "rtd-pas",
+                        post("rtd-pas", parameters, true)
+                                .headers()
+                                .firstValue("Content-Location")
+                                .orElseThrow())
+                .body());
         assertThat(count(again, "Condition", "unchanged")).isEqualTo(1);
-        assertThat(count(again, "Condition", "created") + count(again, "Condition", "updated")).isZero();
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token).body().path("meta")
-                .path("versionId").asText()).as("importing the same files again writes no new version").isEqualTo("1");
+        assertThat(count(again, "Condition", "created") + count(again, "Condition", "updated"))
+                .isZero();
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token)
+                        .body()
+                        .path("meta")
+                        .path("versionId")
+                        .asText())
+                .as("importing the same files again writes no new version")
+                .isEqualTo("1");
     }
 
     @Test
@@ -106,34 +136,57 @@ class BulkImportIT {
                 """.formatted(id));
         String parameters = parameters(patients, "Patient");
 
-        assertThat(post("gp.clinician", parameters, true).statusCode()).as("a user").isEqualTo(403);
-        assertThat(post("rtd-pas", parameters, false).statusCode()).as("no Prefer: respond-async").isEqualTo(400);
-        for (String outside : new String[] {"file:///etc/passwd", sources.toUri() + "../../pom.xml",
-                "http://169.254.169.254/latest/meta-data/", "http://localhost:5432/",
-                "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/%2e%2e/admin"}) {
+        assertThat(post("gp.clinician", parameters, true).statusCode())
+                .as("a user")
+                .isEqualTo(403);
+        assertThat(post("rtd-pas", parameters, false).statusCode())
+                .as("no Prefer: respond-async")
+                .isEqualTo(400);
+        for (String outside : new String[] {
+            "file:///etc/passwd",
+            sources.toUri() + "../../pom.xml",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://localhost:5432/",
+            "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/%2e%2e/admin"
+        }) {
             HttpResponse<String> refused = post("rtd-pas", parameters(outside, "Patient"), true);
             assertThat(refused.statusCode()).as(outside).isEqualTo(400);
             assertThat(refused.body()).contains("OperationOutcome").doesNotContain("root:");
         }
-        assertThat(post("rtd-pas", parameters.replace("application/fhir+ndjson", "text/csv"), true).statusCode())
-                .as("not NDJSON").isEqualTo(400);
-        assertThat(post("rtd-pas", parameters.replace("\"Patient\"", "\"AuditEvent\""), true).statusCode())
-                .as("a type this record does not hold").isEqualTo(400);
+        assertThat(post("rtd-pas", parameters.replace("application/fhir+ndjson", "text/csv"), true)
+                        .statusCode())
+                .as("not NDJSON")
+                .isEqualTo(400);
+        assertThat(post("rtd-pas", parameters.replace("\"Patient\"", "\"AuditEvent\""), true)
+                        .statusCode())
+                .as("a type this record does not hold")
+                .isEqualTo(400);
 
-        String status = post("rtd-pas", parameters, true).headers().firstValue("Content-Location").orElseThrow();
-        assertThat(get("gp-system", status).statusCode()).as("another system's job").isEqualTo(404);
-        assertThat(get("rtd-pas", status.replaceFirst("_jobId=.*", "_jobId=" + UUID.randomUUID())).statusCode())
-                .as("no such job").isEqualTo(404);
+        String status = post("rtd-pas", parameters, true)
+                .headers()
+                .firstValue("Content-Location")
+                .orElseThrow();
+        assertThat(get("gp-system", status).statusCode())
+                .as("another system's job")
+                .isEqualTo(404);
+        assertThat(get("rtd-pas", status.replaceFirst("_jobId=.*", "_jobId=" + UUID.randomUUID()))
+                        .statusCode())
+                .as("no such job")
+                .isEqualTo(404);
         assertThat(get("gp.clinician", status).statusCode()).as("a user").isEqualTo(403);
         awaitManifest("rtd-pas", status);
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
+        assertThat(Fhir.get(
+                                stack.fhirBaseUrl() + "/Patient/" + id,
+                                stack.tokens().token("rtd-pas"))
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void aProvidersOwnHttpServerOnTheAllowListIsReadWithoutFollowingItsRedirects() throws Exception {
         String id = "import-" + UUID.randomUUID();
-        HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
+        HttpServer provider =
+                HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
         provider.createContext("/ndjson/patients", exchange -> {
             byte[] body = """
                     {"resourceType":"Patient","id":"%s","name":[{"family":"Served"}]}
@@ -151,22 +204,33 @@ class BulkImportIT {
         provider.start();
         try {
             String base = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/";
-            JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", post("rtd-pas",
-                    parameters(base + "patients", "Patient"), true).headers().firstValue("Content-Location").orElseThrow())
+            JsonNode manifest = JSON.readTree(awaitManifest(
+                            "rtd-pas",
+                            post("rtd-pas", parameters(base + "patients", "Patient"), true)
+                                    .headers()
+                                    .firstValue("Content-Location")
+                                    .orElseThrow())
                     .body());
             assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
-            assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, stack.tokens().token("rtd-pas")).status())
+            assertThat(Fhir.get(
+                                    stack.fhirBaseUrl() + "/Patient/" + id,
+                                    stack.tokens().token("rtd-pas"))
+                            .status())
                     .isEqualTo(200);
 
             String redirected = post("rtd-pas", parameters(base + "elsewhere", "Patient"), true)
-                    .headers().firstValue("Content-Location").orElseThrow();
+                    .headers()
+                    .firstValue("Content-Location")
+                    .orElseThrow();
             Instant deadline = Instant.now().plusSeconds(60);
             HttpResponse<String> status = get("rtd-pas", redirected);
             while (status.statusCode() == 202 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(500);
                 status = get("rtd-pas", redirected);
             }
-            assertThat(status.statusCode()).as("a redirect is not followed: the job fails, saying why").isEqualTo(500);
+            assertThat(status.statusCode())
+                    .as("a redirect is not followed: the job fails, saying why")
+                    .isEqualTo(500);
             assertThat(status.body()).contains("302");
         } finally {
             provider.stop(0);
@@ -175,7 +239,11 @@ class BulkImportIT {
 
     @Test
     void theCapabilityStatementListsImportAndItsStatusForProviderSystems() {
-        JsonNode operations = Fhir.get(stack.fhirBaseUrl() + "/metadata", null).body().path("rest").path(0).path("operation");
+        JsonNode operations = Fhir.get(stack.fhirBaseUrl() + "/metadata", null)
+                .body()
+                .path("rest")
+                .path(0)
+                .path("operation");
         assertThat(operations.findValuesAsText("name").stream().map(name -> name.replaceFirst("^\\$", "")))
                 .contains("import", "import-poll-status", "load");
         assertThat(operations.toString()).contains("respond-async", "allow-listed", "DELETE cancels");
@@ -186,12 +254,17 @@ class BulkImportIT {
         String id = "import-" + UUID.randomUUID();
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
-            many.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"Cancelled\"}]}\n".formatted(id, i));
+            many.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"Cancelled\"}]}\n"
+                    .formatted(id, i));
         }
         String status = post("rtd-pas", parameters(write(id, "Patient", many.toString()), "Patient"), true)
-                .headers().firstValue("Content-Location").orElseThrow();
+                .headers()
+                .firstValue("Content-Location")
+                .orElseThrow();
 
-        assertThat(delete("gp-system", status).statusCode()).as("another system").isEqualTo(404);
+        assertThat(delete("gp-system", status).statusCode())
+                .as("another system")
+                .isEqualTo(404);
         HttpResponse<String> cancelled = delete("rtd-pas", status);
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
         Instant deadline = Instant.now().plusSeconds(60);
@@ -223,12 +296,10 @@ class BulkImportIT {
         StringBuilder inputs = new StringBuilder();
         for (int i = 0; i < urlThenType.length; i += 2) {
             inputs.append(i == 0 ? "" : ",").append("""
-                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}"""
-                    .formatted(urlThenType[i + 1], urlThenType[i]));
+                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}""".formatted(urlThenType[i + 1], urlThenType[i]));
         }
         return """
-                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}"""
-                .formatted(inputs);
+                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}""".formatted(inputs);
     }
 
     private HttpResponse<String> awaitManifest(String persona, String status) throws Exception {
@@ -255,14 +326,20 @@ class BulkImportIT {
     }
 
     private HttpResponse<String> get(String persona, String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + stack.tokens().token(persona)).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + stack.tokens().token(persona))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> delete(String persona, String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + stack.tokens().token(persona)).DELETE().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + stack.tokens().token(persona))
+                        .DELETE()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -48,32 +48,45 @@ class BulkLoadIT {
         Fhir.Response condition = Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", system);
         assertThat(condition.status()).isEqualTo(200);
         assertThat(condition.body().path("meta").path("tag").toString()).contains(SOURCE, "RTD");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Encounter/" + id + "-e", system).body()
-                .path("serviceProvider").path("reference").asText())
-                .as("the conditional reference was resolved").startsWith("Organization/");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Encounter/" + id + "-e", system)
+                        .body()
+                        .path("serviceProvider")
+                        .path("reference")
+                        .asText())
+                .as("the conditional reference was resolved")
+                .startsWith("Organization/");
 
         HttpResponse<String> again = load("rtd-pas", ndjson);
         assertThat(again.body()).contains("\"outcome\":\"complete\"");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", system).body().path("meta")
-                .path("versionId").asText()).as("loading the same file again writes no new version").isEqualTo("1");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", system)
+                        .body()
+                        .path("meta")
+                        .path("versionId")
+                        .asText())
+                .as("loading the same file again writes no new version")
+                .isEqualTo("1");
     }
 
     @Test
     void anyBadLineRejectsTheWholeFileNamingTheLinesAndNothingIsWritten() throws Exception {
         String id = "bulk-" + UUID.randomUUID();
         String ndjson = records(id, "9000000410") // a wrong check digit
-                + "{\"resourceType\":\"Condition\",\"id\":\"" + id + "-x\",\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"44054006\"}]},"
+                + "{\"resourceType\":\"Condition\",\"id\":\"" + id
+                + "-x\",\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"44054006\"}]},"
                 + "\"subject\":{\"reference\":\"urn:uuid:0c5f2d3e-1111-4a4a-9b9b-000000000001\"}}\n"
                 + "not json\n";
 
         HttpResponse<String> refused = load("rtd-pas", ndjson);
 
         assertThat(refused.statusCode()).isEqualTo(422);
-        assertThat(refused.body()).contains("OperationOutcome", "line 1:", "NHS number", "line 5:", "urn:uuid",
-                "line 6:").doesNotContain("line 2:", "Exception\\n\\tat");
+        assertThat(refused.body())
+                .contains("OperationOutcome", "line 1:", "NHS number", "line 5:", "urn:uuid", "line 6:")
+                .doesNotContain("line 2:", "Exception\\n\\tat");
         String system = stack.tokens().token("rtd-pas");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", system).status())
-                .as("nothing of the refused file was written").isEqualTo(404);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", system)
+                        .status())
+                .as("nothing of the refused file was written")
+                .isEqualTo(404);
     }
 
     @Test
@@ -85,28 +98,30 @@ class BulkLoadIT {
         assertThat(load("rtd-pas", ndjson).body()).contains("\"outcome\":\"complete\"");
         HttpResponse<String> byAnother = load("gp-system", ndjson.replace("Type 2 diabetes", "Diabetes (revised)"));
         assertThat(byAnother.body()).contains("\"outcome\":\"failed\"", "only RTD");
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", stack.tokens().token("rtd-pas")).body()
-                .toString()).doesNotContain("revised");
+        assertThat(Fhir.get(
+                                stack.fhirBaseUrl() + "/Condition/" + id + "-c",
+                                stack.tokens().token("rtd-pas"))
+                        .body()
+                        .toString())
+                .doesNotContain("revised");
     }
 
     /** A patient, an admission (conditional reference to the hospital), a diagnosis and an observation. */
     private static String records(String id, String nhsNumber) {
-        return String.join("\n",
-                """
-                {"resourceType":"Patient","id":"%1$s","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%2$s"}],"name":[{"family":"Bulkload","given":["Test"]}]}""",
-                """
-                {"resourceType":"Encounter","id":"%1$s-e","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/%1$s"},"serviceProvider":{"reference":"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|RTD"}}""",
-                """
-                {"resourceType":"Condition","id":"%1$s-c","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006","display":"Type 2 diabetes"}]},"subject":{"reference":"Patient/%1$s"},"encounter":{"reference":"Encounter/%1$s-e"}}""",
-                """
-                {"resourceType":"Observation","id":"%1$s-o","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"4548-4","display":"HbA1c"}]},"subject":{"reference":"Patient/%1$s"}}""")
-                .formatted(id, nhsNumber) + "\n";
+        return String.join("\n", """
+                {"resourceType":"Patient","id":"%1$s","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%2$s"}],"name":[{"family":"Bulkload","given":["Test"]}]}""", """
+                {"resourceType":"Encounter","id":"%1$s-e","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/%1$s"},"serviceProvider":{"reference":"Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|RTD"}}""", """
+                {"resourceType":"Condition","id":"%1$s-c","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006","display":"Type 2 diabetes"}]},"subject":{"reference":"Patient/%1$s"},"encounter":{"reference":"Encounter/%1$s-e"}}""", """
+                {"resourceType":"Observation","id":"%1$s-o","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"4548-4","display":"HbA1c"}]},"subject":{"reference":"Patient/%1$s"}}""").formatted(id, nhsNumber) + "\n";
     }
 
     private HttpResponse<String> load(String persona, String ndjson) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/$load"))
-                .header("Authorization", "Bearer " + stack.tokens().token(persona))
-                .header("Content-Type", "application/fhir+ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/$load"))
+                        .header("Authorization", "Bearer " + stack.tokens().token(persona))
+                        .header("Content-Type", "application/fhir+ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -24,7 +24,8 @@ class ProviderOwnershipIT {
     void onlyThePushingOrganisationMayChangeARecordAndProvenanceCannotBeClaimed(CareRecordStack stack) {
         DemoData.load(stack);
         String fhir = stack.fhirBaseUrl();
-        Fhir.Response created = Fhir.post(fhir + "/Condition", stack.tokens().token("gp-system"), """
+        Fhir.Response created =
+                Fhir.post(fhir + "/Condition", stack.tokens().token("gp-system"), """
                 {"resourceType":"Condition","meta":{"tag":[{"system":"%s","code":"RTD"}]},
                  "code":{"coding":[{"system":"http://snomed.info/sct","code":"271737000","display":"Anaemia"}]},
                  "subject":{"reference":"Patient/susan-armstrong"}}""".formatted(SOURCE));
@@ -34,10 +35,12 @@ class ProviderOwnershipIT {
 
         ObjectNode changed = ((ObjectNode) created.body()).deepCopy();
         ((ObjectNode) changed.path("code").path("coding").path(0)).put("display", "Anaemia (revised by RTD)");
-        Fhir.Response byHospital = Fhir.put(fhir + "/Condition/" + id, stack.tokens().token("rtd-pas"), changed.toString());
+        Fhir.Response byHospital =
+                Fhir.put(fhir + "/Condition/" + id, stack.tokens().token("rtd-pas"), changed.toString());
         assertThat(byHospital.status()).isEqualTo(403);
         assertThat(byHospital.diagnostics()).contains("was pushed by A81001; only A81001's systems may update it");
-        Fhir.Response deleteByHospital = Fhir.delete(fhir + "/Condition/" + id, stack.tokens().token("rtd-pas"));
+        Fhir.Response deleteByHospital =
+                Fhir.delete(fhir + "/Condition/" + id, stack.tokens().token("rtd-pas"));
         assertThat(deleteByHospital.status()).isEqualTo(403);
 
         Fhir.Response transaction = Fhir.post(fhir, stack.tokens().token("rtd-pas"), """
@@ -49,14 +52,24 @@ class ProviderOwnershipIT {
                    "request":{"method":"POST","url":"Condition"}},
                   {"resource":%s,"request":{"method":"PUT","url":"Condition/%s"}}]}""".formatted(changed, id));
         assertThat(transaction.status()).isEqualTo(403);
-        assertThat(Fhir.get(fhir + "/Condition?identifier=https://rtd.example/condition|sneaky-1", stack.tokens().token("gp-system"))
-                .total()).as("nothing of the refused transaction was written").isZero();
+        assertThat(Fhir.get(
+                                fhir + "/Condition?identifier=https://rtd.example/condition|sneaky-1",
+                                stack.tokens().token("gp-system"))
+                        .total())
+                .as("nothing of the refused transaction was written")
+                .isZero();
 
         ((ObjectNode) changed.path("code").path("coding").path(0)).put("display", "Iron deficiency anaemia");
         Fhir.Response byGp = Fhir.put(fhir + "/Condition/" + id, stack.tokens().token("gp-system"), changed.toString());
         assertThat(byGp.status()).isEqualTo(200);
         Fhir.Response now = Fhir.get(fhir + "/Condition/" + id, stack.tokens().token("gp-system"));
-        assertThat(now.body().path("code").path("coding").path(0).path("display").asText()).isEqualTo("Iron deficiency anaemia");
+        assertThat(now.body()
+                        .path("code")
+                        .path("coding")
+                        .path(0)
+                        .path("display")
+                        .asText())
+                .isEqualTo("Iron deficiency anaemia");
         assertThat(sources(now.body())).isEqualTo("A81001");
     }
 
@@ -65,7 +78,8 @@ class ProviderOwnershipIT {
         StringBuilder codes = new StringBuilder();
         for (JsonNode tag : resource.path("meta").path("tag")) {
             if (SOURCE.equals(tag.path("system").asText())) {
-                codes.append(codes.length() == 0 ? "" : ",").append(tag.path("code").asText());
+                codes.append(codes.length() == 0 ? "" : ",")
+                        .append(tag.path("code").asText());
             }
         }
         return codes.toString();

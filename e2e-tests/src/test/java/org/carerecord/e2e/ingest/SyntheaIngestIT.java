@@ -44,13 +44,21 @@ class SyntheaIngestIT {
     void generate(CareRecordStack stack) throws Exception {
         this.stack = stack;
         this.token = stack.tokens().token("rtd-pas");
-        Path home = Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("care.record.home", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path out = home.resolve("e2e-tests/target/synthea-" + SEED + (PATIENTS == 1 ? "" : "x" + PATIENTS));
         if (!Files.exists(out.resolve("fhir"))) {
-            Process generator = new ProcessBuilder("java", "-jar",
-                    home.resolve("benchmarks/synthea/target/synthea-generator.jar").toString(), String.valueOf(PATIENTS),
-                    out.toString(), SEED)
-                    .redirectErrorStream(true).redirectOutput(home.resolve("e2e-tests/target/synthea.log").toFile())
+            Process generator = new ProcessBuilder(
+                            "java",
+                            "-jar",
+                            home.resolve("benchmarks/synthea/target/synthea-generator.jar")
+                                    .toString(),
+                            String.valueOf(PATIENTS),
+                            out.toString(),
+                            SEED)
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("e2e-tests/target/synthea.log").toFile())
                     .start();
             assertThat(generator.waitFor()).as("Synthea generator exit code").isZero();
         }
@@ -63,8 +71,10 @@ class SyntheaIngestIT {
             Fhir.Response loaded = Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory));
             assertThat(loaded.status()).as(directory.getFileName().toString()).isEqualTo(200);
         }
-        Path patient = files("").stream().filter(p -> !p.getFileName().toString().contains("Information"))
-                .findFirst().orElseThrow();
+        Path patient = files("").stream()
+                .filter(p -> !p.getFileName().toString().contains("Information"))
+                .findFirst()
+                .orElseThrow();
         String bundle = Files.readString(patient);
         Fhir.Response created = Fhir.post(stack.fhirBaseUrl(), token, bundle);
         assertThat(created.status()).isEqualTo(200);
@@ -74,16 +84,22 @@ class SyntheaIngestIT {
         Fhir.Response again = Fhir.post(stack.fhirBaseUrl(), token, bundle);
         assertThat(again.status()).isEqualTo(200);
         assertThat(outcomes(again.body())).containsOnlyKeys("SUCCESSFUL_UPDATE_NO_CHANGE");
-        assertThat(again.body().path("entry").size()).isEqualTo(created.body().path("entry").size());
+        assertThat(again.body().path("entry").size())
+                .isEqualTo(created.body().path("entry").size());
 
         String patientId = StreamSupport.stream(created.body().path("entry").spliterator(), false)
                 .map(e -> e.path("response").path("location").asText())
-                .filter(l -> l.startsWith("Patient/")).map(l -> l.split("/")[1]).findFirst().orElseThrow();
+                .filter(l -> l.startsWith("Patient/"))
+                .map(l -> l.split("/")[1])
+                .findFirst()
+                .orElseThrow();
         String nurse = stack.tokens().token("hospital.nurse");
         Fhir.Response immunisations = Fhir.get(stack.fhirBaseUrl() + "/Immunization?patient=" + patientId, nurse);
         assertThat(immunisations.status()).isEqualTo(200);
         assertThat(immunisations.body().path("entry").size()).isPositive();
-        assertThat(Fhir.get(stack.fhirBaseUrl() + "/DiagnosticReport?patient=" + patientId, nurse).status()).isEqualTo(200);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/DiagnosticReport?patient=" + patientId, nurse)
+                        .status())
+                .isEqualTo(200);
         Fhir.Response claims = Fhir.get(stack.fhirBaseUrl() + "/Claim?patient=" + patientId, nurse);
         assertThat(claims.status()).isEqualTo(403);
     }
@@ -95,9 +111,13 @@ class SyntheaIngestIT {
     @Test
     void everySyntheaPatientGivesAValidSummary() throws IOException {
         for (Path directory : files("hospitalInformation", "practitionerInformation")) {
-            assertThat(Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory)).status()).isEqualTo(200);
+            assertThat(Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory))
+                            .status())
+                    .isEqualTo(200);
         }
-        List<Path> patients = files("").stream().filter(p -> !p.getFileName().toString().contains("Information")).toList();
+        List<Path> patients = files("").stream()
+                .filter(p -> !p.getFileName().toString().contains("Information"))
+                .toList();
         assertThat(patients).hasSize(PATIENTS);
         String nurse = stack.tokens().token("hospital.nurse");
         for (Path file : patients) {
@@ -105,11 +125,19 @@ class SyntheaIngestIT {
             assertThat(loaded.status()).as(file.getFileName().toString()).isEqualTo(200);
             String patientId = StreamSupport.stream(loaded.body().path("entry").spliterator(), false)
                     .map(e -> e.path("response").path("location").asText())
-                    .filter(l -> l.startsWith("Patient/")).map(l -> l.split("/")[1]).findFirst().orElseThrow();
-            Fhir.Response summary = Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patientId + "/$summary", nurse,
+                    .filter(l -> l.startsWith("Patient/"))
+                    .map(l -> l.split("/")[1])
+                    .findFirst()
+                    .orElseThrow();
+            Fhir.Response summary = Fhir.get(
+                    stack.fhirBaseUrl() + "/Patient/" + patientId + "/$summary",
+                    nurse,
                     Map.of("Cache-Control", "no-store"));
-            assertThat(summary.status()).as(file.getFileName() + ": " + summary.diagnostics()).isEqualTo(200);
-            assertThat(SummaryDocuments.errors(summary.body())).as(file.getFileName() + ": HAPI's validator on the summary")
+            assertThat(summary.status())
+                    .as(file.getFileName() + ": " + summary.diagnostics())
+                    .isEqualTo(200);
+            assertThat(SummaryDocuments.errors(summary.body()))
+                    .as(file.getFileName() + ": HAPI's validator on the summary")
                     .isEmpty();
         }
     }
@@ -117,16 +145,25 @@ class SyntheaIngestIT {
     /** How many entries of a transaction response ended in each HAPI storage outcome. */
     private static Map<String, Long> outcomes(JsonNode response) {
         return StreamSupport.stream(response.path("entry").spliterator(), false)
-                .map(e -> e.path("response").path("outcome").path("issue").path(0).path("details").path("coding")
-                        .path(0).path("code").asText())
+                .map(e -> e.path("response")
+                        .path("outcome")
+                        .path("issue")
+                        .path(0)
+                        .path("details")
+                        .path("coding")
+                        .path(0)
+                        .path("code")
+                        .asText())
                 .collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting()));
     }
 
     private List<Path> files(String... prefixes) throws IOException {
         try (var list = Files.list(bundles)) {
             return list.filter(p -> p.toString().endsWith(".json"))
-                    .filter(p -> java.util.Arrays.stream(prefixes).anyMatch(x -> p.getFileName().toString().startsWith(x)))
-                    .sorted().toList();
+                    .filter(p -> java.util.Arrays.stream(prefixes)
+                            .anyMatch(x -> p.getFileName().toString().startsWith(x)))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -33,7 +33,9 @@ class AuditDeliveryFaultIT {
         audit.close();
         served.addAll(read(stack, patient, READS_PER_PHASE));
         long backlog = Audit.count(stack, "fhir", "select count(*) from care.audit_outbox");
-        assertThat(backlog).as("records wait in the outbox while audit-service is down").isGreaterThanOrEqualTo(READS_PER_PHASE);
+        assertThat(backlog)
+                .as("records wait in the outbox while audit-service is down")
+                .isGreaterThanOrEqualTo(READS_PER_PHASE);
         audit.restart();
         audit.awaitHealthy(Duration.ofMinutes(3));
 
@@ -48,19 +50,24 @@ class AuditDeliveryFaultIT {
 
         Audit.awaitOutboxDrained(stack);
         for (String requestId : served) {
-            assertThat(Audit.recordsOf(stack, requestId)).as("audit records of request %s", requestId).isEqualTo(1);
+            assertThat(Audit.recordsOf(stack, requestId))
+                    .as("audit records of request %s", requestId)
+                    .isEqualTo(1);
         }
-        assertThat(Audit.count(stack, "audit", "select count(*) - count(distinct event_id) from audit_event")).isZero();
-        Fhir.Response verify = Fhir.get(stack.auditUrl() + "/audit/verify", stack.tokens().token("privacy.officer"));
+        assertThat(Audit.count(stack, "audit", "select count(*) - count(distinct event_id) from audit_event"))
+                .isZero();
+        Fhir.Response verify =
+                Fhir.get(stack.auditUrl() + "/audit/verify", stack.tokens().token("privacy.officer"));
         assertThat(verify.body().path("intact").asBoolean()).isTrue();
-        System.out.printf("fault test: %d reads served with data; outbox held %d during the audit outage and %d"
-                + " at the kill; %d audited exactly once, 0 lost, 0 duplicated%n",
+        System.out.printf(
+                "fault test: %d reads served with data; outbox held %d during the audit outage and %d"
+                        + " at the kill; %d audited exactly once, 0 lost, 0 duplicated%n",
                 served.size(), backlog, pendingAtKill, served.size());
     }
 
     private static String seedPatient(CareRecordStack stack) {
-        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"),
-                Bundles.admission("9000000068", "RTD"));
+        Fhir.Response pushed =
+                Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"), Bundles.admission("9000000068", "RTD"));
         assertThat(pushed.status()).isEqualTo(200);
         return pushed.body().at("/entry/0/response/location").asText().split("/")[1];
     }

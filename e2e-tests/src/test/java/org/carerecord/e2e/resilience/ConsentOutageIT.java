@@ -27,7 +27,9 @@ class ConsentOutageIT {
         String patient = stack.fhirBaseUrl() + "/Patient/amelia-hartley";
         String conditions = stack.fhirBaseUrl() + "/Condition?patient=amelia-hartley";
         assertThat(Fhir.get(patient, token).status()).isEqualTo(200);
-        assertThat(Fhir.get(patient, token).status()).as("decided from the cache this time").isEqualTo(200);
+        assertThat(Fhir.get(patient, token).status())
+                .as("decided from the cache this time")
+                .isEqualTo(200);
 
         ServiceProcess consent = stack.service("consent-service");
         consent.kill();

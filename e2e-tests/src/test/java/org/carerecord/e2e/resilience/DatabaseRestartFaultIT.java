@@ -24,8 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RunningStack.class)
 class DatabaseRestartFaultIT {
 
-    record Outcome(int status, String requestId) {
-    }
+    record Outcome(int status, String requestId) {}
 
     @Test
     void everyReadThatReturnedDataIsAuditedOnceThroughADatabaseRestart(CareRecordStack stack, PostgresServer postgres)
@@ -47,11 +46,13 @@ class DatabaseRestartFaultIT {
     }
 
     private static void underReadLoad(CareRecordStack stack, String fault, Runnable causeIt) throws Exception {
-        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"),
+        Fhir.Response pushed = Fhir.post(
+                stack.fhirBaseUrl(),
+                stack.tokens().token("rtd-pas"),
                 Bundles.admission(TestPatients.nhsNumber(), "RTD"));
         assertThat(pushed.status()).isEqualTo(200);
-        String patientUrl = stack.fhirBaseUrl() + "/" + pushed.body().at("/entry/0/response/location").asText()
-                .replaceAll("/_history/.*", "");
+        String patientUrl = stack.fhirBaseUrl() + "/"
+                + pushed.body().at("/entry/0/response/location").asText().replaceAll("/_history/.*", "");
         String token = stack.tokens().token("gp.clinician");
 
         java.time.Instant started = java.time.Instant.now();
@@ -73,16 +74,24 @@ class DatabaseRestartFaultIT {
         running.set(false);
         load.join();
 
-        List<String> served = outcomes.stream().filter(o -> o.status() == 200).map(Outcome::requestId).toList();
+        List<String> served = outcomes.stream()
+                .filter(o -> o.status() == 200)
+                .map(Outcome::requestId)
+                .toList();
         long failed = outcomes.stream().filter(o -> o.status() >= 500).count();
         assertThat(served).isNotEmpty();
         Audit.awaitOutboxDrained(stack);
         java.util.Map<String, Long> audited = Audit.recordsOf(stack, served, started);
         for (String requestId : served) {
-            assertThat(audited.get(requestId)).as("audit records of request %s", requestId).isEqualTo(1);
+            assertThat(audited.get(requestId))
+                    .as("audit records of request %s", requestId)
+                    .isEqualTo(1);
         }
-        assertThat(Audit.count(stack, "audit", "select count(*) - count(distinct event_id) from audit_event")).isZero();
-        System.out.printf("%s: %d reads, %d returned data (each audited once), %d refused with 5xx"
-                + " while PostgreSQL was down, 0 lost, 0 duplicated%n", fault, outcomes.size(), served.size(), failed);
+        assertThat(Audit.count(stack, "audit", "select count(*) - count(distinct event_id) from audit_event"))
+                .isZero();
+        System.out.printf(
+                "%s: %d reads, %d returned data (each audited once), %d refused with 5xx"
+                        + " while PostgreSQL was down, 0 lost, 0 duplicated%n",
+                fault, outcomes.size(), served.size(), failed);
     }
 }

@@ -38,8 +38,11 @@ final class SpecOnlySmartClient {
     final String clientSecret;
     final String redirectUri;
     final JsonNode configuration;
-    private final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private String verifier;
 
     SpecOnlySmartClient(String fhirBase, String clientId, String clientSecret, String redirectUri) {
@@ -48,7 +51,8 @@ final class SpecOnlySmartClient {
         this.clientSecret = clientSecret;
         this.redirectUri = redirectUri;
         this.configuration = json(send(HttpRequest.newBuilder(URI.create(fhirBase + "/.well-known/smart-configuration"))
-                .GET().build()));
+                .GET()
+                .build()));
     }
 
     /** The authorization request URL (SMART: response_type, client_id, redirect_uri, scope, state, aud, PKCE). */
@@ -75,14 +79,20 @@ final class SpecOnlySmartClient {
 
     /** GET in the browser, Accept HTML; the raw response (redirects are not followed). */
     HttpResponse<String> browse(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html").GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/html")
+                .GET()
+                .build());
     }
 
     /** Follows redirects within the identity provider until one leaves it (to the app) or a page is shown. */
     HttpResponse<String> follow(HttpResponse<String> response) {
         int hops = 0;
         while (response.statusCode() / 100 == 3 && hops++ < 10) {
-            String next = response.request().uri().resolve(response.headers().firstValue("Location").orElseThrow()).toString();
+            String next = response.request()
+                    .uri()
+                    .resolve(response.headers().firstValue("Location").orElseThrow())
+                    .toString();
             if (!sameOrigin(next, response.request().uri())) {
                 return response;
             }
@@ -114,7 +124,8 @@ final class SpecOnlySmartClient {
     }
 
     private HttpResponse<String> submit(HttpResponse<String> page, String html, Map<String, String> fields) {
-        Matcher action = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"").matcher(html);
+        Matcher action = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"")
+                .matcher(html);
         String target = action.find() ? action.group(1) : page.request().uri().getPath();
         Map<String, String> values = new LinkedHashMap<>();
         StringBuilder ticked = new StringBuilder();
@@ -130,17 +141,25 @@ final class SpecOnlySmartClient {
         }
         values.putAll(fields);
         return send(HttpRequest.newBuilder(page.request().uri().resolve(unescape(target)))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
-                .POST(HttpRequest.BodyPublishers.ofString(form(values) + ticked)).build());
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString(form(values) + ticked))
+                .build());
     }
 
     private static String unescape(String html) {
-        return html.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+        return html.replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
     }
 
     /** True when the identity provider asks the user to approve the app (a consent form with the asked scopes). */
     static boolean asksConsent(HttpResponse<String> page) {
-        return page.statusCode() == 200 && page.body().contains("name=\"scope\"") && page.body().contains("consent");
+        return page.statusCode() == 200
+                && page.body().contains("name=\"scope\"")
+                && page.body().contains("consent");
     }
 
     /** Query parameters of the redirect back to the app. */
@@ -150,7 +169,9 @@ final class SpecOnlySmartClient {
         Map<String, String> params = new LinkedHashMap<>();
         for (String pair : query == null ? new String[0] : query.split("&")) {
             String[] kv = pair.split("=", 2);
-            params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            params.put(
+                    URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         return params;
     }
@@ -173,20 +194,26 @@ final class SpecOnlySmartClient {
     }
 
     private HttpResponse<String> tokenRequest(Map<String, String> params) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(configuration.path("token_endpoint").asText()))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(configuration.path("token_endpoint").asText()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json");
         if (clientSecret != null) {
             request.header("Authorization", basic(clientId, clientSecret));
         } else {
             params.put("client_id", clientId);
         }
-        return send(request.POST(HttpRequest.BodyPublishers.ofString(form(params))).build());
+        return send(
+                request.POST(HttpRequest.BodyPublishers.ofString(form(params))).build());
     }
 
     HttpResponse<String> introspect(String token) {
-        return send(HttpRequest.newBuilder(URI.create(configuration.path("introspection_endpoint").asText()))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic(clientId, clientSecret))
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token)))).build());
+        return send(HttpRequest.newBuilder(
+                        URI.create(configuration.path("introspection_endpoint").asText()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic(clientId, clientSecret))
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token))))
+                .build());
     }
 
     HttpResponse<String> send(HttpRequest request) {
@@ -209,13 +236,18 @@ final class SpecOnlySmartClient {
     }
 
     private static String basic(String id, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
-                + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
+                                        + URLEncoder.encode(secret, StandardCharsets.UTF_8))
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     static String form(Map<String, String> params) {
-        return params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 
     private static String challenge(String verifier) {

@@ -2,7 +2,6 @@ package org.carerecord.e2e.smart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.carerecord.e2e.support.ConsoleBrowser;
 import org.carerecord.e2e.support.Fhir;
@@ -38,13 +37,15 @@ class ViewerJourneyIT {
         DemoData.load(stack);
         // a David-like patient (depression, sertraline: mental health) who restricts mental health from everyone
         restricted = TestPatients.davidLike(stack);
-        Fhir.Response directive = Fhir.post(stack.consentUrl() + "/fhir/Consent", stack.tokens().token("patient." + restricted.id()), """
+        Fhir.Response directive = Fhir.post(
+                stack.consentUrl() + "/fhir/Consent", stack.tokens().token("patient." + restricted.id()), """
                 {"resourceType":"Consent","status":"active",
                  "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
                  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
                  "patient":{"reference":"Patient/%s"},
                  "provision":{"type":"permit","provision":[{"type":"deny","securityLabel":[
-                   {"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}]}}""".formatted(restricted.id()));
+                   {"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}]}}""".formatted(
+                                restricted.id()));
         assertThat(directive.status()).as(directive.body().toString()).isEqualTo(201);
     }
 
@@ -53,10 +54,11 @@ class ViewerJourneyIT {
     }
 
     private static void awaitSummary(ConsoleBrowser browser) {
-        new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(ExpectedConditions.or(
-                ExpectedConditions.textToBe(By.id("page-title"), "Summary"),
-                ExpectedConditions.textToBe(By.id("page-title"), "This record is not available to you"),
-                ExpectedConditions.textToBe(By.id("page-title"), "The record could not be opened")));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.or(
+                        ExpectedConditions.textToBe(By.id("page-title"), "Summary"),
+                        ExpectedConditions.textToBe(By.id("page-title"), "This record is not available to you"),
+                        ExpectedConditions.textToBe(By.id("page-title"), "The record could not be opened")));
     }
 
     @Test
@@ -68,9 +70,13 @@ class ViewerJourneyIT {
             browser.screenshot("viewer-01-clinical-system");
 
             // EHR launch: the patient is already chosen; the viewer shows the banner and the summary
-            browser.driver.findElement(By.cssSelector("button[data-patient='amelia-hartley']")).click();
+            browser.driver
+                    .findElement(By.cssSelector("button[data-patient='amelia-hartley']"))
+                    .click();
             awaitSummary(browser);
-            assertThat(browser.heading()).as(browser.driver.findElement(By.id("status")).getText()).isEqualTo("Summary");
+            assertThat(browser.heading())
+                    .as(browser.driver.findElement(By.id("status")).getText())
+                    .isEqualTo("Summary");
             assertThat(browser.driver.getCurrentUrl()).startsWith(stack.viewerUrl() + "/callback.html");
             assertThat(text(browser, "banner-name")).isEqualTo("Amelia HARTLEY");
             assertThat(text(browser, "banner-nhs")).isEqualTo("900 000 0009");
@@ -82,7 +88,9 @@ class ViewerJourneyIT {
             assertThat(text(browser, "viewer-user")).contains("Dr Ravi Patel");
             assertThat(browser.firstTabStop().getText()).isEqualTo("Skip to main content");
             browser.screenshot("viewer-02-summary");
-            assertThat(browser.accessibilityViolations()).as("accessibility of the summary").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of the summary")
+                    .isEmpty();
 
             // 320 px wide (a phone, or a narrow pane beside the clinical system): nothing scrolls sideways
             browser.driver.manage().window().setSize(new Dimension(320, 900));
@@ -108,21 +116,27 @@ class ViewerJourneyIT {
             browser.await(By.cssSelector("#break-glass summary")).click();
             browser.await(By.id("break-glass-submit")).click();
             assertThat(browser.await(By.id("reason-error")).isDisplayed()).isTrue();
-            assertThat(browser.driver.findElement(By.id("emergency-banner")).isDisplayed()).isFalse();
+            assertThat(browser.driver.findElement(By.id("emergency-banner")).isDisplayed())
+                    .isFalse();
             browser.driver.findElement(By.id("break-glass-reason")).sendKeys("Overdose: needs his full history now");
             // the window the policy sets (roles.json: 240 minutes), as the browser tells the time
             java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
             String earliest = java.time.LocalTime.now().plusMinutes(240).format(clock);
             browser.driver.findElement(By.id("break-glass-submit")).click();
-            new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(
-                    ExpectedConditions.textToBePresentInElementLocated(By.id("section-problems"), "epress"));
+            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                    .until(ExpectedConditions.textToBePresentInElementLocated(By.id("section-problems"), "epress"));
             String latest = java.time.LocalTime.now().plusMinutes(240).format(clock);
-            assertThat(text(browser, "emergency-text")).contains("Overdose: needs his full history now")
-                    .contains("recorded").contains("reviewed")
+            assertThat(text(browser, "emergency-text"))
+                    .contains("Overdose: needs his full history now")
+                    .contains("recorded")
+                    .contains("reviewed")
                     .containsAnyOf("It lasts until " + earliest, "It lasts until " + latest);
-            assertThat(browser.driver.findElement(By.id("withheld")).isDisplayed()).isFalse();
+            assertThat(browser.driver.findElement(By.id("withheld")).isDisplayed())
+                    .isFalse();
             browser.screenshot("viewer-06-break-glass");
-            assertThat(browser.accessibilityViolations()).as("accessibility under break-glass").isEmpty();
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility under break-glass")
+                    .isEmpty();
         }
     }
 
@@ -131,10 +145,12 @@ class ViewerJourneyIT {
         try (ConsoleBrowser browser = ConsoleBrowser.open()) {
             browser.go(stack.issuer() + "/ehr");
             browser.signIn("hospital.nurse", stack.password("hospital.nurse"));
-            browser.await(By.cssSelector("button[data-patient='susan-armstrong']")).click();
+            browser.await(By.cssSelector("button[data-patient='susan-armstrong']"))
+                    .click();
             awaitSummary(browser);
             assertThat(browser.heading()).isEqualTo("Summary");
-            assertThat(text(browser, "section-admissions")).contains("This admission: Hospital admission")
+            assertThat(text(browser, "section-admissions"))
+                    .contains("This admission: Hospital admission")
                     .contains("not yet discharged");
             browser.screenshot("viewer-09-encounter-context");
         }
@@ -146,7 +162,8 @@ class ViewerJourneyIT {
             // the ward clerk sees demographics and admissions only
             browser.go(stack.issuer() + "/ehr");
             browser.signIn("ward.clerk", stack.password("ward.clerk"));
-            browser.await(By.cssSelector("button[data-patient='amelia-hartley']")).click();
+            browser.await(By.cssSelector("button[data-patient='amelia-hartley']"))
+                    .click();
             awaitSummary(browser);
             assertThat(browser.heading()).isEqualTo("Summary");
             assertThat(text(browser, "section-problems")).startsWith("Problems").contains("Not available to you");
@@ -161,7 +178,8 @@ class ViewerJourneyIT {
             awaitSummary(browser);
             assertThat(browser.heading()).isEqualTo("This record is not available to you");
             assertThat(text(browser, "status")).contains("relationship");
-            assertThat(browser.driver.findElement(By.id("patient-banner")).isDisplayed()).isFalse();
+            assertThat(browser.driver.findElement(By.id("patient-banner")).isDisplayed())
+                    .isFalse();
             browser.screenshot("viewer-08-refused");
         }
     }

@@ -60,9 +60,17 @@ class PatientSummaryIT {
     void anAdmissionWithoutATypeIsShownByItsClass() {
         String nhsNumber = TestPatients.nhsNumber();
         assertThat(Fhir.post(stack.fhirBaseUrl(), stack.tokens().token("rtd-pas"), Bundles.admission(nhsNumber, "RTD"))
-                .status()).isEqualTo(200);
-        String patient = Fhir.get(stack.fhirBaseUrl() + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
-                stack.tokens().token("rtd-pas")).body().path("entry").path(0).path("resource").path("id").asText();
+                        .status())
+                .isEqualTo(200);
+        String patient = Fhir.get(
+                        stack.fhirBaseUrl() + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
+                        stack.tokens().token("rtd-pas"))
+                .body()
+                .path("entry")
+                .path(0)
+                .path("resource")
+                .path("id")
+                .asText();
 
         Fhir.Response summary = summary(patient, "hospital.nurse");
 
@@ -74,12 +82,18 @@ class PatientSummaryIT {
 
     @Test
     void anUnchangedRecordIsServedAgainAndAChangeShowsAtOnce() {
-        String first = summary("amelia-hartley", "gp.clinician").body().path("identifier").path("value").asText();
+        String first = summary("amelia-hartley", "gp.clinician")
+                .body()
+                .path("identifier")
+                .path("value")
+                .asText();
         Fhir.Response again = summary("amelia-hartley", "gp.clinician");
         assertThat(again.body().path("identifier").path("value").asText())
-                .as("the same document, reused while the record stands still").isEqualTo(first);
+                .as("the same document, reused while the record stands still")
+                .isEqualTo(first);
 
-        Fhir.Response created = Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
+        Fhir.Response created =
+                Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
                 {"resourceType":"Condition",
                  "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
                  "code":{"coding":[{"system":"http://snomed.info/sct","code":"55822004","display":"Hyperlipidaemia"}]},
@@ -89,10 +103,15 @@ class PatientSummaryIT {
         assertThat(changed.body().path("identifier").path("value").asText()).isNotEqualTo(first);
         assertThat(changed.body().toString()).contains("55822004");
 
-        assertThat(Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + created.body().path("id").asText(),
-                stack.tokens().token("gp-system")).status()).isEqualTo(200);
+        assertThat(Fhir.delete(
+                                stack.fhirBaseUrl() + "/Condition/"
+                                        + created.body().path("id").asText(),
+                                stack.tokens().token("gp-system"))
+                        .status())
+                .isEqualTo(200);
         assertThat(summary("amelia-hartley", "gp.clinician").body().toString())
-                .as("a deleted record leaves the summary at once").doesNotContain("55822004");
+                .as("a deleted record leaves the summary at once")
+                .doesNotContain("55822004");
     }
 
     /**
@@ -108,7 +127,9 @@ class PatientSummaryIT {
         Fhir.Response again = Fhir.get(url, token);
         Fhir.Response byHapi = Fhir.get(url + "?_pretty=true", token);
 
-        assertThat(again.body().path("identifier")).as("the same document").isEqualTo(first.body().path("identifier"));
+        assertThat(again.body().path("identifier"))
+                .as("the same document")
+                .isEqualTo(first.body().path("identifier"));
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(byHapi.body()).as("HAPI's writer, same document").isEqualTo(again.body());
         for (String header : java.util.List.of("Content-Type", "Content-Location", "Last-Modified")) {
@@ -117,7 +138,9 @@ class PatientSummaryIT {
         assertThat(again.header("Content-Type")).startsWith("application/fhir+json");
         for (Fhir.Response view : java.util.List.of(first, again, byHapi)) {
             JsonNode audit = Audit.awaitRecordOf(stack, view.requestId());
-            assertThat(audit.path("entity").toString()).as("each view is recorded").contains("amelia-hartley");
+            assertThat(audit.path("entity").toString())
+                    .as("each view is recorded")
+                    .contains("amelia-hartley");
         }
         // another encoding is HAPI's to write
         java.net.http.HttpResponse<String> xml = Fhir.getText(url + "?_format=xml", token);
@@ -129,8 +152,10 @@ class PatientSummaryIT {
     void aReusedSummaryStillSaysWhatWasWithheld() {
         for (int i = 0; i < 2; i++) {
             Fhir.Response summary = summary("david-robson", "social.worker");
-            assertThat(summary.body().toString()).doesNotContain("35489007")
-                    .contains("Some items were withheld: restricted category (from ", "Problem List", "Medication List");
+            assertThat(summary.body().toString())
+                    .doesNotContain("35489007")
+                    .contains(
+                            "Some items were withheld: restricted category (from ", "Problem List", "Medication List");
         }
     }
 
@@ -140,7 +165,10 @@ class PatientSummaryIT {
 
         assertThat(summary.status()).isEqualTo(200);
         String body = summary.body().toString();
-        assertThat(body).contains("279039007").doesNotContain("35489007").doesNotContain("Sertraline")
+        assertThat(body)
+                .contains("279039007")
+                .doesNotContain("35489007")
+                .doesNotContain("Sertraline")
                 .doesNotContain("Depressive");
         assertThat(body).contains("Some items were withheld: restricted category (from Medication List, Problem List");
     }
@@ -153,9 +181,12 @@ class PatientSummaryIT {
     @Test
     void sectionsPreparedForOneReaderAreNarrowedForTheNext() {
         for (int round = 0; round < 2; round++) {
-            assertThat(summary("david-robson", "gp.clinician").body().toString()).contains("35489007", "Sertraline");
+            assertThat(summary("david-robson", "gp.clinician").body().toString())
+                    .contains("35489007", "Sertraline");
             assertThat(summary("david-robson", "social.worker").body().toString())
-                    .contains("279039007").doesNotContain("35489007").doesNotContain("Sertraline")
+                    .contains("279039007")
+                    .doesNotContain("35489007")
+                    .doesNotContain("Sertraline")
                     .contains("Some items were withheld: restricted category");
         }
     }
@@ -175,7 +206,8 @@ class PatientSummaryIT {
             readers.add(others.submit(() -> {
                 int read = 0;
                 while (reading.get()) {
-                    assertThat(summary("susan-armstrong", "gp.clinician").status()).isEqualTo(200);
+                    assertThat(summary("susan-armstrong", "gp.clinician").status())
+                            .isEqualTo(200);
                     read++;
                 }
                 return read;
@@ -193,7 +225,8 @@ class PatientSummaryIT {
                 assertThat(write.status()).isEqualTo(201);
                 created.add(write.body().path("id").asText());
                 assertThat(summary("susan-armstrong", "gp.clinician").body().toString())
-                        .as("the summary asked for right after write %d", i).contains(text);
+                        .as("the summary asked for right after write %d", i)
+                        .contains(text);
             }
         } finally {
             reading.set(false);
@@ -219,7 +252,8 @@ class PatientSummaryIT {
         personas.forEach(persona -> summary("david-robson", persona)); // they open David's record
         double aheadBefore = documentsAssembled("ahead");
         String text = "Assembled ahead " + java.util.UUID.randomUUID();
-        Fhir.Response write = Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
+        Fhir.Response write =
+                Fhir.post(stack.fhirBaseUrl() + "/Condition", stack.tokens().token("gp-system"), """
                 {"resourceType":"Condition",
                  "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
                  "code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}],"text":"%s"},
@@ -230,30 +264,42 @@ class PatientSummaryIT {
             while (documentsAssembled("ahead") < aheadBefore + personas.size() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(documentsAssembled("ahead")).as("both readers' documents assembled before they asked")
+            assertThat(documentsAssembled("ahead"))
+                    .as("both readers' documents assembled before they asked")
                     .isGreaterThanOrEqualTo(aheadBefore + personas.size());
             for (String persona : personas) {
                 Fhir.Response ahead = summary("david-robson", persona);
-                Fhir.Response own = Fhir.get(stack.fhirBaseUrl() + "/Patient/david-robson/$summary",
-                        stack.tokens().token(persona), java.util.Map.of("Cache-Control", "no-store"));
+                Fhir.Response own = Fhir.get(
+                        stack.fhirBaseUrl() + "/Patient/david-robson/$summary",
+                        stack.tokens().token(persona),
+                        java.util.Map.of("Cache-Control", "no-store"));
                 assertThat(ahead.body().toString()).as(persona).contains(text);
-                assertThat(storedRecordsBySection(ahead.body())).as(persona)
+                assertThat(storedRecordsBySection(ahead.body()))
+                        .as(persona)
                         .isEqualTo(storedRecordsBySection(own.body()));
                 assertThat(noticeOf(ahead.body())).as(persona).isEqualTo(noticeOf(own.body()));
             }
         } finally {
-            Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + write.body().path("id").asText(),
+            Fhir.delete(
+                    stack.fhirBaseUrl() + "/Condition/"
+                            + write.body().path("id").asText(),
                     stack.tokens().token("gp-system"));
         }
     }
 
     /** care.summary.documents{assembled=...} from fhir-server's metrics (they need a token like any data). */
     private double documentsAssembled(String how) throws java.io.IOException {
-        java.net.http.HttpResponse<String> metric = Fhir.getText(stack.fhirBaseUrl().replaceFirst("/fhir$", "")
-                + "/actuator/metrics/care.summary.documents?tag=assembled:" + how, stack.tokens().token("rtd-pas"));
+        java.net.http.HttpResponse<String> metric = Fhir.getText(
+                stack.fhirBaseUrl().replaceFirst("/fhir$", "")
+                        + "/actuator/metrics/care.summary.documents?tag=assembled:" + how,
+                stack.tokens().token("rtd-pas"));
         assertThat(metric.statusCode()).as(metric.body()).isEqualTo(200);
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metric.body())
-                .path("measurements").path(0).path("value").asDouble();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(metric.body())
+                .path("measurements")
+                .path(0)
+                .path("value")
+                .asDouble();
     }
 
     /** Section code -> the stored records it lists (Type/id; made-up entries such as "no information" left out). */
@@ -262,7 +308,10 @@ class PatientSummaryIT {
         for (JsonNode entry : document.path("entry")) {
             JsonNode resource = entry.path("resource");
             if (resource.path("meta").has("versionId")) {
-                stored.put(resource.path("resourceType").asText() + "/" + resource.path("id").asText(), "");
+                stored.put(
+                        resource.path("resourceType").asText() + "/"
+                                + resource.path("id").asText(),
+                        "");
             }
         }
         java.util.Map<String, java.util.Set<String>> sections = new java.util.TreeMap<>();
@@ -274,15 +323,21 @@ class PatientSummaryIT {
                     records.add(ref);
                 }
             }
-            sections.put(section.path("code").path("coding").path(0).path("code").asText(), records);
+            sections.put(
+                    section.path("code").path("coding").path(0).path("code").asText(), records);
         }
         return sections;
     }
 
     private static String noticeOf(JsonNode document) {
         for (JsonNode entry : document.path("entry")) {
-            if ("OperationOutcome".equals(entry.path("resource").path("resourceType").asText())) {
-                return entry.path("resource").path("issue").path(0).path("diagnostics").asText();
+            if ("OperationOutcome"
+                    .equals(entry.path("resource").path("resourceType").asText())) {
+                return entry.path("resource")
+                        .path("issue")
+                        .path(0)
+                        .path("diagnostics")
+                        .asText();
             }
         }
         return null;
@@ -298,8 +353,9 @@ class PatientSummaryIT {
     @Test
     void everythingTakesTypeAndCountAndPagesThroughTheSameFilter() {
         String token = stack.tokens().token("gp.clinician");
-        Fhir.Response first = Fhir.get(stack.fhirBaseUrl()
-                + "/Patient/amelia-hartley/$everything?_type=Condition,MedicationRequest&_count=2", token);
+        Fhir.Response first = Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/amelia-hartley/$everything?_type=Condition,MedicationRequest&_count=2",
+                token);
         assertThat(first.status()).isEqualTo(200);
         java.util.Set<String> types = new java.util.HashSet<>();
         int seen = 0;
@@ -321,13 +377,15 @@ class PatientSummaryIT {
             page = Fhir.get(next, token);
             assertThat(page.status()).isEqualTo(200);
         }
-        assertThat(types).containsOnly("Patient", "Condition", "MedicationRequest"); // the patient comes with its compartment
+        assertThat(types)
+                .containsOnly("Patient", "Condition", "MedicationRequest"); // the patient comes with its compartment
         assertThat(seen).as("3 conditions and 3 medications over several pages").isGreaterThanOrEqualTo(6);
     }
 
     private static JsonNode section(JsonNode composition, String loincCode) {
         for (JsonNode section : composition.path("section")) {
-            if (loincCode.equals(section.path("code").path("coding").path(0).path("code").asText())) {
+            if (loincCode.equals(
+                    section.path("code").path("coding").path(0).path("code").asText())) {
                 return section;
             }
         }
@@ -335,6 +393,8 @@ class PatientSummaryIT {
     }
 
     private Fhir.Response summary(String patient, String persona) {
-        return Fhir.get(stack.fhirBaseUrl() + "/Patient/" + patient + "/$summary", stack.tokens().token(persona));
+        return Fhir.get(
+                stack.fhirBaseUrl() + "/Patient/" + patient + "/$summary",
+                stack.tokens().token(persona));
     }
 }

@@ -11,8 +11,7 @@ import org.carerecord.launcher.service.CareRecordStack;
 /** Waiting for the relay: audit records reach audit-service shortly after the response. */
 public final class Audit {
 
-    private Audit() {
-    }
+    private Audit() {}
 
     /** Waits until audit-service holds at least {@code count} records; returns how many it holds. */
     public static long awaitRecords(CareRecordStack stack, long count) {
@@ -37,13 +36,13 @@ public final class Audit {
      * How many audit records name each of these requests, in one pass over the records made since {@code since}
      * (a query per request scans the whole trail each time: minutes once the suite has filled it).
      */
-    public static java.util.Map<String, Long> recordsOf(CareRecordStack stack, java.util.Collection<String> requestIds,
-            java.time.Instant since) {
+    public static java.util.Map<String, Long> recordsOf(
+            CareRecordStack stack, java.util.Collection<String> requestIds, java.time.Instant since) {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
         requestIds.forEach(id -> counts.put(id, 0L));
         java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("\"([A-Za-z0-9]{16})\"");
         try (Connection c = stack.connect("audit");
-             var s = c.prepareStatement("select resource from audit_event where recorded >= ?")) {
+                var s = c.prepareStatement("select resource from audit_event where recorded >= ?")) {
             s.setTimestamp(1, java.sql.Timestamp.from(since.minusSeconds(5)));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -65,8 +64,10 @@ public final class Audit {
     public static com.fasterxml.jackson.databind.JsonNode awaitRecordOf(CareRecordStack stack, String requestId) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
-            try (Connection c = stack.connect("audit"); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select resource from audit_event where resource like '%\"" + requestId + "\"%'")) {
+            try (Connection c = stack.connect("audit");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "select resource from audit_event where resource like '%\"" + requestId + "\"%'")) {
                 if (rs.next()) {
                     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1));
                 }
@@ -91,7 +92,9 @@ public final class Audit {
     }
 
     public static long count(CareRecordStack stack, String database, String sql) {
-        try (Connection c = stack.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = stack.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -3,8 +3,7 @@ package org.carerecord.e2e.support;
 /** Test records, shaped as a provider's system would send them. */
 public final class Bundles {
 
-    private Bundles() {
-    }
+    private Bundles() {}
 
     /**
      * A patient registered with GP practice A81001, with a diagnosis, a medication and an admission that
@@ -41,7 +40,9 @@ public final class Bundles {
     }
 
     public static java.time.Instant daysAgo(int days) {
-        return java.time.Instant.now().minus(java.time.Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return java.time.Instant.now()
+                .minus(java.time.Duration.ofDays(days))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     /** The patient's opt-out of sharing: an active Consent whose only provision denies. */

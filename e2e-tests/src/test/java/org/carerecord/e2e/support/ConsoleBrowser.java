@@ -24,7 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public final class ConsoleBrowser implements AutoCloseable {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CARE_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CARE_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("CARE_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
     public final ChromeDriver driver;
     private final WebDriverWait wait;
@@ -35,11 +36,22 @@ public final class ConsoleBrowser implements AutoCloseable {
         this.profile = Files.createTempDirectory("care-console-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1400");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,1400");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 1400));
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
@@ -53,7 +65,9 @@ public final class ConsoleBrowser implements AutoCloseable {
                     + " (apt-get install chromium chromium-driver)");
         }
         Assumptions.assumeTrue(present, "no headless chromium here (apt-get install chromium chromium-driver)");
-        Path home = Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("care.record.home", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path screenshots = home.resolve(System.getProperty("care.screenshots", "e2e-tests/target/screenshots"));
         Files.createDirectories(screenshots);
         return new ConsoleBrowser(screenshots);
@@ -65,7 +79,8 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Signs in at the identity provider's page (the console has just redirected there). */
     public void signIn(String user, String password) {
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(user);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username")))
+                .sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.cssSelector("button[type=submit]")).click();
     }
@@ -92,7 +107,8 @@ public final class ConsoleBrowser implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public java.util.List<String> accessibilityViolations() {
-        Path axeScript = Path.of(System.getProperty("care.axe.script", "src/test/browser/node_modules/axe-core/axe.min.js"));
+        Path axeScript =
+                Path.of(System.getProperty("care.axe.script", "src/test/browser/node_modules/axe-core/axe.min.js"));
         try {
             driver.executeScript(Files.readString(axeScript));
         } catch (IOException e) {
@@ -122,7 +138,8 @@ public final class ConsoleBrowser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }

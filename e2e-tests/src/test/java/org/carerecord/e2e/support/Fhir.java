@@ -31,8 +31,7 @@ public final class Fhir {
         }
     }
 
-    private Fhir() {
-    }
+    private Fhir() {}
 
     public static Response get(String url, String token) {
         return get(url, token, Map.of());
@@ -43,15 +42,21 @@ public final class Fhir {
     }
 
     public static Response post(String url, String token, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                token,
+                Map.of());
     }
 
     public static Response put(String url, String token, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
-                .header("Content-Type", "application/fhir+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)), token, Map.of());
+        return send(
+                HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
+                        .header("Content-Type", "application/fhir+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body)),
+                token,
+                Map.of());
     }
 
     public static Response delete(String url, String token) {
@@ -61,7 +66,10 @@ public final class Fhir {
     /** A non-FHIR download (CSV export): status and raw text. */
     public static HttpResponse<String> getText(String url, String token) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -91,8 +99,11 @@ public final class Fhir {
                 response = HTTP.send(request, HttpResponse.BodyHandlers.ofString()); // a read is safe to ask again
             }
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            return new Response(response.statusCode(), body,
-                    response.headers().firstValue("X-Request-ID").orElse(null), response.headers());
+            return new Response(
+                    response.statusCode(),
+                    body,
+                    response.headers().firstValue("X-Request-ID").orElse(null),
+                    response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

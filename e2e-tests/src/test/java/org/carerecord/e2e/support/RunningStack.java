@@ -25,28 +25,41 @@ public final class RunningStack implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Started started = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        Started started = context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
         return parameter.getParameter().getType() == PostgresServer.class ? started.postgres() : started.stack();
     }
 
-    public record Started(PostgresServer postgres, CareRecordStack stack) implements ExtensionContext.Store.CloseableResource {
+    public record Started(PostgresServer postgres, CareRecordStack stack)
+            implements ExtensionContext.Store.CloseableResource {
 
         public static Started start() {
-            Path home = Path.of(System.getProperty("care.record.home", "..")).toAbsolutePath().normalize();
+            Path home = Path.of(System.getProperty("care.record.home", ".."))
+                    .toAbsolutePath()
+                    .normalize();
             PostgresServer postgres = TestDatabase.start();
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             String prefix = "it_" + HexFormat.of().formatHex(secret, 0, 3) + "_";
             // the suite starts the stack once on a 2-core machine: start-up matters more than peak speed here
-            System.setProperty("care.record.jvm-opts",
+            System.setProperty(
+                    "care.record.jvm-opts",
                     System.getProperty("care.record.jvm-opts", CareRecordStack.QUICK_START_JVM_OPTS));
             try {
-                CareRecordStack stack = CareRecordStack.start(home, postgres, prefix, StackPorts.free(),
-                        HexFormat.of().formatHex(secret), home.resolve("e2e-tests/target/e2e-logs"),
-                        Map.of("CARE_AUDIT_RELAY_INTERVAL", "200ms",
-                                "CARE_FHIR_IMPORT_ALLOWED_SOURCES", importSources(home).toUri() + ","
-                                        + "http://127.0.0.1:" + IMPORT_HTTP_PORT + "/ndjson/"));
+                CareRecordStack stack = CareRecordStack.start(
+                        home,
+                        postgres,
+                        prefix,
+                        StackPorts.free(),
+                        HexFormat.of().formatHex(secret),
+                        home.resolve("e2e-tests/target/e2e-logs"),
+                        Map.of(
+                                "CARE_AUDIT_RELAY_INTERVAL",
+                                "200ms",
+                                "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
+                                importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
+                                        + "/ndjson/"));
                 return new Started(postgres, stack);
             } catch (Exception e) {
                 postgres.close();

@@ -23,19 +23,22 @@ public final class SummaryDocuments {
     private static final FhirContext R4 = FhirContext.forR4Cached();
     private static final FhirValidator VALIDATOR = validator();
 
-    private SummaryDocuments() {
-    }
+    private SummaryDocuments() {}
 
     private static FhirValidator validator() {
-        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(R4),
-                new CommonCodeSystemsTerminologyService(R4), new InMemoryTerminologyServerValidationSupport(R4),
+        ValidationSupportChain support = new ValidationSupportChain(
+                new DefaultProfileValidationSupport(R4),
+                new CommonCodeSystemsTerminologyService(R4),
+                new InMemoryTerminologyServerValidationSupport(R4),
                 new SnapshotGeneratingValidationSupport(R4));
         FhirInstanceValidator instance = new FhirInstanceValidator(support);
         instance.setAnyExtensionsAllowed(true);
         instance.setErrorForUnknownProfiles(false);
         instance.setNoTerminologyChecks(true);
         instance.setNoExtensibleWarnings(true);
-        return R4.newValidator().setValidateAgainstStandardSchema(false).setValidateAgainstStandardSchematron(false)
+        return R4.newValidator()
+                .setValidateAgainstStandardSchema(false)
+                .setValidateAgainstStandardSchematron(false)
                 .registerValidatorModule(instance);
     }
 
@@ -43,6 +46,7 @@ public final class SummaryDocuments {
     public static synchronized List<String> errors(JsonNode document) {
         return VALIDATOR.validateWithResult(document.toString()).getMessages().stream()
                 .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
-                .map(m -> m.getLocationString() + ": " + m.getMessage()).toList();
+                .map(m -> m.getLocationString() + ": " + m.getMessage())
+                .toList();
     }
 }

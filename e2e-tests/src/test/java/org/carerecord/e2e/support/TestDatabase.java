@@ -16,13 +16,14 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 public final class TestDatabase {
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     public static PostgresServer start() {
         String url = System.getenv("CARE_RECORD_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
-            return new ExternalPostgresServer(url, System.getenv().getOrDefault("CARE_RECORD_TEST_DB_USER", "postgres"),
+            return new ExternalPostgresServer(
+                    url,
+                    System.getenv().getOrDefault("CARE_RECORD_TEST_DB_USER", "postgres"),
                     System.getenv().getOrDefault("CARE_RECORD_TEST_DB_PASSWORD", ""));
         }
         if (dockerAvailable()) {

@@ -2,21 +2,21 @@ package org.carerecord.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.SecureRandom;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 
@@ -32,15 +32,12 @@ public final class TestPatients {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The demo bundles, in the order the demo pushes them, and the system that pushes each. */
     private static final List<Map.Entry<String, String>> DEMO = List.of(
-            Map.entry("/demo/gp-system-bundle.json", "gp-system"),
-            Map.entry("/demo/rtd-pas-bundle.json", "rtd-pas"));
+            Map.entry("/demo/gp-system-bundle.json", "gp-system"), Map.entry("/demo/rtd-pas-bundle.json", "rtd-pas"));
 
     /** A patient made from a demo patient's record. */
-    public record TestPatient(String id, String nhsNumber, String family, String birthDate) {
-    }
+    public record TestPatient(String id, String nhsNumber, String family, String birthDate) {}
 
-    private TestPatients() {
-    }
+    private TestPatients() {}
 
     /**
      * Like david-robson: registered with A81001, on the council's (NENC-LA1) care team, no hospital
@@ -57,16 +54,21 @@ public final class TestPatients {
         JsonNode demoPatient = demoPatient(demoId);
         String demoNhs = demoPatient.at("/identifier/0/value").asText();
         String demoFamily = demoPatient.at("/name/0/family").asText();
-        TestPatient patient = new TestPatient("rt-" + suffix, nhsNumber(), demoFamily + letters(suffix),
+        TestPatient patient = new TestPatient(
+                "rt-" + suffix,
+                nhsNumber(),
+                demoFamily + letters(suffix),
                 demoPatient.path("birthDate").asText());
         for (Map.Entry<String, String> demo : DEMO) {
             ArrayNode entries = entriesAbout(demo.getKey(), demoId, suffix);
             if (entries.isEmpty()) {
                 continue;
             }
-            ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+            ObjectNode bundle =
+                    JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
             bundle.set("entry", entries);
-            String copy = DemoData.withDates(bundle.toPrettyString().replace("\" : ", "\": "), LocalDate.now(ZoneOffset.UTC))
+            String copy = DemoData.withDates(
+                            bundle.toPrettyString().replace("\" : ", "\": "), LocalDate.now(ZoneOffset.UTC))
                     .replace(demoId, patient.id())
                     .replace("\"" + demoNhs + "\"", "\"" + patient.nhsNumber() + "\"")
                     .replace("\"" + demoFamily + "\"", "\"" + patient.family() + "\"")
@@ -78,7 +80,8 @@ public final class TestPatients {
                 urns.appendReplacement(fresh, "urn:uuid:" + UUID.nameUUIDFromBytes((urns.group() + suffix).getBytes()));
             }
             urns.appendTail(fresh);
-            Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), stack.tokens().token(demo.getValue()), fresh.toString());
+            Fhir.Response pushed =
+                    Fhir.post(stack.fhirBaseUrl(), stack.tokens().token(demo.getValue()), fresh.toString());
             assertThat(pushed.status()).as(pushed.body().toString()).isEqualTo(200);
         }
         return patient;
@@ -87,7 +90,8 @@ public final class TestPatients {
     private static JsonNode demoPatient(String demoId) {
         for (JsonNode entry : demoBundle(DEMO.get(0).getKey()).path("entry")) {
             JsonNode resource = entry.path("resource");
-            if ("Patient".equals(resource.path("resourceType").asText()) && demoId.equals(resource.path("id").asText())) {
+            if ("Patient".equals(resource.path("resourceType").asText())
+                    && demoId.equals(resource.path("id").asText())) {
                 return resource;
             }
         }

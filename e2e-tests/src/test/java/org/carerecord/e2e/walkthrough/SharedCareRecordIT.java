@@ -41,6 +41,7 @@ class SharedCareRecordIT {
 
     /** The story's steps, taken once in order before anything is checked; each test checks one part of it. */
     private final Map<String, Fhir.Response> gpReads = new LinkedHashMap<>();
+
     private final Map<String, Fhir.Response> clerkReads = new LinkedHashMap<>();
     private Fhir.Response optOut;
     private Fhir.Response afterOptOut;
@@ -59,9 +60,11 @@ class SharedCareRecordIT {
         assertThat(again.status()).isEqualTo(200);
         audited.add(first.requestId());
         audited.add(again.requestId());
-        Fhir.Response found = Fhir.get(fhir + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber,
-                token("gp.clinician"));
-        assertThat(found.total()).as("pushing the same bundle twice stores one patient").isEqualTo(1);
+        Fhir.Response found = Fhir.get(
+                fhir + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber, token("gp.clinician"));
+        assertThat(found.total())
+                .as("pushing the same bundle twice stores one patient")
+                .isEqualTo(1);
         patientId = found.body().at("/entry/0/resource/id").asText();
         audited.add(found.requestId());
         // the GP and the ward clerk read it as their roles allow
@@ -73,7 +76,8 @@ class SharedCareRecordIT {
         clerkReads.put("Encounter", read("Encounter?patient=" + patientId, "ward.clerk"));
         clerkReads.put("Condition", read("Condition?patient=" + patientId, "ward.clerk"));
         // the patient opts out; the GP asks again
-        optOut = Fhir.post(stack.consentUrl() + "/fhir/Consent", token("patient." + patientId), Bundles.optOut(patientId));
+        optOut = Fhir.post(
+                stack.consentUrl() + "/fhir/Consent", token("patient." + patientId), Bundles.optOut(patientId));
         afterOptOut = read("Patient/" + patientId, "gp.clinician");
         // someone without a valid token tries
         withoutToken = Fhir.get(fhir + "/Patient/" + patientId + "?_format=json", null);
@@ -85,7 +89,9 @@ class SharedCareRecordIT {
         for (String type : List.of("Condition", "MedicationRequest", "Encounter")) {
             Fhir.Response result = gpReads.get(type);
             assertThat(result.status()).isEqualTo(200);
-            assertThat(result.total()).as("one %s, not duplicated by the second push", type).isEqualTo(1);
+            assertThat(result.total())
+                    .as("one %s, not duplicated by the second push", type)
+                    .isEqualTo(1);
         }
         Fhir.Response patient = gpReads.get("Patient");
         assertThat(patient.status()).isEqualTo(200);
@@ -117,35 +123,43 @@ class SharedCareRecordIT {
     void everyInteractionIsAuditedExactlyOnce() {
         List<JsonNode> events = awaitAuditEvents(audited.size());
         for (String requestId : audited) {
-            long matches = events.stream().filter(e -> requestIdOf(e).equals(requestId)).count();
+            long matches = events.stream()
+                    .filter(e -> requestIdOf(e).equals(requestId))
+                    .count();
             assertThat(matches).as("audit records for request %s", requestId).isEqualTo(1);
         }
         assertThat(events).anySatisfy(e -> {
             assertThat(e.path("outcome").asText()).isEqualTo("4");
             assertThat(e.toString()).contains("opted out");
         });
-        assertThat(events).anySatisfy(e -> assertThat(e.toString()).contains("R8010").contains("may not see Condition"));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e.toString()).contains("R8010").contains("may not see Condition"));
         // fhir-server's records of the interactions above (the trail also holds consent-service's record of the
         // opt-out and audit-service's of the governance searches of it)
-        assertThat(events.stream().filter(e -> audited.contains(requestIdOf(e))).toList()).allSatisfy(e -> assertThat(
-                e.at("/meta/profile/0").asText()).startsWith("https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.Patient"));
+        assertThat(events.stream().filter(e -> audited.contains(requestIdOf(e))).toList())
+                .allSatisfy(e -> assertThat(e.at("/meta/profile/0").asText())
+                        .startsWith("https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.Patient"));
     }
 
     @Test
     void thePatientIsToldInPlainLanguageWhoLookedAtTheirRecord() {
         awaitAuditEvents(audited.size());
-        Fhir.Response report = Fhir.get(stack.auditUrl() + "/audit/access-report?patient=" + patientId,
-                token("patient." + patientId));
+        Fhir.Response report =
+                Fhir.get(stack.auditUrl() + "/audit/access-report?patient=" + patientId, token("patient." + patientId));
         assertThat(report.status()).isEqualTo(200);
         List<String> lines = StreamSupport.stream(report.body().path("entries").spliterator(), false)
-                .map(e -> e.path("text").asText()).toList();
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .contains("a Clinical Practitioner at A81001 looked at your record for treatment"));
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .contains("a Clerical at RTD tried to look at your record").endsWith("and was refused."));
+                .map(e -> e.path("text").asText())
+                .toList();
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line)
+                        .contains("a Clinical Practitioner at A81001 looked at your record for treatment"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line)
+                        .contains("a Clerical at RTD tried to look at your record")
+                        .endsWith("and was refused."));
 
-        Fhir.Response someoneElses = Fhir.get(stack.auditUrl() + "/audit/access-report?patient=another-patient",
-                token("patient." + patientId));
+        Fhir.Response someoneElses = Fhir.get(
+                stack.auditUrl() + "/audit/access-report?patient=another-patient", token("patient." + patientId));
         assertThat(someoneElses.status()).isEqualTo(403);
         assertThat(someoneElses.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
     }
@@ -162,12 +176,14 @@ class SharedCareRecordIT {
         assertThat(rows).anySatisfy(row -> assertThat(row).contains("\"ward.clerk\"", "\"R8010\"", "DENY"));
 
         assertThat(Fhir.getText(stack.auditUrl() + "/audit/export.csv?patient=" + patientId, token("gp.clinician"))
-                .statusCode()).isEqualTo(403);
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     @Test
     void aClinicianCannotReadTheAuditTrail() {
-        Fhir.Response response = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId, token("gp.clinician"));
+        Fhir.Response response =
+                Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId, token("gp.clinician"));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.body().path("resourceType").asText()).isEqualTo("OperationOutcome");
     }
@@ -180,7 +196,8 @@ class SharedCareRecordIT {
 
         JsonNode audit = Audit.awaitRecordOf(stack, withoutToken.requestId());
         assertThat(audit.path("outcome").asText()).isEqualTo("4");
-        assertThat(audit.path("agent").path(0).path("who").path("display").asText()).startsWith("unauthenticated");
+        assertThat(audit.path("agent").path(0).path("who").path("display").asText())
+                .startsWith("unauthenticated");
         assertThat(audit.path("outcomeDesc").asText()).contains("GET /fhir/Patient/" + patientId);
     }
 
@@ -203,13 +220,18 @@ class SharedCareRecordIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         List<JsonNode> events = List.of();
         while (Instant.now().isBefore(deadline)) {
-            Fhir.Response trail = Fhir.get(stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId + "&_count=500",
-                    token("privacy.officer"), Map.of());
+            Fhir.Response trail = Fhir.get(
+                    stack.auditUrl() + "/fhir/AuditEvent?patient=" + patientId + "&_count=500",
+                    token("privacy.officer"),
+                    Map.of());
             assertThat(trail.status()).isEqualTo(200);
-            List<JsonNode> found = StreamSupport.stream(trail.body().path("entry").spliterator(), false)
-                    .map(e -> e.path("resource")).toList();
+            List<JsonNode> found = StreamSupport.stream(
+                            trail.body().path("entry").spliterator(), false)
+                    .map(e -> e.path("resource"))
+                    .toList();
             events = found;
-            if (audited.stream().allMatch(id -> found.stream().anyMatch(e -> requestIdOf(e).equals(id)))) {
+            if (audited.stream()
+                    .allMatch(id -> found.stream().anyMatch(e -> requestIdOf(e).equals(id)))) {
                 return found;
             }
             sleep();

@@ -28,13 +28,18 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
             Set.of(SystemRestfulInteraction.TRANSACTION, SystemRestfulInteraction.BATCH);
     /** The server-level operations, all for care providers' systems, as the statement describes them. */
     private static final Map<String, String> BULK_DOCUMENTATION = Map.of(
-            "$load", "Care providers' systems: FHIR NDJSON, one resource a line, each with its id (Content-Type "
-                    + "application/fhir+ndjson); checked whole before anything is written; progress streamed back as NDJSON lines",
-            "$import", "Care providers' systems: FHIR Bulk Data import (Parameters: inputFormat application/fhir+ndjson, "
-                    + "input type and url from an allow-listed source; Prefer: respond-async); 202 and a status url",
-            "$import-poll-status", "The status of an $import (202 with X-Progress, then 200 with a manifest; "
-                    + "_errors=true for the rejected lines as OperationOutcomes); DELETE cancels");
-    private static final String SYSTEMS_ONLY = "Care providers' systems only: it could reveal records withheld from a user";
+            "$load",
+                    "Care providers' systems: FHIR NDJSON, one resource a line, each with its id (Content-Type "
+                            + "application/fhir+ndjson); checked whole before anything is written; progress streamed back as NDJSON lines",
+            "$import",
+                    "Care providers' systems: FHIR Bulk Data import (Parameters: inputFormat application/fhir+ndjson, "
+                            + "input type and url from an allow-listed source; Prefer: respond-async); 202 and a status url",
+            "$import-poll-status",
+                    "The status of an $import (202 with X-Progress, then 200 with a manifest; "
+                            + "_errors=true for the rejected lines as OperationOutcomes); DELETE cancels");
+
+    private static final String SYSTEMS_ONLY =
+            "Care providers' systems only: it could reveal records withheld from a user";
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void narrow(IBaseConformance statement) {
@@ -45,11 +50,16 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
             rest.getInteraction().removeIf(i -> !SYSTEM_INTERACTIONS.contains(i.getCode()));
             rest.getOperation().removeIf(o -> !BULK_DOCUMENTATION.containsKey(operation(o.getName())));
             rest.getOperation().forEach(o -> o.setDocumentation(BULK_DOCUMENTATION.get(operation(o.getName()))));
-            rest.getSecurity().setCors(false).setDescription("OAuth2 bearer tokens (SMART on FHIR v2 scopes) from the "
-                    + "region's identity provider; every request is decided by consent-service and audited");
+            rest.getSecurity()
+                    .setCors(false)
+                    .setDescription("OAuth2 bearer tokens (SMART on FHIR v2 scopes) from the "
+                            + "region's identity provider; every request is decided by consent-service and audited");
             if (!rest.getSecurity().hasService()) { // HAPI may hand the same statement to this hook again
-                rest.getSecurity().addService().addCoding()
-                        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service").setCode("SMART-on-FHIR");
+                rest.getSecurity()
+                        .addService()
+                        .addCoding()
+                        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
+                        .setCode("SMART-on-FHIR");
             }
             rest.getResource().forEach(CapabilityStatementNarrowing::narrow);
         }
@@ -62,9 +72,11 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
 
     private static void narrow(CapabilityStatementRestResourceComponent resource) {
         resource.getOperation().removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains(operation(o.getName())));
-        resource.getInteraction().stream().filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
+        resource.getInteraction().stream()
+                .filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
                 .forEach(i -> i.setDocumentation(SYSTEMS_ONLY));
-        resource.getSearchParam().stream().filter(p -> p.getName().equals("_has") || p.getName().equals("_security"))
+        resource.getSearchParam().stream()
+                .filter(p -> p.getName().equals("_has") || p.getName().equals("_security"))
                 .forEach(p -> p.setDocumentation(SYSTEMS_ONLY));
     }
 }

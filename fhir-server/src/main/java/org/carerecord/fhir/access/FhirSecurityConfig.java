@@ -18,8 +18,11 @@ import org.springframework.security.web.SecurityFilterChain;
 public class FhirSecurityConfig {
 
     @Bean
-    SecurityFilterChain fhirChain(HttpSecurity http, AuthenticationEntryPoint unauthenticated,
-            @Value("${care.cors.allowed-origins:}") List<String> browserApps) throws Exception {
+    SecurityFilterChain fhirChain(
+            HttpSecurity http,
+            AuthenticationEntryPoint unauthenticated,
+            @Value("${care.cors.allowed-origins:}") List<String> browserApps)
+            throws Exception {
         ResourceServerDefaults.apply(http)
                 // registered SMART apps call from their own page: preflights answered, other origins refused
                 .cors(cors -> cors.configurationSource(BrowserOrigins.allowing(browserApps)))
@@ -28,12 +31,15 @@ public class FhirSecurityConfig {
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthenticated))
                 .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> {
-            ResourceServerDefaults.permitPublicEndpoints(auth);
-            // metrics tell request rates and timings per path: operators' business, with a token like any data
-            auth.requestMatchers("/fhir/**", "/fhir").authenticated()
-                    .requestMatchers("/actuator/prometheus", "/actuator/metrics/**").authenticated()
-                    .anyRequest().denyAll();
-        });
+                    ResourceServerDefaults.permitPublicEndpoints(auth);
+                    // metrics tell request rates and timings per path: operators' business, with a token like any data
+                    auth.requestMatchers("/fhir/**", "/fhir")
+                            .authenticated()
+                            .requestMatchers("/actuator/prometheus", "/actuator/metrics/**")
+                            .authenticated()
+                            .anyRequest()
+                            .denyAll();
+                });
         return http.build();
     }
 }

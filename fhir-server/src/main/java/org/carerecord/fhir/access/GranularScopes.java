@@ -38,7 +38,11 @@ public class GranularScopes {
 
     /** The queries of the granted scopes that let this type be read (empty when none is granular), sorted. */
     public List<String> queriesFor(CareClaims claims, String type) {
-        return readScopes(claims, type).filter(s -> !unrestricted(s)).map(SmartScope::query).sorted().toList();
+        return readScopes(claims, type)
+                .filter(s -> !unrestricted(s))
+                .map(SmartScope::query)
+                .sorted()
+                .toList();
     }
 
     public boolean cover(CareClaims claims, IBaseResource resource, RequestDetails request) {
@@ -47,12 +51,15 @@ public class GranularScopes {
         if (covering.stream().anyMatch(GranularScopes::unrestricted)) {
             return true;
         }
-        return covering.stream().anyMatch(s -> matcher.match(type + "?" + s.query(), resource, request).matched());
+        return covering.stream()
+                .anyMatch(s ->
+                        matcher.match(type + "?" + s.query(), resource, request).matched());
     }
 
     /** The granted scopes that let this type be read or searched. */
     private static Stream<SmartScope> readScopes(CareClaims claims, String type) {
-        return claims.scopes().stream().filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH));
+        return claims.scopes().stream()
+                .filter(s -> s.covers(type, Interaction.READ) || s.covers(type, Interaction.SEARCH));
     }
 
     private static boolean unrestricted(SmartScope scope) {

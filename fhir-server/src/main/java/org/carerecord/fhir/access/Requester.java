@@ -14,8 +14,12 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * ({@code X-Purpose-Of-Use: ETREAT}, {@code X-Break-Glass-Reason}) and for a relationship the user states
  * when the record shows none ({@code X-Care-Relationship: <reason>}, flagged for review).
  */
-public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String breakGlassReason, String sourceAddress,
-                        String claimedRelationship) {
+public record Requester(
+        CareClaims claims,
+        PurposeOfUse purposeOfUse,
+        String breakGlassReason,
+        String sourceAddress,
+        String claimedRelationship) {
 
     public static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
     public static final String BREAK_GLASS_REASON_HEADER = "X-Break-Glass-Reason";
@@ -33,10 +37,12 @@ public record Requester(CareClaims claims, PurposeOfUse purposeOfUse, String bre
             throw new AuthenticationException("A valid bearer token is required");
         }
         CareClaims claims = CareClaims.from(jwt);
-        PurposeOfUse purpose = PurposeOfUse.parse(request.getHeader(PURPOSE_HEADER)).orElse(claims.purposeOfUse());
+        PurposeOfUse purpose =
+                PurposeOfUse.parse(request.getHeader(PURPOSE_HEADER)).orElse(claims.purposeOfUse());
         String reason = request.getHeader(BREAK_GLASS_REASON_HEADER);
         String address = request instanceof ServletRequestDetails servlet
-                ? servlet.getServletRequest().getRemoteAddr() : null;
+                ? servlet.getServletRequest().getRemoteAddr()
+                : null;
         Requester requester = new Requester(claims, purpose, reason, address, request.getHeader(RELATIONSHIP_HEADER));
         request.getUserData().put(KEY, requester);
         return requester;

@@ -8,10 +8,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Set;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.Interaction;
 import org.hl7.fhir.r4.model.Bundle;
-import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,7 +36,8 @@ public class ScopeInterceptor implements FhirServerInterceptor {
         switch (operation) {
             case TRANSACTION, BATCH -> checkEntries(claims, request);
             case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER -> {
-                if (BULK_WRITES.contains(request.getOperation()) && operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+                if (BULK_WRITES.contains(request.getOperation())
+                        && operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
                     if (!claims.isSystem()) {
                         throw new ForbiddenOperationException("Bulk loads and imports are for care providers' systems");
                     }
@@ -47,10 +48,13 @@ public class ScopeInterceptor implements FhirServerInterceptor {
                 }
                 require(claims, request.getResourceName(), Interaction.READ);
             }
-            case GET_PAGE -> { /* the page's resources pass the consent checks one by one */ }
+            case GET_PAGE -> {
+                /* the page's resources pass the consent checks one by one */
+            }
             default -> {
-                Interaction interaction = InteractionMapping.of(operation).orElseThrow(
-                        () -> new ForbiddenOperationException("Interaction " + operation.getCode() + " is not available"));
+                Interaction interaction = InteractionMapping.of(operation)
+                        .orElseThrow(() -> new ForbiddenOperationException(
+                                "Interaction " + operation.getCode() + " is not available"));
                 if (operation == RestOperationTypeEnum.SEARCH_SYSTEM || request.getResourceName() == null) {
                     throw new ForbiddenOperationException("Searches must name a resource type");
                 }
@@ -74,7 +78,9 @@ public class ScopeInterceptor implements FhirServerInterceptor {
             if ((verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT) && !entry.hasResource()) {
                 throw new InvalidRequestException("A " + verb.toCode() + " entry needs the resource to write");
             }
-            String type = entry.hasResource() ? entry.getResource().fhirType() : typeOf(entry.getRequest().getUrl());
+            String type = entry.hasResource()
+                    ? entry.getResource().fhirType()
+                    : typeOf(entry.getRequest().getUrl());
             Interaction interaction = switch (verb) {
                 case GET, HEAD -> entry.getRequest().getUrl().contains("?") ? Interaction.SEARCH : Interaction.READ;
                 case POST -> Interaction.CREATE;

@@ -56,15 +56,45 @@ public class SmartConfiguration implements FhirServerInterceptor {
         doc.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         doc.put("code_challenge_methods_supported", List.of("S256"));
-        doc.put("scopes_supported", List.of("openid", "fhirUser", "profile", "launch", "launch/patient",
-                "offline_access", "online_access", "patient/*.rs", "user/*.rs", "system/*.cruds", "patient/Patient.rs",
-                "patient/Condition.rs", "patient/MedicationRequest.rs", "patient/AllergyIntolerance.rs",
-                "patient/Encounter.rs", "patient/Observation.rs", "patient/Consent.cu"));
+        doc.put(
+                "scopes_supported",
+                List.of(
+                        "openid",
+                        "fhirUser",
+                        "profile",
+                        "launch",
+                        "launch/patient",
+                        "offline_access",
+                        "online_access",
+                        "patient/*.rs",
+                        "user/*.rs",
+                        "system/*.cruds",
+                        "patient/Patient.rs",
+                        "patient/Condition.rs",
+                        "patient/MedicationRequest.rs",
+                        "patient/AllergyIntolerance.rs",
+                        "patient/Encounter.rs",
+                        "patient/Observation.rs",
+                        "patient/Consent.cu"));
         doc.put("response_types_supported", List.of("code"));
-        doc.put("capabilities", List.of("launch-ehr", "launch-standalone", "client-public",
-                "client-confidential-symmetric", "context-ehr-patient", "context-ehr-encounter",
-                "context-standalone-patient", "context-banner", "sso-openid-connect", "permission-offline", "permission-online", "permission-patient",
-                "permission-user", "permission-v1", "permission-v2"));
+        doc.put(
+                "capabilities",
+                List.of(
+                        "launch-ehr",
+                        "launch-standalone",
+                        "client-public",
+                        "client-confidential-symmetric",
+                        "context-ehr-patient",
+                        "context-ehr-encounter",
+                        "context-standalone-patient",
+                        "context-banner",
+                        "sso-openid-connect",
+                        "permission-offline",
+                        "permission-online",
+                        "permission-patient",
+                        "permission-user",
+                        "permission-v1",
+                        "permission-v2"));
         return doc;
     }
 
@@ -82,10 +112,13 @@ public class SmartConfiguration implements FhirServerInterceptor {
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void describe(IBaseConformance capabilityStatement) {
         if (capabilityStatement instanceof CapabilityStatement statement && statement.hasRest()) {
-            CapabilityStatement.CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
+            CapabilityStatement.CapabilityStatementRestSecurityComponent security =
+                    statement.getRestFirstRep().getSecurity();
             security.setCors(true); // for the registered SMART apps' origins only (FhirSecurityConfig)
             security.addService(new CodeableConcept(new Coding(
-                    "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
+                    "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "SMART-on-FHIR",
+                    "SMART-on-FHIR")));
             security.setDescription("OAuth2 bearer tokens (JWT) from " + issuer + "; SMART v2 scopes; access also"
                     + " rests on role, care relationship and the patient's consent (see consent-service)");
             Extension uris = security.addExtension().setUrl(OAUTH_URIS);

@@ -22,16 +22,25 @@ final class AuditEventFactory {
     private static final String SITE = "fhir-server";
     private static final String OBSERVER = "shared care record fhir-server";
 
-    private AuditEventFactory() {
-    }
+    private AuditEventFactory() {}
 
-    static AuditEvent create(RequestDetails request, Requester requester, int status, String outcomeText,
-            Collection<String> resourceIds, Collection<String> patientIds, AccessDecision decision) {
+    static AuditEvent create(
+            RequestDetails request,
+            Requester requester,
+            int status,
+            String outcomeText,
+            Collection<String> resourceIds,
+            Collection<String> patientIds,
+            AccessDecision decision) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        AuditEventBuilder event = AuditEventBuilder.rest(operation == null ? null : operation.getCode(),
+        AuditEventBuilder event = AuditEventBuilder.rest(
+                        operation == null ? null : operation.getCode(),
                         operation == null ? AuditEventAction.E : action(operation))
                 .balpProfile(balpProfile(operation, !patientIds.isEmpty()))
-                .outcome(status < 400 ? AuditEventOutcome._0 : status < 500 ? AuditEventOutcome._4 : AuditEventOutcome._8,
+                .outcome(
+                        status < 400
+                                ? AuditEventOutcome._0
+                                : status < 500 ? AuditEventOutcome._4 : AuditEventOutcome._8,
                         outcomeText)
                 .requestor(requester.claims(), purposeOf(requester, decision))
                 .address(requester.sourceAddress())
@@ -41,7 +50,8 @@ final class AuditEventFactory {
         patientIds.forEach(event::patient);
         resourceIds.forEach(event::resource);
         if (decision != null) {
-            event.extension(AuditVocabulary.DECISION_EXTENSION,
+            event.extension(
+                            AuditVocabulary.DECISION_EXTENSION,
                             decision.decision() + " " + decision.policy() + ": " + decision.reason())
                     .extension(AuditVocabulary.DECISION_ID_EXTENSION, decision.decisionId());
             if (decision.hasObligation(AccessDecision.SELF_CLAIMED_RELATIONSHIP)) {
@@ -56,7 +66,8 @@ final class AuditEventFactory {
 
     /** A request inside an earlier break-glass window is break-glass too, though it did not say so again. */
     private static PurposeOfUse purposeOf(Requester requester, AccessDecision decision) {
-        boolean coveredByWindow = decision != null && decision.hasObligation(AccessDecision.BREAK_GLASS)
+        boolean coveredByWindow = decision != null
+                && decision.hasObligation(AccessDecision.BREAK_GLASS)
                 && !requester.purposeOfUse().isBreakGlass();
         return coveredByWindow ? PurposeOfUse.BTG : requester.purposeOfUse();
     }
@@ -65,15 +76,17 @@ final class AuditEventFactory {
      * A request refused before it reached FHIR processing because it carried no valid bearer token: who is
      * unknown, so the record holds where it came from, what it asked for and why it was refused.
      */
-    static AuditEvent unauthenticated(String method, String path, String query, String requestId, String address,
-            String reason) {
-        return AuditEventBuilder.of(AuditEventBuilder.REST, switch (method) {
-                    case "GET", "HEAD" -> AuditEventAction.R;
-                    case "POST" -> AuditEventAction.C;
-                    case "PUT", "PATCH" -> AuditEventAction.U;
-                    case "DELETE" -> AuditEventAction.D;
-                    default -> AuditEventAction.E;
-                })
+    static AuditEvent unauthenticated(
+            String method, String path, String query, String requestId, String address, String reason) {
+        return AuditEventBuilder.of(
+                        AuditEventBuilder.REST,
+                        switch (method) {
+                            case "GET", "HEAD" -> AuditEventAction.R;
+                            case "POST" -> AuditEventAction.C;
+                            case "PUT", "PATCH" -> AuditEventAction.U;
+                            case "DELETE" -> AuditEventAction.D;
+                            default -> AuditEventAction.E;
+                        })
                 .balpProfile(balpProfile(null, false))
                 .outcome(AuditEventOutcome._4, reason + " (" + method + " " + path + ")")
                 .unidentifiedRequestor("unauthenticated: no valid bearer token")

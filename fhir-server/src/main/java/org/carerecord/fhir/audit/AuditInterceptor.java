@@ -18,12 +18,12 @@ import java.util.UUID;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RequestDecisions;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -92,7 +92,11 @@ public class AuditInterceptor implements FhirServerInterceptor {
         return true;
     }
 
-    private void write(RequestDetails request, int status, String text, Collection<String> resources,
+    private void write(
+            RequestDetails request,
+            int status,
+            String text,
+            Collection<String> resources,
             Collection<String> patients) {
         Requester requester;
         try {
@@ -100,10 +104,17 @@ public class AuditInterceptor implements FhirServerInterceptor {
         } catch (AuthenticationException unauthenticated) {
             return;
         }
-        AuditEvent event = AuditEventFactory.create(request, requester, status, text, resources, patients,
+        AuditEvent event = AuditEventFactory.create(
+                request,
+                requester,
+                status,
+                text,
+                resources,
+                patients,
                 RequestDecisions.of(request).deciding().orElse(null));
         try {
-            outbox.add(UUID.fromString(event.getIdElement().getIdPart()),
+            outbox.add(
+                    UUID.fromString(event.getIdElement().getIdPart()),
                     fhirContext.newJsonParser().encodeResourceToString(event));
         } catch (RuntimeException e) {
             log.error("audit outbox write failed for request {}: {}", request.getRequestId(), e.toString());

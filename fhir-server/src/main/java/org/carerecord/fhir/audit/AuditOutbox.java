@@ -13,8 +13,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AuditOutbox {
 
-    public record Row(UUID id, String payload) {
-    }
+    public record Row(UUID id, String payload) {}
 
     private final JdbcClient jdbc;
 
@@ -26,7 +25,9 @@ class AuditOutbox {
         // PostgreSQL's jsonb cannot hold NUL (\u0000); a refused request naming one in its query (found by generated
         // requests) must still be recorded, so NUL is kept visible as U+FFFD rather than losing the record
         jdbc.sql("insert into care.audit_outbox (id, payload) values (:id, cast(:payload as jsonb))")
-                .param("id", id).param("payload", payload.replace("\\u0000", "\\uFFFD")).update();
+                .param("id", id)
+                .param("payload", payload.replace("\\u0000", "\\uFFFD"))
+                .update();
     }
 
     /** Claims up to {@code limit} undelivered rows; call inside a transaction that deletes them on success. */
@@ -36,11 +37,14 @@ class AuditOutbox {
                 where delivered_at is null order by created_at
                 limit :limit for update skip locked""")
                 .param("limit", limit)
-                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list();
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2)))
+                .list();
     }
 
     public void delivered(List<UUID> ids) {
-        jdbc.sql("delete from care.audit_outbox where id in (:ids)").param("ids", ids).update();
+        jdbc.sql("delete from care.audit_outbox where id in (:ids)")
+                .param("ids", ids)
+                .update();
     }
 
     /** Seconds since the oldest undelivered record was written; 0 when the outbox is empty. */
@@ -51,6 +55,8 @@ class AuditOutbox {
     }
 
     public long backlog() {
-        return jdbc.sql("select count(*) from care.audit_outbox where delivered_at is null").query(Long.class).single();
+        return jdbc.sql("select count(*) from care.audit_outbox where delivered_at is null")
+                .query(Long.class)
+                .single();
     }
 }

@@ -30,16 +30,23 @@ class AuditRelay {
     private Duration backoff = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
 
-    public AuditRelay(AuditOutbox outbox, RestClient auditServiceClient, TransactionTemplate transaction,
-            AuditRelayProperties properties, MeterRegistry meters) {
+    public AuditRelay(
+            AuditOutbox outbox,
+            RestClient auditServiceClient,
+            TransactionTemplate transaction,
+            AuditRelayProperties properties,
+            MeterRegistry meters) {
         this.outbox = outbox;
         this.auditService = auditServiceClient;
         this.transaction = transaction;
         this.properties = properties;
         Gauge.builder("care.audit.outbox.backlog", outbox, AuditOutbox::backlog)
-                .description("audit records written but not yet delivered to audit-service").register(meters);
-        Gauge.builder("care.audit.outbox.lag", outbox, AuditOutbox::lagSeconds).baseUnit("seconds")
-                .description("age of the oldest undelivered audit record").register(meters);
+                .description("audit records written but not yet delivered to audit-service")
+                .register(meters);
+        Gauge.builder("care.audit.outbox.lag", outbox, AuditOutbox::lagSeconds)
+                .baseUnit("seconds")
+                .description("age of the oldest undelivered audit record")
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = "${care.audit.relay-interval:500ms}")
@@ -67,10 +74,17 @@ class AuditRelay {
             if (rows.isEmpty()) {
                 return 0;
             }
-            String bundle = rows.stream().map(r -> "{\"resource\":" + r.payload() + "}")
-                    .collect(Collectors.joining(",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}"));
-            auditService.post().uri("/audit/events").contentType(MediaType.valueOf("application/fhir+json"))
-                    .body(bundle).retrieve().toBodilessEntity();
+            String bundle = rows.stream()
+                    .map(r -> "{\"resource\":" + r.payload() + "}")
+                    .collect(Collectors.joining(
+                            ",", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", "]}"));
+            auditService
+                    .post()
+                    .uri("/audit/events")
+                    .contentType(MediaType.valueOf("application/fhir+json"))
+                    .body(bundle)
+                    .retrieve()
+                    .toBodilessEntity();
             outbox.delivered(rows.stream().map(AuditOutbox.Row::id).toList());
             return rows.size();
         });

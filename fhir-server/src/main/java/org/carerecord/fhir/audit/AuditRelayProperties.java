@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    the backlog starts draining, against how hard a down service is retried
  */
 @ConfigurationProperties("care.audit")
-public record AuditRelayProperties(URI url, @DefaultValue("200") int batchSize,
-                                   @DefaultValue("8s") Duration maxBackoff) {
-}
+public record AuditRelayProperties(
+        URI url,
+        @DefaultValue("200") int batchSize,
+        @DefaultValue("8s") Duration maxBackoff) {}

@@ -1,9 +1,9 @@
 package org.carerecord.fhir.audit;
 
 import java.util.Set;
+import org.carerecord.fhir.consent.PatientCompartment;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.carerecord.fhir.consent.PatientCompartment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 

@@ -42,10 +42,15 @@ public class UnauthenticatedRequestAudit implements AuthenticationEntryPoint {
         String requestId = given == null || given.isBlank() ? UUID.randomUUID().toString() : given;
         response.setHeader(REQUEST_ID, requestId); // as HAPI does for every other answer: clients can quote it
         try {
-            AuditEvent event = AuditEventFactory.unauthenticated(request.getMethod(), request.getRequestURI(),
-                    request.getQueryString(), requestId,
-                    request.getRemoteAddr(), refusal.getMessage() == null ? "unauthenticated" : refusal.getMessage());
-            outbox.add(UUID.fromString(event.getIdElement().getIdPart()),
+            AuditEvent event = AuditEventFactory.unauthenticated(
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    request.getQueryString(),
+                    requestId,
+                    request.getRemoteAddr(),
+                    refusal.getMessage() == null ? "unauthenticated" : refusal.getMessage());
+            outbox.add(
+                    UUID.fromString(event.getIdElement().getIdPart()),
                     fhirContext.newJsonParser().encodeResourceToString(event));
         } catch (RuntimeException e) {
             log.error("could not audit an unauthenticated request to {}: {}", request.getRequestURI(), e.toString());

@@ -20,27 +20,27 @@ import org.springframework.web.client.RestClient;
 public class ServiceClientsConfig {
 
     @Bean
-    OAuth2AuthorizedClientManager serviceClientManager(ClientRegistrationRepository registrations,
-            OAuth2AuthorizedClientService clients) {
+    OAuth2AuthorizedClientManager serviceClientManager(
+            ClientRegistrationRepository registrations, OAuth2AuthorizedClientService clients) {
         return ServiceClients.manager(registrations, clients);
     }
 
     @Bean
-    RestClient consentServiceClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
-            ConsentProperties properties) {
+    RestClient consentServiceClient(
+            RestClient.Builder builder, OAuth2AuthorizedClientManager manager, ConsentProperties properties) {
         return ServiceClients.client(builder, manager, properties.url().toString(), properties.timeout());
     }
 
     /** The decision-change feed is a long poll: its reads wait by design (DecisionFeed). */
     @Bean
-    RestClient consentChangesClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
-            ConsentProperties properties) {
+    RestClient consentChangesClient(
+            RestClient.Builder builder, OAuth2AuthorizedClientManager manager, ConsentProperties properties) {
         return ServiceClients.client(builder, manager, properties.url().toString(), DecisionFeed.READ_TIMEOUT);
     }
 
     @Bean
-    RestClient auditServiceClient(RestClient.Builder builder, OAuth2AuthorizedClientManager manager,
-            AuditRelayProperties properties) {
+    RestClient auditServiceClient(
+            RestClient.Builder builder, OAuth2AuthorizedClientManager manager, AuditRelayProperties properties) {
         return ServiceClients.client(builder, manager, properties.url().toString(), Duration.ofSeconds(30));
     }
 }

@@ -22,8 +22,10 @@ public class ConsentCheckTimer implements FhirServerInterceptor {
     private final Timer timer;
 
     public ConsentCheckTimer(MeterRegistry meters) {
-        this.timer = Timer.builder("care.consent.check").description("time a request spent in access checks")
-                .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+        this.timer = Timer.builder("care.consent.check")
+                .description("time a request spent in access checks")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(meters);
     }
 
     @Hook(Pointcut.SERVER_PROCESSING_COMPLETED)

@@ -36,10 +36,17 @@ class ConsentClient {
 
     private AccessDecision ask(AccessRequest request) {
         try {
-            AccessDecision decision = consentService.post().uri("/decisions").body(request)
-                    .retrieve().body(AccessDecision.class);
-            if (decision == null || decision.decision() == null || decision.reason() == null
-                    || decision.withheldCategories() == null || decision.permittedResourceTypes() == null) {
+            AccessDecision decision = consentService
+                    .post()
+                    .uri("/decisions")
+                    .body(request)
+                    .retrieve()
+                    .body(AccessDecision.class);
+            if (decision == null
+                    || decision.decision() == null
+                    || decision.reason() == null
+                    || decision.withheldCategories() == null
+                    || decision.permittedResourceTypes() == null) {
                 log.warn("consent-service answered without a decision; denying");
                 return unavailable();
             }
@@ -51,9 +58,15 @@ class ConsentClient {
     }
 
     static AccessDecision unavailable() {
-        return new AccessDecision(UUID.randomUUID().toString(), Decision.DENY,
+        return new AccessDecision(
+                UUID.randomUUID().toString(),
+                Decision.DENY,
                 "Access could not be checked because the consent service is unavailable, so it is refused",
-                UNAVAILABLE_POLICY, List.of(), List.of(), List.of(), false);
+                UNAVAILABLE_POLICY,
+                List.of(),
+                List.of(),
+                List.of(),
+                false);
     }
 
     public static boolean isUnavailable(AccessDecision decision) {

@@ -31,7 +31,8 @@ public class ConsentEnforcement extends ConsentInterceptor implements FhirServer
      * counted for the withheld notice in the same way.
      */
     public boolean mayShow(RequestDetails request, IBaseResource record) {
-        return consentService.canSeeResource(request, record, IConsentContextServices.NULL_IMPL) != ConsentOutcome.REJECT;
+        return consentService.canSeeResource(request, record, IConsentContextServices.NULL_IMPL)
+                != ConsentOutcome.REJECT;
     }
 
     /** A record's {@code $meta}, which HAPI's consent framework does not check, is decided as a read. */

@@ -15,13 +15,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 (a backstop for time-based rules; changes themselves evict at once); 0 turns caching off
  */
 @ConfigurationProperties("care.consent")
-public record ConsentProperties(URI url, @DefaultValue("2s") Duration timeout, @DefaultValue("30s") Duration cacheTtl) {
+public record ConsentProperties(
+        URI url,
+        @DefaultValue("2s") Duration timeout,
+        @DefaultValue("30s") Duration cacheTtl) {
 
     public ConsentProperties {
         if (timeout.compareTo(DecisionFeed.MIN_DECISION_TIMEOUT) < 0) {
-            throw new IllegalArgumentException("care.consent.timeout must be at least " + DecisionFeed.MIN_DECISION_TIMEOUT
-                    + " (a break-glass grant waits up to " + DecisionFeed.EVICTION_WAIT
-                    + " for decision caches to evict, inside the decision): " + timeout);
+            throw new IllegalArgumentException(
+                    "care.consent.timeout must be at least " + DecisionFeed.MIN_DECISION_TIMEOUT
+                            + " (a break-glass grant waits up to " + DecisionFeed.EVICTION_WAIT
+                            + " for decision caches to evict, inside the decision): " + timeout);
         }
     }
 }

@@ -53,6 +53,7 @@ class DecisionCache {
     }
 
     private static boolean keepable(AccessDecision decision) {
-        return (decision.obligations() == null || decision.obligations().isEmpty()) && !ConsentClient.isUnavailable(decision);
+        return (decision.obligations() == null || decision.obligations().isEmpty())
+                && !ConsentClient.isUnavailable(decision);
     }
 }

@@ -23,13 +23,13 @@ class DecisionChangeFollower implements SmartLifecycle {
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
-    record Page(String epoch, long latest, boolean complete, List<String> patients) {
-    }
+    record Page(String epoch, long latest, boolean complete, List<String> patients) {}
 
     private final RestClient consentService;
     private final DecisionCache cache;
     /** This fhir-server instance, as consent-service tells its followers apart. */
     private final String follower = UUID.randomUUID().toString();
+
     private volatile Thread thread;
 
     public DecisionChangeFollower(@Qualifier("consentChangesClient") RestClient consentService, DecisionCache cache) {
@@ -43,9 +43,15 @@ class DecisionChangeFollower implements SmartLifecycle {
         Duration backoff = FIRST_RETRY;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Page page = consentService.get().uri("/decisions/changes?follower={follower}&epoch={epoch}&since={since}",
-                                follower, epoch, since)
-                        .retrieve().body(Page.class);
+                Page page = consentService
+                        .get()
+                        .uri(
+                                "/decisions/changes?follower={follower}&epoch={epoch}&since={since}",
+                                follower,
+                                epoch,
+                                since)
+                        .retrieve()
+                        .body(Page.class);
                 if (page == null || page.epoch() == null) {
                     throw new IllegalStateException("no change page");
                 }
@@ -59,7 +65,9 @@ class DecisionChangeFollower implements SmartLifecycle {
                 backoff = FIRST_RETRY;
             } catch (RuntimeException e) {
                 if (cache.isFollowing()) {
-                    log.warn("lost consent-service's change feed ({}); decisions are not cached until it is back", e.toString());
+                    log.warn(
+                            "lost consent-service's change feed ({}); decisions are not cached until it is back",
+                            e.toString());
                 }
                 cache.following(false);
                 epoch = "";

@@ -59,10 +59,14 @@ class PagingLinkBinding implements FhirServerInterceptor {
         }
         Set<String> searchIds = bundle.getLink().stream()
                 .map(link -> SEARCH_ID.matcher(link.getUrl() == null ? "" : link.getUrl()))
-                .filter(Matcher::find).map(m -> m.group(1)).collect(Collectors.toSet());
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .collect(Collectors.toSet());
         if (!searchIds.isEmpty()) {
-            SearchOwner owner = new SearchOwner(digest(Requester.of(request).claims()),
-                    compartment.targetPatient(request), RecordConsentService.typesAskedFor(request));
+            SearchOwner owner = new SearchOwner(
+                    digest(Requester.of(request).claims()),
+                    compartment.targetPatient(request),
+                    RecordConsentService.typesAskedFor(request));
             searchIds.forEach(id -> owners.record(id, owner));
         }
         return true;
@@ -77,9 +81,10 @@ class PagingLinkBinding implements FhirServerInterceptor {
         String[] ids = request.getParameters().get(Constants.PARAM_PAGINGACTION);
         String searchId = ids == null || ids.length != 1 ? "" : ids[0];
         String reader = digest(Requester.of(request).claims());
-        SearchOwner owner = owners.of(searchId).filter(o -> o.digest().equals(reader))
-                .orElseThrow(() -> new ResourceGoneException("Search ID \"" + searchId
-                        + "\" does not exist and may have expired; run the search again"));
+        SearchOwner owner = owners.of(searchId)
+                .filter(o -> o.digest().equals(reader))
+                .orElseThrow(() -> new ResourceGoneException(
+                        "Search ID \"" + searchId + "\" does not exist and may have expired; run the search again"));
         request.getUserData().put(KEY, owner);
     }
 
@@ -90,13 +95,19 @@ class PagingLinkBinding implements FhirServerInterceptor {
 
     /** Everything of the token that decides what it may see; per-request headers (break-glass) are decided per page. */
     private static String digest(CareClaims claims) {
-        String identity = String.join("\n", String.valueOf(claims.subject()), String.valueOf(claims.clientId()),
-                String.valueOf(claims.fhirUser()), String.valueOf(claims.nhsRole()), String.valueOf(claims.organisation()),
-                String.valueOf(claims.patient()), String.valueOf(claims.purposeOfUse()),
+        String identity = String.join(
+                "\n",
+                String.valueOf(claims.subject()),
+                String.valueOf(claims.clientId()),
+                String.valueOf(claims.fhirUser()),
+                String.valueOf(claims.nhsRole()),
+                String.valueOf(claims.organisation()),
+                String.valueOf(claims.patient()),
+                String.valueOf(claims.purposeOfUse()),
                 claims.scopes().stream().map(String::valueOf).sorted().collect(Collectors.joining(" ")));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

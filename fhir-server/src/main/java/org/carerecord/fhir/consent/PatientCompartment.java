@@ -16,10 +16,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class PatientCompartment {
 
-    private static final List<String> PATIENT_PARAMETERS = List.of("patient", "subject", "patient:Patient", "subject:Patient");
+    private static final List<String> PATIENT_PARAMETERS =
+            List.of("patient", "subject", "patient:Patient", "subject:Patient");
 
     private final FhirTerser terser;
-    private final Cache<String, Optional<String>> owners = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final Cache<String, Optional<String>> owners =
+            Caffeine.newBuilder().maximumSize(200_000).build();
 
     public PatientCompartment(FhirContext fhirContext) {
         this.terser = fhirContext.newTerser();
@@ -29,7 +31,9 @@ public class PatientCompartment {
     public String targetPatient(RequestDetails request) {
         if (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE) {
             // a page of an earlier search: the patient that search was aimed at (its owner is the reader)
-            return PagingLinkBinding.continued(request).map(SearchOwners.SearchOwner::patientId).orElse(null);
+            return PagingLinkBinding.continued(request)
+                    .map(SearchOwners.SearchOwner::patientId)
+                    .orElse(null);
         }
         IIdType id = request.getId();
         if ("Patient".equals(request.getResourceName()) && id != null && id.hasIdPart()) {
@@ -83,13 +87,17 @@ public class PatientCompartment {
         // Patient or a Practitioner): only references to a Patient name the owner
         return terser.getCompartmentOwnersForResource("Patient", resource, java.util.Set.of()).stream()
                 .filter(id -> "Patient".equals(id.getResourceType()))
-                .map(IIdType::getIdPart).findFirst().orElse(null);
+                .map(IIdType::getIdPart)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Type/id/version/last-updated of a stored record; null for one not stored (being written, or made up). */
     private static String storedVersion(IBaseResource resource) {
         IIdType id = resource.getIdElement();
-        String version = id.hasVersionIdPart() ? id.getVersionIdPart() : resource.getMeta().getVersionId();
+        String version = id.hasVersionIdPart()
+                ? id.getVersionIdPart()
+                : resource.getMeta().getVersionId();
         java.util.Date updated = resource.getMeta().getLastUpdated();
         if (!id.hasIdPart() || version == null || updated == null) {
             return null;

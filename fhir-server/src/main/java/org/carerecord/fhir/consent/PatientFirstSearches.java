@@ -37,7 +37,9 @@ class PatientFirstSearches implements FhirServerInterceptor {
     public void check(RequestDetails request, RestOperationTypeEnum operation) {
         boolean acrossRecords = operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
                 || operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
-        if (operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.HISTORY_TYPE && !acrossRecords) {
+        if (operation != RestOperationTypeEnum.SEARCH_TYPE
+                && operation != RestOperationTypeEnum.HISTORY_TYPE
+                && !acrossRecords) {
             return;
         }
         CareClaims claims = Requester.of(request).claims();
@@ -47,7 +49,8 @@ class PatientFirstSearches implements FhirServerInterceptor {
         if (acrossRecords && ("$everything".equals(request.getOperation()) || "$meta".equals(request.getOperation()))) {
             // every patient's records, or every security label in use: one record at a time, by its id
             throw new InvalidRequestException(request.getOperation() + " is available on one record: "
-                    + (request.getResourceName() == null ? "[type]" : request.getResourceName()) + "/[id]/" + request.getOperation());
+                    + (request.getResourceName() == null ? "[type]" : request.getResourceName()) + "/[id]/"
+                    + request.getOperation());
         }
         String type = request.getResourceName();
         if (acrossRecords || claims.ownPatient() != null || !isClinical(type)) {
@@ -64,7 +67,11 @@ class PatientFirstSearches implements FhirServerInterceptor {
     }
 
     private boolean isClinical(String type) {
-        return type != null && !"Patient".equals(type)
-                && !fhirContext.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty();
+        return type != null
+                && !"Patient".equals(type)
+                && !fhirContext
+                        .getResourceDefinition(type)
+                        .getSearchParamsForCompartmentName("Patient")
+                        .isEmpty();
     }
 }

@@ -2,8 +2,8 @@ package org.carerecord.fhir.consent;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.carerecord.fhir.access.GranularScopes;
 import org.carerecord.fhir.access.Requester;
-import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.fhir.consent.RequestDecisions.Withholding;
+import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.fhir.relationship.CareRelationships;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
@@ -61,8 +61,14 @@ public class RecordConsentService implements IConsentService {
     private final GranularScopes scopes;
     private final DaoRegistry daos;
 
-    public RecordConsentService(ConsentClient consent, PatientCompartment compartment, CareRelationships relationships,
-            SensitivityClassifier classifier, GranularScopes scopes, FhirServerProperties fhir, @Lazy DaoRegistry daos) {
+    public RecordConsentService(
+            ConsentClient consent,
+            PatientCompartment compartment,
+            CareRelationships relationships,
+            SensitivityClassifier classifier,
+            GranularScopes scopes,
+            FhirServerProperties fhir,
+            @Lazy DaoRegistry daos) {
         this.scopes = scopes;
         this.daos = daos;
         this.storedTypes = List.copyOf(fhir.resourceTypes());
@@ -113,13 +119,16 @@ public class RecordConsentService implements IConsentService {
         if (requester.claims().isSystem() || !scopes.coversWholeType(requester.claims(), type)) {
             return true;
         }
-        return RequestDecisions.of(request).taken(patient, type)
-                .map(decision -> !(decision.permitsType(type) && decision.withheldCategories().isEmpty()))
+        return RequestDecisions.of(request)
+                .taken(patient, type)
+                .map(decision -> !(decision.permitsType(type)
+                        && decision.withheldCategories().isEmpty()))
                 .orElse(true);
     }
 
     @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+    public ConsentOutcome canSeeResource(
+            RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         long start = System.nanoTime();
         try {
             return checkResource(request, resource);
@@ -172,13 +181,15 @@ public class RecordConsentService implements IConsentService {
 
     private static boolean isInstanceMeta(RequestDetails request) {
         return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
-                && "$meta".equals(request.getOperation()) && request.getId() != null && request.getId().hasIdPart();
+                && "$meta".equals(request.getOperation())
+                && request.getId() != null
+                && request.getId().hasIdPart();
     }
 
     private ConsentOutcome checkResource(RequestDetails request, IBaseResource resource) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        return checkResource(request, resource,
-                operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD);
+        return checkResource(
+                request, resource, operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD);
     }
 
     /** Whether the requester may be shown this resource; a single record asked for by id is refused with the reason. */
@@ -197,17 +208,22 @@ public class RecordConsentService implements IConsentService {
             if (singleRead) {
                 enforce(request, decision, type, patient);
             }
-            RequestDecisions.of(request).withheld(decision.permits() ? Withholding.ROLE : Withholding.NOT_PERMITTED,
-                    decision.breakGlassAvailable(), type);
+            RequestDecisions.of(request)
+                    .withheld(
+                            decision.permits() ? Withholding.ROLE : Withholding.NOT_PERMITTED,
+                            decision.breakGlassAvailable(),
+                            type);
             return ConsentOutcome.REJECT;
         }
         if (classifier.withheldBy(decision, resource)) {
             if (singleRead) {
-                throw forbidden("This item is in a restricted category"
-                        + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
+                throw forbidden(
+                        "This item is in a restricted category"
+                                + (decision.breakGlassAvailable() ? "; break-glass is available in an emergency" : ""),
                         decision.policy());
             }
-            RequestDecisions.of(request).withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable(), type);
+            RequestDecisions.of(request)
+                    .withheld(Withholding.RESTRICTED_CATEGORY, decision.breakGlassAvailable(), type);
             return ConsentOutcome.REJECT;
         }
         return ConsentOutcome.PROCEED;
@@ -219,13 +235,15 @@ public class RecordConsentService implements IConsentService {
      * the one who asks for it now (a consent, relationship or break-glass window may have changed since).
      */
     @Override
-    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+    public ConsentOutcome willSeeResource(
+            RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         if (resource != null && resource == request.getUserData().get(CHECKED_ENTRY_BY_ENTRY)) {
             return ConsentOutcome.AUTHORIZED;
         }
         boolean checkHere = request.getUserData().containsKey(CHECK_ON_SHOW)
                 || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE;
-        if (!checkHere || resource instanceof OperationOutcome
+        if (!checkHere
+                || resource instanceof OperationOutcome
                 || resource instanceof Bundle) { // the page itself; its entries are checked one by one
             return ConsentOutcome.PROCEED;
         }
@@ -252,25 +270,42 @@ public class RecordConsentService implements IConsentService {
         if (requester.claims().isSystem() || patient == null) {
             return;
         }
-        AccessDecision all = RequestDecisions.of(request).computeIfAbsent(patient, "*",
-                () -> outsideContext(request, patient).orElseGet(() -> consent.decide(accessRequest(request, patient, storedTypes))));
+        AccessDecision all = RequestDecisions.of(request)
+                .computeIfAbsent(
+                        patient,
+                        "*",
+                        () -> outsideContext(request, patient)
+                                .orElseGet(() -> consent.decide(accessRequest(request, patient, storedTypes))));
         if (!all.permits()) {
             return;
         }
-        List<String> permitted = all.permittedResourceTypes() == null ? List.of() : all.permittedResourceTypes().stream()
-                .filter(type -> scopes.coversAny(requester.claims(), type)).toList();
+        List<String> permitted = all.permittedResourceTypes() == null
+                ? List.of()
+                : all.permittedResourceTypes().stream()
+                        .filter(type -> scopes.coversAny(requester.claims(), type))
+                        .toList();
         String[] asked = request.getParameters().get("_type");
-        List<String> types = asked == null ? permitted : Arrays.stream(asked).flatMap(v -> Arrays.stream(v.split(",")))
-                .map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
-        List<String> refused = types.stream().filter(t -> !permitted.contains(t)).toList();
+        List<String> types = asked == null
+                ? permitted
+                : Arrays.stream(asked)
+                        .flatMap(v -> Arrays.stream(v.split(",")))
+                        .map(String::trim)
+                        .filter(t -> !t.isEmpty())
+                        .distinct()
+                        .toList();
+        List<String> refused =
+                types.stream().filter(t -> !permitted.contains(t)).toList();
         if (!refused.isEmpty() || types.isEmpty()) {
-            throw forbidden("Your role or application may not see "
-                    + (refused.isEmpty() ? "any of this record" : String.join(", ", refused)), all.policy());
+            throw forbidden(
+                    "Your role or application may not see "
+                            + (refused.isEmpty() ? "any of this record" : String.join(", ", refused)),
+                    all.policy());
         }
         Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameters());
         parameters.put("_type", new String[] {String.join(",", types)});
         request.setParameters(parameters);
-        boolean nothingByCategory = all.withheldCategories() == null || all.withheldCategories().isEmpty();
+        boolean nothingByCategory =
+                all.withheldCategories() == null || all.withheldCategories().isEmpty();
         if (nothingByCategory && types.stream().allMatch(t -> scopes.coversWholeType(requester.claims(), t))) {
             request.getUserData().put(CHECK_ON_SHOW, Boolean.TRUE);
         }
@@ -278,13 +313,15 @@ public class RecordConsentService implements IConsentService {
 
     /** The resource type(s) a search asks for: a {@code $everything}'s {@code _type} list, else the type searched. */
     static String typesAskedFor(RequestDetails request) {
-        return isEverything(request) ? String.join(",", request.getParameters().getOrDefault("_type", new String[0]))
+        return isEverything(request)
+                ? String.join(",", request.getParameters().getOrDefault("_type", new String[0]))
                 : request.getResourceName();
     }
 
     static boolean isEverything(RequestDetails request) {
         return request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
-                && "Patient".equals(request.getResourceName()) && "$everything".equals(request.getOperation());
+                && "Patient".equals(request.getResourceName())
+                && "$everything".equals(request.getOperation());
     }
 
     /**
@@ -296,16 +333,20 @@ public class RecordConsentService implements IConsentService {
     private static void refuseProbes(RequestDetails request) {
         for (String name : request.getParameters().keySet()) {
             if (name.startsWith("_has") || name.startsWith("_security")) {
-                throw new InvalidRequestException(name.split(":")[0] + " is not available: it could reveal records "
-                        + "withheld from you");
+                throw new InvalidRequestException(
+                        name.split(":")[0] + " is not available: it could reveal records " + "withheld from you");
             }
         }
     }
 
     /** The decision about this patient's records of this type for this request (asked once per request). */
     AccessDecision decide(RequestDetails request, String patientId, String type) {
-        return RequestDecisions.of(request).computeIfAbsent(patientId, type,
-                () -> outsideContext(request, patientId).orElseGet(() -> consent.decide(accessRequest(request, patientId, List.of(type)))));
+        return RequestDecisions.of(request)
+                .computeIfAbsent(
+                        patientId,
+                        type,
+                        () -> outsideContext(request, patientId)
+                                .orElseGet(() -> consent.decide(accessRequest(request, patientId, List.of(type)))));
     }
 
     /**
@@ -317,9 +358,15 @@ public class RecordConsentService implements IConsentService {
         if (patientId == null || Requester.of(request).claims().reaches(patientId)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new AccessDecision(null, org.carerecord.security.decision.Decision.DENY,
-                "This session is for another patient (launch context)", "smart-launch-context", List.of(), List.of(),
-                List.of(), false));
+        return java.util.Optional.of(new AccessDecision(
+                null,
+                org.carerecord.security.decision.Decision.DENY,
+                "This session is for another patient (launch context)",
+                "smart-launch-context",
+                List.of(),
+                List.of(),
+                List.of(),
+                false));
     }
 
     private AccessRequest accessRequest(RequestDetails request, String patientId, List<String> types) {
@@ -333,7 +380,9 @@ public class RecordConsentService implements IConsentService {
                 requester.breakGlassReason(),
                 patientId,
                 types,
-                request.getRestOperationType() == null ? null : request.getRestOperationType().getCode(),
+                request.getRestOperationType() == null
+                        ? null
+                        : request.getRestOperationType().getCode(),
                 evidence(requester, patientId),
                 requester.claimedRelationship());
     }
@@ -363,7 +412,8 @@ public class RecordConsentService implements IConsentService {
 
     private static ForbiddenOperationException forbidden(String reason, String policy) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(OperationOutcome.IssueType.FORBIDDEN)
                 .setDiagnostics(reason + " (" + policy + ")");
         return new ForbiddenOperationException(reason + " (" + policy + ")", outcome);
@@ -372,9 +422,11 @@ public class RecordConsentService implements IConsentService {
     private static boolean isWriteOnly(RequestDetails request) {
         return switch (request.getRestOperationType()) {
             case CREATE, UPDATE, PATCH, DELETE -> true;
-            case TRANSACTION, BATCH -> request.getResource() instanceof Bundle bundle && bundle.getEntry().stream()
-                    .noneMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.GET
-                            || e.getRequest().getMethod() == Bundle.HTTPVerb.HEAD);
+            case TRANSACTION, BATCH ->
+                request.getResource() instanceof Bundle bundle
+                        && bundle.getEntry().stream()
+                                .noneMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.GET
+                                        || e.getRequest().getMethod() == Bundle.HTTPVerb.HEAD);
             default -> false;
         };
     }

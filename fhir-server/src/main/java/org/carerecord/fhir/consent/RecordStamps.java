@@ -34,8 +34,7 @@ public class RecordStamps {
     }
 
     /** One type's share: how many of its records refer to the patient, their versions summed, the newest change. */
-    public record TypeStamp(long records, long versions, Timestamp lastChange) {
-    }
+    public record TypeStamp(long records, long versions, Timestamp lastChange) {}
 
     private final JdbcTemplate jdbc;
 
@@ -45,7 +44,8 @@ public class RecordStamps {
 
     public RecordStamp of(String patientId) {
         Map<String, TypeStamp> byType = new HashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 with patient as (select res_id from hfj_resource where res_type = 'Patient' and fhir_id = ?),
                      members as (select res_id from patient
                                  union select l.src_resource_id from hfj_res_link l
@@ -55,7 +55,8 @@ public class RecordStamps {
                 group by r.res_type""",
                 rs -> {
                     byType.put(rs.getString(1), new TypeStamp(rs.getLong(2), rs.getLong(3), rs.getTimestamp(4)));
-                }, patientId);
+                },
+                patientId);
         return new RecordStamp(byType);
     }
 }

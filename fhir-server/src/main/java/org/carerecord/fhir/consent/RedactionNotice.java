@@ -3,20 +3,20 @@ package org.carerecord.fhir.consent;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.jpa.ips.api.IIpsGenerationStrategy;
 import ca.uhn.fhir.jpa.ips.api.Section;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Narrative;
@@ -48,9 +48,12 @@ public class RedactionNotice implements FhirServerInterceptor {
     private final WithheldFromRecord withheldFromRecord;
     private final PatientCompartment compartment;
 
-    public RedactionNotice(ObjectProvider<IIpsGenerationStrategy> summarySections,
-            ObjectProvider<ConsentEnforcement> enforcement, RecordConsentService consent,
-            WithheldFromRecord withheldFromRecord, PatientCompartment compartment) {
+    public RedactionNotice(
+            ObjectProvider<IIpsGenerationStrategy> summarySections,
+            ObjectProvider<ConsentEnforcement> enforcement,
+            RecordConsentService consent,
+            WithheldFromRecord withheldFromRecord,
+            PatientCompartment compartment) {
         this.summarySections = summarySections;
         this.enforcement = enforcement;
         this.consent = consent;
@@ -60,35 +63,47 @@ public class RedactionNotice implements FhirServerInterceptor {
 
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 500)
     public boolean annotate(RequestDetails request, ResponseDetails response) {
-        if (!(response.getResponseResource() instanceof Bundle bundle) || Requester.of(request).claims().isSystem()) {
+        if (!(response.getResponseResource() instanceof Bundle bundle)
+                || Requester.of(request).claims().isSystem()) {
             return true;
         }
         RequestDecisions decisions = RequestDecisions.of(request);
         boolean withheld = decisions.withheldCount() > 0;
-        if (bundle.getType() == Bundle.BundleType.BATCHRESPONSE || bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE) {
+        if (bundle.getType() == Bundle.BundleType.BATCHRESPONSE
+                || bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE) {
             // a GET entry's searchset never passes this hook on its own: its total, counted before anything was
             // withheld, would answer "does this patient have <code>?" through _count=0
-            bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                    .filter(r -> r instanceof Bundle).forEach(r -> ((Bundle) r).setTotalElement(null));
+            bundle.getEntry().stream()
+                    .map(Bundle.BundleEntryComponent::getResource)
+                    .filter(r -> r instanceof Bundle)
+                    .forEach(r -> ((Bundle) r).setTotalElement(null));
         }
         if (bundle.getType() == Bundle.BundleType.SEARCHSET) {
             bundle.setTotalElement(null);
             WithheldFromRecord.Withheld fromRecord = withheldFromRecord(request);
             if (!fromRecord.reasons().isEmpty()) {
-                bundle.addEntry().setResource(outcome(notice(new TreeSet<>(fromRecord.reasons()),
-                                fromRecord.breakGlassWouldShowMore(), reason -> "")))
-                        .getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+                bundle.addEntry()
+                        .setResource(outcome(notice(
+                                new TreeSet<>(fromRecord.reasons()),
+                                fromRecord.breakGlassWouldShowMore(),
+                                reason -> "")))
+                        .getSearch()
+                        .setMode(Bundle.SearchEntryMode.OUTCOME);
             }
-        } else if (bundle.getType() == Bundle.BundleType.DOCUMENT && withheld
+        } else if (bundle.getType() == Bundle.BundleType.DOCUMENT
+                && withheld
                 && bundle.getEntryFirstRep().getResource() instanceof Composition composition) {
             // A patient summary: the notice is a section of the document, so it is read with the rest, and
             // says which of the document's sections are incomplete and why.
-            String notice = notice(decisions.withheldReasons(), decisions.breakGlassWouldShowMore(),
+            String notice = notice(
+                    decisions.withheldReasons(),
+                    decisions.breakGlassWouldShowMore(),
                     reason -> sectionsOf(decisions.withheldTypes(reason)));
             String fullUrl = "urn:uuid:" + UUID.randomUUID();
             bundle.addEntry().setFullUrl(fullUrl).setResource(outcome(notice));
             Composition.SectionComponent section = composition.addSection().setTitle("Information withheld");
-            section.getText().setStatus(Narrative.NarrativeStatus.GENERATED)
+            section.getText()
+                    .setStatus(Narrative.NarrativeStatus.GENERATED)
                     .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>" + notice + "</p></div>");
             section.addEntry(new Reference(fullUrl));
         }
@@ -108,8 +123,8 @@ public class RedactionNotice implements FhirServerInterceptor {
         Set<RequestDecisions.Withholding> reasons = new TreeSet<>();
         boolean breakGlass = false;
         for (String type : types) {
-            WithheldFromRecord.Withheld withheld = withheldFromRecord.of(request, patient, type,
-                    consent.decide(request, patient, type));
+            WithheldFromRecord.Withheld withheld =
+                    withheldFromRecord.of(request, patient, type, consent.decide(request, patient, type));
             reasons.addAll(withheld.reasons());
             breakGlass |= withheld.breakGlassWouldShowMore();
         }
@@ -118,17 +133,28 @@ public class RedactionNotice implements FhirServerInterceptor {
 
     private static List<String> typesSearched(RequestDetails request) {
         String types = request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE
-                ? PagingLinkBinding.continued(request).map(SearchOwners.SearchOwner::resourceType).orElse(null)
+                ? PagingLinkBinding.continued(request)
+                        .map(SearchOwners.SearchOwner::resourceType)
+                        .orElse(null)
                 : RecordConsentService.typesAskedFor(request);
-        return types == null ? List.of() : Arrays.stream(types.split(",")).map(String::trim)
-                .filter(type -> !type.isEmpty()).distinct().toList();
+        return types == null
+                ? List.of()
+                : Arrays.stream(types.split(","))
+                        .map(String::trim)
+                        .filter(type -> !type.isEmpty())
+                        .distinct()
+                        .toList();
     }
 
     /** "Some items were withheld: restricted category[detail]. Break-glass is available in an emergency." */
-    private static String notice(Set<RequestDecisions.Withholding> reasons, boolean breakGlassWouldShowMore,
+    private static String notice(
+            Set<RequestDecisions.Withholding> reasons,
+            boolean breakGlassWouldShowMore,
             Function<RequestDecisions.Withholding, String> detail) {
-        return "Some items were withheld: " + reasons.stream()
-                .map(reason -> reason.words() + detail.apply(reason)).collect(Collectors.joining("; "))
+        return "Some items were withheld: "
+                + reasons.stream()
+                        .map(reason -> reason.words() + detail.apply(reason))
+                        .collect(Collectors.joining("; "))
                 + "." + (breakGlassWouldShowMore ? " Break-glass is available in an emergency." : "");
     }
 
@@ -140,14 +166,18 @@ public class RedactionNotice implements FhirServerInterceptor {
         }
         List<String> titles = strategy.getSections().stream()
                 .filter(section -> section.getResourceTypes().stream().anyMatch(t -> types.contains(t.getSimpleName())))
-                .map(Section::getTitle).distinct().toList();
+                .map(Section::getTitle)
+                .distinct()
+                .toList();
         return titles.isEmpty() ? "" : " (from " + String.join(", ", titles) + ")";
     }
 
     private static OperationOutcome outcome(String notice) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                .setCode(OperationOutcome.IssueType.SUPPRESSED).setDiagnostics(notice);
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.SUPPRESSED)
+                .setDiagnostics(notice);
         return outcome;
     }
 }

@@ -45,7 +45,8 @@ public final class RequestDecisions {
 
         /** What was withheld after {@code earlier} was taken (the reasons and types so far, if any more). */
         public Withheld since(Withheld earlier) {
-            return count == earlier.count ? new Withheld(0, Map.of(), false)
+            return count == earlier.count
+                    ? new Withheld(0, Map.of(), false)
                     : new Withheld(count - earlier.count, reasons, breakGlassWouldShowMore);
         }
     }
@@ -91,7 +92,8 @@ public final class RequestDecisions {
         request.getUserData().put(KEY, this);
     }
 
-    synchronized AccessDecision computeIfAbsent(String patientId, String resourceType, Supplier<AccessDecision> decide) {
+    synchronized AccessDecision computeIfAbsent(
+            String patientId, String resourceType, Supplier<AccessDecision> decide) {
         String key = patientId + "|" + resourceType;
         if (replay && !byKey.containsKey(key)) {
             throw new NotTakenForReader(key);
@@ -119,7 +121,9 @@ public final class RequestDecisions {
     /** Tells this request what a reused answer withheld when it was first assembled. */
     public synchronized void withheldAgain(Withheld earlier) {
         withheld += earlier.count();
-        earlier.reasons().forEach((reason, types) -> reasons.computeIfAbsent(reason, r -> new TreeSet<>()).addAll(types));
+        earlier.reasons()
+                .forEach((reason, types) ->
+                        reasons.computeIfAbsent(reason, r -> new TreeSet<>()).addAll(types));
         breakGlassWouldShowMore |= earlier.breakGlassWouldShowMore();
     }
 
@@ -164,7 +168,9 @@ public final class RequestDecisions {
 
     /** The decision that explains the outcome: the first refusal, else the first permit. */
     public synchronized Optional<AccessDecision> deciding() {
-        return byKey.values().stream().filter(d -> !d.permits()).findFirst()
+        return byKey.values().stream()
+                .filter(d -> !d.permits())
+                .findFirst()
                 .or(() -> byKey.values().stream().findFirst());
     }
 

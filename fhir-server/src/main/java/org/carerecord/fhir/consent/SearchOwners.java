@@ -15,8 +15,7 @@ import org.springframework.stereotype.Repository;
 class SearchOwners {
 
     /** The identity that ran a search, and the one patient and type it was aimed at (either may be null). */
-    record SearchOwner(String digest, String patientId, String resourceType) {
-    }
+    record SearchOwner(String digest, String patientId, String resourceType) {}
 
     /** Longer than HAPI keeps a search's results (an hour by default), so no live link loses its owner. */
     private static final Duration KEPT = Duration.ofHours(2);
@@ -30,14 +29,17 @@ class SearchOwners {
     void record(String searchUuid, SearchOwner owner) {
         jdbc.update("""
                 insert into care.search_owner (search_uuid, owner_digest, patient_id, resource_type)
-                values (?, ?, ?, ?) on conflict (search_uuid) do nothing""",
-                searchUuid, owner.digest(), owner.patientId(), owner.resourceType());
+                values (?, ?, ?, ?) on conflict (search_uuid) do nothing""", searchUuid, owner.digest(), owner.patientId(), owner.resourceType());
     }
 
     Optional<SearchOwner> of(String searchUuid) {
-        return jdbc.query("select owner_digest, patient_id, resource_type from care.search_owner where search_uuid = ?",
-                (rs, n) -> new SearchOwner(rs.getString(1), rs.getString(2), rs.getString(3)), searchUuid)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "select owner_digest, patient_id, resource_type from care.search_owner where search_uuid = ?",
+                        (rs, n) -> new SearchOwner(rs.getString(1), rs.getString(2), rs.getString(3)),
+                        searchUuid)
+                .stream()
+                .findFirst();
     }
 
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")

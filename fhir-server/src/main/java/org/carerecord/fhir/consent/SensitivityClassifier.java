@@ -36,7 +36,8 @@ class SensitivityClassifier {
 
     /** Whether the decision withholds a category this resource falls in (it is not classified when none is withheld). */
     public boolean withheldBy(AccessDecision decision, IBaseResource resource) {
-        return decision.withheldCategories() != null && !decision.withheldCategories().isEmpty()
+        return decision.withheldCategories() != null
+                && !decision.withheldCategories().isEmpty()
                 && categoriesOf(resource).stream().anyMatch(decision::withholds);
     }
 }

@@ -41,9 +41,13 @@ class WithheldFromRecord {
         static final Withheld NOTHING = new Withheld(Set.of(), false);
     }
 
-    private record Key(String patient, String type, RecordStamp stamp, Set<SensitiveCategory> categories,
-                       List<String> scopeQueries, boolean breakGlass) {
-    }
+    private record Key(
+            String patient,
+            String type,
+            RecordStamp stamp,
+            Set<SensitiveCategory> categories,
+            List<String> scopeQueries,
+            boolean breakGlass) {}
 
     private final DaoRegistry daos;
     private final FhirContext fhirContext;
@@ -52,10 +56,17 @@ class WithheldFromRecord {
     private final GranularScopes scopes;
     private final PatientCompartment compartment;
     private final Cache<Key, Withheld> known = Caffeine.newBuilder()
-            .maximumSize(50_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+            .maximumSize(50_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
 
-    public WithheldFromRecord(@Lazy DaoRegistry daos, FhirContext fhirContext, RecordStamps stamps,
-            SensitivityClassifier classifier, GranularScopes scopes, PatientCompartment compartment) {
+    public WithheldFromRecord(
+            @Lazy DaoRegistry daos,
+            FhirContext fhirContext,
+            RecordStamps stamps,
+            SensitivityClassifier classifier,
+            GranularScopes scopes,
+            PatientCompartment compartment) {
         this.daos = daos;
         this.fhirContext = fhirContext;
         this.stamps = stamps;
@@ -67,8 +78,10 @@ class WithheldFromRecord {
     /** What this patient's records of this type hold that the requester, under this decision, is not shown. */
     public Withheld of(RequestDetails request, String patient, String type, AccessDecision decision) {
         CareClaims claims = Requester.of(request).claims();
-        Set<SensitiveCategory> categories = decision.withheldCategories() == null || decision.withheldCategories().isEmpty()
-                ? Set.of() : Set.copyOf(decision.withheldCategories());
+        Set<SensitiveCategory> categories = decision.withheldCategories() == null
+                        || decision.withheldCategories().isEmpty()
+                ? Set.of()
+                : Set.copyOf(decision.withheldCategories());
         boolean wholeType = scopes.coversWholeType(claims, type);
         if (!decision.permitsType(type) || (categories.isEmpty() && wholeType)) {
             return Withheld.NOTHING; // nothing of this type is shown at all (refused up front), or all of it is
@@ -79,7 +92,8 @@ class WithheldFromRecord {
     }
 
     /** The same two steps as RecordConsentService's check of each shown resource (scope, then category). */
-    private Withheld look(RequestDetails request, Key key, CareClaims claims, boolean wholeType, AccessDecision decision) {
+    private Withheld look(
+            RequestDetails request, Key key, CareClaims claims, boolean wholeType, AccessDecision decision) {
         Set<Withholding> reasons = EnumSet.noneOf(Withholding.class);
         for (IBaseResource resource : recordOf(key.patient(), key.type())) {
             if (!key.patient().equals(compartment.ownerOf(resource))) {
@@ -94,8 +108,10 @@ class WithheldFromRecord {
                 break;
             }
         }
-        return reasons.isEmpty() ? Withheld.NOTHING
-                : new Withheld(Set.copyOf(reasons), key.breakGlass() && reasons.contains(Withholding.RESTRICTED_CATEGORY));
+        return reasons.isEmpty()
+                ? Withheld.NOTHING
+                : new Withheld(
+                        Set.copyOf(reasons), key.breakGlass() && reasons.contains(Withholding.RESTRICTED_CATEGORY));
     }
 
     /** Every record of this type in the patient's compartment, as stored (no request, so nothing filtered). */
@@ -104,7 +120,8 @@ class WithheldFromRecord {
         if ("Patient".equals(type)) {
             map.add("_id", new TokenParam(patient));
         } else {
-            String parameter = fhirContext.getResourceDefinition(type).getSearchParam("patient") != null ? "patient"
+            String parameter = fhirContext.getResourceDefinition(type).getSearchParam("patient") != null
+                    ? "patient"
                     : fhirContext.getResourceDefinition(type).getSearchParam("subject") != null ? "subject" : null;
             if (parameter == null) {
                 return List.of();

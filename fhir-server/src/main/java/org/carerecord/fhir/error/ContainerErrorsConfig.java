@@ -74,9 +74,13 @@ class ContainerErrorsConfig {
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write(status < 500
-                            ? OperationOutcomeErrors.json("invalid", "The request is not a valid HTTP request (its path or headers could not be read)")
-                            : OperationOutcomeErrors.json("exception", "The server could not complete the request"));
+                    writer.write(
+                            status < 500
+                                    ? OperationOutcomeErrors.json(
+                                            "invalid",
+                                            "The request is not a valid HTTP request (its path or headers could not be read)")
+                                    : OperationOutcomeErrors.json(
+                                            "exception", "The server could not complete the request"));
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

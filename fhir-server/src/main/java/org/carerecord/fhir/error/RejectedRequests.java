@@ -17,7 +17,9 @@ class RejectedRequests {
     RequestRejectedHandler operationOutcomeForRejectedRequests() {
         return (request, response, rejected) -> {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            OperationOutcomeErrors.write(response, "invalid",
+            OperationOutcomeErrors.write(
+                    response,
+                    "invalid",
                     "The request path is not one this server accepts (encoded characters such as %25, %2F or %00)");
         };
     }

@@ -3,15 +3,15 @@ package org.carerecord.fhir.error;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
-import ca.uhn.fhir.parser.DataFormatException;
-import org.carerecord.fhir.limits.BodyTooLarge;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.carerecord.fhir.limits.BodyTooLarge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,7 +37,8 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
             log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
             return writable(known);
         }
-        if (exception instanceof BaseServerResponseException known && known.getClass() != InternalErrorException.class) {
+        if (exception instanceof BaseServerResponseException known
+                && known.getClass() != InternalErrorException.class) {
             // deliberate 5xx (e.g. 503 consent-service unavailable) carry a message for the client
             log.warn("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
             return known;
@@ -47,8 +48,8 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
             return ours;
         }
         log.error("request {} failed", request.getRequestId(), exception);
-        return new InternalErrorException("The server could not complete the request (request id "
-                + request.getRequestId() + ")");
+        return new InternalErrorException(
+                "The server could not complete the request (request id " + request.getRequestId() + ")");
     }
 
     /**
@@ -60,10 +61,12 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         if (message == null || !UNWRITABLE.matcher(message).find()) {
             return known;
         }
-        return BaseServerResponseException.newInstance(known.getStatusCode(), UNWRITABLE.matcher(message).replaceAll("?"));
+        return BaseServerResponseException.newInstance(
+                known.getStatusCode(), UNWRITABLE.matcher(message).replaceAll("?"));
     }
 
-    private static final java.util.regex.Pattern UNWRITABLE = java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
+    private static final java.util.regex.Pattern UNWRITABLE =
+            java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
 
     /** The client's error behind a failure HAPI did not classify as one, or the exception itself. */
     private static Throwable clientsMistake(RequestDetails request, Throwable exception) {
@@ -75,7 +78,8 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
                 // a parameter or body the client got wrong (a date that is not a date): theirs to fix, not ours
                 return new InvalidRequestException(malformed.getMessage());
             }
-            if (cause instanceof IllegalArgumentException && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
+            if (cause instanceof IllegalArgumentException
+                    && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
                 // HAPI hands a FHIR body that is not Parameters straight to its patch method
                 return new InvalidRequestException("A PATCH body is a FHIRPath Patch (a Parameters resource, "
                         + "application/fhir+json) or a JSON Patch (application/json-patch+json)");
@@ -94,8 +98,10 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         for (int i = 0; i < Math.min(frames.length, 8); i++) {
             if (frames[i].getClassName().startsWith("ca.uhn.fhir.parser.")
                     || frames[i].getMethodName().equals("populateRequestDetailsFromRequestPath")) {
-                return cause instanceof NullPointerException || cause instanceof ClassCastException
-                        || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
+                return cause instanceof NullPointerException
+                        || cause instanceof ClassCastException
+                        || cause instanceof IllegalArgumentException
+                        || cause instanceof IllegalStateException;
             }
         }
         return false;

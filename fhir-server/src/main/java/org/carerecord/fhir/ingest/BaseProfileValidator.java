@@ -38,7 +38,8 @@ public class BaseProfileValidator {
      * Digests of content (all but meta) already found valid: a resend of unchanged records (most of a
      * provider's daily push, and every retried load) is not validated again.
      */
-    private final Cache<String, Boolean> validContent = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final Cache<String, Boolean> validContent =
+            Caffeine.newBuilder().maximumSize(200_000).build();
 
     public BaseProfileValidator(FhirContext fhir, @Value("${care.fhir.validate-base-profile:true}") boolean enabled) {
         this.enabled = enabled;
@@ -71,8 +72,8 @@ public class BaseProfileValidator {
             return List.of();
         }
         // meta changes on every write (the server stamps meta.source with the request id) and is not content
-        String digest = digest(fhir.newJsonParser().setDontEncodeElements(Set.of("*.meta"))
-                .encodeResourceToString(resource));
+        String digest = digest(
+                fhir.newJsonParser().setDontEncodeElements(Set.of("*.meta")).encodeResourceToString(resource));
         if (validContent.getIfPresent(digest) != null) {
             return List.of();
         }
@@ -100,7 +101,8 @@ public class BaseProfileValidator {
 
     private static String digest(String json) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -17,18 +17,18 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 public final class BulkRecordRules {
 
-    private BulkRecordRules() {
-    }
+    private BulkRecordRules() {}
 
     /** The first rule the record breaks, or null. */
-    public static String problemWith(IBaseResource resource, Collection<String> storedTypes, CareClaims claims,
-            FhirContext fhir) {
+    public static String problemWith(
+            IBaseResource resource, Collection<String> storedTypes, CareClaims claims, FhirContext fhir) {
         String type = resource.fhirType();
         if (!storedTypes.contains(type)) {
             return type + " is not a type this record holds";
         }
         if (!resource.getIdElement().hasIdPart()) {
-            return type + " has no id (a bulk write puts each record under its id, so that writing again changes nothing)";
+            return type
+                    + " has no id (a bulk write puts each record under its id, so that writing again changes nothing)";
         }
         try {
             ScopeInterceptor.require(claims, type, Interaction.UPDATE);
@@ -36,7 +36,8 @@ public final class BulkRecordRules {
             return e.getMessage();
         }
         for (ResourceReferenceInfo reference : fhir.newTerser().getAllResourceReferences(resource)) {
-            String target = reference.getResourceReference().getReferenceElement().getValue();
+            String target =
+                    reference.getResourceReference().getReferenceElement().getValue();
             if (target != null && target.startsWith("urn:")) {
                 return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
             }

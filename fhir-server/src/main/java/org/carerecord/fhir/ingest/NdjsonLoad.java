@@ -22,8 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
-import org.carerecord.fhir.jpa.FhirOperationProvider;
 import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.jpa.FhirOperationProvider;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -77,10 +77,14 @@ public class NdjsonLoad implements FhirOperationProvider {
     private final List<String> storedTypes;
     /** Threads that check lines (pass 1) and write chunks (pass 2) at once. */
     private final int writers;
+
     private final RecordValidation validation;
 
-    public NdjsonLoad(FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
-            FhirServerProperties properties, RecordValidation validation) {
+    public NdjsonLoad(
+            FhirContext fhir,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            FhirServerProperties properties,
+            RecordValidation validation) {
         this.validation = validation;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -98,7 +102,9 @@ public class NdjsonLoad implements FhirOperationProvider {
             response.setStatus(200);
             response.setContentType("application/x-ndjson");
             PrintWriter out = response.getWriter();
-            out.printf("{\"phase\":\"checked\",\"resources\":%d,\"types\":%d}%n", checked.total(), checked.byType().size());
+            out.printf(
+                    "{\"phase\":\"checked\",\"resources\":%d,\"types\":%d}%n",
+                    checked.total(), checked.byType().size());
             out.flush();
             write(request, checked.byType(), checked.total(), out);
         } finally {
@@ -141,19 +147,21 @@ public class NdjsonLoad implements FhirOperationProvider {
                     for (int i = 0; i < batch.size(); i++) {
                         if (found.get(i).problem() != null) {
                             if (problems.size() < MAX_PROBLEMS) {
-                                problems.add("line " + numbers.get(i) + ": " + found.get(i).problem());
+                                problems.add("line " + numbers.get(i) + ": "
+                                        + found.get(i).problem());
                             }
                         } else if (problems.isEmpty()) {
                             total++;
-                            BufferedWriter writer = spooled.computeIfAbsent(found.get(i).type(), t -> {
-                                try {
-                                    Path file = spool.resolve(t + ".ndjson");
-                                    files.put(t, file);
-                                    return Files.newBufferedWriter(file);
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            });
+                            BufferedWriter writer =
+                                    spooled.computeIfAbsent(found.get(i).type(), t -> {
+                                        try {
+                                            Path file = spool.resolve(t + ".ndjson");
+                                            files.put(t, file);
+                                            return Files.newBufferedWriter(file);
+                                        } catch (IOException e) {
+                                            throw new java.io.UncheckedIOException(e);
+                                        }
+                                    });
                             writer.write(numbers.get(i) + "\t" + batch.get(i));
                             writer.newLine();
                         }
@@ -173,21 +181,24 @@ public class NdjsonLoad implements FhirOperationProvider {
         }
         if (!problems.isEmpty()) {
             OperationOutcome outcome = new OperationOutcome();
-            problems.forEach(p -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                    .setCode(OperationOutcome.IssueType.INVALID).setDiagnostics(p));
+            problems.forEach(p -> outcome.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.INVALID)
+                    .setDiagnostics(p));
             throw new UnprocessableEntityException(fhir, outcome);
         }
         if (files.isEmpty()) {
             throw new InvalidRequestException("The body holds no resources: send FHIR NDJSON, one resource per line");
         }
         Map<String, Path> ordered = new LinkedHashMap<>();
-        files.keySet().stream().sorted(Comparator.comparingInt(ReferenceOrder.SEQUENCE::indexOf)).forEach(t -> ordered.put(t, files.get(t)));
+        files.keySet().stream()
+                .sorted(Comparator.comparingInt(ReferenceOrder.SEQUENCE::indexOf))
+                .forEach(t -> ordered.put(t, files.get(t)));
         return new Spooled(ordered, total);
     }
 
     /** The checked lines, spooled one file per type in write order, and how many there are. */
-    private record Spooled(Map<String, Path> byType, long total) {
-    }
+    private record Spooled(Map<String, Path> byType, long total) {}
 
     /** One line's resource type, or what is wrong with it. */
     private record Checked(String type, String problem) {
@@ -273,7 +284,9 @@ public class NdjsonLoad implements FhirOperationProvider {
                             }
                             if (chunk.size() == CHUNK || !more && !chunk.isEmpty()) {
                                 List<String> lines = chunk;
-                                inFlight.add(Map.entry(lines, pool.submit(() -> writeChunk(requester.copyFor(request), security, lines))));
+                                inFlight.add(Map.entry(
+                                        lines,
+                                        pool.submit(() -> writeChunk(requester.copyFor(request), security, lines))));
                                 chunk = new ArrayList<>(CHUNK);
                             }
                         }
@@ -285,14 +298,16 @@ public class NdjsonLoad implements FhirOperationProvider {
                             }
                             if (failure != null) {
                                 inFlight.forEach(f -> await(f.getValue()));
-                                out.printf("{\"outcome\":\"failed\",\"written\":%d,\"of\":%d,\"lines\":\"%s\",\"error\":%s}%n",
+                                out.printf(
+                                        "{\"outcome\":\"failed\",\"written\":%d,\"of\":%d,\"lines\":\"%s\",\"error\":%s}%n",
                                         written, total, lineRange(done.getKey()), quote(failure));
                                 out.flush();
                                 log.warn("bulk load failed after {} of {} resources: {}", written, total, failure);
                                 return;
                             }
                             written += done.getKey().size();
-                            out.printf("{\"phase\":\"writing\",\"type\":\"%s\",\"written\":%d,\"of\":%d,\"perSecond\":%.1f}%n",
+                            out.printf(
+                                    "{\"phase\":\"writing\",\"type\":\"%s\",\"written\":%d,\"of\":%d,\"perSecond\":%.1f}%n",
                                     type.getKey(), written, total, written / ((System.nanoTime() - start) / 1e9));
                             out.flush();
                         }
@@ -303,10 +318,14 @@ public class NdjsonLoad implements FhirOperationProvider {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        log.info("bulk load: {} resources in {} s ({}/s)", written, String.format("%.1f", seconds),
+        log.info(
+                "bulk load: {} resources in {} s ({}/s)",
+                written,
+                String.format("%.1f", seconds),
                 String.format("%.0f", written / seconds));
-        out.printf("{\"outcome\":\"complete\",\"written\":%d,\"seconds\":%.1f,\"perSecond\":%.1f}%n", written, seconds,
-                written / seconds);
+        out.printf(
+                "{\"outcome\":\"complete\",\"written\":%d,\"seconds\":%.1f,\"perSecond\":%.1f}%n",
+                written, seconds, written / seconds);
         out.flush();
     }
 
@@ -329,8 +348,13 @@ public class NdjsonLoad implements FhirOperationProvider {
             IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
             RecordValidation.markProfileChecked(resource); // checked whole in pass 1
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-            transaction.addEntry().setFullUrl(url).setResource((org.hl7.fhir.r4.model.Resource) resource)
-                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+            transaction
+                    .addEntry()
+                    .setFullUrl(url)
+                    .setResource((org.hl7.fhir.r4.model.Resource) resource)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl(url);
         }
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContextHolder.setContext(security);
@@ -350,7 +374,8 @@ public class NdjsonLoad implements FhirOperationProvider {
 
     private static String lineRange(List<String> chunk) {
         return chunk.get(0).substring(0, chunk.get(0).indexOf('\t')) + "-"
-                + chunk.get(chunk.size() - 1).substring(0, chunk.get(chunk.size() - 1).indexOf('\t'));
+                + chunk.get(chunk.size() - 1)
+                        .substring(0, chunk.get(chunk.size() - 1).indexOf('\t'));
     }
 
     private static String quote(String text) {

@@ -33,9 +33,11 @@ public class PatientMoveGuard implements FhirServerInterceptor {
         String before = compartment.ownerOf(oldResource);
         String after = compartment.ownerOf(newResource);
         if (before != null && !Objects.equals(before, after)) {
-            throw new UnprocessableEntityException(newResource.fhirType() + "/" + oldResource.getIdElement().getIdPart()
-                    + " belongs to Patient/" + before + "; an update may not move it to "
-                    + (after == null ? "no patient" : "Patient/" + after) + ". Delete it and create it for the right patient.");
+            throw new UnprocessableEntityException(
+                    newResource.fhirType() + "/" + oldResource.getIdElement().getIdPart()
+                            + " belongs to Patient/" + before + "; an update may not move it to "
+                            + (after == null ? "no patient" : "Patient/" + after)
+                            + ". Delete it and create it for the right patient.");
         }
     }
 }

@@ -3,9 +3,9 @@ package org.carerecord.fhir.ingest;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,11 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.hl7.fhir.r4.model.Bundle;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.security.identity.NhsNumber;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -53,8 +53,12 @@ public class RecordValidation implements FhirServerInterceptor {
      * on the caller (back-pressure on a flood of bundles instead of an unbounded backlog).
      */
     private final ExecutorService validationThreads = new ThreadPoolExecutor(
-            Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(20_000), daemonThreads("base-profile-"),
+            Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().availableProcessors(),
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(20_000),
+            daemonThreads("base-profile-"),
             new ThreadPoolExecutor.CallerRunsPolicy());
 
     private final BaseProfileValidator baseProfile;
@@ -83,10 +87,14 @@ public class RecordValidation implements FhirServerInterceptor {
             Resource resource = entries.get(i).getResource();
             if (resource != null) {
                 int entry = i;
-                CompletableFuture<String> verdict = CompletableFuture.supplyAsync(() -> {
-                    List<String> errors = baseProfile.errors(resource);
-                    return errors.isEmpty() ? null : "entry " + entry + ", " + describe(resource) + ": " + notValid(errors);
-                }, validationThreads);
+                CompletableFuture<String> verdict = CompletableFuture.supplyAsync(
+                        () -> {
+                            List<String> errors = baseProfile.errors(resource);
+                            return errors.isEmpty()
+                                    ? null
+                                    : "entry " + entry + ", " + describe(resource) + ": " + notValid(errors);
+                        },
+                        validationThreads);
                 resource.setUserData(PROFILE_VERDICT, verdict);
                 resource.setUserData(PROFILE_VERDICTS, verdicts);
                 verdicts.add(verdict);
@@ -147,8 +155,8 @@ public class RecordValidation implements FhirServerInterceptor {
             checkRecordRules(resource);
             return;
         }
-        List<String> errors = Boolean.TRUE.equals(resource.getUserData(PROFILE_CHECKED)) ? List.of()
-                : baseProfile.errors(resource);
+        List<String> errors =
+                Boolean.TRUE.equals(resource.getUserData(PROFILE_CHECKED)) ? List.of() : baseProfile.errors(resource);
         if (!errors.isEmpty()) {
             throw invalid((Resource) resource, notValid(errors));
         }
@@ -178,10 +186,14 @@ public class RecordValidation implements FhirServerInterceptor {
         } else if (resource instanceof Procedure procedure) {
             requireCoded(procedure, "Procedure.code", procedure.getCode());
         } else if (resource instanceof MedicationRequest request && !request.hasMedicationReference()) {
-            requireCoded(request, "MedicationRequest.medicationCodeableConcept",
+            requireCoded(
+                    request,
+                    "MedicationRequest.medicationCodeableConcept",
                     request.hasMedicationCodeableConcept() ? request.getMedicationCodeableConcept() : null);
         } else if (resource instanceof MedicationStatement statement && !statement.hasMedicationReference()) {
-            requireCoded(statement, "MedicationStatement.medicationCodeableConcept",
+            requireCoded(
+                    statement,
+                    "MedicationStatement.medicationCodeableConcept",
                     statement.hasMedicationCodeableConcept() ? statement.getMedicationCodeableConcept() : null);
         } else if (resource instanceof Encounter encounter && !isCoded(encounter.getClass_())) {
             throw invalid(encounter, "Encounter.class needs a system and a code (e.g. v3 ActCode IMP, AMB, EMER)");
@@ -190,8 +202,10 @@ public class RecordValidation implements FhirServerInterceptor {
 
     private static void requireCoded(Resource resource, String element, CodeableConcept concept) {
         if (concept == null || concept.getCoding().stream().noneMatch(RecordValidation::isCoded)) {
-            throw invalid(resource, element + " needs at least one coding with a system and a code"
-                    + " (SNOMED CT, dm+d, LOINC...): text alone cannot be read or classified elsewhere");
+            throw invalid(
+                    resource,
+                    element + " needs at least one coding with a system and a code"
+                            + " (SNOMED CT, dm+d, LOINC...): text alone cannot be read or classified elsewhere");
         }
     }
 
@@ -224,8 +238,13 @@ public class RecordValidation implements FhirServerInterceptor {
 
     /** The record as its sender knows it: its first business identifier, else its id. */
     private static String describe(Resource resource) {
-        return identifiersOf(resource).stream().filter(Identifier::hasValue).findFirst()
+        return identifiersOf(resource).stream()
+                .filter(Identifier::hasValue)
+                .findFirst()
                 .map(id -> resource.fhirType() + " with identifier " + id.getSystem() + "|" + id.getValue())
-                .orElse(resource.fhirType() + (resource.getIdElement().hasIdPart() ? "/" + resource.getIdElement().getIdPart() : ""));
+                .orElse(resource.fhirType()
+                        + (resource.getIdElement().hasIdPart()
+                                ? "/" + resource.getIdElement().getIdPart()
+                                : ""));
     }
 }

@@ -20,16 +20,24 @@ public final class ReferenceOrder {
             List.of("PractitionerRole", "Patient"),
             List.of("Device", "EpisodeOfCare"),
             List.of("Encounter"),
-            List.of("Condition", "AllergyIntolerance", "Observation", "Immunization", "MedicationRequest",
-                    "MedicationStatement", "CareTeam", "DocumentReference", "ImagingStudy"),
+            List.of(
+                    "Condition",
+                    "AllergyIntolerance",
+                    "Observation",
+                    "Immunization",
+                    "MedicationRequest",
+                    "MedicationStatement",
+                    "CareTeam",
+                    "DocumentReference",
+                    "ImagingStudy"),
             List.of("Procedure", "MedicationAdministration", "DiagnosticReport", "CarePlan"),
             List.of("Claim", "SupplyDelivery"),
             List.of("ExplanationOfBenefit"),
             List.of("Provenance"));
 
     /** Every type of {@link #TIERS}, tier after tier. */
-    public static final List<String> SEQUENCE = TIERS.stream().flatMap(List::stream).toList();
+    public static final List<String> SEQUENCE =
+            TIERS.stream().flatMap(List::stream).toList();
 
-    private ReferenceOrder() {
-    }
+    private ReferenceOrder() {}
 }

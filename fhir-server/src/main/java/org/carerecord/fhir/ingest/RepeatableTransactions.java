@@ -29,13 +29,17 @@ public class RepeatableTransactions implements FhirServerInterceptor {
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 100)
     public void keyCreatesByTheirUuid(RequestDetails request, RestOperationTypeEnum operation) {
-        if (operation != RestOperationTypeEnum.TRANSACTION || !(request.getResource() instanceof Bundle bundle)
+        if (operation != RestOperationTypeEnum.TRANSACTION
+                || !(request.getResource() instanceof Bundle bundle)
                 || bundle.getType() != Bundle.BundleType.TRANSACTION) {
             return;
         }
         for (BundleEntryComponent entry : bundle.getEntry()) {
-            if (entry.getRequest().getMethod() == HTTPVerb.POST && !entry.getRequest().hasIfNoneExist()
-                    && entry.hasResource() && entry.hasFullUrl() && entry.getFullUrl().startsWith(UUID_URN)) {
+            if (entry.getRequest().getMethod() == HTTPVerb.POST
+                    && !entry.getRequest().hasIfNoneExist()
+                    && entry.hasResource()
+                    && entry.hasFullUrl()
+                    && entry.getFullUrl().startsWith(UUID_URN)) {
                 String uuid = entry.getFullUrl().substring(UUID_URN.length());
                 if (uuid.matches("[A-Za-z0-9\\-]{1,64}")) {
                     String type = entry.getResource().fhirType();

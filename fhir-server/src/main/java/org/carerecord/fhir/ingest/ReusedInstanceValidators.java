@@ -51,8 +51,10 @@ final class ReusedInstanceValidators {
 
     /** Core definitions and code systems held locally: no terminology server is asked anything. */
     static ValidationSupportChain supportFor(FhirContext fhir) {
-        return new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
-                new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
+        return new ValidationSupportChain(
+                new DefaultProfileValidationSupport(fhir),
+                new CommonCodeSystemsTerminologyService(fhir),
+                new InMemoryTerminologyServerValidationSupport(fhir),
                 new SnapshotGeneratingValidationSupport(fhir));
     }
 
@@ -63,8 +65,12 @@ final class ReusedInstanceValidators {
             pooled = new Pooled(newValidator());
         }
         List<ValidationMessage> messages = new ArrayList<>();
-        pooled.validator.validate(null, messages, new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                Manager.FhirFormat.JSON, new ArrayList<>());
+        pooled.validator.validate(
+                null,
+                messages,
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                Manager.FhirFormat.JSON,
+                new ArrayList<>());
         // one that threw (above) or gave up on a record (FATAL) may hold half a run's state: not reused
         if (++pooled.uses < USES_BEFORE_RETIRING
                 && messages.stream().noneMatch(m -> m.getLevel() == ValidationMessage.IssueSeverity.FATAL)) {
@@ -77,8 +83,12 @@ final class ReusedInstanceValidators {
     private InstanceValidator newValidator() {
         InstanceValidator validator;
         try {
-            validator = new InstanceValidator(worker, new FhirInstanceValidator.NullEvaluationContext(),
-                    new XVerExtensionManagerOld(worker), new ValidatorSession(), new ValidatorSettings());
+            validator = new InstanceValidator(
+                    worker,
+                    new FhirInstanceValidator.NullEvaluationContext(),
+                    new XVerExtensionManagerOld(worker),
+                    new ValidatorSession(),
+                    new ValidatorSettings());
         } catch (Exception e) {
             throw new IllegalStateException("the FHIR instance validator could not be built", e);
         }

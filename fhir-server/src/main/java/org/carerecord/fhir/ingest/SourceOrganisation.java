@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
 public class SourceOrganisation implements FhirServerInterceptor {
 
     public static final String SYSTEM = "https://care-record.example.org/CodeSystem/source-organisation";
-    private static final Set<String> SHARED = Set.of("Organization", "Location", "Practitioner", "PractitionerRole",
-            "Medication");
+    private static final Set<String> SHARED =
+            Set.of("Organization", "Location", "Practitioner", "PractitionerRole", "Medication");
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void onCreate(IBaseResource resource, RequestDetails request) {
@@ -57,15 +57,19 @@ public class SourceOrganisation implements FhirServerInterceptor {
 
     /** The ODS code of the organisation that pushed a stored record, or null if it was never tagged. */
     public static String ownerOf(IBaseResource resource) {
-        return resource.getMeta().getTag().stream().filter(t -> SYSTEM.equals(t.getSystem()))
-                .map(IBaseCoding::getCode).findFirst().orElse(null);
+        return resource.getMeta().getTag().stream()
+                .filter(t -> SYSTEM.equals(t.getSystem()))
+                .map(IBaseCoding::getCode)
+                .findFirst()
+                .orElse(null);
     }
 
     private static void checkOwner(IBaseResource stored, String pusher, String what) {
         String owner = ownerOf(stored);
         if (owner != null && !owner.equals(pusher) && !SHARED.contains(stored.fhirType())) {
-            throw new ForbiddenOperationException(stored.fhirType() + "/" + stored.getIdElement().getIdPart()
-                    + " was pushed by " + owner + "; only " + owner + "'s systems may " + what + " it");
+            throw new ForbiddenOperationException(
+                    stored.fhirType() + "/" + stored.getIdElement().getIdPart() + " was pushed by " + owner + "; only "
+                            + owner + "'s systems may " + what + " it");
         }
     }
 
@@ -73,5 +77,4 @@ public class SourceOrganisation implements FhirServerInterceptor {
         resource.getMeta().getTag().removeIf(t -> SYSTEM.equals(t.getSystem()));
         resource.getMeta().addTag().setSystem(SYSTEM).setCode(organisation).setDisplay("pushed by " + organisation);
     }
-
 }

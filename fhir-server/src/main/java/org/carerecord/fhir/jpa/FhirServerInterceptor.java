@@ -1,5 +1,4 @@
 package org.carerecord.fhir.jpa;
 
 /** Marker for HAPI interceptor beans the FHIR endpoint registers, in {@code @Order} order. */
-public interface FhirServerInterceptor {
-}
+public interface FhirServerInterceptor {}

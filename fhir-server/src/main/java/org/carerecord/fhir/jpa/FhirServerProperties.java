@@ -15,5 +15,4 @@ public record FhirServerProperties(
         List<String> resourceTypes,
         @DefaultValue("20") int defaultPageSize,
         @DefaultValue("200") int maxPageSize,
-        @DefaultValue("2") int bulkWriters) {
-}
+        @DefaultValue("2") int bulkWriters) {}

@@ -1,8 +1,8 @@
 package org.carerecord.fhir.jpa;
 
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
-import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
@@ -27,11 +27,17 @@ import org.springframework.context.annotation.Configuration;
 public class FhirServletConfig {
 
     @Bean
-    RestfulServer restfulServer(IFhirSystemDao<?, ?> systemDao,
-            ResourceProviderFactory resourceProviders, IJpaSystemProvider systemProvider,
-            JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validation,
-            DatabaseBackedPagingProvider paging, FhirServerProperties properties,
-            ObjectProvider<FhirServerInterceptor> interceptors, IpsOperationProvider patientSummary,
+    RestfulServer restfulServer(
+            IFhirSystemDao<?, ?> systemDao,
+            ResourceProviderFactory resourceProviders,
+            IJpaSystemProvider systemProvider,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParams,
+            IValidationSupport validation,
+            DatabaseBackedPagingProvider paging,
+            FhirServerProperties properties,
+            ObjectProvider<FhirServerInterceptor> interceptors,
+            IpsOperationProvider patientSummary,
             ObjectProvider<FhirOperationProvider> operations) {
         RestfulServer server = new RestfulServer(systemDao.getContext()) {
             @Override
@@ -43,7 +49,9 @@ public class FhirServletConfig {
         // only the record's own types, every other type is an unknown resource type (404).
         server.registerProviders(resourceProviders.createProviders().stream()
                 .filter(p -> !(p instanceof IResourceProvider rp)
-                        || properties.resourceTypes().contains(rp.getResourceType().getSimpleName()))
+                        || properties
+                                .resourceTypes()
+                                .contains(rp.getResourceType().getSimpleName()))
                 .toList());
         server.registerProvider(systemProvider);
         server.registerProvider(patientSummary);

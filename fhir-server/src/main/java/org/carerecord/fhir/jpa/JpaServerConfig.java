@@ -1,9 +1,9 @@
 package org.carerecord.fhir.jpa;
 
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
-import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -30,8 +30,14 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * under Flyway.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({JpaR4Config.class, HapiJpaConfig.class, SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class,
-        JpaBatch2Config.class, Batch2JobsConfig.class})
+@Import({
+    JpaR4Config.class,
+    HapiJpaConfig.class,
+    SubscriptionChannelConfig.class,
+    ThreadPoolFactoryConfig.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class
+})
 public class JpaServerConfig {
 
     @Bean
@@ -76,8 +82,11 @@ public class JpaServerConfig {
 
     @Bean
     @Primary
-    LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource,
-            ConfigurableListableBeanFactory beanFactory, FhirContext fhirContext, JpaStorageSettings storageSettings) {
+    LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            DataSource dataSource,
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings) {
         LocalContainerEntityManagerFactoryBean factory =
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         factory.setPersistenceUnitName("HAPI_PU");

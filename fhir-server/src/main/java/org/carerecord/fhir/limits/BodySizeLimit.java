@@ -40,7 +40,8 @@ class BodySizeLimit {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            long limit = (request.getRequestURI().endsWith("/$load") ? limits.maxBulkBody() : limits.maxBody()).toBytes();
+            long limit =
+                    (request.getRequestURI().endsWith("/$load") ? limits.maxBulkBody() : limits.maxBody()).toBytes();
             if (request.getContentLengthLong() > limit) {
                 tooLarge(response, limit);
                 return;

@@ -27,9 +27,11 @@ class BundleSizeLimit implements FhirServerInterceptor {
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -100)
     public void check(RequestDetails request, RestOperationTypeEnum operation) {
         if ((operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH)
-                && request.getResource() instanceof Bundle bundle && bundle.getEntry().size() > limits.maxBundleEntries()) {
-            throw new PayloadTooLargeException("A " + operation.getCode() + " may hold at most " + limits.maxBundleEntries()
-                    + " entries (this one has " + bundle.getEntry().size() + "); send it in parts, or load in bulk");
+                && request.getResource() instanceof Bundle bundle
+                && bundle.getEntry().size() > limits.maxBundleEntries()) {
+            throw new PayloadTooLargeException("A " + operation.getCode() + " may hold at most "
+                    + limits.maxBundleEntries() + " entries (this one has "
+                    + bundle.getEntry().size() + "); send it in parts, or load in bulk");
         }
     }
 }

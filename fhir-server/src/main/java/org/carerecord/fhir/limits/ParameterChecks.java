@@ -26,6 +26,7 @@ class ParameterChecks implements FhirServerInterceptor {
     private static final List<String> COUNTS = List.of("_count", "_getpagesoffset", "_offset");
     /** Search features this server does not offer (HAPI's _filter parser failed with a 500 on ordinary text). */
     private static final List<String> NOT_OFFERED = List.of("_filter", "_query");
+
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -100)
@@ -35,24 +36,30 @@ class ParameterChecks implements FhirServerInterceptor {
                 throw new InvalidRequestException(parameter.getKey() + " is not supported by this server");
             }
             for (String value : parameter.getValue()) {
-                if (CONTROL.matcher(parameter.getKey()).find() || CONTROL.matcher(value).find()) {
-                    throw new InvalidRequestException("Parameter " + printable(parameter.getKey())
-                            + " holds a control character");
+                if (CONTROL.matcher(parameter.getKey()).find()
+                        || CONTROL.matcher(value).find()) {
+                    throw new InvalidRequestException(
+                            "Parameter " + printable(parameter.getKey()) + " holds a control character");
                 }
                 if (COUNTS.contains(parameter.getKey()) && !value.matches("\\d{1,9}")) {
-                    throw new InvalidRequestException(parameter.getKey() + " must be a whole number of zero or more, not '"
-                            + printable(value) + "'");
+                    throw new InvalidRequestException(parameter.getKey()
+                            + " must be a whole number of zero or more, not '" + printable(value) + "'");
                 }
             }
         }
-        if (request.getId() != null && CONTROL.matcher(request.getId().getValue()).find()) {
+        if (request.getId() != null
+                && CONTROL.matcher(request.getId().getValue()).find()) {
             throw new InvalidRequestException("The id holds a control character");
         }
-        boolean namesNothing = (request.getId() == null || !request.getId().hasIdPart()) && request.getParameters().isEmpty();
-        if (namesNothing && (operation == RestOperationTypeEnum.PATCH || operation == RestOperationTypeEnum.UPDATE
-                || operation == RestOperationTypeEnum.DELETE)) {
-            throw new InvalidRequestException("A " + operation.getCode() + " must name the record (" + request.getResourceName()
-                    + "/[id]) or a condition (" + request.getResourceName() + "?identifier=...)");
+        boolean namesNothing = (request.getId() == null || !request.getId().hasIdPart())
+                && request.getParameters().isEmpty();
+        if (namesNothing
+                && (operation == RestOperationTypeEnum.PATCH
+                        || operation == RestOperationTypeEnum.UPDATE
+                        || operation == RestOperationTypeEnum.DELETE)) {
+            throw new InvalidRequestException(
+                    "A " + operation.getCode() + " must name the record (" + request.getResourceName()
+                            + "/[id]) or a condition (" + request.getResourceName() + "?identifier=...)");
         }
     }
 

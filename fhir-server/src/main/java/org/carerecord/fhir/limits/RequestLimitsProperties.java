@@ -15,5 +15,4 @@ import org.springframework.util.unit.DataSize;
 public record RequestLimitsProperties(
         @DefaultValue("32MB") DataSize maxBody,
         @DefaultValue("2GB") DataSize maxBulkBody,
-        @DefaultValue("10000") int maxBundleEntries) {
-}
+        @DefaultValue("10000") int maxBundleEntries) {}

@@ -81,26 +81,39 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         String key = key(resource);
         if (resource instanceof Patient patient) {
             for (Reference gp : patient.getGeneralPractitioner()) {
-                add(rows, ods(gp), patient.getIdElement().getIdPart(),
+                add(
+                        rows,
+                        ods(gp),
+                        patient.getIdElement().getIdPart(),
                         new CareRelationship(CareRelationship.REGISTERED_GP, key, null, null, null));
             }
         } else if (resource instanceof Encounter encounter) {
-            CareRelationship r = new CareRelationship(CareRelationship.ENCOUNTER, key,
+            CareRelationship r = new CareRelationship(
+                    CareRelationship.ENCOUNTER,
+                    key,
                     encounter.hasStatus() ? encounter.getStatus().toCode() : null,
-                    start(encounter.getPeriod()), end(encounter.getPeriod()));
+                    start(encounter.getPeriod()),
+                    end(encounter.getPeriod()));
             for (String org : organisations(pusher, encounter.getServiceProvider())) {
                 add(rows, org, patientOf(encounter.getSubject()), r);
             }
         } else if (resource instanceof EpisodeOfCare episode) {
-            CareRelationship r = new CareRelationship(CareRelationship.EPISODE_OF_CARE, key,
+            CareRelationship r = new CareRelationship(
+                    CareRelationship.EPISODE_OF_CARE,
+                    key,
                     episode.hasStatus() ? episode.getStatus().toCode() : null,
-                    start(episode.getPeriod()), end(episode.getPeriod()));
+                    start(episode.getPeriod()),
+                    end(episode.getPeriod()));
             for (String org : organisations(pusher, episode.getManagingOrganization())) {
                 add(rows, org, patientOf(episode.getPatient()), r);
             }
         } else if (resource instanceof CareTeam team) {
-            CareRelationship r = new CareRelationship(CareRelationship.CARE_TEAM, key,
-                    team.hasStatus() ? team.getStatus().toCode() : null, start(team.getPeriod()), end(team.getPeriod()));
+            CareRelationship r = new CareRelationship(
+                    CareRelationship.CARE_TEAM,
+                    key,
+                    team.hasStatus() ? team.getStatus().toCode() : null,
+                    start(team.getPeriod()),
+                    end(team.getPeriod()));
             List<Reference> named = new ArrayList<>(team.getManagingOrganization());
             team.getParticipant().forEach(p -> {
                 named.add(p.getMember());
@@ -114,7 +127,9 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
     }
 
     private static boolean isIndexed(IBaseResource resource) {
-        return resource instanceof Patient || resource instanceof Encounter || resource instanceof EpisodeOfCare
+        return resource instanceof Patient
+                || resource instanceof Encounter
+                || resource instanceof EpisodeOfCare
                 || resource instanceof CareTeam;
     }
 
@@ -122,7 +137,8 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
     }
 
-    private static void add(List<CareRelationships.Row> rows, String organisation, String patientId, CareRelationship r) {
+    private static void add(
+            List<CareRelationships.Row> rows, String organisation, String patientId, CareRelationship r) {
         if (organisation != null && patientId != null) {
             rows.add(new CareRelationships.Row(organisation, patientId, r));
         }
@@ -147,7 +163,8 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         if (reference == null || reference.isEmpty()) {
             return null;
         }
-        if (reference.hasIdentifier() && AuditVocabulary.ODS_SYSTEM.equals(reference.getIdentifier().getSystem())) {
+        if (reference.hasIdentifier()
+                && AuditVocabulary.ODS_SYSTEM.equals(reference.getIdentifier().getSystem())) {
             return reference.getIdentifier().getValue();
         }
         var id = reference.getReferenceElement();
@@ -157,8 +174,12 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         try {
             IFhirResourceDao<Organization> dao = daos.getResourceDao(Organization.class);
             Organization org = dao.read(new IdType("Organization", id.getIdPart()), new SystemRequestDetails());
-            return org.getIdentifier().stream().filter(i -> AuditVocabulary.ODS_SYSTEM.equals(i.getSystem()))
-                    .map(i -> i.getValue()).filter(Objects::nonNull).findFirst().orElse(id.getIdPart());
+            return org.getIdentifier().stream()
+                    .filter(i -> AuditVocabulary.ODS_SYSTEM.equals(i.getSystem()))
+                    .map(i -> i.getValue())
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(id.getIdPart());
         } catch (BaseServerResponseException notStoredYet) {
             return id.getIdPart(); // in this region an Organization's id is its ODS code
         }

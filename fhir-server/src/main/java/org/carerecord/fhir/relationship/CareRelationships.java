@@ -1,8 +1,8 @@
 package org.carerecord.fhir.relationship;
 
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -24,11 +24,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class CareRelationships {
 
     /** One row of the index: this organisation's relationship to this patient, shown by one record. */
-    public record Row(String organisation, String patientId, CareRelationship relationship) {
-    }
+    public record Row(String organisation, String patientId, CareRelationship relationship) {}
 
-    private record Pair(String patientId, String organisation) {
-    }
+    private record Pair(String patientId, String organisation) {}
 
     private final JdbcTemplate jdbc;
     private final InvalidatingCache<Pair, List<CareRelationship>> cache =
@@ -44,12 +42,18 @@ public class CareRelationships {
     }
 
     private List<CareRelationship> load(String patientId, String organisation) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 select basis, resource, status, period_start, period_end from care.care_relationship
                 where patient_id = ? and organisation = ?""",
-                (rs, n) -> new CareRelationship(rs.getString(1), rs.getString(2), rs.getString(3),
-                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))),
-                patientId, organisation);
+                (rs, n) -> new CareRelationship(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        instant(rs.getTimestamp(4)),
+                        instant(rs.getTimestamp(5))),
+                patientId,
+                organisation);
     }
 
     /** Replaces what one record shows (an empty list: it shows nothing any more, e.g. it was deleted). */

@@ -31,8 +31,8 @@ class RelationshipBackfill {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    public RelationshipBackfill(DaoRegistry daos, CareRelationshipIndexer indexer, JdbcTemplate jdbc,
-            TransactionTemplate transaction) {
+    public RelationshipBackfill(
+            DaoRegistry daos, CareRelationshipIndexer indexer, JdbcTemplate jdbc, TransactionTemplate transaction) {
         this.daos = daos;
         this.indexer = indexer;
         this.jdbc = jdbc;

@@ -25,8 +25,8 @@ final class BoundedSectionSearch<T extends IBaseResource> implements IJpaSection
     private final String newestFirstBy;
     private final Function<T, String> onePerCode;
 
-    private BoundedSectionSearch(IJpaSectionSearchStrategy<T> rules, int limit, String newestFirstBy,
-            Function<T, String> onePerCode) {
+    private BoundedSectionSearch(
+            IJpaSectionSearchStrategy<T> rules, int limit, String newestFirstBy, Function<T, String> onePerCode) {
         this.rules = rules;
         this.limit = limit;
         this.newestFirstBy = newestFirstBy;
@@ -38,14 +38,14 @@ final class BoundedSectionSearch<T extends IBaseResource> implements IJpaSection
     }
 
     /** The newest {@code limit} by the given date search parameter. */
-    static <T extends IBaseResource> BoundedSectionSearch<T> newest(IJpaSectionSearchStrategy<T> rules, int limit,
-            String dateParameter) {
+    static <T extends IBaseResource> BoundedSectionSearch<T> newest(
+            IJpaSectionSearchStrategy<T> rules, int limit, String dateParameter) {
         return new BoundedSectionSearch<>(rules, limit, dateParameter, null);
     }
 
     /** The newest record for each code, among the newest {@code limit}. */
-    static <T extends IBaseResource> BoundedSectionSearch<T> latestPerCode(IJpaSectionSearchStrategy<T> rules, int limit,
-            String dateParameter, Function<T, String> code) {
+    static <T extends IBaseResource> BoundedSectionSearch<T> latestPerCode(
+            IJpaSectionSearchStrategy<T> rules, int limit, String dateParameter, Function<T, String> code) {
         return new BoundedSectionSearch<>(rules, limit, dateParameter, code);
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.carerecord.fhir.access.Requester;
-import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
 import org.carerecord.fhir.consent.RecordConsentService;
+import org.carerecord.fhir.consent.RecordStamps.RecordStamp;
 import org.carerecord.fhir.consent.RequestDecisions;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.Decision;
@@ -54,8 +54,15 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
     private static final Logger log = LoggerFactory.getLogger(CachedPatientSummaries.class);
 
-    private record Key(String patient, RecordStamp stamp, CareClaims claims, PurposeOfUse purpose, String base,
-            String profile, Decision decision, List<SensitiveCategory> withheldCategories) {
+    private record Key(
+            String patient,
+            RecordStamp stamp,
+            CareClaims claims,
+            PurposeOfUse purpose,
+            String base,
+            String profile,
+            Decision decision,
+            List<SensitiveCategory> withheldCategories) {
 
         Key at(RecordStamp other) {
             return new Key(patient, other, claims, purpose, base, profile, decision, withheldCategories);
@@ -66,8 +73,7 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
      * Who recently opened a patient's summary, with what was decided for them: when the record changes, their
      * document is assembled again before they ask (see {@link #assembleAhead}).
      */
-    private record Reader(Key key, Requester requester, RequestDecisions decisions) {
-    }
+    private record Reader(Key key, Requester requester, RequestDecisions decisions) {}
 
     /** A kept document (never handed out: readers get copies), what assembling it withheld, its JSON once written. */
     private record Document(Bundle bundle, RequestDecisions.Withheld withheld, AtomicReference<String> json) {
@@ -91,7 +97,8 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
             bundle.getLink().forEach(link -> reader.addLink(link.copy()));
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 Resource resource = entry.getResource();
-                reader.addEntry().setFullUrl(entry.getFullUrl())
+                reader.addEntry()
+                        .setFullUrl(entry.getFullUrl())
                         .setResource(resource instanceof Composition composition ? composition.copy() : resource);
             }
             return reader;
@@ -109,19 +116,33 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
     private final Counter assembledOnRequest;
     private final Counter assembledAhead;
 
-    CachedPatientSummaries(IIpsGeneratorSvc generator, PreparedSections sections, Duration ttl, int maxDocuments,
-            Duration readersKept, MeterRegistry meters) {
+    CachedPatientSummaries(
+            IIpsGeneratorSvc generator,
+            PreparedSections sections,
+            Duration ttl,
+            int maxDocuments,
+            Duration readersKept,
+            MeterRegistry meters) {
         this.generator = generator;
         // how many reusable documents were assembled while a reader waited, and how many before they asked
-        this.assembledOnRequest = Counter.builder("care.summary.documents").tag("assembled", "on-request")
-                .description("reusable patient summaries assembled").register(meters);
-        this.assembledAhead = Counter.builder("care.summary.documents").tag("assembled", "ahead")
-                .description("reusable patient summaries assembled").register(meters);
+        this.assembledOnRequest = Counter.builder("care.summary.documents")
+                .tag("assembled", "on-request")
+                .description("reusable patient summaries assembled")
+                .register(meters);
+        this.assembledAhead = Counter.builder("care.summary.documents")
+                .tag("assembled", "ahead")
+                .description("reusable patient summaries assembled")
+                .register(meters);
         this.sections = sections;
         this.reuse = !ttl.isZero() && !ttl.isNegative();
-        this.documents = Caffeine.newBuilder().expireAfterWrite(reuse ? ttl : Duration.ofSeconds(1))
-                .maximumSize(maxDocuments).build();
-        this.readers = Caffeine.newBuilder().expireAfterWrite(readersKept).maximumSize(maxDocuments).build();
+        this.documents = Caffeine.newBuilder()
+                .expireAfterWrite(reuse ? ttl : Duration.ofSeconds(1))
+                .maximumSize(maxDocuments)
+                .build();
+        this.readers = Caffeine.newBuilder()
+                .expireAfterWrite(readersKept)
+                .maximumSize(maxDocuments)
+                .build();
         sections.afterChangePrepared(this::assembleAhead);
     }
 
@@ -137,15 +158,27 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
         String patient = patientId.getIdPart();
         Requester requester = Requester.of(request);
         // null only where consent checks are switched off (with them on, every request for one patient is decided)
-        AccessDecision decision = RequestDecisions.of(request).taken(patient, "Patient").orElse(null);
-        if (!reuse || requester.breakGlassReason() != null || requester.claimedRelationship() != null
-                || decision != null && decision.obligations() != null && !decision.obligations().isEmpty()
+        AccessDecision decision =
+                RequestDecisions.of(request).taken(patient, "Patient").orElse(null);
+        if (!reuse
+                || requester.breakGlassReason() != null
+                || requester.claimedRelationship() != null
+                || decision != null
+                        && decision.obligations() != null
+                        && !decision.obligations().isEmpty()
                 || noStore(request)) {
             return generator.generateIps(request, patientId, profile);
         }
-        Key key = new Key(patient, sections.stampFor(request, patient), requester.claims(), requester.purposeOfUse(),
-                request.getFhirServerBase(), profile, decision == null ? null : decision.decision(),
-                decision == null || decision.withheldCategories() == null ? List.of()
+        Key key = new Key(
+                patient,
+                sections.stampFor(request, patient),
+                requester.claims(),
+                requester.purposeOfUse(),
+                request.getFhirServerBase(),
+                profile,
+                decision == null ? null : decision.decision(),
+                decision == null || decision.withheldCategories() == null
+                        ? List.of()
                         : List.copyOf(decision.withheldCategories()));
         Document document = documents.getIfPresent(key);
         if (document == null) {
@@ -172,15 +205,21 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
      * Assembles this reader's document, keeps it if it may be reused, and hands it to readers waiting for it;
      * {@code reader}: asked for by the reader (not assembled ahead), who is then remembered as a recent reader.
      */
-    private IBaseBundle assemble(RequestDetails request, IIdType patientId, String profile, Key key,
-            CompletableFuture<Document> waiting, boolean reader) {
+    private IBaseBundle assemble(
+            RequestDetails request,
+            IIdType patientId,
+            String profile,
+            Key key,
+            CompletableFuture<Document> waiting,
+            boolean reader) {
         try {
             RequestDecisions decisions = RequestDecisions.of(request);
             RequestDecisions.Withheld before = decisions.withheldSoFar();
             Bundle generated = (Bundle) generator.generateIps(request, patientId, profile);
             Document document = null;
             if (decisions.onlyAbout(patientId.getIdPart())) {
-                document = new Document(generated.copy(), decisions.withheldSoFar().since(before), new AtomicReference<>());
+                document = new Document(
+                        generated.copy(), decisions.withheldSoFar().since(before), new AtomicReference<>());
                 documents.put(key, document);
                 EncodedSummaries.writeOnce(request, document.json());
                 if (reader) {
@@ -230,7 +269,9 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
 
     /** {@code Cache-Control: no-store}: assemble afresh and keep nothing (e.g. to measure assembly itself). */
     private static boolean noStore(RequestDetails request) {
-        return new CacheControlDirective().parse(request.getHeaders(Constants.HEADER_CACHE_CONTROL)).isNoStore();
+        return new CacheControlDirective()
+                .parse(request.getHeaders(Constants.HEADER_CACHE_CONTROL))
+                .isNoStore();
     }
 
     @Override

@@ -47,15 +47,17 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     private final Clock clock;
     /** The region's calendar: "as of" dates and "recent" windows. */
     private final ZoneId region;
+
     private final Period admissionsWindow;
 
     private final boolean hapiNarratives;
     /** Each section's bounded searches, by section: where each finds which records of its type count. */
     private final Map<Section, JpaSectionSearchStrategyCollection> searches = new HashMap<>();
+
     private ISectionResourceSupplier readers;
 
-    CareRecordSummaryStrategy(Set<String> storedTypes, Clock clock, ZoneId region, Period admissionsWindow,
-            boolean hapiNarratives) {
+    CareRecordSummaryStrategy(
+            Set<String> storedTypes, Clock clock, ZoneId region, Period admissionsWindow, boolean hapiNarratives) {
         this.storedTypes = storedTypes;
         this.clock = clock;
         this.region = region;
@@ -88,9 +90,11 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
                 .withResourceType(Encounter.class)
                 .withProfile(PROFILE_ADMISSIONS)
                 .build();
-        addJpaSection(section, JpaSectionSearchStrategyCollection.newBuilder()
-                .addStrategy(Encounter.class, new RecentAdmissionsSearch(clock, region, admissionsWindow))
-                .build());
+        addJpaSection(
+                section,
+                JpaSectionSearchStrategyCollection.newBuilder()
+                        .addStrategy(Encounter.class, new RecentAdmissionsSearch(clock, region, admissionsWindow))
+                        .build());
     }
 
     /** Every section passes here: keep the stored types only, and bound each one's search. */
@@ -145,37 +149,46 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
     <T extends IBaseResource> Function<T, String> onePerCode(Section section, Class<T> type) {
         JpaSectionSearchStrategyCollection ofSection = searches.get(section);
         return ofSection != null && ofSection.getSearchStrategy(type) instanceof BoundedSectionSearch<?> bounded
-                ? ((BoundedSectionSearch<T>) bounded).onePerCode() : null;
+                ? ((BoundedSectionSearch<T>) bounded).onePerCode()
+                : null;
     }
 
     private static <T extends IBaseResource> void addBounded(
-            JpaSectionSearchStrategyCollection.JpaSectionSearchStrategyCollectionBuilder builder, String sectionCode,
-            Class<T> type, JpaSectionSearchStrategyCollection strategies) {
+            JpaSectionSearchStrategyCollection.JpaSectionSearchStrategyCollectionBuilder builder,
+            String sectionCode,
+            Class<T> type,
+            JpaSectionSearchStrategyCollection strategies) {
         builder.addStrategy(type, bound(sectionCode, type, strategies.getSearchStrategy(type)));
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends IBaseResource> IJpaSectionSearchStrategy<T> bound(String sectionCode, Class<T> type,
-            IJpaSectionSearchStrategy<T> rules) {
+    private static <T extends IBaseResource> IJpaSectionSearchStrategy<T> bound(
+            String sectionCode, Class<T> type, IJpaSectionSearchStrategy<T> rules) {
         String name = type.getSimpleName();
         return switch (sectionCode) {
-            case SECTION_CODE_MEDICATION_SUMMARY -> switch (name) {
-                case "MedicationRequest" -> BoundedSectionSearch.newest(rules, 100, "authoredon");
-                case "MedicationStatement" -> BoundedSectionSearch.newest(rules, 100, "effective");
-                default -> BoundedSectionSearch.newest(rules, 20, "effective-time");
-            };
+            case SECTION_CODE_MEDICATION_SUMMARY ->
+                switch (name) {
+                    case "MedicationRequest" -> BoundedSectionSearch.newest(rules, 100, "authoredon");
+                    case "MedicationStatement" -> BoundedSectionSearch.newest(rules, 100, "effective");
+                    default -> BoundedSectionSearch.newest(rules, 20, "effective-time");
+                };
             case SECTION_CODE_ADMISSIONS -> BoundedSectionSearch.newest(rules, 10, "date");
-            case SECTION_CODE_IMMUNIZATIONS -> (IJpaSectionSearchStrategy<T>) BoundedSectionSearch.latestPerCode(
-                    (IJpaSectionSearchStrategy<Immunization>) rules, 100, "date",
-                    immunization -> firstCode(immunization.getVaccineCode()));
+            case SECTION_CODE_IMMUNIZATIONS ->
+                (IJpaSectionSearchStrategy<T>) BoundedSectionSearch.latestPerCode(
+                        (IJpaSectionSearchStrategy<Immunization>) rules,
+                        100,
+                        "date",
+                        immunization -> firstCode(immunization.getVaccineCode()));
             case SECTION_CODE_PROCEDURES -> BoundedSectionSearch.newest(rules, 20, "date");
-            case SECTION_CODE_DIAGNOSTIC_RESULTS -> "Observation".equals(name)
-                    ? (IJpaSectionSearchStrategy<T>) latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 200)
-                    : BoundedSectionSearch.newest(rules, 10, "date");
-            case SECTION_CODE_VITAL_SIGNS -> (IJpaSectionSearchStrategy<T>)
-                    latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 100);
-            case SECTION_CODE_SOCIAL_HISTORY -> (IJpaSectionSearchStrategy<T>)
-                    latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 50);
+            case SECTION_CODE_DIAGNOSTIC_RESULTS ->
+                "Observation".equals(name)
+                        ? (IJpaSectionSearchStrategy<T>)
+                                latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 200)
+                        : BoundedSectionSearch.newest(rules, 10, "date");
+            case SECTION_CODE_VITAL_SIGNS ->
+                (IJpaSectionSearchStrategy<T>) latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 100);
+            case SECTION_CODE_SOCIAL_HISTORY ->
+                (IJpaSectionSearchStrategy<T>) latestObservations((IJpaSectionSearchStrategy<Observation>) rules, 50);
             case SECTION_CODE_PREGNANCY -> BoundedSectionSearch.newest(rules, 10, "date");
             case SECTION_CODE_ILLNESS_HISTORY -> BoundedSectionSearch.newest(rules, 50, "onset-date");
             case SECTION_CODE_PLAN_OF_CARE -> BoundedSectionSearch.of(rules, 20);
@@ -183,8 +196,8 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
         };
     }
 
-    private static BoundedSectionSearch<Observation> latestObservations(IJpaSectionSearchStrategy<Observation> rules,
-            int limit) {
+    private static BoundedSectionSearch<Observation> latestObservations(
+            IJpaSectionSearchStrategy<Observation> rules, int limit) {
         Function<Observation, String> code = observation -> firstCode(observation.getCode());
         return BoundedSectionSearch.latestPerCode(rules, limit, "date", code);
     }
@@ -216,7 +229,8 @@ final class CareRecordSummaryStrategy extends DefaultJpaIpsGenerationStrategy {
 
     @Override
     public String createTitle(IpsContext context) {
-        return "Patient summary as of " + DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)
-                .format(clock.instant().atZone(region));
+        return "Patient summary as of "
+                + DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)
+                        .format(clock.instant().atZone(region));
     }
 }

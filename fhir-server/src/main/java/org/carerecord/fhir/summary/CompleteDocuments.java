@@ -73,7 +73,9 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
             }
             if (entry.getResource() instanceof Composition composition) {
                 for (Composition.SectionComponent section : composition.getSection()) {
-                    if (!section.hasText() || !section.getText().hasDiv() || section.getText().getDiv().isEmpty()) {
+                    if (!section.hasText()
+                            || !section.getText().hasDiv()
+                            || section.getText().getDiv().isEmpty()) {
                         section.setText(SectionNarratives.of(section, byId));
                     }
                 }
@@ -91,7 +93,8 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
     private static String serverBase(Bundle document) {
         for (Bundle.BundleEntryComponent entry : document.getEntry()) {
             if (entry.hasFullUrl() && entry.hasResource() && entry.getFullUrl().startsWith("http")) {
-                String suffix = "/" + entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart();
+                String suffix = "/" + entry.getResource().fhirType() + "/"
+                        + entry.getResource().getIdElement().getIdPart();
                 if (entry.getFullUrl().endsWith(suffix)) {
                     return entry.getFullUrl().substring(0, entry.getFullUrl().length() - suffix.length());
                 }
@@ -104,7 +107,8 @@ final class CompleteDocuments implements IIpsGeneratorSvc {
     private static void rename(Base element, Map<String, String> renamed) {
         for (Property property : element.children()) {
             for (Base value : property.getValues()) {
-                if (value instanceof Reference reference && reference.hasReference()
+                if (value instanceof Reference reference
+                        && reference.hasReference()
                         && renamed.containsKey(reference.getReference())) {
                     reference.setReference(renamed.get(reference.getReference()));
                 }

@@ -48,15 +48,19 @@ public final class EncodedSummaries implements FhirServerInterceptor {
     /** Whether this request's response will be the kept JSON, already written for an earlier reader. */
     static boolean writtenAsKept(RequestDetails request, AtomicReference<String> json) {
         return json.get() != null
-                && plainJson(request, RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON));
+                && plainJson(
+                        request, RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON));
     }
 
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = AFTER_AUDIT)
     public boolean write(RequestDetails request, ResponseDetails response) {
         @SuppressWarnings("unchecked")
-        AtomicReference<String> kept = (AtomicReference<String>) request.getUserData().get(JSON);
+        AtomicReference<String> kept =
+                (AtomicReference<String>) request.getUserData().get(JSON);
         ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingNoDefault(request, EncodingEnum.JSON);
-        if (kept == null || !(response.getResponseResource() instanceof Bundle document) || !plainJson(request, encoding)) {
+        if (kept == null
+                || !(response.getResponseResource() instanceof Bundle document)
+                || !plainJson(request, encoding)) {
             return true;
         }
         String json = kept.get();
@@ -66,8 +70,11 @@ public final class EncodedSummaries implements FhirServerInterceptor {
             synchronized (kept) {
                 json = kept.get();
                 if (json == null) {
-                    json = RestfulServerUtils.getNewParser(request.getFhirContext(),
-                            request.getFhirContext().getVersion().getVersion(), request).encodeResourceToString(document);
+                    json = RestfulServerUtils.getNewParser(
+                                    request.getFhirContext(),
+                                    request.getFhirContext().getVersion().getVersion(),
+                                    request)
+                            .encodeResourceToString(document);
                     kept.set(json);
                 }
             }
@@ -75,17 +82,23 @@ public final class EncodedSummaries implements FhirServerInterceptor {
         // the headers HAPI's writer sets for an operation's resource (RestfulServerUtils.streamResponseAsResource)
         IRestfulResponse out = request.getResponse();
         if (document.getIdElement().hasIdPart()) {
-            out.addHeader(Constants.HEADER_CONTENT_LOCATION,
-                    request.getFhirServerBase() + "/Bundle/" + document.getIdElement().getIdPart());
+            out.addHeader(
+                    Constants.HEADER_CONTENT_LOCATION,
+                    request.getFhirServerBase() + "/Bundle/"
+                            + document.getIdElement().getIdPart());
         }
         if (document.getMeta().hasLastUpdated()) {
-            out.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(document.getMeta().getLastUpdated()));
+            out.addHeader(
+                    Constants.HEADER_LAST_MODIFIED,
+                    DateUtils.formatDate(document.getMeta().getLastUpdated()));
         }
-        String contentType = (encoding != null ? encoding
-                : new ResponseEncoding(request.getFhirContext(), EncodingEnum.JSON, null)).getResourceContentType();
+        String contentType = (encoding != null
+                        ? encoding
+                        : new ResponseEncoding(request.getFhirContext(), EncodingEnum.JSON, null))
+                .getResourceContentType();
         try {
-            Writer writer = out.getResponseWriter(response.getResponseCode(), contentType,
-                    Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
+            Writer writer = out.getResponseWriter(
+                    response.getResponseCode(), contentType, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
             writer.write(json);
             out.commitResponse(writer);
         } catch (IOException e) {

@@ -27,20 +27,28 @@ import org.springframework.context.annotation.Configuration;
 public class PatientSummaryConfig {
 
     @Bean
-    CareRecordSummaryStrategy ipsGenerationStrategy(FhirServerProperties fhir, SummaryProperties summary, CareRegion region) {
+    CareRecordSummaryStrategy ipsGenerationStrategy(
+            FhirServerProperties fhir, SummaryProperties summary, CareRegion region) {
         // DaoRegistry and FhirContext are autowired into HAPI's base class
-        return new CareRecordSummaryStrategy(Set.copyOf(fhir.resourceTypes()), Clock.systemUTC(), region.zone(),
-                summary.admissionsWindow(), summary.hapiNarratives());
+        return new CareRecordSummaryStrategy(
+                Set.copyOf(fhir.resourceTypes()),
+                Clock.systemUTC(),
+                region.zone(),
+                summary.admissionsWindow(),
+                summary.hapiNarratives());
     }
 
     @Bean
-    PreparedSections preparedSections(CareRecordSummaryStrategy strategy, RecordStamps stamps, SummaryProperties summary,
+    PreparedSections preparedSections(
+            CareRecordSummaryStrategy strategy,
+            RecordStamps stamps,
+            SummaryProperties summary,
             ObjectProvider<ConsentEnforcement> consent) {
-        PreparedSections prepared = new PreparedSections(strategy, stamps, summary.prepareAhead(),
-                summary.preparedPatients(), summary.preparedIdle());
+        PreparedSections prepared = new PreparedSections(
+                strategy, stamps, summary.prepareAhead(), summary.preparedPatients(), summary.preparedIdle());
         ConsentEnforcement enforcement = consent.getIfAvailable(); // absent only where consent checks are off
-        strategy.readThrough(new ReaderSections(strategy, prepared,
-                enforcement == null ? (request, record) -> true : enforcement::mayShow));
+        strategy.readThrough(new ReaderSections(
+                strategy, prepared, enforcement == null ? (request, record) -> true : enforcement::mayShow));
         return prepared;
     }
 
@@ -55,13 +63,17 @@ public class PatientSummaryConfig {
     }
 
     @Bean
-    IIpsGeneratorSvc ipsGenerator(FhirContext fhirContext, CareRecordSummaryStrategy strategy, PreparedSections prepared,
-            SummaryProperties summary, MeterRegistry meters) {
+    IIpsGeneratorSvc ipsGenerator(
+            FhirContext fhirContext,
+            CareRecordSummaryStrategy strategy,
+            PreparedSections prepared,
+            SummaryProperties summary,
+            MeterRegistry meters) {
         IIpsGeneratorSvc assembler = summary.hapiGenerator() || summary.hapiNarratives()
                 ? new CompleteDocuments(new IpsGeneratorSvcImpl(fhirContext, strategy))
                 : new SummaryAssembler(fhirContext, strategy);
-        return new CachedPatientSummaries(assembler, prepared,
-                summary.cacheTtl(), summary.cacheDocuments(), summary.preparedIdle(), meters);
+        return new CachedPatientSummaries(
+                assembler, prepared, summary.cacheTtl(), summary.cacheDocuments(), summary.preparedIdle(), meters);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package org.carerecord.fhir.summary;
 
-import ca.uhn.fhir.jpa.ips.api.IpsContext;
 import ca.uhn.fhir.jpa.ips.api.ISectionResourceSupplier.ResourceEntry;
+import ca.uhn.fhir.jpa.ips.api.IpsContext;
 import ca.uhn.fhir.jpa.ips.api.Section;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -68,15 +68,14 @@ final class PreparedSections {
     }
 
     /** A preparation under way, begun at a stamp: readers who saw that stamp, or asked before it began, wait for it. */
-    private record Preparation(Asked at, CompletableFuture<Snapshot> result) {
-    }
+    private record Preparation(Asked at, CompletableFuture<Snapshot> result) {}
 
     private final CareRecordSummaryStrategy strategy;
     private final RecordStamps stamps;
     private final boolean ahead;
     private final Cache<String, Snapshot> kept;
     private final ConcurrentMap<String, Preparation> preparing = new ConcurrentHashMap<>();
-    private volatile BiConsumer<String, RecordStamp> afterChange = (patient, stamp) -> { };
+    private volatile BiConsumer<String, RecordStamp> afterChange = (patient, stamp) -> {};
     private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "summary-prepare");
         thread.setDaemon(true);
@@ -89,11 +88,15 @@ final class PreparedSections {
      * @param patients how many patients' sections are kept at most (the most recently opened)
      * @param idle     how long a patient's sections are kept after they were last opened
      */
-    PreparedSections(CareRecordSummaryStrategy strategy, RecordStamps stamps, boolean ahead, int patients, Duration idle) {
+    PreparedSections(
+            CareRecordSummaryStrategy strategy, RecordStamps stamps, boolean ahead, int patients, Duration idle) {
         this.strategy = strategy;
         this.stamps = stamps;
         this.ahead = ahead;
-        this.kept = Caffeine.newBuilder().maximumSize(patients).expireAfterAccess(idle).build();
+        this.kept = Caffeine.newBuilder()
+                .maximumSize(patients)
+                .expireAfterAccess(idle)
+                .build();
     }
 
     /** The record stamp this request saw for the patient, read once per request. */
@@ -108,11 +111,10 @@ final class PreparedSections {
     }
 
     private Asked asked(RequestDetails request, String patient) {
-        return (Asked) request.getUserData()
-                .computeIfAbsent(ASKED + patient, k -> {
-                    long at = System.nanoTime();
-                    return new Asked(stamps.of(patient), at);
-                });
+        return (Asked) request.getUserData().computeIfAbsent(ASKED + patient, k -> {
+            long at = System.nanoTime();
+            return new Asked(stamps.of(patient), at);
+        });
     }
 
     /** What to do once a changed record's sections are prepared again (assemble readers' documents ahead). */
@@ -160,8 +162,8 @@ final class PreparedSections {
             return snapshot;
         }
         Preparation mine = new Preparation(asked, new CompletableFuture<>());
-        Preparation running = preparing.compute(patient,
-                (p, current) -> current != null && current.at().answers(asked) ? current : mine);
+        Preparation running = preparing.compute(
+                patient, (p, current) -> current != null && current.at().answers(asked) ? current : mine);
         if (running == mine) {
             runOnThisThread(patient, mine);
         }
@@ -175,7 +177,11 @@ final class PreparedSections {
     private void runOnThisThread(String patient, Preparation preparation) {
         try {
             Snapshot snapshot = prepare(patient, preparation.at(), kept.getIfPresent(patient));
-            kept.asMap().merge(patient, snapshot, (old, fresh) -> fresh.at().at() - old.at().at() >= 0 ? fresh : old);
+            kept.asMap()
+                    .merge(
+                            patient,
+                            snapshot,
+                            (old, fresh) -> fresh.at().at() - old.at().at() >= 0 ? fresh : old);
             preparation.result().complete(snapshot);
         } catch (RuntimeException e) {
             preparation.result().completeExceptionally(e);
@@ -199,7 +205,8 @@ final class PreparedSections {
         for (Section section : strategy.getSections()) {
             for (Class<? extends IBaseResource> type : section.getResourceTypes()) {
                 String key = key(section, type);
-                if (previous != null && at.at() - previous.at().at() < REUSED_FOR_NANOS
+                if (previous != null
+                        && at.at() - previous.at().at() < REUSED_FOR_NANOS
                         && previous.at().stamp().sameFor(type.getSimpleName(), at.stamp())) {
                     sections.put(key, previous.sections().getOrDefault(key, List.of()));
                     continue;

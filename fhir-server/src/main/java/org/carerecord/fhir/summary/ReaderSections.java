@@ -27,7 +27,9 @@ final class ReaderSections implements ISectionResourceSupplier {
     private final BiPredicate<RequestDetails, IBaseResource> mayShow;
 
     /** @param mayShow whether the reader may be shown a record (consent enforcement's check) */
-    ReaderSections(CareRecordSummaryStrategy strategy, PreparedSections prepared,
+    ReaderSections(
+            CareRecordSummaryStrategy strategy,
+            PreparedSections prepared,
             BiPredicate<RequestDetails, IBaseResource> mayShow) {
         this.strategy = strategy;
         this.prepared = prepared;
@@ -35,13 +37,14 @@ final class ReaderSections implements ISectionResourceSupplier {
     }
 
     @Override
-    public <T extends IBaseResource> List<ResourceEntry> fetchResourcesForSection(IpsContext context,
-            IpsSectionContext<T> sectionContext, RequestDetails request) {
+    public <T extends IBaseResource> List<ResourceEntry> fetchResourcesForSection(
+            IpsContext context, IpsSectionContext<T> sectionContext, RequestDetails request) {
         Class<T> type = sectionContext.getResourceType();
         Function<T, String> onePerCode = strategy.onePerCode(sectionContext.getSection(), type);
         Set<String> codes = new HashSet<>();
         List<ResourceEntry> shown = new ArrayList<>();
-        for (ResourceEntry entry : prepared.sectionsFor(request, context.getSubjectId().getIdPart())
+        for (ResourceEntry entry : prepared.sectionsFor(
+                        request, context.getSubjectId().getIdPart())
                 .of(sectionContext.getSection(), type)) {
             // each reader's own copy: HAPI's generator rewrites references and marks entries as it assembles
             Resource record = ((Resource) entry.getResource()).copy();

@@ -34,7 +34,8 @@ final class RecentAdmissionsSearch extends JpaSectionSearchStrategy<Encounter> {
     }
 
     @Override
-    public void massageResourceSearch(@Nonnull IpsSectionContext<Encounter> context, @Nonnull SearchParameterMap search) {
+    public void massageResourceSearch(
+            @Nonnull IpsSectionContext<Encounter> context, @Nonnull SearchParameterMap search) {
         TokenOrListParam classes = new TokenOrListParam();
         for (String code : HOSPITAL_CLASSES) {
             classes.add(ACT_CODE, code);

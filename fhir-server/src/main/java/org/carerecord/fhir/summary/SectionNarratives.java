@@ -31,20 +31,30 @@ final class SectionNarratives {
     private static final String XHTML = "http://www.w3.org/1999/xhtml";
     private static final String NARRATIVE_LINK = "http://hl7.org/fhir/StructureDefinition/narrativeLink";
     private static final String SOURCE_ORGANISATION = "https://care-record.example.org/CodeSystem/source-organisation";
-    private static final List<String> ITEM = List.of("code", "vaccineCode", "medication[x]", "type", "device", "title",
-            "description");
-    private static final List<String> DATE = List.of("onset[x]", "effective[x]", "occurrence[x]", "performed[x]",
-            "recordedDate", "authoredOn", "period", "issued", "date", "dateAsserted", "timing[x]");
+    private static final List<String> ITEM =
+            List.of("code", "vaccineCode", "medication[x]", "type", "device", "title", "description");
+    private static final List<String> DATE = List.of(
+            "onset[x]",
+            "effective[x]",
+            "occurrence[x]",
+            "performed[x]",
+            "recordedDate",
+            "authoredOn",
+            "period",
+            "issued",
+            "date",
+            "dateAsserted",
+            "timing[x]");
 
-    private SectionNarratives() {
-    }
+    private SectionNarratives() {}
 
     /** @param entries the document's resources by {@code Type/id} */
     static Narrative of(Composition.SectionComponent section, Map<String, Resource> entries) {
         XhtmlNode div = new XhtmlNode(NodeType.Element, "div");
         div.setAttribute("xmlns", XHTML);
         if (section.getEntry().isEmpty()) {
-            div.addTag("p").addText(section.hasTitle() ? section.getTitle() + ": nothing recorded" : "Nothing recorded");
+            div.addTag("p")
+                    .addText(section.hasTitle() ? section.getTitle() + ": nothing recorded" : "Nothing recorded");
         } else {
             XhtmlNode table = div.addTag("table");
             XhtmlNode head = table.addTag("thead").addTag("tr");
@@ -56,7 +66,8 @@ final class SectionNarratives {
                 Resource resource = resolve(reference, entries);
                 XhtmlNode row = body.addTag("tr");
                 if (resource == null) {
-                    row.addTag("td").addText(reference.hasDisplay() ? reference.getDisplay() : reference.getReference());
+                    row.addTag("td")
+                            .addText(reference.hasDisplay() ? reference.getDisplay() : reference.getReference());
                     for (int i = 0; i < 4; i++) {
                         row.addTag("td");
                     }
@@ -79,9 +90,15 @@ final class SectionNarratives {
     private static void rowId(Resource resource, XhtmlNode row) {
         if (resource instanceof org.hl7.fhir.r4.model.DomainResource domain) {
             Extension link = domain.getExtensionByUrl(NARRATIVE_LINK);
-            if (link != null && link.getValue() != null && link.getValue().primitiveValue() != null
+            if (link != null
+                    && link.getValue() != null
+                    && link.getValue().primitiveValue() != null
                     && link.getValue().primitiveValue().contains("#")) {
-                row.setAttribute("id", link.getValue().primitiveValue().substring(link.getValue().primitiveValue().indexOf('#') + 1));
+                row.setAttribute(
+                        "id",
+                        link.getValue()
+                                .primitiveValue()
+                                .substring(link.getValue().primitiveValue().indexOf('#') + 1));
             }
         }
     }
@@ -164,8 +181,11 @@ final class SectionNarratives {
 
     /** The organisation whose system pushed the record (this service's provenance tag). */
     private static String source(Resource resource) {
-        return resource.getMeta().getTag().stream().filter(t -> SOURCE_ORGANISATION.equals(t.getSystem()))
-                .map(Coding::getCode).findFirst().orElse("");
+        return resource.getMeta().getTag().stream()
+                .filter(t -> SOURCE_ORGANISATION.equals(t.getSystem()))
+                .map(Coding::getCode)
+                .findFirst()
+                .orElse("");
     }
 
     /** The entry a reference names: as written, or as {@code Type/id} (absolute and versioned ones too). */
@@ -184,7 +204,9 @@ final class SectionNarratives {
 
     private static Base first(Base element, String name) {
         Property property = element.getNamedProperty(name);
-        return property == null || !property.hasValues() ? null : property.getValues().get(0);
+        return property == null || !property.hasValues()
+                ? null
+                : property.getValues().get(0);
     }
 
     /** What a reader calls a value: a concept's text or first display or code; a reference's target or display. */
@@ -201,7 +223,9 @@ final class SectionNarratives {
                     return coding.getDisplay();
                 }
             }
-            return concept.hasCoding() && concept.getCodingFirstRep().hasCode() ? concept.getCodingFirstRep().getCode() : "";
+            return concept.hasCoding() && concept.getCodingFirstRep().hasCode()
+                    ? concept.getCodingFirstRep().getCode()
+                    : "";
         }
         if (value instanceof Coding coding) {
             return coding.hasDisplay() ? coding.getDisplay() : coding.hasCode() ? coding.getCode() : "";

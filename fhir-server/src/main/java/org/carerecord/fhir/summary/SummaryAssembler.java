@@ -49,6 +49,7 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
 
     /** HAPI's name for the inclusion type it keeps in each record's user data (read by its narrative templates). */
     private static final String INCLUSION = "RESOURCE_ENTRY_INCLUSION_TYPE";
+
     private static final String NARRATIVE_LINK = "http://hl7.org/fhir/StructureDefinition/narrativeLink";
 
     private final FhirContext fhirContext;
@@ -97,7 +98,8 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
         Composition composition = new Composition();
         composition.setId("Composition/" + documentId);
         composition.setStatus(Composition.CompositionStatus.FINAL);
-        composition.setSubject(new Reference(patient.getIdElement().toUnqualifiedVersionless().getValue()));
+        composition.setSubject(
+                new Reference(patient.getIdElement().toUnqualifiedVersionless().getValue()));
         composition.setType(new CodeableConcept(new Coding("http://loinc.org", "60591-5", "Patient summary Document")));
         composition.getDateElement().setValueAsString(InstantType.now().getValueAsString());
         composition.setTitle(strategy.createTitle(context));
@@ -135,15 +137,20 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
 
         Bundle document = new Bundle();
         document.setType(Bundle.BundleType.DOCUMENT);
-        document.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:4122").setValue(UUID.randomUUID().toString()));
+        document.setIdentifier(new Identifier()
+                .setSystem("urn:ietf:rfc:4122")
+                .setValue(UUID.randomUUID().toString()));
         document.getTimestampElement().setValueAsString(InstantType.now().getValueAsString());
         document.getMeta().addProfile(strategy.getBundleProfile());
         addEntry(document, composition, base);
         included.byId.values().forEach(record -> addEntry(document, record, base));
         addEntry(document, author, base);
         Map<String, Resource> byLocalId = new HashMap<>();
-        document.getEntry().forEach(entry -> byLocalId.put(
-                entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart(), entry.getResource()));
+        document.getEntry()
+                .forEach(entry -> byLocalId.put(
+                        entry.getResource().fhirType() + "/"
+                                + entry.getResource().getIdElement().getIdPart(),
+                        entry.getResource()));
         for (Composition.SectionComponent section : composition.getSection()) {
             section.setText(SectionNarratives.of(section, byLocalId));
         }
@@ -152,7 +159,12 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
     }
 
     /** A record a section found: into the document once, into the section if it is one of the section's own. */
-    private void include(ResourceEntry entry, Section section, int sectionIndex, String base, Included included,
+    private void include(
+            ResourceEntry entry,
+            Section section,
+            int sectionIndex,
+            String base,
+            Included included,
             Map<String, Resource> shown) {
         if (entry.getInclusionType() == InclusionTypeEnum.EXCLUDE) {
             return;
@@ -182,18 +194,22 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
     private void addSection(Composition composition, Section section, Iterable<Resource> records, String documentId) {
         Composition.SectionComponent added = composition.addSection();
         added.setTitle(section.getTitle());
-        added.getCode().addCoding(new Coding(section.getSectionSystem(), section.getSectionCode(),
-                section.getSectionDisplay()));
+        added.getCode()
+                .addCoding(
+                        new Coding(section.getSectionSystem(), section.getSectionCode(), section.getSectionDisplay()));
         for (Resource record : records) {
             if (record.getUserData(INCLUSION) != InclusionTypeEnum.PRIMARY_RESOURCE) {
                 continue;
             }
             if (record instanceof DomainResource domain && !domain.hasExtension(NARRATIVE_LINK)) {
                 // as HAPI writes it: the Composition's original (urn:uuid) id, the record's type and full id
-                domain.addExtension(NARRATIVE_LINK, new UrlType(CompleteDocuments.URN_UUID + documentId + "#" + record.fhirType()
-                        + "-" + record.getIdElement().getValue()));
+                domain.addExtension(
+                        NARRATIVE_LINK,
+                        new UrlType(CompleteDocuments.URN_UUID + documentId + "#" + record.fhirType() + "-"
+                                + record.getIdElement().getValue()));
             }
-            added.addEntry(new Reference(madeUp(record) ? local(record) : record.getIdElement().getValue()));
+            added.addEntry(new Reference(
+                    madeUp(record) ? local(record) : record.getIdElement().getValue()));
         }
     }
 
@@ -211,7 +227,8 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
                 if (value == null || value.isBlank() || value.startsWith("#")) {
                     continue;
                 }
-                Integer target = included.sectionOf.get(new IdType(value).toUnqualifiedVersionless().getValue());
+                Integer target = included.sectionOf.get(
+                        new IdType(value).toUnqualifiedVersionless().getValue());
                 if (target == null || target > section) {
                     reference.setReference(null);
                     reference.setResource(null);
@@ -245,7 +262,9 @@ final class SummaryAssembler implements IIpsGeneratorSvc {
 
     private static void addEntry(Bundle document, Resource record, String base) {
         IIdType id = record.getIdElement();
-        String fullUrl = id.hasBaseUrl() ? id.toVersionless().getValue() : base + "/" + id.toVersionless().getValue();
+        String fullUrl = id.hasBaseUrl()
+                ? id.toVersionless().getValue()
+                : base + "/" + id.toVersionless().getValue();
         document.addEntry().setFullUrl(fullUrl).setResource(record);
     }
 }

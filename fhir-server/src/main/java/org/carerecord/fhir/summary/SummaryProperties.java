@@ -30,5 +30,4 @@ public record SummaryProperties(
         @DefaultValue("false") boolean hapiNarratives,
         @DefaultValue("true") boolean prepareAhead,
         @DefaultValue("200") int preparedPatients,
-        @DefaultValue("30m") Duration preparedIdle) {
-}
+        @DefaultValue("30m") Duration preparedIdle) {}

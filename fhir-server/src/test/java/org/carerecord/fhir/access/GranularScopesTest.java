@@ -26,15 +26,31 @@ class GranularScopesTest {
                 Arguments.of("user/*.rs", "Condition", true, true, List.of()),
                 Arguments.of("user/Condition.rs", "Condition", true, true, List.of()),
                 Arguments.of("user/Condition.rs", "Observation", false, false, List.of()),
-                Arguments.of("user/Condition.rs?category=encounter-diagnosis", "Condition", true, false,
+                Arguments.of(
+                        "user/Condition.rs?category=encounter-diagnosis",
+                        "Condition",
+                        true,
+                        false,
                         List.of("category=encounter-diagnosis")),
-                Arguments.of("user/Condition.rs?category=problem-list-item user/Condition.rs?category=encounter-diagnosis",
-                        "Condition", true, false, List.of("category=encounter-diagnosis", "category=problem-list-item")),
-                Arguments.of("user/Condition.rs?category=problem-list-item user/Condition.rs", "Condition", true, true,
+                Arguments.of(
+                        "user/Condition.rs?category=problem-list-item user/Condition.rs?category=encounter-diagnosis",
+                        "Condition",
+                        true,
+                        false,
+                        List.of("category=encounter-diagnosis", "category=problem-list-item")),
+                Arguments.of(
+                        "user/Condition.rs?category=problem-list-item user/Condition.rs",
+                        "Condition",
+                        true,
+                        true,
                         List.of("category=problem-list-item")),
                 Arguments.of("user/Condition.s", "Condition", true, true, List.of()),
                 Arguments.of("user/Condition.c", "Condition", false, false, List.of()),
-                Arguments.of("patient/Observation.rs?category=vital-signs", "Observation", true, false,
+                Arguments.of(
+                        "patient/Observation.rs?category=vital-signs",
+                        "Observation",
+                        true,
+                        false,
                         List.of("category=vital-signs")),
                 Arguments.of("openid fhirUser launch/patient", "Patient", false, false, List.of()));
     }
@@ -44,12 +60,19 @@ class GranularScopesTest {
     void whatTheScopesCover(String granted, String type, boolean any, boolean whole, List<String> queries) {
         CareClaims claims = claims(granted);
         assertThat(SCOPES.coversAny(claims, type)).as("covers some of " + type).isEqualTo(any);
-        assertThat(SCOPES.coversWholeType(claims, type)).as("covers all of " + type).isEqualTo(whole);
-        assertThat(SCOPES.queriesFor(claims, type)).as("queries narrowing " + type).isEqualTo(queries);
+        assertThat(SCOPES.coversWholeType(claims, type))
+                .as("covers all of " + type)
+                .isEqualTo(whole);
+        assertThat(SCOPES.queriesFor(claims, type))
+                .as("queries narrowing " + type)
+                .isEqualTo(queries);
     }
 
     private static CareClaims claims(String granted) {
-        List<SmartScope> scopes = Stream.of(granted.split(" ")).map(SmartScope::parse).flatMap(Optional::stream).toList();
+        List<SmartScope> scopes = Stream.of(granted.split(" "))
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .toList();
         return new CareClaims("user-1", "care-viewer", scopes, "Practitioner/pr-1", "R8000", "A81001", null, null);
     }
 }

@@ -30,14 +30,24 @@ class ScopeInterceptorTest {
     private final ScopeInterceptor interceptor = new ScopeInterceptor();
 
     private static CareClaims claims(String scopes) {
-        List<SmartScope> granted = Stream.of(scopes.split(" ")).map(SmartScope::parse).flatMap(Optional::stream).toList();
+        List<SmartScope> granted = Stream.of(scopes.split(" "))
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .toList();
         boolean system = scopes.startsWith("system/");
-        return new CareClaims(system ? "rtd-pas" : "nurse-1", system ? "rtd-pas" : "clinician-viewer", granted,
-                system ? null : "Practitioner/p1", system ? null : "R8001", "RTD", PurposeOfUse.TREAT, null);
+        return new CareClaims(
+                system ? "rtd-pas" : "nurse-1",
+                system ? "rtd-pas" : "clinician-viewer",
+                granted,
+                system ? null : "Practitioner/p1",
+                system ? null : "R8001",
+                "RTD",
+                PurposeOfUse.TREAT,
+                null);
     }
 
-    private static SystemRequestDetails request(String scopes, RestOperationTypeEnum operation, String type,
-            String operationName) {
+    private static SystemRequestDetails request(
+            String scopes, RestOperationTypeEnum operation, String type, String operationName) {
         SystemRequestDetails request = new SystemRequestDetails();
         request.setRestOperationType(operation);
         request.setResourceName(type);
@@ -50,43 +60,49 @@ class ScopeInterceptorTest {
     }
 
     @ParameterizedTest(name = "{0} · {1} {2} {3} → {4}")
-    @CsvSource(nullValues = "-", value = {
-            // scopes,                         interaction,                 type,         operation,     status (200: passes)
-            "user/Condition.rs,                 READ,                        Condition,    -,             200",
-            "user/Condition.rs,                 SEARCH_TYPE,                 Condition,    -,             200",
-            "user/Condition.r,                  SEARCH_TYPE,                 Condition,    -,             403",
-            "user/Condition.s,                  READ,                        Condition,    -,             403",
-            "user/Condition.rs,                 READ,                        Observation,  -,             403",
-            "user/*.rs,                         READ,                        Observation,  -,             200",
-            "user/*.rs,                         CREATE,                      Observation,  -,             403",
-            "user/*.rs,                         DELETE,                      Condition,    -,             403",
-            "user/*.rs,                         SEARCH_SYSTEM,               -,            -,             403",
-            "user/*.rs,                         METADATA,                    -,            -,             200",
-            "-,                                 METADATA,                    -,            -,             200",
-            "user/*.rs,                         GET_PAGE,                    -,            -,             200",
-            "user/*.rs,                         EXTENDED_OPERATION_INSTANCE, Patient,      $everything,   200",
-            "user/*.rs,                         EXTENDED_OPERATION_INSTANCE, Patient,      $summary,      200",
-            "user/Condition.rs,                 EXTENDED_OPERATION_INSTANCE, Patient,      $summary,      403",
-            "user/*.rs,                         EXTENDED_OPERATION_SERVER,   -,            $expunge,      403",
-            "user/*.rs,                         EXTENDED_OPERATION_TYPE,     Patient,      $reindex,      403",
-            "user/*.rs,                         EXTENDED_OPERATION_SERVER,   -,            $import,       403",
-            "system/Condition.cu,               EXTENDED_OPERATION_SERVER,   -,            $import,       200",
-            "system/Condition.cu,               EXTENDED_OPERATION_SERVER,   -,            $load,         200",
-            "system/Condition.cu,               EXTENDED_OPERATION_TYPE,     Condition,    $load,         403",
-            "system/Condition.cu,               CREATE,                      Condition,    -,             200",
-            "system/Condition.cu,               UPDATE,                      Condition,    -,             200",
-            "system/Condition.cu,               READ,                        Condition,    -,             403",
-            "system/Condition.cu,               CREATE,                      Patient,      -,             403",
-            "user/*.rs,                         GRAPHQL_REQUEST,             -,            -,             403",
-    })
-    void theScopesDecideTheInteraction(String scopes, RestOperationTypeEnum operation, String type, String operationName,
-            int status) {
+    @CsvSource(
+            nullValues = "-",
+            value = {
+                // scopes,                         interaction,                 type,         operation,     status
+                // (200: passes)
+                "user/Condition.rs,                 READ,                        Condition,    -,             200",
+                "user/Condition.rs,                 SEARCH_TYPE,                 Condition,    -,             200",
+                "user/Condition.r,                  SEARCH_TYPE,                 Condition,    -,             403",
+                "user/Condition.s,                  READ,                        Condition,    -,             403",
+                "user/Condition.rs,                 READ,                        Observation,  -,             403",
+                "user/*.rs,                         READ,                        Observation,  -,             200",
+                "user/*.rs,                         CREATE,                      Observation,  -,             403",
+                "user/*.rs,                         DELETE,                      Condition,    -,             403",
+                "user/*.rs,                         SEARCH_SYSTEM,               -,            -,             403",
+                "user/*.rs,                         METADATA,                    -,            -,             200",
+                "-,                                 METADATA,                    -,            -,             200",
+                "user/*.rs,                         GET_PAGE,                    -,            -,             200",
+                "user/*.rs,                         EXTENDED_OPERATION_INSTANCE, Patient,      $everything,   200",
+                "user/*.rs,                         EXTENDED_OPERATION_INSTANCE, Patient,      $summary,      200",
+                "user/Condition.rs,                 EXTENDED_OPERATION_INSTANCE, Patient,      $summary,      403",
+                "user/*.rs,                         EXTENDED_OPERATION_SERVER,   -,            $expunge,      403",
+                "user/*.rs,                         EXTENDED_OPERATION_TYPE,     Patient,      $reindex,      403",
+                "user/*.rs,                         EXTENDED_OPERATION_SERVER,   -,            $import,       403",
+                "system/Condition.cu,               EXTENDED_OPERATION_SERVER,   -,            $import,       200",
+                "system/Condition.cu,               EXTENDED_OPERATION_SERVER,   -,            $load,         200",
+                "system/Condition.cu,               EXTENDED_OPERATION_TYPE,     Condition,    $load,         403",
+                "system/Condition.cu,               CREATE,                      Condition,    -,             200",
+                "system/Condition.cu,               UPDATE,                      Condition,    -,             200",
+                "system/Condition.cu,               READ,                        Condition,    -,             403",
+                "system/Condition.cu,               CREATE,                      Patient,      -,             403",
+                "user/*.rs,                         GRAPHQL_REQUEST,             -,            -,             403",
+            })
+    void theScopesDecideTheInteraction(
+            String scopes, RestOperationTypeEnum operation, String type, String operationName, int status) {
         SystemRequestDetails request = request(scopes == null ? "openid" : scopes, operation, type, operationName);
         if (status == 200) {
             assertThatCode(() -> check(request)).doesNotThrowAnyException();
         } else {
-            assertThatThrownBy(() -> check(request)).isInstanceOfSatisfying(BaseServerResponseException.class,
-                    refused -> org.assertj.core.api.Assertions.assertThat(refused.getStatusCode()).isEqualTo(status));
+            assertThatThrownBy(() -> check(request))
+                    .isInstanceOfSatisfying(
+                            BaseServerResponseException.class,
+                            refused -> org.assertj.core.api.Assertions.assertThat(refused.getStatusCode())
+                                    .isEqualTo(status));
         }
     }
 
@@ -100,14 +116,25 @@ class ScopeInterceptorTest {
     @Test
     void aTransactionPassesOnlyIfTheScopesCoverEveryEntry() {
         Bundle conditionsOnly = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        conditionsOnly.addEntry().setResource(condition()).getRequest().setMethod(HTTPVerb.POST).setUrl("Condition");
+        conditionsOnly
+                .addEntry()
+                .setResource(condition())
+                .getRequest()
+                .setMethod(HTTPVerb.POST)
+                .setUrl("Condition");
         conditionsOnly.addEntry().getRequest().setMethod(HTTPVerb.DELETE).setUrl("Condition/c1");
         SystemRequestDetails allowed = request("system/Condition.cud", RestOperationTypeEnum.TRANSACTION, null, null);
         allowed.setResource(conditionsOnly);
         assertThatCode(() -> check(allowed)).doesNotThrowAnyException();
 
-        conditionsOnly.addEntry().setResource(new Patient().setActive(true)).getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient/p1");
-        SystemRequestDetails withAPatient = request("system/Condition.cud", RestOperationTypeEnum.TRANSACTION, null, null);
+        conditionsOnly
+                .addEntry()
+                .setResource(new Patient().setActive(true))
+                .getRequest()
+                .setMethod(HTTPVerb.PUT)
+                .setUrl("Patient/p1");
+        SystemRequestDetails withAPatient =
+                request("system/Condition.cud", RestOperationTypeEnum.TRANSACTION, null, null);
         withAPatient.setResource(conditionsOnly);
         assertThatThrownBy(() -> check(withAPatient)).hasMessageContaining("update on Patient");
     }
@@ -119,15 +146,22 @@ class ScopeInterceptorTest {
         Bundle postWithoutResource = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         postWithoutResource.addEntry().getRequest().setMethod(HTTPVerb.POST).setUrl("Condition");
         Bundle nested = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        nested.addEntry().setResource(new Bundle()).getRequest().setMethod(HTTPVerb.POST).setUrl("Bundle");
+        nested.addEntry()
+                .setResource(new Bundle())
+                .getRequest()
+                .setMethod(HTTPVerb.POST)
+                .setUrl("Bundle");
         Bundle getWithoutUrl = new Bundle().setType(Bundle.BundleType.BATCH);
         getWithoutUrl.addEntry().getRequest().setMethod(HTTPVerb.GET);
 
         for (Bundle bad : List.of(noMethod, postWithoutResource, nested, getWithoutUrl)) {
             SystemRequestDetails request = request("system/*.cruds", RestOperationTypeEnum.TRANSACTION, null, null);
             request.setResource(bad);
-            assertThatThrownBy(() -> check(request)).isInstanceOfSatisfying(BaseServerResponseException.class,
-                    refused -> org.assertj.core.api.Assertions.assertThat(refused.getStatusCode()).isEqualTo(400));
+            assertThatThrownBy(() -> check(request))
+                    .isInstanceOfSatisfying(
+                            BaseServerResponseException.class,
+                            refused -> org.assertj.core.api.Assertions.assertThat(refused.getStatusCode())
+                                    .isEqualTo(400));
         }
         SystemRequestDetails notABundle = request("system/*.cruds", RestOperationTypeEnum.TRANSACTION, null, null);
         notABundle.setResource(new Patient());

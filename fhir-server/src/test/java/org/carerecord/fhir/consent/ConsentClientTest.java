@@ -21,8 +21,18 @@ import org.springframework.web.client.RestClient;
 /** fhir-server never fails open: whatever goes wrong with consent-service, the answer is a refusal. */
 class ConsentClientTest {
 
-    private static final AccessRequest REQUEST = new AccessRequest("gp.clinician", "R8000", "A81001",
-            "Practitioner/pr-1001", "TREAT", null, "p1", List.of("Condition"), "read", List.of(), null);
+    private static final AccessRequest REQUEST = new AccessRequest(
+            "gp.clinician",
+            "R8000",
+            "A81001",
+            "Practitioner/pr-1001",
+            "TREAT",
+            null,
+            "p1",
+            List.of("Condition"),
+            "read",
+            List.of(),
+            null);
 
     private HttpServer server;
 
@@ -50,7 +60,8 @@ class ConsentClientTest {
 
     @Test
     void garbageIsARefusal() throws IOException {
-        assertFailedClosed(clientAnswering(200, "<html>not a decision</html>", 0).decide(REQUEST));
+        assertFailedClosed(
+                clientAnswering(200, "<html>not a decision</html>", 0).decide(REQUEST));
         assertFailedClosed(clientAnswering(200, "{\"something\":\"else\"}", 0).decide(REQUEST));
     }
 
@@ -65,7 +76,8 @@ class ConsentClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        assertFailedClosed(new ConsentClient(restClient("http://localhost:" + closedPort), inertCache()).decide(REQUEST));
+        assertFailedClosed(
+                new ConsentClient(restClient("http://localhost:" + closedPort), inertCache()).decide(REQUEST));
     }
 
     private static void assertFailedClosed(AccessDecision decision) {
@@ -89,18 +101,22 @@ class ConsentClientTest {
             exchange.close();
         });
         server.start();
-        return new ConsentClient(restClient("http://localhost:" + server.getAddress().getPort()), inertCache());
+        return new ConsentClient(
+                restClient("http://localhost:" + server.getAddress().getPort()), inertCache());
     }
 
     private static RestClient restClient(String baseUrl) {
-        var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build());
+        var factory = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build());
         factory.setReadTimeout(Duration.ofMillis(500));
         return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
     }
 
     /** Not following consent-service's change feed, so never used: every call reaches the server. */
     private static DecisionCache inertCache() {
-        return new DecisionCache(new ConsentProperties(java.net.URI.create("http://unused"), java.time.Duration.ofSeconds(2),
+        return new DecisionCache(new ConsentProperties(
+                java.net.URI.create("http://unused"),
+                java.time.Duration.ofSeconds(2),
                 java.time.Duration.ofSeconds(30)));
     }
 }

@@ -16,7 +16,8 @@ class ConsentPropertiesTest {
     @Test
     void aDecisionTimeoutShorterThanTheEvictionWaitAllowsIsRefused() {
         assertThatThrownBy(() -> new ConsentProperties(CONSENT, DecisionFeed.EVICTION_WAIT, Duration.ofSeconds(30)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("care.consent.timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("care.consent.timeout");
         assertThatThrownBy(() -> new ConsentProperties(CONSENT, Duration.ofMillis(500), Duration.ofSeconds(30)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -25,7 +26,8 @@ class ConsentPropertiesTest {
     void theDefaultLeavesRoomForTheEvictionWait() {
         ConsentProperties defaults = new ConsentProperties(CONSENT, Duration.ofSeconds(2), Duration.ofSeconds(30));
         assertThat(defaults.timeout()).isGreaterThan(DecisionFeed.EVICTION_WAIT);
-        assertThat(DecisionFeed.READ_TIMEOUT).as("a quiet poll ends before the follower's read gives up")
+        assertThat(DecisionFeed.READ_TIMEOUT)
+                .as("a quiet poll ends before the follower's read gives up")
                 .isGreaterThan(DecisionFeed.LONG_POLL);
     }
 }

@@ -76,8 +76,17 @@ class DecisionCacheTest {
     void breakGlassObligationsAndRefusalsForLackOfAnswerAreNeverKept() {
         cache.following(true);
         decideTwice(request("p1", "ETREAT"), permit());
-        decideTwice(request("p2", "TREAT"), new AccessDecision("d", Decision.PERMIT, "ok", "p", List.of("Condition"),
-                List.of(AccessDecision.SELF_CLAIMED_RELATIONSHIP), List.of(), false));
+        decideTwice(
+                request("p2", "TREAT"),
+                new AccessDecision(
+                        "d",
+                        Decision.PERMIT,
+                        "ok",
+                        "p",
+                        List.of("Condition"),
+                        List.of(AccessDecision.SELF_CLAIMED_RELATIONSHIP),
+                        List.of(),
+                        false));
         decideTwice(request("p3", "TREAT"), ConsentClient.unavailable());
         assertThat(asked).hasValue(6);
     }
@@ -97,12 +106,22 @@ class DecisionCacheTest {
     }
 
     private static AccessRequest request(String patient, String purpose) {
-        return new AccessRequest("gp.clinician", "R8000", "A81001", "Practitioner/pr-1001", purpose,
-                "ETREAT".equals(purpose) ? "emergency" : null, patient, List.of("Condition"), "read", List.of(), null);
+        return new AccessRequest(
+                "gp.clinician",
+                "R8000",
+                "A81001",
+                "Practitioner/pr-1001",
+                purpose,
+                "ETREAT".equals(purpose) ? "emergency" : null,
+                patient,
+                List.of("Condition"),
+                "read",
+                List.of(),
+                null);
     }
 
     private static AccessDecision permit() {
-        return new AccessDecision("d1", Decision.PERMIT, "ok", "roles.json#R8000", List.of("Condition"), List.of(),
-                List.of(), false);
+        return new AccessDecision(
+                "d1", Decision.PERMIT, "ok", "roles.json#R8000", List.of("Condition"), List.of(), List.of(), false);
     }
 }

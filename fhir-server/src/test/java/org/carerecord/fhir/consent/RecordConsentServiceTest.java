@@ -50,7 +50,8 @@ class RecordConsentServiceTest {
     private static final Map<String, String> DECISIONS = Map.of(
             "registered", decision("PERMIT", "registered with A81001", "[\"Patient\",\"Condition\"]", "[]"),
             "opted-out", decision("DENY", "The patient has opted out of sharing", "[]", "[]"),
-            "restricted", decision("PERMIT", "registered with A81001", "[\"Patient\",\"Condition\"]", "[\"MENTAL_HEALTH\"]"));
+            "restricted",
+                    decision("PERMIT", "registered with A81001", "[\"Patient\",\"Condition\"]", "[\"MENTAL_HEALTH\"]"));
 
     private HttpServer consentService;
     private final List<AccessRequest> asked = new CopyOnWriteArrayList<>();
@@ -59,8 +60,7 @@ class RecordConsentServiceTest {
     private static String decision(String decision, String reason, String types, String withheld) {
         return """
                 {"decisionId":"d-%s","decision":"%s","reason":"%s","policy":"roles.json@1#R8000",
-                 "permittedResourceTypes":%s,"obligations":[],"withheldCategories":%s,"breakGlassAvailable":true}"""
-                .formatted(decision, decision, reason, types, withheld);
+                 "permittedResourceTypes":%s,"obligations":[],"withheldCategories":%s,"breakGlassAvailable":true}""".formatted(decision, decision, reason, types, withheld);
     }
 
     @BeforeEach
@@ -78,19 +78,28 @@ class RecordConsentServiceTest {
         });
         consentService.start();
         var restClient = org.springframework.web.client.RestClient.builder()
-                .baseUrl("http://localhost:" + consentService.getAddress().getPort()).build();
-        ConsentClient client = new ConsentClient(restClient, new DecisionCache(new ConsentProperties(
-                java.net.URI.create("http://unused"), Duration.ofSeconds(2), Duration.ofSeconds(30))));
+                .baseUrl("http://localhost:" + consentService.getAddress().getPort())
+                .build();
+        ConsentClient client = new ConsentClient(
+                restClient,
+                new DecisionCache(new ConsentProperties(
+                        java.net.URI.create("http://unused"), Duration.ofSeconds(2), Duration.ofSeconds(30))));
         // the relationship index is PostgreSQL's (tested end to end); here the GP holds a registration with everyone
         CareRelationships relationships = new CareRelationships(null) {
             @Override
             public List<CareRelationship> between(String patientId, String organisation) {
-                return List.of(new CareRelationship(CareRelationship.REGISTERED_GP, "Patient/" + patientId, "active", null, null));
+                return List.of(new CareRelationship(
+                        CareRelationship.REGISTERED_GP, "Patient/" + patientId, "active", null, null));
             }
         };
-        service = new RecordConsentService(client, new PatientCompartment(FHIR), relationships,
-                new SensitivityClassifier(FHIR), new GranularScopes(null),
-                new FhirServerProperties(List.of("Patient", "Condition", "MedicationRequest"), 20, 200, 2), null);
+        service = new RecordConsentService(
+                client,
+                new PatientCompartment(FHIR),
+                relationships,
+                new SensitivityClassifier(FHIR),
+                new GranularScopes(null),
+                new FhirServerProperties(List.of("Patient", "Condition", "MedicationRequest"), 20, 200, 2),
+                null);
     }
 
     @AfterEach
@@ -99,13 +108,27 @@ class RecordConsentServiceTest {
     }
 
     private static CareClaims gp(String scopes, String launchPatient) {
-        List<SmartScope> granted = Stream.of(scopes.split(" ")).map(SmartScope::parse).flatMap(Optional::stream).toList();
-        return new CareClaims("gp-1", "clinician-viewer", granted, "Practitioner/pr-1", "R8000", "A81001",
-                PurposeOfUse.TREAT, launchPatient);
+        List<SmartScope> granted = Stream.of(scopes.split(" "))
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .toList();
+        return new CareClaims(
+                "gp-1",
+                "clinician-viewer",
+                granted,
+                "Practitioner/pr-1",
+                "R8000",
+                "A81001",
+                PurposeOfUse.TREAT,
+                launchPatient);
     }
 
-    private static SystemRequestDetails request(CareClaims claims, RestOperationTypeEnum operation, String type,
-            String id, Map<String, String[]> parameters) {
+    private static SystemRequestDetails request(
+            CareClaims claims,
+            RestOperationTypeEnum operation,
+            String type,
+            String id,
+            Map<String, String[]> parameters) {
         SystemRequestDetails request = new SystemRequestDetails();
         request.setRestOperationType(operation);
         request.setResourceName(type);
@@ -117,7 +140,8 @@ class RecordConsentServiceTest {
     }
 
     private static SystemRequestDetails search(CareClaims claims, String type, String patient) {
-        return request(claims, RestOperationTypeEnum.SEARCH_TYPE, type, null, Map.of("patient", new String[] {patient}));
+        return request(
+                claims, RestOperationTypeEnum.SEARCH_TYPE, type, null, Map.of("patient", new String[] {patient}));
     }
 
     private static Condition condition(String patient, String psyLabel) {
@@ -144,11 +168,16 @@ class RecordConsentServiceTest {
         SystemRequestDetails request = search(gp("user/*.rs", null), "Condition", "opted-out");
 
         assertThatThrownBy(() -> service.startOperation(request, null))
-                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403))
-                .hasMessageContaining("opted out").hasMessageContaining("roles.json@1#R8000");
+                .isInstanceOfSatisfying(
+                        BaseServerResponseException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403))
+                .hasMessageContaining("opted out")
+                .hasMessageContaining("roles.json@1#R8000");
         assertThat(asked).singleElement().satisfies(a -> {
             assertThat(a.resourceTypes()).containsExactly("Condition");
-            assertThat(a.relationships()).as("the relationship evidence goes with the question").hasSize(1);
+            assertThat(a.relationships())
+                    .as("the relationship evidence goes with the question")
+                    .hasSize(1);
             assertThat(a.purposeOfUse()).isEqualTo("TREAT");
         });
     }
@@ -159,27 +188,33 @@ class RecordConsentServiceTest {
         SystemRequestDetails searching = search(gp, "Condition", "restricted");
 
         assertThat(service.startOperation(searching, null)).isEqualTo(ConsentOutcome.PROCEED);
-        assertThat(service.canSeeResource(searching, condition("restricted", null), null)).isEqualTo(ConsentOutcome.PROCEED);
+        assertThat(service.canSeeResource(searching, condition("restricted", null), null))
+                .isEqualTo(ConsentOutcome.PROCEED);
         assertThat(service.canSeeResource(searching, condition("restricted", "PSY"), null))
-                .as("a restricted category is left out of a search").isEqualTo(ConsentOutcome.REJECT);
+                .as("a restricted category is left out of a search")
+                .isEqualTo(ConsentOutcome.REJECT);
         MedicationRequest medication = new MedicationRequest().setSubject(new Reference("Patient/restricted"));
         medication.setId("MedicationRequest/m1");
         assertThat(service.canSeeResource(searching, medication, null))
-                .as("a type the role may not see is left out").isEqualTo(ConsentOutcome.REJECT);
-        assertThat(RequestDecisions.of(searching).withheldReasons()).containsExactlyInAnyOrder(
-                RequestDecisions.Withholding.RESTRICTED_CATEGORY, RequestDecisions.Withholding.ROLE);
+                .as("a type the role may not see is left out")
+                .isEqualTo(ConsentOutcome.REJECT);
+        assertThat(RequestDecisions.of(searching).withheldReasons())
+                .containsExactlyInAnyOrder(
+                        RequestDecisions.Withholding.RESTRICTED_CATEGORY, RequestDecisions.Withholding.ROLE);
         assertThat(asked).as("one question per patient and type in a request").hasSize(2);
 
         SystemRequestDetails reading = request(gp, RestOperationTypeEnum.READ, "Condition", "c-restricted", Map.of());
         assertThat(refusal(() -> service.canSeeResource(reading, condition("restricted", "PSY"), null)))
-                .as("a record asked for by id is refused with the reason").isEqualTo(403);
+                .as("a record asked for by id is refused with the reason")
+                .isEqualTo(403);
     }
 
     @Test
     void aRecordOutsideTheTokensScopesIsLeftOutWithoutAskingConsentService() {
         SystemRequestDetails request = search(gp("user/Patient.rs", null), "Condition", "registered");
 
-        assertThat(service.canSeeResource(request, condition("registered", null), null)).isEqualTo(ConsentOutcome.REJECT);
+        assertThat(service.canSeeResource(request, condition("registered", null), null))
+                .isEqualTo(ConsentOutcome.REJECT);
         assertThat(RequestDecisions.of(request).withheldReasons()).containsExactly(RequestDecisions.Withholding.SCOPE);
         assertThat(asked).isEmpty();
     }
@@ -188,26 +223,41 @@ class RecordConsentServiceTest {
     void aSessionLaunchedForOnePatientReachesNoOtherAndConsentServiceIsNotAsked() {
         CareClaims launched = gp("user/*.rs", "registered");
 
-        assertThat(service.startOperation(search(launched, "Condition", "registered"), null)).isEqualTo(ConsentOutcome.PROCEED);
+        assertThat(service.startOperation(search(launched, "Condition", "registered"), null))
+                .isEqualTo(ConsentOutcome.PROCEED);
         asked.clear();
         assertThat(refusal(() -> service.startOperation(search(launched, "Condition", "restricted"), null)))
-                .as("answered like a record that does not exist").isEqualTo(404);
+                .as("answered like a record that does not exist")
+                .isEqualTo(404);
         assertThat(asked).isEmpty();
     }
 
     @Test
     void searchFeaturesThatCouldRevealWithheldRecordsAreRefusedToUsersOnly() {
         for (String probe : List.of("_has:Condition:patient:code", "_security")) {
-            SystemRequestDetails user = request(gp("user/*.rs", null), RestOperationTypeEnum.SEARCH_TYPE, "Patient", null,
+            SystemRequestDetails user = request(
+                    gp("user/*.rs", null),
+                    RestOperationTypeEnum.SEARCH_TYPE,
+                    "Patient",
+                    null,
                     Map.of(probe, new String[] {"x"}));
-            assertThat(refusal(() -> service.startOperation(user, null))).as(probe).isEqualTo(400);
+            assertThat(refusal(() -> service.startOperation(user, null)))
+                    .as(probe)
+                    .isEqualTo(400);
         }
     }
 
     @Test
     void aProviderSystemsWriteShowsNothingAndAsksNothing() {
-        CareClaims system = new CareClaims("gp-system", "gp-system",
-                List.of(SmartScope.parse("system/Condition.cu").orElseThrow()), null, null, "A81001", PurposeOfUse.TREAT, null);
+        CareClaims system = new CareClaims(
+                "gp-system",
+                "gp-system",
+                List.of(SmartScope.parse("system/Condition.cu").orElseThrow()),
+                null,
+                null,
+                "A81001",
+                PurposeOfUse.TREAT,
+                null);
         Bundle writes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         writes.addEntry().setResource(condition("opted-out", null)).getRequest().setMethod(Bundle.HTTPVerb.POST);
         SystemRequestDetails request = request(system, RestOperationTypeEnum.TRANSACTION, null, null, Map.of());
@@ -226,27 +276,40 @@ class RecordConsentServiceTest {
 
         SystemRequestDetails withCategories = search(gp, "Condition", "restricted");
         service.startOperation(withCategories, null);
-        assertThat(service.shouldProcessCanSeeResource(withCategories, null)).as("a category is withheld").isTrue();
+        assertThat(service.shouldProcessCanSeeResource(withCategories, null))
+                .as("a category is withheld")
+                .isTrue();
 
-        SystemRequestDetails including = request(gp, RestOperationTypeEnum.SEARCH_TYPE, "Condition", null,
+        SystemRequestDetails including = request(
+                gp,
+                RestOperationTypeEnum.SEARCH_TYPE,
+                "Condition",
+                null,
                 Map.of("patient", new String[] {"registered"}, "_include", new String[] {"Condition:asserter"}));
         service.startOperation(including, null);
-        assertThat(service.shouldProcessCanSeeResource(including, null)).as("_include brings other records").isTrue();
+        assertThat(service.shouldProcessCanSeeResource(including, null))
+                .as("_include brings other records")
+                .isTrue();
     }
 
     @Test
     void everythingAsksOnlyForThePermittedTypesAndRefusesATypeAskedForThatIsNot() {
         CareClaims gp = gp("user/*.rs", null);
-        SystemRequestDetails everything = request(gp, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient",
-                "registered", Map.of());
+        SystemRequestDetails everything =
+                request(gp, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "registered", Map.of());
         everything.setOperation("$everything");
         service.narrowEverything(everything);
         assertThat(everything.getParameters().get("_type")).containsExactly("Patient,Condition");
 
-        SystemRequestDetails askingForMedication = request(gp, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
-                "Patient", "registered", Map.of("_type", new String[] {"Condition,MedicationRequest"}));
+        SystemRequestDetails askingForMedication = request(
+                gp,
+                RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+                "Patient",
+                "registered",
+                Map.of("_type", new String[] {"Condition,MedicationRequest"}));
         askingForMedication.setOperation("$everything");
-        assertThatThrownBy(() -> service.narrowEverything(askingForMedication)).hasMessageContaining("MedicationRequest");
+        assertThatThrownBy(() -> service.narrowEverything(askingForMedication))
+                .hasMessageContaining("MedicationRequest");
     }
 
     @Test

@@ -67,8 +67,10 @@ class BaseProfileValidatorTest {
         module.setNoTerminologyChecks(true);
         module.setAssumeValidRestReferences(true);
         module.setNoExtensibleWarnings(true);
-        stock = FHIR.newValidator().setValidateAgainstStandardSchema(false)
-                .setValidateAgainstStandardSchematron(false).registerValidatorModule(module);
+        stock = FHIR.newValidator()
+                .setValidateAgainstStandardSchema(false)
+                .setValidateAgainstStandardSchematron(false)
+                .registerValidatorModule(module);
     }
 
     static List<Case> corpus() {
@@ -78,7 +80,8 @@ class BaseProfileValidatorTest {
                 List<String> mustSay = new ArrayList<>();
                 node.get("mustSay").forEach(s -> mustSay.add(s.asText()));
                 // as a sender sent it: the parser keeps what it cannot read for the validator to name
-                Resource resource = (Resource) FHIR.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false))
+                Resource resource = (Resource) FHIR.newJsonParser()
+                        .setParserErrorHandler(new LenientErrorHandler(false))
                         .parseResource(node.get("resource").toString());
                 cases.add(new Case(node.get("case").asText(), mustSay, resource));
             }
@@ -100,7 +103,8 @@ class BaseProfileValidatorTest {
     @Test
     void judgesEveryRecordAsHapisStockValidatorDoesWhateverItValidatedBeforeAndOnAnyThread() {
         ReusedInstanceValidators reused = new ReusedInstanceValidators(FHIR);
-        List<Resource> records = new ArrayList<>(CORPUS.stream().map(Case::resource).toList());
+        List<Resource> records =
+                new ArrayList<>(CORPUS.stream().map(Case::resource).toList());
         records.addAll(validRecords(new Random(7), 40));
         Map<String, List<String>> expected = new ConcurrentHashMap<>();
         records.forEach(r -> expected.put(key(r), stockErrors(r)));
@@ -112,10 +116,13 @@ class BaseProfileValidatorTest {
             IntStream.range(0, shuffled.size()).parallel().forEach(i -> {
                 Resource r = shuffled.get(i);
                 assertThat(errorsOf(reused.validate(FHIR.newJsonParser().encodeResourceToString(r))))
-                        .as("round %d, %s", i, key(r)).isEqualTo(expected.get(key(r)));
+                        .as("round %d, %s", i, key(r))
+                        .isEqualTo(expected.get(key(r)));
             });
         }
-        assertThat(expected.values().stream().filter(List::isEmpty).count()).as("valid records").isEqualTo(40);
+        assertThat(expected.values().stream().filter(List::isEmpty).count())
+                .as("valid records")
+                .isEqualTo(40);
     }
 
     @Test
@@ -128,14 +135,18 @@ class BaseProfileValidatorTest {
     private static List<String> stockErrors(Resource resource) {
         return stock.validateWithResult(resource).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
-                .map(m -> m.getLocationString() + ": " + m.getMessage()).sorted().toList();
+                .map(m -> m.getLocationString() + ": " + m.getMessage())
+                .sorted()
+                .toList();
     }
 
     private static List<String> errorsOf(List<ValidationMessage> messages) {
         return messages.stream()
                 .filter(m -> m.getLevel() == ValidationMessage.IssueSeverity.ERROR
                         || m.getLevel() == ValidationMessage.IssueSeverity.FATAL)
-                .map(m -> m.getLocation() + ": " + m.getMessage()).sorted().toList();
+                .map(m -> m.getLocation() + ": " + m.getMessage())
+                .sorted()
+                .toList();
     }
 
     private static String key(Resource r) {
@@ -149,26 +160,45 @@ class BaseProfileValidatorTest {
             String id = "valid-" + random.nextInt(1_000_000) + "-" + i;
             Reference patient = new Reference("Patient/p" + random.nextInt(100));
             Resource r = switch (i % 5) {
-                case 0 -> new Patient().addName(new HumanName().setFamily("Family" + random.nextInt(99)).addGiven("Given"))
-                        .setGender(Enumerations.AdministrativeGender.values()[random.nextInt(4)])
-                        .setBirthDateElement(new org.hl7.fhir.r4.model.DateType("19" + (10 + random.nextInt(89)) + "-0"
-                                + (1 + random.nextInt(9)) + "-1" + random.nextInt(9)));
-                case 1 -> new Condition().setSubject(patient).setCode(snomed(String.valueOf(10000 + random.nextInt(90000))))
-                        .setClinicalStatus(new CodeableConcept(new Coding(
-                                "http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)))
-                        .setOnset(new DateTimeType("20" + (10 + random.nextInt(15)) + "-05-01"));
-                case 2 -> new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(patient)
-                        .setCode(new CodeableConcept(new Coding("http://loinc.org", "29463-7", "Body weight")))
-                        .setValue(new Quantity(40 + random.nextInt(80)).setUnit("kg").setSystem("http://unitsofmeasure.org")
-                                .setCode("kg"));
-                case 3 -> new Encounter().setStatus(Encounter.EncounterStatus.FINISHED).setSubject(patient)
-                        .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", null))
-                        .setPeriod(new Period().setStartElement(new DateTimeType("2026-0" + (1 + random.nextInt(4)) + "-01"))
-                                .setEndElement(new DateTimeType("2026-06-0" + (1 + random.nextInt(8)))));
-                default -> new MedicationRequest().setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
-                        .setIntent(MedicationRequest.MedicationRequestIntent.ORDER).setSubject(patient)
-                        .setMedication(new CodeableConcept(new Coding("https://dmd.nhs.uk",
-                                String.valueOf(300000000L + random.nextInt(1000000)), null)));
+                case 0 ->
+                    new Patient()
+                            .addName(new HumanName()
+                                    .setFamily("Family" + random.nextInt(99))
+                                    .addGiven("Given"))
+                            .setGender(Enumerations.AdministrativeGender.values()[random.nextInt(4)])
+                            .setBirthDateElement(new org.hl7.fhir.r4.model.DateType("19" + (10 + random.nextInt(89))
+                                    + "-0" + (1 + random.nextInt(9)) + "-1" + random.nextInt(9)));
+                case 1 ->
+                    new Condition()
+                            .setSubject(patient)
+                            .setCode(snomed(String.valueOf(10000 + random.nextInt(90000))))
+                            .setClinicalStatus(new CodeableConcept(new Coding(
+                                    "http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)))
+                            .setOnset(new DateTimeType("20" + (10 + random.nextInt(15)) + "-05-01"));
+                case 2 ->
+                    new Observation()
+                            .setStatus(Observation.ObservationStatus.FINAL)
+                            .setSubject(patient)
+                            .setCode(new CodeableConcept(new Coding("http://loinc.org", "29463-7", "Body weight")))
+                            .setValue(new Quantity(40 + random.nextInt(80))
+                                    .setUnit("kg")
+                                    .setSystem("http://unitsofmeasure.org")
+                                    .setCode("kg"));
+                case 3 ->
+                    new Encounter()
+                            .setStatus(Encounter.EncounterStatus.FINISHED)
+                            .setSubject(patient)
+                            .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", null))
+                            .setPeriod(new Period()
+                                    .setStartElement(new DateTimeType("2026-0" + (1 + random.nextInt(4)) + "-01"))
+                                    .setEndElement(new DateTimeType("2026-06-0" + (1 + random.nextInt(8)))));
+                default ->
+                    new MedicationRequest()
+                            .setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+                            .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
+                            .setSubject(patient)
+                            .setMedication(new CodeableConcept(new Coding(
+                                    "https://dmd.nhs.uk", String.valueOf(300000000L + random.nextInt(1000000)), null)));
             };
             r.setId(id);
             records.add(r);

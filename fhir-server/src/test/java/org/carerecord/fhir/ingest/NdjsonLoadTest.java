@@ -43,13 +43,20 @@ class NdjsonLoadTest {
 
     @BeforeAll
     static void server() {
-        load = new NdjsonLoad(FHIR, null, new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
+        load = new NdjsonLoad(
+                FHIR,
+                null,
+                new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
                 new RecordValidation(new BaseProfileValidator(FHIR, true)));
     }
 
     private static ServletRequestDetails request(String scopes) {
-        List<SmartScope> granted = Stream.of(scopes.split(" ")).map(SmartScope::parse).flatMap(Optional::stream).toList();
-        CareClaims system = new CareClaims("gp-system", "gp-system", granted, null, null, "A81001", PurposeOfUse.TREAT, null);
+        List<SmartScope> granted = Stream.of(scopes.split(" "))
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .toList();
+        CareClaims system =
+                new CareClaims("gp-system", "gp-system", granted, null, null, "A81001", PurposeOfUse.TREAT, null);
         return new Requester(system, PurposeOfUse.TREAT, null, null, null).attachTo(new ServletRequestDetails());
     }
 
@@ -61,45 +68,54 @@ class NdjsonLoadTest {
 
     private static List<String> problems(Throwable refused) {
         OperationOutcome outcome = (OperationOutcome) ((UnprocessableEntityException) refused).getOperationOutcome();
-        return outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
+        return outcome.getIssue().stream()
+                .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .toList();
     }
 
     @Test
     void everyBadLineIsNamedByItsNumberAndTheGoodOnesAreNot() {
-        String file = String.join("\n",
-                PATIENT,                                                                   // 1
-                "",                                                                        // 2: blank lines count
-                "{\"resourceType\":\"Condition\",\"id\":",                                // 3: not JSON
+        String file = String.join(
+                "\n",
+                PATIENT, // 1
+                "", // 2: blank lines count
+                "{\"resourceType\":\"Condition\",\"id\":", // 3: not JSON
                 "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}", // 4
                 "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/p1\"}}", // 5: no id
                 "{\"resourceType\":\"Condition\",\"id\":\"c2\",\"subject\":{\"reference\":\"urn:uuid:8c1f1d4e-1d2b-4b7a-9d1c-1f2e3d4c5b6a\"}}", // 6
                 "{\"resourceType\":\"Condition\",\"id\":\"c3\",\"code\":{\"text\":\"no subject\"}}", // 7: base profile
                 "{\"resourceType\":\"Patient\",\"id\":\"p2\",\"identifier\":[{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"9000000001\"}]}", // 8
-                CONDITION);                                                                // 9
+                CONDITION); // 9
 
-        assertThatThrownBy(() -> load.load(request("system/Patient.cu system/Condition.cu"), body(file),
-                new MockHttpServletResponse()))
+        assertThatThrownBy(() -> load.load(
+                        request("system/Patient.cu system/Condition.cu"), body(file), new MockHttpServletResponse()))
                 .isInstanceOf(UnprocessableEntityException.class)
-                .satisfies(refused -> assertThat(problems(refused)).satisfiesExactly(
-                        p -> assertThat(p).startsWith("line 3: not a FHIR resource"),
-                        p -> assertThat(p).startsWith("line 4: Observation is not a type this record holds"),
-                        p -> assertThat(p).startsWith("line 5: Condition has no id"),
-                        p -> assertThat(p).startsWith("line 6: ").contains("urn:uuid"),
-                        p -> assertThat(p).startsWith("line 7: ").contains("subject"),
-                        p -> assertThat(p).startsWith("line 8: ").containsIgnoringCase("NHS number")));
+                .satisfies(refused -> assertThat(problems(refused))
+                        .satisfiesExactly(
+                                p -> assertThat(p).startsWith("line 3: not a FHIR resource"),
+                                p -> assertThat(p).startsWith("line 4: Observation is not a type this record holds"),
+                                p -> assertThat(p).startsWith("line 5: Condition has no id"),
+                                p -> assertThat(p).startsWith("line 6: ").contains("urn:uuid"),
+                                p -> assertThat(p).startsWith("line 7: ").contains("subject"),
+                                p -> assertThat(p).startsWith("line 8: ").containsIgnoringCase("NHS number")));
     }
 
     @Test
     void aTypeTheSystemMayNotWriteIsRefusedLineByLine() {
-        assertThatThrownBy(() -> load.load(request("system/Patient.cu"), body(PATIENT + "\n" + CONDITION),
-                new MockHttpServletResponse()))
-                .satisfies(refused -> assertThat(problems(refused)).singleElement().asString()
-                        .startsWith("line 2: ").contains("update on Condition"));
+        assertThatThrownBy(() -> load.load(
+                        request("system/Patient.cu"), body(PATIENT + "\n" + CONDITION), new MockHttpServletResponse()))
+                .satisfies(refused -> assertThat(problems(refused))
+                        .singleElement()
+                        .asString()
+                        .startsWith("line 2: ")
+                        .contains("update on Condition"));
     }
 
     @Test
     void aGzippedBodyIsReadAndAtMostFiftyProblemsAreListed() throws IOException {
-        String bad = IntStream.range(0, 120).mapToObj(i -> "{\"resourceType\":\"Condition\"}").reduce((a, b) -> a + "\n" + b)
+        String bad = IntStream.range(0, 120)
+                .mapToObj(i -> "{\"resourceType\":\"Condition\"}")
+                .reduce((a, b) -> a + "\n" + b)
                 .orElseThrow();
         ByteArrayOutputStream zipped = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
@@ -118,7 +134,9 @@ class NdjsonLoadTest {
 
     @Test
     void aBodyWithNoResourcesIsAClientError() {
-        assertThatThrownBy(() -> load.load(request("system/Condition.cu"), body("\n  \n"), new MockHttpServletResponse()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no resources");
+        assertThatThrownBy(
+                        () -> load.load(request("system/Condition.cu"), body("\n  \n"), new MockHttpServletResponse()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("no resources");
     }
 }

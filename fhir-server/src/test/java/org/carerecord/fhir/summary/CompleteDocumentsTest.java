@@ -34,7 +34,8 @@ class CompleteDocumentsTest {
         condition.setId("c1");
         condition.getMeta().addTag("https://care-record.example.org/CodeSystem/source-organisation", "A81001", null);
         document.addEntry().setFullUrl(BASE + "/Condition/c1").setResource(condition);
-        Encounter encounter = new Encounter().setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", null));
+        Encounter encounter =
+                new Encounter().setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", null));
         encounter.setId("e1");
         encounter.setServiceProvider(new Reference("Organization/RTD"));
         document.addEntry().setFullUrl(BASE + "/Encounter/e1").setResource(encounter);
@@ -56,7 +57,9 @@ class CompleteDocumentsTest {
     void everySectionGetsANarrativeNamingItsItems() {
         Bundle document = (Bundle) CompleteDocuments.complete(generated());
         Composition composition = (Composition) document.getEntryFirstRep().getResource();
-        String problems = FhirContext.forR4Cached().newXmlParser().encodeToString(composition.getSection().get(0).getText());
+        String problems = FhirContext.forR4Cached()
+                .newXmlParser()
+                .encodeToString(composition.getSection().get(0).getText());
         assertThat(problems).contains("Asthma", "A81001");
         // an admission with no type is shown by its class, and where it was (a versioned absolute reference resolves)
         String admissions = composition.getSection().get(1).getText().getDivAsString();
@@ -67,8 +70,14 @@ class CompleteDocumentsTest {
     void aNarrativeAlreadyThereIsKept() {
         Bundle generated = generated();
         Composition composition = (Composition) generated.getEntryFirstRep().getResource();
-        composition.getSection().get(0).getText().setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">HAPI's</div>");
-        Composition completed = (Composition) ((Bundle) CompleteDocuments.complete(generated)).getEntryFirstRep().getResource();
+        composition
+                .getSection()
+                .get(0)
+                .getText()
+                .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">HAPI's</div>");
+        Composition completed = (Composition) ((Bundle) CompleteDocuments.complete(generated))
+                .getEntryFirstRep()
+                .getResource();
         assertThat(completed.getSection().get(0).getText().getDivAsString()).contains("HAPI's");
     }
 }

@@ -59,8 +59,8 @@ class SummaryAssemblerTest {
     @Property(tries = 150)
     void givesTheDocumentHapisGeneratorGives(@ForAll long seed) {
         Record record = Record.generate(new Random(seed));
-        String hapi = normalised(CompleteDocuments.complete(
-                new IpsGeneratorSvcImpl(R4, new InMemoryStrategy(record)).generateIps(request(), record.patientId(), null)));
+        String hapi = normalised(CompleteDocuments.complete(new IpsGeneratorSvcImpl(R4, new InMemoryStrategy(record))
+                .generateIps(request(), record.patientId(), null)));
         String ours = normalised(new SummaryAssembler(R4, new InMemoryStrategy(record))
                 .generateIps(request(), record.patientId(), null));
         assertThat(ours).isEqualTo(hapi);
@@ -69,14 +69,20 @@ class SummaryAssemblerTest {
     @Property(tries = 20)
     void dropsWhatTheDocumentDoesNotHoldAndKeepsWhatItDoes(@ForAll long seed) {
         Record record = Record.generate(new Random(seed));
-        Bundle document = new SummaryAssembler(R4, new InMemoryStrategy(record)).generateIps(request(), record.patientId(), null);
+        Bundle document =
+                new SummaryAssembler(R4, new InMemoryStrategy(record)).generateIps(request(), record.patientId(), null);
         List<String> held = document.getEntry().stream()
-                .map(entry -> entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart()).toList();
+                .map(entry -> entry.getResource().fhirType() + "/"
+                        + entry.getResource().getIdElement().getIdPart())
+                .toList();
         for (Bundle.BundleEntryComponent entry : document.getEntry()) {
             R4.newTerser().getAllResourceReferences(entry.getResource()).forEach(reference -> {
-                String value = reference.getResourceReference().getReferenceElement().getValue();
+                String value =
+                        reference.getResourceReference().getReferenceElement().getValue();
                 if (value != null && !value.startsWith("#")) {
-                    assertThat(held).contains(new IdType(value).toUnqualifiedVersionless().getValue());
+                    assertThat(held)
+                            .contains(
+                                    new IdType(value).toUnqualifiedVersionless().getValue());
                 }
             });
         }
@@ -117,7 +123,8 @@ class SummaryAssemblerTest {
             patient.setId("Patient/p" + random.nextInt(1000) + "/_history/" + (1 + random.nextInt(3)));
             patient.addGeneralPractitioner(new Reference("Organization/A81001"));
             patient.addName().setFamily("Smith");
-            Reference subject = new Reference("Patient/" + patient.getIdElement().getIdPart());
+            Reference subject =
+                    new Reference("Patient/" + patient.getIdElement().getIdPart());
             List<String> ids = new ArrayList<>();
             Map<String, List<ISectionResourceSupplier.ResourceEntry>> found = new LinkedHashMap<>();
             List<Encounter> encounters = new ArrayList<>();
@@ -165,8 +172,8 @@ class SummaryAssemblerTest {
             if (random.nextBoolean()) {
                 DiagnosticReport report = new DiagnosticReport().setCode(code("r"));
                 report.setSubject(subject.copy());
-                observations.forEach(observation -> report.addResult(new Reference("Observation/"
-                        + observation.getIdElement().getIdPart())));
+                observations.forEach(observation -> report.addResult(new Reference(
+                        "Observation/" + observation.getIdElement().getIdPart())));
                 add(found, "results|DiagnosticReport", stored(report, "r", random, ids), random);
             }
             for (int i = 0; i < random.nextInt(3); i++) {
@@ -177,7 +184,8 @@ class SummaryAssemblerTest {
                 add(found, "procedures|Procedure", stored(procedure, "p" + i, random, ids), random);
             }
             // a problem may be found again as past illness: one entry, listed in both sections
-            conditions.stream().filter(condition -> random.nextBoolean())
+            conditions.stream()
+                    .filter(condition -> random.nextBoolean())
                     .forEach(condition -> add(found, "illness|Condition", condition, random));
             return new Record(patient, found);
         }
@@ -190,16 +198,22 @@ class SummaryAssemblerTest {
 
         /** A reference to a record of that type made so far, to one never made, or an empty one. */
         private static Reference anyOf(Random random, List<String> ids, String type) {
-            List<String> ofType = ids.stream().filter(id -> id.startsWith(type + "/")).toList();
+            List<String> ofType =
+                    ids.stream().filter(id -> id.startsWith(type + "/")).toList();
             int pick = random.nextInt(ofType.size() + 2);
-            return pick < ofType.size() ? new Reference(ofType.get(pick))
+            return pick < ofType.size()
+                    ? new Reference(ofType.get(pick))
                     : pick == ofType.size() ? new Reference(type + "/elsewhere") : new Reference();
         }
 
-        private static void add(Map<String, List<ISectionResourceSupplier.ResourceEntry>> found, String key,
-                Resource record, Random random) {
+        private static void add(
+                Map<String, List<ISectionResourceSupplier.ResourceEntry>> found,
+                String key,
+                Resource record,
+                Random random) {
             int kind = random.nextInt(10);
-            InclusionTypeEnum inclusion = kind < 7 ? InclusionTypeEnum.PRIMARY_RESOURCE
+            InclusionTypeEnum inclusion = kind < 7
+                    ? InclusionTypeEnum.PRIMARY_RESOURCE
                     : kind < 9 ? InclusionTypeEnum.SECONDARY_RESOURCE : InclusionTypeEnum.EXCLUDE;
             found.computeIfAbsent(key, k -> new ArrayList<>())
                     .add(new ISectionResourceSupplier.ResourceEntry(record, inclusion));
@@ -223,7 +237,11 @@ class SummaryAssemblerTest {
         @Override
         public void initialize() {
             section("allergies", "48765-2", new AllergyIntoleranceNoInfoR4Generator(), AllergyIntolerance.class);
-            section("medications", "10160-0", new MedicationNoInfoR4Generator(), MedicationRequest.class,
+            section(
+                    "medications",
+                    "10160-0",
+                    new MedicationNoInfoR4Generator(),
+                    MedicationRequest.class,
                     MedicationStatement.class);
             section("problems", "11450-4", new ProblemNoInfoR4Generator(), Condition.class);
             section("admissions", "46240-8", null, Encounter.class);
@@ -233,10 +251,17 @@ class SummaryAssemblerTest {
         }
 
         @SafeVarargs
-        private void section(String name, String code, ca.uhn.fhir.jpa.ips.api.INoInfoGenerator noInfo,
+        private void section(
+                String name,
+                String code,
+                ca.uhn.fhir.jpa.ips.api.INoInfoGenerator noInfo,
                 Class<? extends IBaseResource>... types) {
-            Section.SectionBuilder builder = Section.newBuilder().withTitle(name).withSectionSystem("http://loinc.org")
-                    .withSectionCode(code).withSectionDisplay(name).withProfile("urn:test:" + name)
+            Section.SectionBuilder builder = Section.newBuilder()
+                    .withTitle(name)
+                    .withSectionSystem("http://loinc.org")
+                    .withSectionCode(code)
+                    .withSectionDisplay(name)
+                    .withProfile("urn:test:" + name)
                     .withNoInfoGenerator(noInfo);
             for (Class<? extends IBaseResource> type : types) {
                 builder.withResourceType(type);
@@ -252,10 +277,15 @@ class SummaryAssemblerTest {
         }
 
         @Override
-        public <T extends IBaseResource> List<ResourceEntry> fetchResourcesForSection(IpsContext context,
-                IpsSectionContext<T> section, RequestDetails request) {
-            return record.found().getOrDefault(names.get(section.getSection()) + "|"
-                    + section.getResourceType().getSimpleName(), List.of()).stream()
+        public <T extends IBaseResource> List<ResourceEntry> fetchResourcesForSection(
+                IpsContext context, IpsSectionContext<T> section, RequestDetails request) {
+            return record
+                    .found()
+                    .getOrDefault(
+                            names.get(section.getSection()) + "|"
+                                    + section.getResourceType().getSimpleName(),
+                            List.of())
+                    .stream()
                     .map(entry -> new ResourceEntry(((Resource) entry.getResource()).copy(), entry.getInclusionType()))
                     .toList();
         }

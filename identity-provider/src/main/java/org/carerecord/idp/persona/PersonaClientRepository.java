@@ -2,16 +2,16 @@ package org.carerecord.idp.persona;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.carerecord.idp.smart.SmartProperties;
+import org.carerecord.idp.smart.SmartScopes;
 import org.carerecord.security.dev.DevCredentials;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
-import org.carerecord.idp.smart.SmartProperties;
-import org.carerecord.idp.smart.SmartScopes;
 import org.springframework.stereotype.Component;
 
 /**
@@ -74,9 +74,14 @@ class PersonaClientRepository implements RegisteredClientRepository {
                 .scope(OidcScopes.PROFILE)
                 .scopes(s -> s.addAll(console.scopes()))
                 // PKCE as well as the secret: a code intercepted on the way back is useless on its own
-                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                .clientSettings(ClientSettings.builder()
+                        .requireProofKey(true)
+                        .requireAuthorizationConsent(false)
+                        .build())
                 // a governance session is short; signing in again costs a click while the IdP session lasts
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(Duration.ofMinutes(30))
+                        .build())
                 .build();
     }
 
@@ -86,15 +91,22 @@ class PersonaClientRepository implements RegisteredClientRepository {
      * what a sign-in grants is the signed-in user's ({@code SmartScopes.grant}).
      */
     private RegisteredClient smartApp(SmartProperties.App app) {
-        RegisteredClient.Builder client = RegisteredClient.withId(app.clientId()).clientId(app.clientId())
+        RegisteredClient.Builder client = RegisteredClient.withId(app.clientId())
+                .clientId(app.clientId())
                 .clientName(app.name())
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUris(uris -> uris.addAll(app.redirectUris()))
                 .scopes(s -> s.addAll(SmartScopes.CONTEXT))
-                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(60))
-                        .refreshTokenTimeToLive(Duration.ofHours(8)).reuseRefreshTokens(false).build());
+                .clientSettings(ClientSettings.builder()
+                        .requireProofKey(true)
+                        .requireAuthorizationConsent(false)
+                        .build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(Duration.ofMinutes(60))
+                        .refreshTokenTimeToLive(Duration.ofHours(8))
+                        .reuseRefreshTokens(false)
+                        .build());
         if (app.confidential()) {
             client.clientSecret(secretOf(app.clientId()))
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
@@ -113,8 +125,9 @@ class PersonaClientRepository implements RegisteredClientRepository {
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                 .scopes(s -> s.addAll(persona.scopes()))
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofHours(1)).build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(Duration.ofHours(1))
+                        .build())
                 .build();
     }
-
 }

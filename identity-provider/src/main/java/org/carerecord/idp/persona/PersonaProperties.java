@@ -19,6 +19,5 @@ public record PersonaProperties(
      * @param redirectUri where the identity provider sends the browser back with the authorization code
      * @param scopes      what a session may ask for; the console itself decides who may use it
      */
-    public record Console(String clientId, String redirectUri, List<String> scopes) {
-    }
+    public record Console(String clientId, String redirectUri, List<String> scopes) {}
 }

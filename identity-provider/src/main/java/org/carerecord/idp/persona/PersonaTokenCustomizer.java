@@ -7,13 +7,13 @@ import org.carerecord.idp.smart.LaunchContext;
 import org.carerecord.idp.smart.LaunchContexts;
 import org.carerecord.idp.smart.SmartScopes;
 import org.carerecord.security.token.CareClaims;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
@@ -45,8 +45,11 @@ public class PersonaTokenCustomizer implements OAuth2TokenCustomizer<JwtEncoding
     public void customize(JwtEncodingContext context) {
         boolean signedInUser = AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
                 || AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType());
-        Persona persona = personas.find(signedInUser
-                ? context.getPrincipal().getName() : context.getRegisteredClient().getClientId()).orElseThrow();
+        Persona persona = personas.find(
+                        signedInUser
+                                ? context.getPrincipal().getName()
+                                : context.getRegisteredClient().getClientId())
+                .orElseThrow();
         if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             context.getClaims().claims(claims -> {
                 putIfPresent(claims, "name", persona.name());
@@ -63,7 +66,9 @@ public class PersonaTokenCustomizer implements OAuth2TokenCustomizer<JwtEncoding
         }
         List<String> scopes = signedInUser
                 ? SmartScopes.grant(context.getAuthorizedScopes(), persona.scopes())
-                : context.getAuthorizedScopes().isEmpty() ? persona.scopes() : List.copyOf(context.getAuthorizedScopes());
+                : context.getAuthorizedScopes().isEmpty()
+                        ? persona.scopes()
+                        : List.copyOf(context.getAuthorizedScopes());
         Optional<LaunchContext> launch = signedInUser ? launchOf(context, persona) : Optional.empty();
         context.getClaims().claims(claims -> {
             claims.put("aud", audience(context));
@@ -93,29 +98,41 @@ public class PersonaTokenCustomizer implements OAuth2TokenCustomizer<JwtEncoding
             return Optional.empty();
         }
         if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
-                && authorization.getAccessToken() != null && authorization.getAccessToken().getClaims() != null) {
+                && authorization.getAccessToken() != null
+                && authorization.getAccessToken().getClaims() != null) {
             Map<String, Object> previous = authorization.getAccessToken().getClaims();
             return previous.get(CareClaims.PATIENT) instanceof String patient
-                    ? Optional.of(new LaunchContext(persona.id(), context.getRegisteredClient().getClientId(), patient, (String) previous.get("encounter"),
-                            !Boolean.FALSE.equals(previous.get("need_patient_banner")), java.time.Instant.MAX))
+                    ? Optional.of(new LaunchContext(
+                            persona.id(),
+                            context.getRegisteredClient().getClientId(),
+                            patient,
+                            (String) previous.get("encounter"),
+                            !Boolean.FALSE.equals(previous.get("need_patient_banner")),
+                            java.time.Instant.MAX))
                     : Optional.empty();
         }
         OAuth2AuthorizationRequest request = authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
-        Object launch = request == null ? null : request.getAdditionalParameters().get("launch");
+        Object launch =
+                request == null ? null : request.getAdditionalParameters().get("launch");
         if (launch == null || !OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             return Optional.empty();
         }
         // fail closed: a token without the context its app was launched with would reach past that patient
-        return Optional.of(launches.redeem(String.valueOf(launch), persona.id(), context.getRegisteredClient().getClientId())
-                .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-                        "The launch has expired or was used already: launch the app again", null))));
+        return Optional.of(launches.redeem(
+                        String.valueOf(launch),
+                        persona.id(),
+                        context.getRegisteredClient().getClientId())
+                .orElseThrow(() -> new OAuth2AuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_GRANT,
+                        "The launch has expired or was used already: launch the app again",
+                        null))));
     }
 
     /** {@code care-record} for every service; a SMART app's token also names the FHIR server it asked for ({@code aud}). */
     private static List<String> audience(JwtEncodingContext context) {
         OAuth2Authorization authorization = context.getAuthorization();
-        OAuth2AuthorizationRequest request = authorization == null ? null
-                : authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
+        OAuth2AuthorizationRequest request =
+                authorization == null ? null : authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
         Object aud = request == null ? null : request.getAdditionalParameters().get("aud");
         return aud == null ? List.of(CareClaims.AUDIENCE) : List.of(CareClaims.AUDIENCE, String.valueOf(aud));
     }

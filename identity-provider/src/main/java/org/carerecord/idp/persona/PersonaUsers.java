@@ -28,10 +28,15 @@ class PersonaUsers implements UserDetailsService {
 
     @Override
     public UserDetails loadUserByUsername(String username) {
-        Persona persona = personas.find(username).filter(Persona::isUser)
+        Persona persona = personas.find(username)
+                .filter(Persona::isUser)
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
-        return User.withUsername(persona.id()).password("{noop}" + credentials.password(persona.id()))
-                .authorities(persona.nhsRole() == null ? List.of() : List.of(new SimpleGrantedAuthority("ROLE_" + persona.nhsRole())))
+        return User.withUsername(persona.id())
+                .password("{noop}" + credentials.password(persona.id()))
+                .authorities(
+                        persona.nhsRole() == null
+                                ? List.of()
+                                : List.of(new SimpleGrantedAuthority("ROLE_" + persona.nhsRole())))
                 .build();
     }
 }

@@ -29,8 +29,8 @@ public class Personas {
             if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
                 return Optional.empty();
             }
-            return Optional.of(new Persona(id, null, "Patient/" + patientId, null, null, "PATRQT", patientId,
-                    properties.patientScopes()));
+            return Optional.of(new Persona(
+                    id, null, "Patient/" + patientId, null, null, "PATRQT", patientId, properties.patientScopes()));
         }
         return Optional.ofNullable(byId.get(id));
     }

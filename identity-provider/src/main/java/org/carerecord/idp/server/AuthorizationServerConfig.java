@@ -7,9 +7,9 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
 import java.util.UUID;
 import org.carerecord.idp.persona.PersonaProperties;
 import org.carerecord.idp.persona.PersonaTokenCustomizer;
@@ -30,6 +30,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
@@ -40,12 +42,10 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
-import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.session.HttpSessionEventPublisher;
-import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.cors.CorsConfigurationSource;
 
@@ -60,52 +60,75 @@ public class AuthorizationServerConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerChain(HttpSecurity http, SmartAuthorizationValidator smartRequests,
-            LaunchContextResponse launchContext, RegisteredClientRepository clients, SmartProperties smart,
-            Personas personas, CorsConfigurationSource registeredOrigins, OAuth2AuthorizationService authorizations,
-            SessionRegistry sessions, AuthorizationServerSettings settings) throws Exception {
-        OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
-        OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
+    SecurityFilterChain authorizationServerChain(
+            HttpSecurity http,
+            SmartAuthorizationValidator smartRequests,
+            LaunchContextResponse launchContext,
+            RegisteredClientRepository clients,
+            SmartProperties smart,
+            Personas personas,
+            CorsConfigurationSource registeredOrigins,
+            OAuth2AuthorizationService authorizations,
+            SessionRegistry sessions,
+            AuthorizationServerSettings settings)
+            throws Exception {
+        OAuth2AuthorizationServerConfigurer authorizationServer =
+                OAuth2AuthorizationServerConfigurer.authorizationServer();
+        OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse =
+                new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
         tokenResponse.setAccessTokenResponseCustomizer(launchContext);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
-                .with(authorizationServer, server -> server
-                        .oidc(Customizer.withDefaults())
-                        .authorizationEndpoint(endpoint -> endpoint
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
-                                        codeRequests.setAuthenticationValidator(smartRequests);
-                                        codeRequests.setAuthorizationConsentRequired(LoopbackConsent::required);
-                                    }
-                                }))
-                                .errorResponseHandler(new AuthorizationErrorPage()))
-                        .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(tokenResponse))
-                        .clientAuthentication(auth -> auth
-                                .authenticationConverter(PublicClientRefresh.converter())
-                                .authenticationProvider(PublicClientRefresh.provider(clients))))
+                .with(
+                        authorizationServer,
+                        server -> server.oidc(Customizer.withDefaults())
+                                .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                                                providers.forEach(provider -> {
+                                                    if (provider
+                                                            instanceof
+                                                            OAuth2AuthorizationCodeRequestAuthenticationProvider
+                                                                    codeRequests) {
+                                                        codeRequests.setAuthenticationValidator(smartRequests);
+                                                        codeRequests.setAuthorizationConsentRequired(
+                                                                LoopbackConsent::required);
+                                                    }
+                                                }))
+                                        .errorResponseHandler(new AuthorizationErrorPage()))
+                                .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(tokenResponse))
+                                .clientAuthentication(
+                                        auth -> auth.authenticationConverter(PublicClientRefresh.converter())
+                                                .authenticationProvider(PublicClientRefresh.provider(clients))))
                 // browser apps call the token, JWKS and discovery endpoints from their own origin
                 .cors(cors -> cors.configurationSource(registeredOrigins))
-                 // where Spring Authorization Server puts its authorization endpoint; added first, so it runs first
-                .addFilterBefore(new StandaloneLaunchRedirect(smart,
-                        user -> personas.find(user).map(p -> p.patient() == null).orElse(false)),
+                // where Spring Authorization Server puts its authorization endpoint; added first, so it runs first
+                .addFilterBefore(
+                        new StandaloneLaunchRedirect(
+                                smart,
+                                user -> personas.find(user)
+                                        .map(p -> p.patient() == null)
+                                        .orElse(false)),
                         AbstractPreAuthenticatedProcessingFilter.class)
-                .addFilterBefore(new OnlineAccessSessions(authorizations, sessions, settings.getTokenEndpoint()),
+                .addFilterBefore(
+                        new OnlineAccessSessions(authorizations, sessions, settings.getTokenEndpoint()),
                         AbstractPreAuthenticatedProcessingFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // a browser that is not signed in yet is sent to the sign-in page; API clients get a 401
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+                        new LoginUrlAuthenticationEntryPoint("/login"),
+                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
         return http.build();
     }
 
     @Bean
     @Order(2)
-    SecurityFilterChain signInChain(HttpSecurity http, CorsConfigurationSource registeredOrigins, SessionRegistry sessions)
-            throws Exception {
+    SecurityFilterChain signInChain(
+            HttpSecurity http, CorsConfigurationSource registeredOrigins, SessionRegistry sessions) throws Exception {
         // preflights of the token endpoint (POST-only in the chain above) arrive here
         http.cors(cors -> cors.configurationSource(registeredOrigins))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/error", "/login", "/idp.css").permitAll()
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/actuator/health/**", "/actuator/health", "/error", "/login", "/idp.css")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .formLogin(Customizer.withDefaults())
                 // sign-ins are known by session, so online access ends with the session (OnlineAccessSessions)
                 .sessionManagement(session -> session.maximumSessions(-1).sessionRegistry(sessions));

@@ -68,8 +68,11 @@ final class ExpiringAuthorizations implements OAuth2AuthorizationService {
     }
 
     private Instant usableUntil(OAuth2Authorization authorization) {
-        Instant latest = Stream.of(authorization.getAccessToken(), authorization.getRefreshToken(),
-                        authorization.getToken(OAuth2AuthorizationCode.class), authorization.getToken(OidcIdToken.class))
+        Instant latest = Stream.of(
+                        authorization.getAccessToken(),
+                        authorization.getRefreshToken(),
+                        authorization.getToken(OAuth2AuthorizationCode.class),
+                        authorization.getToken(OidcIdToken.class))
                 .filter(Objects::nonNull)
                 .map(OAuth2Authorization.Token::getToken)
                 .map(AbstractOAuth2Token::getExpiresAt)

@@ -20,9 +20,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 public final class AuthorizationErrorPage implements AuthenticationFailureHandler {
 
     @Override
-    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException exception) throws IOException {
-        OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
+                ? oauth.getError()
                 : new OAuth2Error("invalid_request", exception.getMessage(), null);
         if (exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException codeRequest
                 && codeRequest.getAuthorizationCodeRequestAuthentication() != null
@@ -43,7 +45,8 @@ public final class AuthorizationErrorPage implements AuthenticationFailureHandle
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         String description = error.getDescription() == null ? error.getErrorCode() : error.getDescription();
-        response.getWriter().write("""
+        response.getWriter()
+                .write("""
                 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>Sign-in cannot continue</title><link rel="stylesheet" href="/idp.css"></head>
@@ -54,5 +57,4 @@ public final class AuthorizationErrorPage implements AuthenticationFailureHandle
                 <p>Go back to the application and try again, or contact your IT service desk.</p></main></body></html>
                 """.formatted(HtmlUtils.htmlEscape(error.getErrorCode()), HtmlUtils.htmlEscape(description)));
     }
-
 }

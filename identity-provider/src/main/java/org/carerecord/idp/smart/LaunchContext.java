@@ -12,5 +12,5 @@ import java.time.Instant;
  * @param needPatientBanner true when the app must show the patient banner itself (it runs outside the EHR's frame)
  * @param expires           when the launch can no longer be redeemed
  */
-public record LaunchContext(String user, String clientId, String patient, String encounter, boolean needPatientBanner, Instant expires) {
-}
+public record LaunchContext(
+        String user, String clientId, String patient, String encounter, boolean needPatientBanner, Instant expires) {}

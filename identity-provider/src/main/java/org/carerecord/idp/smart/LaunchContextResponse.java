@@ -36,18 +36,23 @@ public class LaunchContextResponse implements Consumer<OAuth2AccessTokenAuthenti
     @Override
     public void accept(OAuth2AccessTokenAuthenticationContext context) {
         OAuth2AccessTokenAuthenticationToken issued = context.getAuthentication();
-        if (!issued.getRegisteredClient().getAuthorizationGrantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
+        if (!issued.getRegisteredClient()
+                .getAuthorizationGrantTypes()
+                .contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
             return; // a system client (client credentials): no sign-in, no launch; skip the authorization lookup
         }
-        OAuth2Authorization authorization = authorizations.findByToken(
-                issued.getAccessToken().getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
-        if (authorization == null || authorization.getAccessToken() == null
+        OAuth2Authorization authorization =
+                authorizations.findByToken(issued.getAccessToken().getTokenValue(), OAuth2TokenType.ACCESS_TOKEN);
+        if (authorization == null
+                || authorization.getAccessToken() == null
                 || authorization.getAccessToken().getClaims() == null) {
             return;
         }
         Map<String, Object> claims = authorization.getAccessToken().getClaims();
         Set<String> scopes = new LinkedHashSet<>();
-        issued.getAccessToken().getScopes().stream().filter(SmartScopes.CONTEXT::contains).forEach(scopes::add);
+        issued.getAccessToken().getScopes().stream()
+                .filter(SmartScopes.CONTEXT::contains)
+                .forEach(scopes::add);
         Object granted = claims.get(CareClaims.SCOPE);
         if (granted instanceof String s && !s.isBlank()) {
             scopes.addAll(List.of(s.split(" ")));

@@ -16,14 +16,18 @@ public final class LoopbackConsent {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]");
 
-    private LoopbackConsent() {
-    }
+    private LoopbackConsent() {}
 
     public static boolean required(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
-        boolean publicApp = context.getRegisteredClient().getClientAuthenticationMethods()
+        boolean publicApp = context.getRegisteredClient()
+                .getClientAuthenticationMethods()
                 .contains(ClientAuthenticationMethod.NONE);
         String redirect = context.getAuthorizationRequest().getRedirectUri();
-        boolean onlyIdentity = context.getAuthorizationRequest().getScopes().stream().allMatch("openid"::equals);
-        return publicApp && !onlyIdentity && redirect != null && LOOPBACK.contains(URI.create(redirect).getHost());
+        boolean onlyIdentity =
+                context.getAuthorizationRequest().getScopes().stream().allMatch("openid"::equals);
+        return publicApp
+                && !onlyIdentity
+                && redirect != null
+                && LOOPBACK.contains(URI.create(redirect).getHost());
     }
 }

@@ -37,7 +37,8 @@ public final class OnlineAccessSessions extends OncePerRequestFilter {
     private final SessionRegistry sessions;
     private final String tokenEndpoint;
 
-    public OnlineAccessSessions(OAuth2AuthorizationService authorizations, SessionRegistry sessions, String tokenEndpoint) {
+    public OnlineAccessSessions(
+            OAuth2AuthorizationService authorizations, SessionRegistry sessions, String tokenEndpoint) {
         this.authorizations = authorizations;
         this.sessions = sessions;
         this.tokenEndpoint = tokenEndpoint;
@@ -45,22 +46,26 @@ public final class OnlineAccessSessions extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !tokenEndpoint.equals(request.getServletPath())
-                || !AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
+        return !"POST".equals(request.getMethod())
+                || !tokenEndpoint.equals(request.getServletPath())
+                || !AuthorizationGrantType.REFRESH_TOKEN
+                        .getValue()
+                        .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String token = request.getParameter(OAuth2ParameterNames.REFRESH_TOKEN);
-        OAuth2Authorization authorization = token == null ? null
-                : authorizations.findByToken(token, OAuth2TokenType.REFRESH_TOKEN);
+        OAuth2Authorization authorization =
+                token == null ? null : authorizations.findByToken(token, OAuth2TokenType.REFRESH_TOKEN);
         if (authorization != null && onlineOnly(authorization.getAuthorizedScopes()) && !signedIn(authorization)) {
             authorizations.remove(authorization);
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            response.getWriter().write("{\"error\":\"invalid_grant\",\"error_description\":"
-                    + "\"Online access ended when the user signed out; sign in again\"}");
+            response.getWriter()
+                    .write("{\"error\":\"invalid_grant\",\"error_description\":"
+                            + "\"Online access ended when the user signed out; sign in again\"}");
             return;
         }
         chain.doFilter(request, response);
@@ -84,9 +89,13 @@ public final class OnlineAccessSessions extends OncePerRequestFilter {
         String sid = authorization.getAttribute(BOUND_SESSION);
         if (sid == null) {
             OAuth2Authorization.Token<OidcIdToken> idToken = authorization.getToken(OidcIdToken.class);
-            sid = idToken == null || idToken.getClaims() == null ? null : (String) idToken.getClaims().get("sid");
+            sid = idToken == null || idToken.getClaims() == null
+                    ? null
+                    : (String) idToken.getClaims().get("sid");
             if (sid != null) {
-                authorizations.save(OAuth2Authorization.from(authorization).attribute(BOUND_SESSION, sid).build());
+                authorizations.save(OAuth2Authorization.from(authorization)
+                        .attribute(BOUND_SESSION, sid)
+                        .build());
             }
         }
         String bound = sid;

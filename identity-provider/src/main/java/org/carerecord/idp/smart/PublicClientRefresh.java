@@ -21,16 +21,17 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  */
 public final class PublicClientRefresh {
 
-    private PublicClientRefresh() {
-    }
+    private PublicClientRefresh() {}
 
     /** {@code grant_type=refresh_token} with a {@code client_id} and no secret or assertion. */
     public static AuthenticationConverter converter() {
         return request -> {
             if (!"POST".equals(request.getMethod())
-                    || !AuthorizationGrantType.REFRESH_TOKEN.getValue().equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
-                    || request.getHeader("Authorization") != null || hasAny(request, OAuth2ParameterNames.CLIENT_SECRET,
-                            OAuth2ParameterNames.CLIENT_ASSERTION)) {
+                    || !AuthorizationGrantType.REFRESH_TOKEN
+                            .getValue()
+                            .equals(request.getParameter(OAuth2ParameterNames.GRANT_TYPE))
+                    || request.getHeader("Authorization") != null
+                    || hasAny(request, OAuth2ParameterNames.CLIENT_SECRET, OAuth2ParameterNames.CLIENT_ASSERTION)) {
                 return null;
             }
             String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
@@ -63,7 +64,8 @@ public final class PublicClientRefresh {
                     return null; // a PKCE code exchange (Spring's public-client converter), not a refresh
                 }
                 RegisteredClient client = clients.findByClientId(String.valueOf(token.getPrincipal()));
-                if (client == null || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)
+                if (client == null
+                        || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)
                         || !client.getAuthorizationGrantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN)) {
                     throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
                 }

@@ -20,7 +20,8 @@ public final class RefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshTo
 
     private static final Set<String> ASKING = Set.of("offline_access", "online_access");
 
-    private final StringKeyGenerator keys = new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 96);
+    private final StringKeyGenerator keys =
+            new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 96);
 
     @Override
     public OAuth2RefreshToken generate(OAuth2TokenContext context) {
@@ -33,7 +34,8 @@ public final class RefreshTokens implements OAuth2TokenGenerator<OAuth2RefreshTo
             return null;
         }
         Instant issuedAt = Instant.now();
-        Instant expiresAt = issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
+        Instant expiresAt =
+                issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
         return new OAuth2RefreshToken(keys.generateKey(), issuedAt, expiresAt);
     }
 }

@@ -35,7 +35,9 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
 
     SmartAuthorizationValidator(SmartProperties properties, LaunchContexts launches) {
         this.apps = properties;
-        this.fhirBaseUrls = Set.copyOf(properties.fhirBaseUrls().stream().map(SmartAuthorizationValidator::trim).toList());
+        this.fhirBaseUrls = Set.copyOf(properties.fhirBaseUrls().stream()
+                .map(SmartAuthorizationValidator::trim)
+                .toList());
         this.launches = launches;
     }
 
@@ -52,25 +54,39 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
         }
         for (String scope : request.getScopes()) {
             if (!SmartScopes.askable(scope)) {
-                throw refuse(request, client, OAuth2ErrorCodes.INVALID_SCOPE, "This app may not ask for the scope " + scope);
+                throw refuse(
+                        request, client, OAuth2ErrorCodes.INVALID_SCOPE, "This app may not ask for the scope " + scope);
             }
         }
         Map<String, Object> parameters = request.getAdditionalParameters();
         Object aud = parameters.get("aud");
         if (aud == null || !fhirBaseUrls.contains(trim(String.valueOf(aud)))) {
-            throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST, aud == null
-                    ? "aud is required: the base URL of the FHIR server the app will call"
-                    : "aud does not name a FHIR server this identity provider issues tokens for");
+            throw refuse(
+                    request,
+                    client,
+                    OAuth2ErrorCodes.INVALID_REQUEST,
+                    aud == null
+                            ? "aud is required: the base URL of the FHIR server the app will call"
+                            : "aud does not name a FHIR server this identity provider issues tokens for");
         }
         Object launch = parameters.get("launch");
         Authentication user = (Authentication) request.getPrincipal();
-        if (launch != null && SIGNED_IN.isAuthenticated(user)
-                && launches.find(String.valueOf(launch), user.getName(), client.getClientId()).isEmpty()) {
-            throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST,
+        if (launch != null
+                && SIGNED_IN.isAuthenticated(user)
+                && launches.find(String.valueOf(launch), user.getName(), client.getClientId())
+                        .isEmpty()) {
+            throw refuse(
+                    request,
+                    client,
+                    OAuth2ErrorCodes.INVALID_REQUEST,
                     "The launch is unknown, has expired, or was started by another user or for another app: launch the app again");
         }
         if (request.getScopes().contains("launch") && launch == null) {
-            throw refuse(request, client, OAuth2ErrorCodes.INVALID_REQUEST, "The launch scope needs the launch parameter the EHR gave");
+            throw refuse(
+                    request,
+                    client,
+                    OAuth2ErrorCodes.INVALID_REQUEST,
+                    "The launch scope needs the launch parameter the EHR gave");
         }
     }
 
@@ -80,12 +96,23 @@ public class SmartAuthorizationValidator implements Consumer<OAuth2Authorization
 
     /** An OAuth error sent back to the (already checked) redirect URI with the app's state. */
     private static OAuth2AuthorizationCodeRequestAuthenticationException refuse(
-            OAuth2AuthorizationCodeRequestAuthenticationToken request, RegisteredClient client, String code, String description) {
-        String redirect = request.getRedirectUri() != null ? request.getRedirectUri()
+            OAuth2AuthorizationCodeRequestAuthenticationToken request,
+            RegisteredClient client,
+            String code,
+            String description) {
+        String redirect = request.getRedirectUri() != null
+                ? request.getRedirectUri()
                 : client.getRedirectUris().iterator().next();
-        OAuth2AuthorizationCodeRequestAuthenticationToken result = new OAuth2AuthorizationCodeRequestAuthenticationToken(
-                request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(), redirect,
-                request.getState(), request.getScopes(), request.getAdditionalParameters());
-        return new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(code, description, null), result);
+        OAuth2AuthorizationCodeRequestAuthenticationToken result =
+                new OAuth2AuthorizationCodeRequestAuthenticationToken(
+                        request.getAuthorizationUri(),
+                        request.getClientId(),
+                        (Authentication) request.getPrincipal(),
+                        redirect,
+                        request.getState(),
+                        request.getScopes(),
+                        request.getAdditionalParameters());
+        return new OAuth2AuthorizationCodeRequestAuthenticationException(
+                new OAuth2Error(code, description, null), result);
     }
 }

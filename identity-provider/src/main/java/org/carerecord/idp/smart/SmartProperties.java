@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param launchMinutes how long an EHR launch may be redeemed
  */
 @ConfigurationProperties("care.idp.smart")
-public record SmartProperties(List<String> fhirBaseUrls, List<App> apps, List<EhrPatient> ehrPatients, Integer launchMinutes) {
+public record SmartProperties(
+        List<String> fhirBaseUrls, List<App> apps, List<EhrPatient> ehrPatients, Integer launchMinutes) {
 
     public SmartProperties {
         fhirBaseUrls = fhirBaseUrls == null ? List.of() : fhirBaseUrls;
@@ -41,8 +42,8 @@ public record SmartProperties(List<String> fhirBaseUrls, List<App> apps, List<Eh
      *                     port (RFC 8252)
      * @param launchUri    where the simulated clinical system sends an EHR launch; null if it does not
      */
-    public record App(String clientId, String name, boolean confidential, List<String> redirectUris, String launchUri) {
-    }
+    public record App(
+            String clientId, String name, boolean confidential, List<String> redirectUris, String launchUri) {}
 
     /** The simulated clinical system's entry for this patient, if listed. */
     public java.util.Optional<EhrPatient> ehrPatient(String id) {
@@ -56,7 +57,6 @@ public record SmartProperties(List<String> fhirBaseUrls, List<App> apps, List<Eh
      *                       as SMART encounter context; null if none
      * @param encounterTitle what the list shows of it
      */
-    public record EhrPatient(String id, String name, String nhsNumber, String birthDate, String encounter,
-            String encounterTitle) {
-    }
+    public record EhrPatient(
+            String id, String name, String nhsNumber, String birthDate, String encounter, String encounterTitle) {}
 }

@@ -19,22 +19,33 @@ import org.carerecord.security.token.SmartScope;
 public final class SmartScopes {
 
     /** Scopes that grant no data but ask for identity, launch context or a refresh token. */
-    public static final Set<String> CONTEXT = Set.of("openid", "profile", "fhirUser", "launch", "launch/patient",
-            "launch/encounter", "offline_access", "online_access");
+    public static final Set<String> CONTEXT = Set.of(
+            "openid",
+            "profile",
+            "fhirUser",
+            "launch",
+            "launch/patient",
+            "launch/encounter",
+            "offline_access",
+            "online_access");
 
-    private SmartScopes() {
-    }
+    private SmartScopes() {}
 
     /** True for a scope a SMART app may ask for: identity, context, or a user- or patient-level data scope. */
     public static boolean askable(String scope) {
-        return CONTEXT.contains(scope) || SmartScope.parse(scope)
-                .filter(s -> s.context() != SmartScope.Context.SYSTEM).isPresent();
+        return CONTEXT.contains(scope)
+                || SmartScope.parse(scope)
+                        .filter(s -> s.context() != SmartScope.Context.SYSTEM)
+                        .isPresent();
     }
 
     /** The data scopes the user grants of those asked for, in the context (patient/ or user/) they were asked in. */
     public static List<String> grant(Collection<String> asked, Collection<String> held) {
-        List<SmartScope> holds = held.stream().map(SmartScope::parse).flatMap(Optional::stream)
-                .filter(s -> s.context() != SmartScope.Context.SYSTEM).toList();
+        List<SmartScope> holds = held.stream()
+                .map(SmartScope::parse)
+                .flatMap(Optional::stream)
+                .filter(s -> s.context() != SmartScope.Context.SYSTEM)
+                .toList();
         Set<String> granted = new LinkedHashSet<>();
         for (String scope : asked) {
             Optional<SmartScope> wanted = SmartScope.parse(scope);

@@ -44,7 +44,9 @@ public final class StandaloneLaunchRedirect extends OncePerRequestFilter {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
         String scope = request.getParameter("scope");
         boolean wantsPatient = scope != null && Arrays.asList(scope.split(" ")).contains("launch/patient");
-        if (SIGNED_IN.isAuthenticated(user) && wantsPatient && request.getParameter("launch") == null
+        if (SIGNED_IN.isAuthenticated(user)
+                && wantsPatient
+                && request.getParameter("launch") == null
                 && apps.isApp(request.getParameter("client_id"))
                 && choosesPatient.test(user.getName())) {
             response.sendRedirect(request.getContextPath() + PICKER + "?" + request.getQueryString());

@@ -20,9 +20,11 @@ class ExpiringAuthorizationsTest {
     private static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
     private final MutableClock clock = new MutableClock(START);
     private final ExpiringAuthorizations store = new ExpiringAuthorizations(clock);
-    private final RegisteredClient client = RegisteredClient.withId("c").clientId("c")
+    private final RegisteredClient client = RegisteredClient.withId("c")
+            .clientId("c")
             .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
-            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).build();
+            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+            .build();
 
     @Test
     void anAuthorizationIsForgottenOnceItsLastTokenHasExpired() {
@@ -37,7 +39,8 @@ class ExpiringAuthorizationsTest {
         assertThat(store.findById("a")).as("its only token expired an hour ago").isNull();
         assertThat(store.findByToken("access-a", OAuth2TokenType.ACCESS_TOKEN)).isNull();
         assertThat(store.findById("b")).as("its refresh token still works").isNotNull();
-        assertThat(store.findByToken("refresh-b", OAuth2TokenType.REFRESH_TOKEN)).isNotNull();
+        assertThat(store.findByToken("refresh-b", OAuth2TokenType.REFRESH_TOKEN))
+                .isNotNull();
         assertThat(store.size()).isEqualTo(2);
     }
 
@@ -53,8 +56,11 @@ class ExpiringAuthorizationsTest {
 
     @Test
     void anAuthorizationWaitingForTheUserIsKeptForAWhileOnly() {
-        store.save(OAuth2Authorization.withRegisteredClient(client).id("pending").principalName("gp.clinician")
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE).build());
+        store.save(OAuth2Authorization.withRegisteredClient(client)
+                .id("pending")
+                .principalName("gp.clinician")
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .build());
         clock.advance(ExpiringAuthorizations.PENDING.minusMinutes(1));
         store.save(authorization("x", Duration.ofHours(1), null));
         assertThat(store.findById("pending")).isNotNull();
@@ -66,9 +72,12 @@ class ExpiringAuthorizationsTest {
 
     private OAuth2Authorization authorization(String id, Duration access, Duration refresh) {
         Instant now = clock.instant();
-        OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client).id(id)
-                .principalName("someone").authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .token(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-" + id, now, now.plus(access)));
+        OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
+                .id(id)
+                .principalName("someone")
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .token(new OAuth2AccessToken(
+                        OAuth2AccessToken.TokenType.BEARER, "access-" + id, now, now.plus(access)));
         if (refresh != null) {
             builder.token(new OAuth2RefreshToken("refresh-" + id, now, now.plus(refresh)));
         }

@@ -26,8 +26,12 @@ public class BulkImportJob {
     static final String JOB = "care-bulk-import";
 
     @Bean
-    JobDefinition<ImportJobParameters> careBulkImportJob(ImportSources sources, FhirContext fhir,
-            IFhirSystemDao<Bundle, ?> systemDao, ObjectProvider<RestfulServer> server, FhirServerProperties properties) {
+    JobDefinition<ImportJobParameters> careBulkImportJob(
+            ImportSources sources,
+            FhirContext fhir,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            ObjectProvider<RestfulServer> server,
+            FhirServerProperties properties) {
         Set<String> stored = Set.copyOf(properties.resourceTypes());
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
                 .setJobDefinitionId(JOB)
@@ -35,17 +39,29 @@ public class BulkImportJob {
                 .setJobDefinitionVersion(1)
                 .setParametersType(ImportJobParameters.class)
                 .gatedExecution()
-                .addFirstStep("read-sources", "Read each source into chunks of lines", ImportWork.class,
+                .addFirstStep(
+                        "read-sources",
+                        "Read each source into chunks of lines",
+                        ImportWork.class,
                         new FetchImportFiles(sources));
         // a tier at a time (a gated step each), so what records refer to is written before them
         List<List<String>> tiers = ReferenceOrder.TIERS;
         for (int i = 0; i < tiers.size(); i++) {
-            job = job.addIntermediateStep("write-tier-" + (i + 1), "Write " + String.join(", ", tiers.get(i)),
-                    ImportWork.class, new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored));
+            job = job.addIntermediateStep(
+                    "write-tier-" + (i + 1),
+                    "Write " + String.join(", ", tiers.get(i)),
+                    ImportWork.class,
+                    new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored));
         }
-        return job.addIntermediateStep("write-the-rest", "Write every other type", ImportWork.class,
+        return job.addIntermediateStep(
+                        "write-the-rest",
+                        "Write every other type",
+                        ImportWork.class,
                         new WriteImportTier(null, fhir, systemDao, server, stored))
-                .addFinalReducerStep("report", "Add up what was written and rejected", ImportOutcome.class,
+                .addFinalReducerStep(
+                        "report",
+                        "Add up what was written and rejected",
+                        ImportOutcome.class,
                         new CollectImportReport())
                 .build();
     }

@@ -64,8 +64,8 @@ public class BulkImportOperations implements FhirOperationProvider {
     private final List<String> storedTypes;
     private final ObjectMapper json = new ObjectMapper();
 
-    public BulkImportOperations(IJobCoordinator jobs, ImportSources sources, FhirContext fhir,
-            FhirServerProperties properties) {
+    public BulkImportOperations(
+            IJobCoordinator jobs, ImportSources sources, FhirContext fhir, FhirServerProperties properties) {
         this.jobs = jobs;
         this.sources = sources;
         this.fhir = fhir;
@@ -84,20 +84,29 @@ public class BulkImportOperations implements FhirOperationProvider {
                 .getInstanceId();
         response.setStatus(202);
         response.setHeader("Content-Location", statusUrl(request, jobId));
-        writeOutcome(response, OperationOutcome.IssueSeverity.INFORMATION, "Import " + jobId + " started: "
-                + parameters.getInputs().size() + " sources; poll the Content-Location for progress");
+        writeOutcome(
+                response,
+                OperationOutcome.IssueSeverity.INFORMATION,
+                "Import " + jobId + " started: " + parameters.getInputs().size()
+                        + " sources; poll the Content-Location for progress");
     }
 
     @Operation(name = "$import-poll-status", manualResponse = true, idempotent = true, deleteEnabled = true)
-    public void importStatus(@OperationParam(name = "_jobId", min = 1) StringType jobId,
-            @OperationParam(name = "_errors") StringType errors, ServletRequestDetails request,
-            HttpServletResponse response) throws IOException {
+    public void importStatus(
+            @OperationParam(name = "_jobId", min = 1) StringType jobId,
+            @OperationParam(name = "_errors") StringType errors,
+            ServletRequestDetails request,
+            HttpServletResponse response)
+            throws IOException {
         JobInstance job = ownJob(request, jobId == null ? null : jobId.getValue());
         if (request.getRequestType() == RequestTypeEnum.DELETE) {
             jobs.cancelInstance(job.getInstanceId());
             response.setStatus(202);
-            writeOutcome(response, OperationOutcome.IssueSeverity.INFORMATION, "Import " + job.getInstanceId()
-                    + " cancelled: chunks already written stay written (importing the sources again changes nothing)");
+            writeOutcome(
+                    response,
+                    OperationOutcome.IssueSeverity.INFORMATION,
+                    "Import " + job.getInstanceId()
+                            + " cancelled: chunks already written stay written (importing the sources again changes nothing)");
             return;
         }
         switch (job.getStatus()) {
@@ -111,14 +120,20 @@ public class BulkImportOperations implements FhirOperationProvider {
             }
             case FAILED -> {
                 response.setStatus(500);
-                writeOutcome(response, OperationOutcome.IssueSeverity.ERROR, "Import " + job.getInstanceId()
-                        + " failed: " + job.getErrorMessage());
+                writeOutcome(
+                        response,
+                        OperationOutcome.IssueSeverity.ERROR,
+                        "Import " + job.getInstanceId() + " failed: " + job.getErrorMessage());
             }
             case CANCELLED -> throw new ResourceNotFoundException("Import " + job.getInstanceId() + " was cancelled");
             default -> {
                 response.setStatus(202);
-                response.setHeader("X-Progress", String.format("%.0f%% of chunks written (%s)",
-                        job.getProgress() * 100, job.getStatus().name().toLowerCase().replace('_', ' ')));
+                response.setHeader(
+                        "X-Progress",
+                        String.format(
+                                "%.0f%% of chunks written (%s)",
+                                job.getProgress() * 100,
+                                job.getStatus().name().toLowerCase().replace('_', ' ')));
                 response.setHeader("Retry-After", "2");
             }
         }
@@ -142,18 +157,21 @@ public class BulkImportOperations implements FhirOperationProvider {
     private ImportJobParameters parametersOf(ServletRequestDetails request, CareClaims claims) {
         Parameters body;
         try {
-            body = fhir.newJsonParser().parseResource(Parameters.class,
-                    new String(request.loadRequestContents(), StandardCharsets.UTF_8));
+            body = fhir.newJsonParser()
+                    .parseResource(Parameters.class, new String(request.loadRequestContents(), StandardCharsets.UTF_8));
         } catch (DataFormatException | IllegalArgumentException e) {
             throw new InvalidRequestException("$import needs a Parameters resource: " + e.getMessage());
         }
-        String format = body.getParameter().stream().filter(p -> "inputFormat".equals(p.getName()) && p.hasValue())
-                .map(p -> p.getValue().primitiveValue()).findFirst().orElse(null);
+        String format = body.getParameter().stream()
+                .filter(p -> "inputFormat".equals(p.getName()) && p.hasValue())
+                .map(p -> p.getValue().primitiveValue())
+                .findFirst()
+                .orElse(null);
         if (!NDJSON.equals(format)) {
             throw new InvalidRequestException("inputFormat must be " + NDJSON);
         }
-        ImportJobParameters parameters = new ImportJobParameters().setClaims(importerClaims())
-                .setRequestUrl(request.getCompleteUrl());
+        ImportJobParameters parameters =
+                new ImportJobParameters().setClaims(importerClaims()).setRequestUrl(request.getCompleteUrl());
         for (Parameters.ParametersParameterComponent input : body.getParameters("input")) {
             String type = partValue(input, "type");
             String url = partValue(input, "url");
@@ -174,15 +192,20 @@ public class BulkImportOperations implements FhirOperationProvider {
     }
 
     private static String partValue(Parameters.ParametersParameterComponent input, String name) {
-        return input.getPart().stream().filter(p -> name.equals(p.getName()) && p.hasValue())
-                .map(p -> p.getValue().primitiveValue()).findFirst().orElse(null);
+        return input.getPart().stream()
+                .filter(p -> name.equals(p.getName()) && p.hasValue())
+                .map(p -> p.getValue().primitiveValue())
+                .findFirst()
+                .orElse(null);
     }
 
     private static Map<String, Object> importerClaims() {
-        JwtAuthenticationToken token = (JwtAuthenticationToken) SecurityContextHolder.getContext().getAuthentication();
+        JwtAuthenticationToken token =
+                (JwtAuthenticationToken) SecurityContextHolder.getContext().getAuthentication();
         Map<String, Object> claims = new LinkedHashMap<>(token.getToken().getClaims());
         claims.keySet().removeAll(TOKEN_TIMES);
-        claims.replaceAll((name, value) -> value instanceof Instant || value instanceof java.net.URL ? value.toString() : value);
+        claims.replaceAll(
+                (name, value) -> value instanceof Instant || value instanceof java.net.URL ? value.toString() : value);
         return claims;
     }
 
@@ -190,19 +213,32 @@ public class BulkImportOperations implements FhirOperationProvider {
         return request.getFhirServerBase() + "/$import-poll-status?_jobId=" + jobId;
     }
 
-    private void writeManifest(ServletRequestDetails request, HttpServletResponse response, JobInstance job,
-            ImportOutcome report) throws IOException {
+    private void writeManifest(
+            ServletRequestDetails request, HttpServletResponse response, JobInstance job, ImportOutcome report)
+            throws IOException {
         ObjectNode manifest = json.createObjectNode();
-        manifest.put("transactionTime", job.getStartTime() == null ? null : job.getStartTime().toInstant().toString());
+        manifest.put(
+                "transactionTime",
+                job.getStartTime() == null
+                        ? null
+                        : job.getStartTime().toInstant().toString());
         manifest.put("request", job.getParameters(ImportJobParameters.class).getRequestUrl());
         manifest.put("requiresAccessToken", true);
         ArrayNode output = manifest.putArray("output");
-        report.getSources().forEach((url, counts) -> output.addObject().put("type", counts.getType())
-                .put("inputUrl", url).put("count", counts.stored()).put("created", counts.created)
-                .put("updated", counts.updated).put("unchanged", counts.unchanged).put("rejected", counts.rejected));
+        report.getSources()
+                .forEach((url, counts) -> output.addObject()
+                        .put("type", counts.getType())
+                        .put("inputUrl", url)
+                        .put("count", counts.stored())
+                        .put("created", counts.created)
+                        .put("updated", counts.updated)
+                        .put("unchanged", counts.unchanged)
+                        .put("rejected", counts.rejected));
         ArrayNode error = manifest.putArray("error");
         if (!report.getRejected().isEmpty()) {
-            error.addObject().put("type", "OperationOutcome").put("count", report.getRejected().size())
+            error.addObject()
+                    .put("type", "OperationOutcome")
+                    .put("count", report.getRejected().size())
                     .put("url", statusUrl(request, job.getInstanceId()) + "&_errors=true");
         }
         response.setStatus(200);
@@ -218,7 +254,8 @@ public class BulkImportOperations implements FhirOperationProvider {
         var parser = fhir.newJsonParser().setPrettyPrint(false);
         for (ImportOutcome.Rejected rejected : report.getRejected()) {
             OperationOutcome outcome = new OperationOutcome();
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+            outcome.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR)
                     .setCode(OperationOutcome.IssueType.PROCESSING)
                     .setDiagnostics("line " + rejected.getLine() + " of " + rejected.getUrl()
                             + (rejected.getResource() == null ? "" : " (" + rejected.getResource() + ")") + ": "
@@ -231,12 +268,14 @@ public class BulkImportOperations implements FhirOperationProvider {
     private void writeOutcome(HttpServletResponse response, OperationOutcome.IssueSeverity severity, String text)
             throws IOException {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(severity)
-                .setCode(severity == OperationOutcome.IssueSeverity.ERROR ? OperationOutcome.IssueType.EXCEPTION
-                        : OperationOutcome.IssueType.INFORMATIONAL)
+        outcome.addIssue()
+                .setSeverity(severity)
+                .setCode(
+                        severity == OperationOutcome.IssueSeverity.ERROR
+                                ? OperationOutcome.IssueType.EXCEPTION
+                                : OperationOutcome.IssueType.INFORMATIONAL)
                 .setDiagnostics(text);
         response.setContentType("application/fhir+json");
         response.getWriter().write(fhir.newJsonParser().encodeResourceToString(outcome));
     }
-
 }

@@ -21,7 +21,8 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
     }
 
     @Override
-    public RunOutcome run(StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportOutcome> sink) {
+    public RunOutcome run(
+            StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportOutcome> sink) {
         sink.accept(report);
         return RunOutcome.SUCCESS;
     }

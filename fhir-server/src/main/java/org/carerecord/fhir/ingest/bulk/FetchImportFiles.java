@@ -6,13 +6,13 @@ import ca.uhn.fhir.batch2.api.JobExecutionFailedException;
 import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.api.VoidModel;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 
 /**
  * The job's first step: each source read once, in the order the inputs were sorted (referenced types first),
@@ -33,8 +33,8 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
     public RunOutcome run(StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
         int lines = 0;
         for (ImportJobParameters.Input input : details.getParameters().getInputs()) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(gunzipped(sources.open(input.getUrl())),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(gunzipped(sources.open(input.getUrl())), StandardCharsets.UTF_8))) {
                 StringBuilder chunk = new StringBuilder();
                 long number = 0;
                 long first = 1;
@@ -52,13 +52,15 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                     chunk.append(number).append('\t').append(line.strip()).append('\n');
                     lines++;
                     if (++inChunk == LINES_PER_CHUNK) {
-                        sink.accept(ImportWork.toWrite(new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
+                        sink.accept(ImportWork.toWrite(
+                                new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
                         chunk.setLength(0);
                         inChunk = 0;
                     }
                 }
                 if (inChunk > 0) {
-                    sink.accept(ImportWork.toWrite(new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
+                    sink.accept(ImportWork.toWrite(
+                            new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
                 }
             } catch (IOException e) {
                 throw new JobExecutionFailedException("could not read " + input.getUrl() + ": " + e.getMessage(), e);

@@ -8,15 +8,17 @@ class ImportChunk implements IModelJson {
 
     @JsonProperty("type")
     private String type;
+
     @JsonProperty("url")
     private String url;
+
     @JsonProperty("firstLine")
     private long firstLine;
+
     @JsonProperty("ndjson")
     private String ndjson;
 
-    public ImportChunk() {
-    }
+    public ImportChunk() {}
 
     ImportChunk(String type, String url, long firstLine, String ndjson) {
         this.type = type;

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ImportJobPacer {
 
-    private static final Set<StatusEnum> ACTIVE = Set.of(StatusEnum.QUEUED, StatusEnum.IN_PROGRESS,
-            StatusEnum.FINALIZE, StatusEnum.ERRORED);
+    private static final Set<StatusEnum> ACTIVE =
+            Set.of(StatusEnum.QUEUED, StatusEnum.IN_PROGRESS, StatusEnum.FINALIZE, StatusEnum.ERRORED);
 
     private final IJobCoordinator jobs;
     private final IJobMaintenanceService maintenance;
@@ -29,7 +29,8 @@ class ImportJobPacer {
 
     @Scheduled(fixedDelayString = "${care.fhir.import.pace:1s}")
     void advanceActiveImports() {
-        if (!jobs.getJobInstancesByJobDefinitionIdAndStatuses(BulkImportJob.JOB, ACTIVE, 1, 0).isEmpty()) {
+        if (!jobs.getJobInstancesByJobDefinitionIdAndStatuses(BulkImportJob.JOB, ACTIVE, 1, 0)
+                .isEmpty()) {
             maintenance.triggerMaintenancePass();
         }
     }

@@ -16,8 +16,10 @@ class ImportJobParameters implements IModelJson {
 
     @JsonProperty("inputs")
     private List<Input> inputs = new ArrayList<>();
+
     @JsonProperty("claims")
     private Map<String, Object> claims = new LinkedHashMap<>();
+
     @JsonProperty("requestUrl")
     private String requestUrl;
 
@@ -52,11 +54,11 @@ class ImportJobParameters implements IModelJson {
     public static class Input implements IModelJson {
         @JsonProperty("type")
         private String type;
+
         @JsonProperty("url")
         private String url;
 
-        public Input() {
-        }
+        public Input() {}
 
         public Input(String type, String url) {
             this.type = type;

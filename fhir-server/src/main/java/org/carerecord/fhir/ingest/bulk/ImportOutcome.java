@@ -15,6 +15,7 @@ class ImportOutcome implements IModelJson {
 
     @JsonProperty("sources")
     private Map<String, Counts> sources = new TreeMap<>();
+
     @JsonProperty("rejected")
     private List<Rejected> rejected = new ArrayList<>();
 
@@ -39,17 +40,20 @@ class ImportOutcome implements IModelJson {
     public static class Counts implements IModelJson {
         @JsonProperty("type")
         private String type;
+
         @JsonProperty("created")
         int created;
+
         @JsonProperty("updated")
         int updated;
+
         @JsonProperty("unchanged")
         int unchanged;
+
         @JsonProperty("rejected")
         int rejected;
 
-        public Counts() {
-        }
+        public Counts() {}
 
         Counts(String type) {
             this.type = type;
@@ -76,15 +80,17 @@ class ImportOutcome implements IModelJson {
     public static class Rejected implements IModelJson {
         @JsonProperty("url")
         private String url;
+
         @JsonProperty("line")
         private long line;
+
         @JsonProperty("resource")
         private String resource;
+
         @JsonProperty("problem")
         private String problem;
 
-        public Rejected() {
-        }
+        public Rejected() {}
 
         Rejected(String url, long line, String resource, String problem) {
             this.url = url;

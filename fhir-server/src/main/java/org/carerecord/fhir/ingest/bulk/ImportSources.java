@@ -25,11 +25,16 @@ import org.springframework.stereotype.Component;
 class ImportSources {
 
     private final List<String> allowed;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     public ImportSources(@Value("${care.fhir.import.allowed-sources}") List<String> allowed) {
-        this.allowed = allowed.stream().filter(s -> !s.isBlank()).map(ImportSources::directoryPrefix).toList();
+        this.allowed = allowed.stream()
+                .filter(s -> !s.isBlank())
+                .map(ImportSources::directoryPrefix)
+                .toList();
     }
 
     /**
@@ -37,13 +42,17 @@ class ImportSources {
      * written as {@link #check} writes file URLs (resolved through links).
      */
     private static String directoryPrefix(String prefix) {
-        String directory = prefix.startsWith("file:") ? resolve(Path.of(URI.create(prefix))).toUri().toString() : prefix;
+        String directory = prefix.startsWith("file:")
+                ? resolve(Path.of(URI.create(prefix))).toUri().toString()
+                : prefix;
         return directory.endsWith("/") ? directory : directory + "/";
     }
 
     private static Path resolve(Path path) {
         try {
-            return Files.exists(path) ? path.toRealPath() : path.toAbsolutePath().normalize();
+            return Files.exists(path)
+                    ? path.toRealPath()
+                    : path.toAbsolutePath().normalize();
         } catch (IOException e) {
             return path.toAbsolutePath().normalize();
         }
@@ -59,8 +68,12 @@ class ImportSources {
         }
         String rawPath = uri.getRawPath() == null ? null : uri.getRawPath().toLowerCase(java.util.Locale.ROOT);
         // an encoded dot or slash survives normalising here and may be decoded into '..' by the source's server
-        if (uri.getRawUserInfo() != null || rawPath == null || rawPath.contains("..") || rawPath.contains("%2e")
-                || rawPath.contains("%2f") || rawPath.contains("%5c")) {
+        if (uri.getRawUserInfo() != null
+                || rawPath == null
+                || rawPath.contains("..")
+                || rawPath.contains("%2e")
+                || rawPath.contains("%2f")
+                || rawPath.contains("%5c")) {
             throw new InvalidRequestException("input url '" + url + "' is not allowed: no credentials, '..' or encoded"
                     + " dots and slashes in an input url");
         }
@@ -87,8 +100,13 @@ class ImportSources {
             return Files.newInputStream(Path.of(uri));
         }
         try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
-                    .header("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofMinutes(5))
+                            .header("Accept", "application/fhir+ndjson")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 response.body().close();
                 throw new IOException(url + " answered HTTP " + response.statusCode());

@@ -11,11 +11,11 @@ class ImportWork implements IModelJson {
 
     @JsonProperty("chunk")
     private ImportChunk chunk;
+
     @JsonProperty("outcome")
     private ImportOutcome outcome;
 
-    public ImportWork() {
-    }
+    public ImportWork() {}
 
     static ImportWork toWrite(ImportChunk chunk) {
         ImportWork work = new ImportWork();

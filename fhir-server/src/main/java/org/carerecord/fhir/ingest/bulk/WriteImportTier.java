@@ -60,8 +60,12 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     /** The types this step writes; null: every type no earlier step wrote. */
     private final Set<String> tier;
 
-    WriteImportTier(Set<String> tier, FhirContext fhir, IFhirSystemDao<Bundle, ?> systemDao,
-            ObjectProvider<RestfulServer> server, Set<String> storedTypes) {
+    WriteImportTier(
+            Set<String> tier,
+            FhirContext fhir,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            ObjectProvider<RestfulServer> server,
+            Set<String> storedTypes) {
         this.tier = tier;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -70,9 +74,11 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     }
 
     @Override
-    public RunOutcome run(StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportWork> sink) {
+    public RunOutcome run(
+            StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportWork> sink) {
         ImportWork work = details.getData();
-        if (work.getChunk() == null || tier != null && !tier.contains(work.getChunk().getType())) {
+        if (work.getChunk() == null
+                || tier != null && !tier.contains(work.getChunk().getType())) {
             sink.accept(work); // written already, or its turn is later
             return new RunOutcome(0);
         }
@@ -101,8 +107,12 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                 continue;
             }
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-            batch.addEntry().setFullUrl(url).setResource((Resource) resource)
-                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+            batch.addEntry()
+                    .setFullUrl(url)
+                    .setResource((Resource) resource)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl(url);
             lineOfEntry.add(line);
         }
         if (!batch.getEntry().isEmpty()) {
@@ -117,8 +127,14 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
      * a chunk being written beside this one) are sent again, alone, every half second for up to
      * {@link #WAIT_FOR_REFERENCES}, then reported with HAPI's reason.
      */
-    private void write(ImportChunk chunk, Jwt token, CareClaims claims, Bundle batch, List<Long> lineOfEntry,
-            ImportOutcome outcome, ImportOutcome.Counts counts) {
+    private void write(
+            ImportChunk chunk,
+            Jwt token,
+            CareClaims claims,
+            Bundle batch,
+            List<Long> lineOfEntry,
+            ImportOutcome outcome,
+            ImportOutcome.Counts counts) {
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < batch.getEntry().size(); i++) {
             pending.add(i);
@@ -131,21 +147,28 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             List<Integer> waiting = new ArrayList<>();
             Map<Integer, String> refused = new LinkedHashMap<>();
             for (int j = 0; j < pending.size(); j++) {
-                Bundle.BundleEntryResponseComponent result = response.getEntry().get(j).getResponse();
+                Bundle.BundleEntryResponseComponent result =
+                        response.getEntry().get(j).getResponse();
                 if (result.getStatus() != null && result.getStatus().startsWith("2")) {
                     switch (storageCode(result)) {
                         case "SUCCESSFUL_UPDATE_NO_CHANGE" -> counts.unchanged++;
                         case "SUCCESSFUL_UPDATE" -> counts.updated++;
                         default -> counts.created++;
                     }
-                } else if (diagnostics(result).contains(MISSING_REFERENCE) && Instant.now().isBefore(giveUp)) {
+                } else if (diagnostics(result).contains(MISSING_REFERENCE)
+                        && Instant.now().isBefore(giveUp)) {
                     waiting.add(pending.get(j));
                 } else {
                     refused.put(pending.get(j), diagnostics(result));
                 }
             }
-            refused.forEach((i, problem) -> reject(outcome, counts, chunk, lineOfEntry.get(i),
-                    batch.getEntry().get(i).getFullUrl(), problem));
+            refused.forEach((i, problem) -> reject(
+                    outcome,
+                    counts,
+                    chunk,
+                    lineOfEntry.get(i),
+                    batch.getEntry().get(i).getFullUrl(),
+                    problem));
             pending = waiting;
             if (!pending.isEmpty()) {
                 pause();
@@ -157,8 +180,12 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         SystemRequestDetails request = new Requester(claims, claims.purposeOfUse(), null, null, null)
                 .attachTo(new SystemRequestDetails(server.getObject().getInterceptorService()));
         // HAPI writes the batch as one transaction if it can, and entry by entry if any entry fails
-        request.addHeader(TransactionSemanticsHeader.HEADER_NAME,
-                TransactionSemanticsHeader.newBuilder().withTryBatchAsTransactionFirst(true).build().toHeaderValue());
+        request.addHeader(
+                TransactionSemanticsHeader.HEADER_NAME,
+                TransactionSemanticsHeader.newBuilder()
+                        .withTryBatchAsTransactionFirst(true)
+                        .build()
+                        .toHeaderValue());
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContextHolder.setContext(new SecurityContextImpl(new JwtAuthenticationToken(token)));
         try {
@@ -185,21 +212,32 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         return BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
     }
 
-    private static void reject(ImportOutcome outcome, ImportOutcome.Counts counts, ImportChunk chunk, long line,
-            String resource, String problem) {
+    private static void reject(
+            ImportOutcome outcome,
+            ImportOutcome.Counts counts,
+            ImportChunk chunk,
+            long line,
+            String resource,
+            String problem) {
         counts.rejected++;
         outcome.getRejected().add(new ImportOutcome.Rejected(chunk.getUrl(), line, resource, problem));
     }
 
     private static String describe(IBaseResource resource) {
-        return resource.fhirType() + (resource.getIdElement().hasIdPart() ? "/" + resource.getIdElement().getIdPart() : "");
+        return resource.fhirType()
+                + (resource.getIdElement().hasIdPart()
+                        ? "/" + resource.getIdElement().getIdPart()
+                        : "");
     }
 
     private static String storageCode(Bundle.BundleEntryResponseComponent result) {
         if (result.getOutcome() instanceof OperationOutcome outcome) {
-            return outcome.getIssue().stream().flatMap(i -> i.getDetails().getCoding().stream())
-                    .filter(c -> StorageResponseCodeEnum.SYSTEM.equals(c.getSystem())).map(c -> c.getCode())
-                    .findFirst().orElse("");
+            return outcome.getIssue().stream()
+                    .flatMap(i -> i.getDetails().getCoding().stream())
+                    .filter(c -> StorageResponseCodeEnum.SYSTEM.equals(c.getSystem()))
+                    .map(c -> c.getCode())
+                    .findFirst()
+                    .orElse("");
         }
         return "";
     }
@@ -213,7 +251,9 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
 
     /** The importer's token as the job stored it: what the storage rules read (scopes, organisation, client). */
     static Jwt importersToken(ImportJobParameters parameters) {
-        return Jwt.withTokenValue("bulk-import").header("alg", "none").claims(c -> c.putAll(parameters.getClaims()))
+        return Jwt.withTokenValue("bulk-import")
+                .header("alg", "none")
+                .claims(c -> c.putAll(parameters.getClaims()))
                 .build();
     }
 }
