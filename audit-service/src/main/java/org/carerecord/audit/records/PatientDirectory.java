@@ -1,7 +1,6 @@
 package org.carerecord.audit.records;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +12,6 @@ import org.carerecord.security.identity.NhsNumber;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
@@ -37,21 +33,13 @@ public class PatientDirectory {
     private record Kept(Optional<PatientDemographics> demographics, Instant at) {}
 
     private final RestClient fhir;
-    private final OAuth2AuthorizedClientManager tokens;
     private final FhirContext context;
     private final Clock clock;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
-    public PatientDirectory(
-            String fhirBaseUrl, OAuth2AuthorizedClientManager tokens, FhirContext context, Clock clock) {
-        var requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-        requests.setReadTimeout(Duration.ofSeconds(5));
-        this.fhir = RestClient.builder()
-                .baseUrl(fhirBaseUrl)
-                .requestFactory(requests)
-                .build();
-        this.tokens = tokens;
+    /** @param fhir the record, as audit-service's own system client (registration {@value #REGISTRATION}) */
+    public PatientDirectory(RestClient fhir, FhirContext context, Clock clock) {
+        this.fhir = fhir;
         this.context = context;
         this.clock = clock;
     }
@@ -74,7 +62,6 @@ public class PatientDirectory {
     public List<String> idsOfNhsNumber(String nhsNumber) {
         String json = fhir.get()
                 .uri("/Patient?identifier={system}|{value}&_elements=id&_count=10", NhsNumber.SYSTEM, nhsNumber)
-                .header("Authorization", "Bearer " + token())
                 .header("Accept", "application/fhir+json")
                 .retrieve()
                 .body(String.class);
@@ -83,22 +70,11 @@ public class PatientDirectory {
                 .toList();
     }
 
-    private String token() {
-        var client = tokens.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION)
-                .principal("audit-service")
-                .build());
-        if (client == null) {
-            throw new IllegalStateException("no token for audit-service's record lookups");
-        }
-        return client.getAccessToken().getTokenValue();
-    }
-
     private Optional<PatientDemographics> read(String patientId) {
         String json;
         try {
             json = fhir.get()
                     .uri("/Patient/{id}", patientId)
-                    .header("Authorization", "Bearer " + token())
                     .header("Accept", "application/fhir+json")
                     .retrieve()
                     .body(String.class);

@@ -2,12 +2,14 @@ package org.carerecord.audit.records;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
+import java.time.Duration;
 import org.carerecord.security.client.ServiceClients;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.web.client.RestClient;
 
 /** The FHIR server as audit-service's own system client (client credentials, cached until it expires, fetched within 5 s). */
 @Configuration(proxyBeanMethods = false)
@@ -19,6 +21,8 @@ public class RecordServerConfig {
             ClientRegistrationRepository registrations,
             FhirContext fhir) {
         var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
-        return new PatientDirectory(fhirUrl, tokens, fhir, Clock.systemUTC());
+        RestClient record = ServiceClients.client(
+                RestClient.builder(), tokens, PatientDirectory.REGISTRATION, fhirUrl, Duration.ofSeconds(5));
+        return new PatientDirectory(record, fhir, Clock.systemUTC());
     }
 }

@@ -18,8 +18,8 @@ import org.springframework.web.client.RestClient;
 /**
  * A service calling another as itself: a client-credentials token from the identity provider (registration
  * {@code care}), fetched (within 5 s) and renewed by Spring Security, on every request of a RestClient with
- * bounded connect and read times. fhir-server (consent decisions, audit delivery) and consent-service (the record,
- * audit delivery) build their clients here.
+ * bounded connect and read times. fhir-server (consent decisions, audit delivery), consent-service (the record,
+ * audit delivery) and audit-service (the record's patients) build their clients here.
  */
 public final class ServiceClients {
 
@@ -51,8 +51,18 @@ public final class ServiceClients {
 
     public static RestClient client(
             RestClient.Builder builder, OAuth2AuthorizedClientManager manager, String baseUrl, Duration timeout) {
+        return client(builder, manager, REGISTRATION, baseUrl, timeout);
+    }
+
+    /** As {@link #client(RestClient.Builder, OAuth2AuthorizedClientManager, String, Duration)}, as another registration. */
+    public static RestClient client(
+            RestClient.Builder builder,
+            OAuth2AuthorizedClientManager manager,
+            String registration,
+            String baseUrl,
+            Duration timeout) {
         var oauth = new OAuth2ClientHttpRequestInterceptor(manager);
-        oauth.setClientRegistrationIdResolver(request -> REGISTRATION);
+        oauth.setClientRegistrationIdResolver(request -> registration);
         return builder.clone()
                 .baseUrl(baseUrl)
                 .requestFactory(requestFactory(timeout))
