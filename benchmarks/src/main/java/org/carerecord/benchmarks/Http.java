@@ -77,7 +77,7 @@ final class Http {
             if (latencies != null) {
                 latencies.add(System.nanoTime() - start);
             }
-            if (response.statusCode() != 200) {
+            if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException(
                         request.uri() + " answered " + response.statusCode() + ": " + response.body());
             }

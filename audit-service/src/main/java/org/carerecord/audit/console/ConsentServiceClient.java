@@ -80,6 +80,39 @@ class ConsentServiceClient {
         }
     }
 
+    /** The role policy in force, its versions, and the proposals (consent-service's {@code /policy} API). */
+    public JsonNode policy(OAuth2AuthorizedClient officer, String path) {
+        return consent.get()
+                .uri("/policy" + path)
+                .headers(h -> h.setBearerAuth(token(officer)))
+                .retrieve()
+                .body(JsonNode.class);
+    }
+
+    /**
+     * A governance action on the role policy ({@code /proposals}, {@code /proposals/{id}/simulate?days=},
+     * {@code /approve}, {@code /reject}, {@code /versions/{v}/restore}): consent-service's answer, or its refusal
+     * (status and {@code error}) as a node with {@code status} and {@code error}.
+     */
+    public JsonNode policyAction(OAuth2AuthorizedClient officer, String path, Object body) {
+        try {
+            return consent.post()
+                    .uri("/policy" + path)
+                    .headers(h -> h.setBearerAuth(token(officer)))
+                    .body(body)
+                    .retrieve()
+                    .body(JsonNode.class);
+        } catch (org.springframework.web.client.HttpClientErrorException e) {
+            var refusal = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            refusal.put("status", e.getStatusCode().value());
+            JsonNode error = e.getResponseBodyAs(JsonNode.class);
+            refusal.put(
+                    "error",
+                    error == null ? e.getStatusText() : error.path("error").asText(e.getStatusText()));
+            return refusal;
+        }
+    }
+
     private static String token(OAuth2AuthorizedClient officer) {
         return officer.getAccessToken().getTokenValue();
     }

@@ -9,7 +9,11 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 /** Roles that review the audit trail and never see clinical data: Privacy Officer, Caldicott Guardian. */
 public final class GovernanceRoles {
 
-    public static final Set<String> CODES = Set.of("R0001", "R5105");
+    public static final String PRIVACY_OFFICER = "R0001";
+    /** Approves changes to the role policy (the policy file's own rule: a Caldicott Guardian signs off). */
+    public static final String CALDICOTT_GUARDIAN = "R5105";
+
+    public static final Set<String> CODES = Set.of(PRIVACY_OFFICER, CALDICOTT_GUARDIAN);
     /** The scope a governance session holds (the console asks for it); a role alone is not enough. */
     public static final String TRAIL_SCOPE = "user/AuditEvent.rs";
 

@@ -71,6 +71,34 @@ public class ConsentServiceAudit {
         }
     }
 
+    /** What governance activity is called in the trail (the same system as audit-service's console actions). */
+    public static final String ACTIVITY_SYSTEM = "https://care-record.example.org/CodeSystem/governance-activity";
+
+    /**
+     * A governance action on the role policy (proposed, replayed, approved, rejected, restored), written before
+     * it takes effect; throws (503) if the trail could not take it, so nothing changes unaudited.
+     */
+    public void governance(CareClaims by, String activity, String subject, String outcome) {
+        AuditEvent event = AuditEventBuilder.of(
+                        new org.hl7.fhir.r4.model.Coding(ACTIVITY_SYSTEM, activity, null),
+                        AuditEvent.AuditEventAction.U)
+                .outcome(false, outcome)
+                .requestor(by)
+                .source("consent-service", "policy governance API")
+                .entity(
+                        new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier().setValue(subject)),
+                        "13",
+                        "Security Resource")
+                .build();
+        try {
+            deliver(event);
+        } catch (RestClientException e) {
+            log.error("{} of {} not audited: {}", activity, subject, e.toString());
+            throw new UnclassifiedServerFailureException(
+                    503, "The action could not be written to the audit trail, so it was not taken; try again shortly");
+        }
+    }
+
     private void deliver(AuditEvent event) {
         Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
         batch.addEntry().setResource(event);

@@ -42,7 +42,7 @@ public class DecisionChanges {
     private static final Duration FORGOTTEN = Duration.ofMinutes(10);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DecisionChanges.class);
 
-    private final String epoch = UUID.randomUUID().toString();
+    private String epoch = UUID.randomUUID().toString();
     private final Deque<Change> changes = new ArrayDeque<>();
     private final java.util.Map<String, Ack> acks = new java.util.HashMap<>();
     private long latest;
@@ -76,6 +76,30 @@ public class DecisionChanges {
         while (changes.size() > KEPT) {
             changes.removeFirst();
         }
+        notifyAll();
+    }
+
+    /**
+     * Every decision may have changed (the role policy was replaced): a new epoch, so each follower drops its
+     * whole cache at its next poll (an open poll returns at once). Published once the transaction commits.
+     */
+    public void everythingChanged() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    newEpoch();
+                }
+            });
+        } else {
+            newEpoch();
+        }
+    }
+
+    private synchronized void newEpoch() {
+        epoch = UUID.randomUUID().toString();
+        latest++;
+        changes.clear();
         notifyAll();
     }
 
@@ -128,7 +152,9 @@ public class DecisionChanges {
     public synchronized Page after(String follower, String followerEpoch, long since, Duration wait)
             throws InterruptedException {
         if (!epoch.equals(followerEpoch) || since > latest) {
-            acknowledge(follower, latest, false); // it starts again from an empty cache
+            // it starts again from an empty cache, acknowledged once it asks again in this epoch (sequence numbers
+            // go on across a policy change's new epoch, so what it had is not taken for what it has dropped)
+            acknowledge(follower, Math.min(since, latest), false);
             return new Page(epoch, latest, false, List.of());
         }
         acknowledge(follower, since, true);

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.carerecord.consent.directive.PatientWishes;
 import org.carerecord.consent.policy.RolePolicies;
 import org.carerecord.consent.policy.RolePolicy;
+import org.carerecord.consent.policy.RolePolicySet;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.BreakGlassGrant;
@@ -37,7 +38,7 @@ import org.carerecord.security.decision.StatedReason;
  * Every step taken is written down, so the decision can be explained later. Opening a new break-glass window
  * (a database write and a broadcast) is the caller's part: the outcome says whether one is to be opened.
  */
-final class AccessPolicy {
+public final class AccessPolicy {
 
     /**
      * What the record holds that bears on a request about one patient, read only when a step needs it.
@@ -45,21 +46,27 @@ final class AccessPolicy {
      * @param wishes     the patient's directives in force now
      * @param activeGrant this user's break-glass window for the patient still open now, if any
      */
-    record Circumstances(
+    public record Circumstances(
             Supplier<PatientWishes> wishes, Supplier<Optional<BreakGlassGrant>> activeGrant, Instant now) {}
 
     /** The decision, the steps that led to it, and whether a new break-glass window is to be opened for it. */
-    record Outcome(AccessDecision decision, List<String> steps, boolean opensBreakGlass) {}
+    public record Outcome(AccessDecision decision, List<String> steps, boolean opensBreakGlass) {}
 
-    private final RolePolicies policies;
+    private final Supplier<RolePolicySet> policies;
 
+    /** The policy as it is in force when each decision starts ({@link RolePolicies#current}). */
     AccessPolicy(RolePolicies policies) {
+        this(policies::current);
+    }
+
+    /** Decides by whatever version {@code policies} gives: the live one, or one proposed (what-if replays). */
+    public AccessPolicy(Supplier<RolePolicySet> policies) {
         this.policies = policies;
     }
 
     /** How long a break-glass window lasts. */
     Duration breakGlassWindow() {
-        return Duration.ofMinutes(policies.breakGlass().windowMinutes());
+        return Duration.ofMinutes(policies.get().breakGlass().windowMinutes());
     }
 
     /** A denial, thrown by a step and caught once in {@link #evaluate}. */
@@ -81,6 +88,7 @@ final class AccessPolicy {
         final String decisionId;
         final AccessRequest request;
         final Circumstances at;
+        final RolePolicySet policies;
         final List<String> steps = new ArrayList<>();
         final List<String> consentRefs = new ArrayList<>();
         final List<String> obligations = new ArrayList<>();
@@ -96,10 +104,11 @@ final class AccessPolicy {
         private PatientWishes wishes;
         private Optional<BreakGlassGrant> activeGrant;
 
-        Evaluation(String decisionId, AccessRequest request, Circumstances at) {
+        Evaluation(String decisionId, AccessRequest request, Circumstances at, RolePolicySet policies) {
             this.decisionId = decisionId;
             this.request = request;
             this.at = at;
+            this.policies = policies;
         }
 
         PatientWishes wishes() {
@@ -117,8 +126,8 @@ final class AccessPolicy {
         }
     }
 
-    Outcome evaluate(String decisionId, AccessRequest request, Circumstances at) {
-        Evaluation e = new Evaluation(decisionId, request, at);
+    public Outcome evaluate(String decisionId, AccessRequest request, Circumstances at) {
+        Evaluation e = new Evaluation(decisionId, request, at, policies.get());
         try {
             role(e);
             if (request.patientId() == null) {
@@ -157,8 +166,9 @@ final class AccessPolicy {
     private void role(Evaluation e) {
         AccessRequest request = e.request;
         String roleKey = roleKey(request);
-        e.policyRef = policies.reference(roleKey);
-        e.role = policies.forRole(roleKey)
+        e.policyRef = e.policies.reference(roleKey);
+        e.role = e.policies
+                .forRole(roleKey)
                 .orElseThrow(
                         () -> new Denied("No access policy exists for role " + describe(request), e.policyRef, false));
         e.steps.add("role " + roleKey + " (" + e.role.name() + ") found in " + e.policyRef);
@@ -207,7 +217,7 @@ final class AccessPolicy {
     private void optOut(Evaluation e) {
         Optional<String> optOut = e.wishes().optOut();
         if (optOut.isPresent()) {
-            if (!(e.breakingGlass && policies.breakGlass().overridesOptOut())) {
+            if (!(e.breakingGlass && e.policies.breakGlass().overridesOptOut())) {
                 throw new Denied("The patient has opted out of sharing their record", optOut.get(), false);
             }
             e.steps.add("opt-out " + optOut.get() + " overridden by break-glass (policy allows it)");
@@ -239,7 +249,7 @@ final class AccessPolicy {
             return;
         }
         AccessRequest request = e.request;
-        e.basis = relationshipBasis(request, e.wishes(), e.at.now());
+        e.basis = relationshipBasis(request, e.wishes(), e.at.now(), e.policies);
         if (e.basis != null) {
             e.steps.add("legitimate relationship: " + e.basis);
         } else if (StatedReason.readable(request.claimedRelationship())) {
@@ -289,7 +299,7 @@ final class AccessPolicy {
             if (e.request.asksBreakGlass() && active.isEmpty()) {
                 e.opensBreakGlass = true;
                 breakGlassUntil = e.at.now().plus(breakGlassWindow());
-                e.steps.add("break-glass granted for " + policies.breakGlass().windowMinutes()
+                e.steps.add("break-glass granted for " + e.policies.breakGlass().windowMinutes()
                         + " minutes; privacy officer alerted");
             } else {
                 breakGlassUntil = active.map(BreakGlassGrant::expiresAt).orElse(null);
@@ -325,7 +335,7 @@ final class AccessPolicy {
     }
 
     /** The strongest evidence that the user's organisation cares for the patient, or null. */
-    private String relationshipBasis(AccessRequest request, PatientWishes wishes, Instant now) {
+    private String relationshipBasis(AccessRequest request, PatientWishes wishes, Instant now, RolePolicySet policies) {
         if (request.organisation() != null && wishes.permittedOrganisations().containsKey(request.organisation())) {
             return "the patient named " + request.organisation() + " in "
                     + wishes.permittedOrganisations().get(request.organisation());

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * The role policy, loaded once from {@code roles.json} (see {@code roles.schema.json}). A role that is
- * not in the file has no access: deny by default.
+ * The role policy in force: {@code roles.json} (see {@code roles.schema.json}) at start-up, then whichever
+ * version governance last approved ({@code whatif.PolicyVersions} makes it live). Each decision reads one
+ * {@link #current()} version from start to end. A role that is not in it has no access: deny by default.
  */
 @Component
 public class RolePolicies {
@@ -29,53 +29,50 @@ public class RolePolicies {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record BreakGlassSettings(int windowMinutes, boolean overridesOptOut) {}
 
-    private final String version;
-    private final Map<String, RolePolicy> roles;
-    private final RelationshipSettings relationship;
-    private final BreakGlassSettings breakGlass;
+    private final RolePolicySet shipped;
+    private volatile RolePolicySet current;
 
     public RolePolicies(@Value("${care.consent.role-policy}") Resource file, ObjectMapper json) throws IOException {
         try (InputStream in = file.getInputStream()) {
-            PolicyFile policy = json.readValue(in, PolicyFile.class);
-            if (policy.version() == null
-                    || policy.roles() == null
-                    || policy.relationship() == null
-                    || policy.breakGlass() == null) {
-                throw new IllegalStateException(
-                        "role policy " + file + " needs a version, relationship, breakGlass and roles");
-            }
-            this.version = policy.version();
-            this.roles = Map.copyOf(policy.roles());
-            this.relationship = policy.relationship();
-            this.breakGlass = policy.breakGlass();
+            this.shipped = RolePolicySet.parse(json.readTree(in), json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("role policy " + file + ": " + e.getMessage(), e);
         }
+        this.current = shipped;
+    }
+
+    /** The version in force now. */
+    public RolePolicySet current() {
+        return current;
+    }
+
+    /** The version in the file this build ships (in force until governance approves another). */
+    public RolePolicySet shipped() {
+        return shipped;
+    }
+
+    /** Makes {@code policy} the one in force; the caller records, audits and broadcasts the change. */
+    public void replace(RolePolicySet policy) {
+        this.current = policy;
     }
 
     public Optional<RolePolicy> forRole(String code) {
-        return Optional.ofNullable(code == null ? null : roles.get(code));
+        return current.forRole(code);
     }
 
     public String version() {
-        return version;
+        return current.version();
     }
 
     public RelationshipSettings relationship() {
-        return relationship;
+        return current.relationship();
     }
 
     public BreakGlassSettings breakGlass() {
-        return breakGlass;
+        return current.breakGlass();
     }
 
-    /** A reference a governance officer can follow back to the file and the entry that decided. */
     public String reference(String code) {
-        return "roles.json@" + version + "#" + code;
+        return current.reference(code);
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record PolicyFile(
-            String version,
-            RelationshipSettings relationship,
-            BreakGlassSettings breakGlass,
-            Map<String, RolePolicy> roles) {}
 }

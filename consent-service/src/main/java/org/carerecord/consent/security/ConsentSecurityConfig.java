@@ -34,6 +34,9 @@ public class ConsentSecurityConfig {
                             .access(GovernanceRoles.governanceSession())
                             .requestMatchers("/break-glass", "/break-glass/**")
                             .access(GovernanceRoles.governanceSession())
+                            // the role policy, its proposed changes and their what-if replays
+                            .requestMatchers("/policy", "/policy/**")
+                            .access(GovernanceRoles.governanceSession())
                             .requestMatchers("/fhir/**")
                             .authenticated()
                             .anyRequest()

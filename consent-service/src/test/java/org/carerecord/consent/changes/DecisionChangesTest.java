@@ -57,6 +57,24 @@ class DecisionChangesTest {
                 .isFalse();
     }
 
+    @Test
+    void whenEverythingChangesAnOpenPollEndsAtOnceAndTheFollowerStartsAgainInTheNewEpoch() throws Exception {
+        DecisionChanges.Page first = changes.after("live", "", 0, Duration.ZERO);
+        CompletableFuture<DecisionChanges.Page> polling =
+                CompletableFuture.supplyAsync(() -> poll("live", first.epoch(), first.latest()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> changes.polling("live"));
+        changes.everythingChanged();
+        DecisionChanges.Page page = polling.get();
+        assertThat(page.complete()).as("drop everything").isFalse();
+        assertThat(page.epoch()).isNotEqualTo(first.epoch());
+        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofMillis(200)))
+                .as("not acknowledged until it asks again in the new epoch")
+                .isFalse();
+        CompletableFuture.runAsync(() -> poll("live", page.epoch(), page.latest()));
+        assertThat(changes.awaitAcknowledged(changes.latest(), Duration.ofSeconds(2)))
+                .isTrue();
+    }
+
     private DecisionChanges.Page poll(String follower, String epoch, long since) {
         try {
             return changes.after(follower, epoch, since, Duration.ofSeconds(5));

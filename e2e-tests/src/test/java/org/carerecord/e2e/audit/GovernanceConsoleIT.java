@@ -210,6 +210,26 @@ class GovernanceConsoleIT {
             assertThat(browser.accessibilityViolations())
                     .as("accessibility of 08-integrity")
                     .isEmpty();
+
+            // the role policy: propose a change in plain terms, replay it over past decisions, then reject it
+            browser.go(stack.auditUrl() + "/policy");
+            assertThat(browser.await(By.id("policy-version")).getText()).isNotBlank();
+            browser.driver.findElement(By.id("title")).sendKeys("Clerks may read diagnoses");
+            new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("role"))).selectByValue("R8010");
+            browser.driver.findElement(By.id("add")).sendKeys("Condition");
+            browser.driver.findElement(By.cssSelector("#propose button")).click();
+            assertThat(browser.await(By.id("changes")).getText()).contains("Clerical (R8010) may also see Condition");
+            browser.driver.findElement(By.cssSelector("#simulate button")).click();
+            assertThat(browser.await(By.id("simulation-summary")).getText())
+                    .startsWith("Of ")
+                    .contains("refused would be permitted");
+            browser.screenshot("10-policy-proposal");
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 10-policy-proposal")
+                    .isEmpty();
+            browser.driver.findElement(By.id("reject-note")).sendKeys("Not without a DPIA");
+            browser.driver.findElement(By.cssSelector("#reject button")).click();
+            assertThat(browser.await(By.id("status")).getText()).startsWith("rejected");
         }
     }
 

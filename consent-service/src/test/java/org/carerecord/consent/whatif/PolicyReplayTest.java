@@ -1,0 +1,168 @@
+package org.carerecord.consent.whatif;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.carerecord.consent.directive.PatientWishes;
+import org.carerecord.consent.policy.RolePolicySet;
+import org.carerecord.consent.whatif.WhatIfReport.Flip;
+import org.carerecord.security.decision.AccessRequest;
+import org.carerecord.security.decision.CareRelationship;
+
+/**
+ * The what-if replay against hand-computed flips on a generated trail: each logged decision is a request by a
+ * clerk, a nurse or a GP for one record type, with or without a registered-GP relationship, some inside a
+ * break-glass window stated earlier. The proposal lets clerks (R8010) read Condition, takes Observation from
+ * nurses (R8001) and shortens the break-glass window from 240 to 30 minutes; which decisions flip follows from
+ * those three changes alone, counted here by hand and compared with what the real policy code replays.
+ */
+class PolicyReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    private static final RolePolicySet CURRENT = shipped();
+    private static final RolePolicySet PROPOSED = proposal();
+
+    /** One generated past request and what the record held for it. */
+    record Past(String role, String type, boolean related, Integer breakGlassMinutesAgo, int minutesAgo, int patient) {}
+
+    @Provide
+    Arbitrary<Past> past() {
+        return Combinators.combine(
+                        Arbitraries.of("R8010", "R8001", "R8000"),
+                        Arbitraries.of("Patient", "Condition", "Encounter", "Observation"),
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(1, 400).injectNull(0.6),
+                        Arbitraries.integers().between(0, 60 * 24 * 20),
+                        Arbitraries.integers().between(1, 30))
+                .as(Past::new);
+    }
+
+    @Property(tries = 60)
+    void theFlipsAreThoseTheChangesExplain(
+            @ForAll @Size(min = 1, max = 300) List<@net.jqwik.api.From("past") Past> trail) {
+        List<PolicyReplay.Logged> logged = new ArrayList<>();
+        long denyToPermit = 0;
+        long permitToDeny = 0;
+        long clerkConditions = 0;
+        long nurseObservations = 0;
+        for (int i = 0; i < trail.size(); i++) {
+            Past p = trail.get(i);
+            boolean openNow = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 240;
+            boolean openProposed = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 30;
+            boolean mayBreakGlass = !p.role().equals("R8010");
+            boolean typeNow = !(p.role().equals("R8010")
+                    && !List.of("Patient", "Encounter").contains(p.type()));
+            boolean typeProposed = p.role().equals("R8010")
+                    ? List.of("Patient", "Encounter", "Condition").contains(p.type())
+                    : !(p.role().equals("R8001") && p.type().equals("Observation"));
+            boolean now = typeNow && (p.related() || (mayBreakGlass && openNow));
+            boolean proposed = typeProposed && (p.related() || (mayBreakGlass && openProposed));
+            denyToPermit += !now && proposed ? 1 : 0;
+            permitToDeny += now && !proposed ? 1 : 0;
+            clerkConditions += !now && proposed && p.role().equals("R8010") ? 1 : 0;
+            nurseObservations += now && !proposed && p.type().equals("Observation") ? 1 : 0;
+            logged.add(new PolicyReplay.Logged("d-" + i, at(p), request(p, i), now ? "PERMIT" : "DENY"));
+        }
+
+        PolicyReplay.Tally tally = PolicyReplay.compare(CURRENT, PROPOSED, logged, history(trail), JSON);
+        WhatIfReport report = tally.report(CURRENT, PROPOSED, NOW.minus(Duration.ofDays(30)), NOW, Duration.ZERO);
+
+        assertThat(report.replayed()).isEqualTo(trail.size());
+        assertThat(report.differFromLogged())
+                .as("the hand model agrees with the policy in force")
+                .isZero();
+        assertThat(report.denyToPermit()).isEqualTo(denyToPermit);
+        assertThat(report.permitToDeny()).isEqualTo(permitToDeny);
+        assertThat(report.byRole().getOrDefault("R8010", Map.of()).getOrDefault(Flip.DENY_TO_PERMIT, 0L))
+                .isEqualTo(clerkConditions);
+        assertThat(report.byResourceType().getOrDefault("Observation", Map.of()).getOrDefault(Flip.PERMIT_TO_DENY, 0L))
+                .isEqualTo(nurseObservations);
+        assertThat(report.examples()).hasSize((int) Math.min(PolicyReplay.EXAMPLES, denyToPermit + permitToDeny));
+        assertThat(report.examples()).allSatisfy(e -> assertThat(e.reasonNow()).isNotEqualTo(e.reasonProposed()));
+    }
+
+    private static Instant at(Past p) {
+        return NOW.minus(Duration.ofMinutes(p.minutesAgo()));
+    }
+
+    private static String request(Past p, int i) {
+        List<CareRelationship> evidence = p.related()
+                ? List.of(new CareRelationship(
+                        CareRelationship.REGISTERED_GP, "Patient/p" + p.patient(), "active", null, null))
+                : List.of();
+        try {
+            return JSON.writeValueAsString(new AccessRequest(
+                    "user-" + p.role(),
+                    p.role(),
+                    "RTD",
+                    "Practitioner/" + p.role(),
+                    "TREAT",
+                    null,
+                    "p" + p.patient() + "-" + i,
+                    List.of(p.type()),
+                    "search-type",
+                    evidence,
+                    null));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** No directives; each request's own break-glass statement, if any, so many minutes before it. */
+    private static PolicyReplay.History history(List<Past> trail) {
+        return new PolicyReplay.History() {
+            @Override
+            public PatientWishes wishes(String patientId, Instant at) {
+                return PatientWishes.of(List.of(), Date.from(at));
+            }
+
+            @Override
+            public Optional<Instant> lastBreakGlass(String subject, String patientId, Instant at) {
+                Past p = trail.get(Integer.parseInt(patientId.substring(patientId.indexOf('-') + 1)));
+                return Optional.ofNullable(p.breakGlassMinutesAgo()).map(m -> at.minus(Duration.ofMinutes(m)));
+            }
+        };
+    }
+
+    private static RolePolicySet shipped() {
+        try {
+            return RolePolicySet.parse(
+                    JSON.readTree(PolicyReplayTest.class.getResourceAsStream("/policy/roles.json")), JSON);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RolePolicySet proposal() {
+        ObjectNode file = CURRENT.source().deepCopy();
+        file.put("version", "proposed");
+        ((ArrayNode) file.at("/roles/R8010/resourceTypes")).add("Condition");
+        ArrayNode nurse = (ArrayNode) file.at("/roles/R8001/resourceTypes");
+        for (int i = nurse.size() - 1; i >= 0; i--) {
+            if (nurse.get(i).asText().equals("Observation")) {
+                nurse.remove(i);
+            }
+        }
+        ((ObjectNode) file.path("breakGlass")).put("windowMinutes", 30);
+        return RolePolicySet.parse(file, JSON);
+    }
+}

@@ -1,0 +1,155 @@
+package org.carerecord.e2e.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.carerecord.e2e.support.Audit;
+import org.carerecord.e2e.support.Fhir;
+import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A governance officer changes the role policy the way the policy file's own rule asks: the Privacy Officer
+ * proposes "clerks may read diagnoses", replays the last day's decisions through it and sees the ward clerk's
+ * refusal among those that would flip; only a Caldicott Guardian other than the proposer approves it, and the
+ * clerk's very next request is decided by it; restoring the earlier version takes it back. Every step is in the
+ * audit trail. The test leaves the policy as it found it.
+ */
+@ExtendWith(RunningStack.class)
+class PolicyWhatIfIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void proposeReplayApproveAndRestore(CareRecordStack stack) throws Exception {
+        String patient =
+                TestPatients.copyOf(stack, "amelia-hartley").id(); // the hospital discharged her: RTD cares for her
+        String conditions = stack.fhirBaseUrl() + "/Condition?patient=" + patient;
+        Fhir.Response refused = Fhir.get(conditions, token(stack, "ward.clerk"));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.diagnostics()).contains("may not see Condition");
+
+        JsonNode inForce =
+                Fhir.get(policy(stack), token(stack, "privacy.officer")).body();
+        String before = inForce.path("version").asText();
+        ObjectNode changed = inForce.path("policy").deepCopy();
+        ((ArrayNode) changed.at("/roles/R8010/resourceTypes")).add("Condition");
+        String proposal =
+                "{\"title\":\"Ward clerks may read diagnoses\",\"rationale\":\"Coding for discharge letters\","
+                        + "\"policy\":" + changed + "}";
+
+        assertThat(Fhir.post(policy(stack) + "/proposals", token(stack, "gp.clinician"), proposal)
+                        .status())
+                .as("clinicians do not govern the policy")
+                .isEqualTo(403);
+        Fhir.Response proposed = Fhir.post(policy(stack) + "/proposals", token(stack, "privacy.officer"), proposal);
+        assertThat(proposed.status()).as(proposed.body().toString()).isEqualTo(201);
+        String id = proposed.body().path("id").asText();
+        Fhir.Response competing = Fhir.post(policy(stack) + "/proposals", token(stack, "privacy.officer"), proposal);
+        assertThat(Fhir.post(
+                                policy(stack) + "/proposals",
+                                token(stack, "privacy.officer"),
+                                "{\"title\":\"broken\",\"policy\":{\"version\":\"x\"}}")
+                        .status())
+                .as("a policy file that does not parse is refused when proposed")
+                .isEqualTo(400);
+
+        JsonNode report = awaitFlip(stack, id, patient);
+        assertThat(report.at("/byRole/R8010/DENY_TO_PERMIT").asLong()).isPositive();
+        assertThat(report.at("/byResourceType/Condition/DENY_TO_PERMIT").asLong())
+                .isPositive();
+        assertThat(report.path("permitToDeny").asLong())
+                .as("nothing is taken away")
+                .isZero();
+
+        String approve = "{\"note\":\"Approved for the discharge coding pilot\"}";
+        assertThat(Fhir.post(policy(stack) + "/proposals/" + id + "/approve", token(stack, "privacy.officer"), approve)
+                        .status())
+                .as("a Privacy Officer proposes, a Caldicott Guardian approves")
+                .isEqualTo(403);
+        try {
+            Fhir.Response approved = Fhir.post(
+                    policy(stack) + "/proposals/" + id + "/approve", token(stack, "caldicott.guardian"), approve);
+            assertThat(approved.status()).as(approved.body().toString()).isEqualTo(200);
+            assertThat(Fhir.get(conditions, token(stack, "ward.clerk")).status())
+                    .as("the clerk's next request is decided by the new version")
+                    .isEqualTo(200);
+            assertThat(Fhir.post(
+                                    policy(stack) + "/proposals/"
+                                            + competing.body().path("id").asText() + "/approve",
+                                    token(stack, "caldicott.guardian"),
+                                    approve)
+                            .status())
+                    .as("a proposal made on an earlier version is not approved over a newer one")
+                    .isEqualTo(409);
+        } finally {
+            Fhir.Response restored = Fhir.post(
+                    policy(stack) + "/versions/" + before + "/restore",
+                    token(stack, "caldicott.guardian"),
+                    "{\"note\":\"Pilot over\"}");
+            assertThat(restored.status()).as(restored.body().toString()).isEqualTo(200);
+        }
+        assertThat(Fhir.get(conditions, token(stack, "ward.clerk")).status()).isEqualTo(403);
+        JsonNode history = Fhir.get(policy(stack) + "/versions", token(stack, "caldicott.guardian"))
+                .body();
+        assertThat(history.path("versions").size()).isGreaterThanOrEqualTo(2);
+
+        for (String activity : new String[] {"policy-proposed", "policy-simulated", "policy-approved"}) {
+            assertThat(awaitTrail(
+                            stack,
+                            "resource like '%" + activity + "%' and resource like '%policy-proposal/" + id + "%'"))
+                    .as(activity + " is in the audit trail")
+                    .isPositive();
+        }
+        assertThat(awaitTrail(
+                        stack, "resource like '%policy-restored%' and resource like '%policy-version/" + before + "%'"))
+                .isPositive();
+    }
+
+    /** Replays until the clerk's refusal (the decision log is written in the background) is among the flips. */
+    private static JsonNode awaitFlip(CareRecordStack stack, String id, String patient) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            Fhir.Response report = Fhir.post(
+                    policy(stack) + "/proposals/" + id + "/simulate?days=1", token(stack, "privacy.officer"), "");
+            assertThat(report.status()).as(report.body().toString()).isEqualTo(200);
+            for (JsonNode example : report.body().path("examples")) {
+                if (example.path("patientId").asText().equals(patient)
+                        && example.path("flip").asText().equals("DENY_TO_PERMIT")) {
+                    assertThat(example.path("reasonNow").asText()).contains("may not see Condition");
+                    return report.body();
+                }
+            }
+            assertThat(Instant.now())
+                    .as("the clerk's refusal among the replayed flips")
+                    .isBefore(deadline);
+            Audit.pause(Duration.ofMillis(300));
+        }
+    }
+
+    private static long awaitTrail(CareRecordStack stack, String where) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        long found;
+        while ((found = Audit.count(stack, "audit", "select count(*) from audit_event where " + where)) == 0
+                && Instant.now().isBefore(deadline)) {
+            Audit.pause(Duration.ofMillis(200));
+        }
+        return found;
+    }
+
+    private static String policy(CareRecordStack stack) {
+        return stack.consentUrl() + "/policy";
+    }
+
+    private static String token(CareRecordStack stack, String persona) {
+        return stack.tokens().token(persona);
+    }
+}
