@@ -86,7 +86,7 @@ public final class ConsentBenchmark {
                                    jsonb_build_object('basis', 'registered-gp', 'resource', 'Patient/p-' || (g % 20000),
                                                       'status', 'active')) end),
                            '{}'::jsonb, '[]'::jsonb
-                    from generate_series(1, %d) g""".formatted(TRAIL));
+                    from generate_series(1, {trail}) g""".replace("{trail}", Integer.toString(TRAIL)));
             insert.execute("analyze decision_log");
         }
         String officer = stack.tokens().token("privacy.officer");

@@ -15,7 +15,10 @@ class ConsoleTime {
     private final ZoneId zone;
     private final DateTimeFormatter when;
 
-    ConsoleTime(CareRegion region) {
+    private final PatientLabels labels;
+
+    ConsoleTime(CareRegion region, PatientLabels labels) {
+        this.labels = labels;
         this.zone = region.zone();
         this.when =
                 DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.UK).withZone(zone);
@@ -29,8 +32,8 @@ class ConsoleTime {
         return when.format(instant);
     }
 
-    /** A trail record as the console lists it. */
+    /** A trail record as the console lists it: its time in the region's clock, its patients by name and NHS number. */
     TrailRow row(AuditEvent event) {
-        return TrailRow.of(event, when);
+        return TrailRow.of(event, when, labels);
     }
 }

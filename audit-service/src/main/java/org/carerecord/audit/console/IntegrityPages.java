@@ -31,12 +31,19 @@ public class IntegrityPages {
     }
 
     @PostMapping("/integrity/verify")
-    public String verify(@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
-        IntegrityChecks.Run run = checks.run(user.getSubject());
+    public String verify(
+            @AuthenticationPrincipal OidcUser user,
+            @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean wholeChain,
+            RedirectAttributes redirect) {
+        IntegrityChecks.Run run = checks.run(user.getSubject(), wholeChain);
         redirect.addFlashAttribute(
                 "done",
                 run.intact()
-                        ? "Verified: the chain is intact (" + run.recordsChecked() + " records)"
+                        ? "Verified: the chain is intact (" + String.format("%,d", run.recordsChecked())
+                                + (run.wholeChain()
+                                        ? " records, the whole chain"
+                                        : " records added since the last check")
+                                + ", in " + String.format("%,d", run.millis()) + " ms)"
                         : "The chain is BROKEN at record " + run.firstBrokenSeq());
         return "redirect:/integrity";
     }

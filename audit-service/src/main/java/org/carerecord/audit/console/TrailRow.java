@@ -2,9 +2,7 @@ package org.carerecord.audit.console;
 
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import org.carerecord.audit.ledger.AuditEntry;
-import org.carerecord.audit.ledger.GovernanceAudit;
 import org.carerecord.security.audit.AuditVocabulary;
 import org.carerecord.security.token.NhsRoles;
 import org.carerecord.security.token.PurposeOfUse;
@@ -22,6 +20,7 @@ public record TrailRow(
         boolean refused,
         String purpose,
         List<String> patients,
+        String patientLabel,
         String decision,
         String decisionId,
         String breakGlassReason,
@@ -29,8 +28,8 @@ public record TrailRow(
         String query,
         String detail) {
 
-    /** The record as listed, its time written by {@code when} (see ConsoleTime). */
-    static TrailRow of(AuditEvent event, DateTimeFormatter when) {
+    /** The record as listed, its time written by {@code when} (see ConsoleTime), its patients named by {@code labels}. */
+    static TrailRow of(AuditEvent event, DateTimeFormatter when, PatientLabels labels) {
         AuditEntry e = AuditEntry.of(event);
         String query = event.getEntity().stream()
                 .filter(x -> x.hasQuery())
@@ -43,31 +42,20 @@ public record TrailRow(
                 e.userId(),
                 e.userRole() == null ? "system" : e.userRole() + " " + NhsRoles.name(e.userRole()),
                 e.organisation(),
-                action(event),
+                ActionWords.of(event),
                 outcomeText(e.outcome()),
                 e.refused(),
                 PurposeOfUse.parse(e.purpose())
                         .map(p -> p.name() + " (" + p.display() + ")")
                         .orElse(e.purpose()),
                 e.patientIds(),
+                labels.of(e.patientIds()),
                 extension(event, AuditVocabulary.DECISION_EXTENSION),
                 extension(event, AuditVocabulary.DECISION_ID_EXTENSION),
                 extension(event, AuditVocabulary.BREAK_GLASS_REASON_EXTENSION),
                 extension(event, AuditVocabulary.CLAIMED_RELATIONSHIP_EXTENSION),
                 query,
                 event.getOutcomeDesc());
-    }
-
-    private static String action(AuditEvent event) {
-        if (GovernanceAudit.ACTIVITY_SYSTEM.equals(event.getType().getSystem())) {
-            return event.getType().getCode().replace('-', ' ');
-        }
-        String interaction =
-                event.getSubtype().stream().map(c -> c.getCode()).findFirst().orElse(null);
-        if (interaction != null) {
-            return interaction;
-        }
-        return event.hasAction() ? event.getAction().getDisplay().toLowerCase(Locale.UK) : "request";
     }
 
     private static String outcomeText(String code) {

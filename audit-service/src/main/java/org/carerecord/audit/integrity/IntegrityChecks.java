@@ -6,7 +6,11 @@ import org.carerecord.audit.ledger.ChainVerifier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
-/** Runs chain verification on request and remembers each run (when, by whom, what it found, how long it took). */
+/**
+ * Runs chain verification on request and remembers each run (when, by whom, what it found, how long it took, how
+ * far it got). A run picks up after the last intact run's last record, so it reads only what arrived since; a
+ * whole-chain run (genesis or the retention anchor to the newest record) is there for a full re-check.
+ */
 @Service
 public class IntegrityChecks {
 
@@ -18,7 +22,11 @@ public class IntegrityChecks {
             Long firstBrokenSeq,
             String firstBrokenEventId,
             Long anchoredAfterSeq,
-            long millis) {}
+            long millis,
+            boolean wholeChain,
+            Long verifiedThroughSeq) {}
+
+    private record Position(long seq, String hash) {}
 
     private final ChainVerifier verifier;
     private final JdbcClient jdbc;
@@ -28,14 +36,18 @@ public class IntegrityChecks {
         this.jdbc = jdbc;
     }
 
-    public Run run(String by) {
+    /** Verifies what arrived since the last intact run (the whole chain if there is none, or if asked). */
+    public Run run(String by, boolean wholeChain) {
         long started = System.nanoTime();
-        ChainVerifier.Result result = verifier.verify();
+        Optional<Position> from = wholeChain ? Optional.empty() : lastVerified();
+        ChainVerifier.Result result =
+                from.map(p -> verifier.verifyAfter(p.seq(), p.hash())).orElseGet(verifier::verify);
         long millis = (System.nanoTime() - started) / 1_000_000;
         jdbc.sql("""
                 insert into chain_verification (run_by, intact, records_checked, first_broken_seq, first_broken_id,
-                                                anchored_after, millis)
-                values (:by, :intact, :checked, :seq, :id, :anchor, :millis)""")
+                                                anchored_after, millis, whole_chain, verified_through_seq,
+                                                verified_through_hash)
+                values (:by, :intact, :checked, :seq, :id, :anchor, :millis, :whole, :through, :throughHash)""")
                 .param("by", by)
                 .param("intact", result.intact())
                 .param("checked", result.recordsChecked())
@@ -43,8 +55,23 @@ public class IntegrityChecks {
                 .param("id", result.firstBrokenEventId())
                 .param("anchor", result.anchoredAfterSeq())
                 .param("millis", millis)
+                .param("whole", from.isEmpty())
+                .param("through", result.throughSeq())
+                .param("throughHash", result.throughHash())
                 .update();
         return last().orElseThrow();
+    }
+
+    /** Where the newest intact run stopped; none after a broken run (the next one checks the whole chain). */
+    private Optional<Position> lastVerified() {
+        return jdbc.sql("""
+                        select intact, verified_through_seq, verified_through_hash from chain_verification
+                        order by id desc limit 1""")
+                .query((rs, n) -> rs.getBoolean(1) && rs.getObject(2) != null
+                        ? Optional.of(new Position(rs.getLong(2), rs.getString(3)))
+                        : Optional.<Position>empty())
+                .optional()
+                .flatMap(p -> p);
     }
 
     public Optional<Run> last() {
@@ -57,7 +84,9 @@ public class IntegrityChecks {
                         (Long) rs.getObject("first_broken_seq"),
                         rs.getString("first_broken_id"),
                         (Long) rs.getObject("anchored_after"),
-                        rs.getLong("millis")))
+                        rs.getLong("millis"),
+                        rs.getBoolean("whole_chain"),
+                        (Long) rs.getObject("verified_through_seq")))
                 .optional();
     }
 }

@@ -14,7 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Checks the chain and names the first record whose hash or link does not hold. When retention has
- * dropped old months, the chain starts from the last anchored hash instead of genesis.
+ * dropped old months, the chain starts from the last anchored hash instead of genesis. A check can also start
+ * after a record an earlier run verified ({@link #verifyAfter}): only what arrived since is read, and the earlier
+ * run's last record must still hold the hash it had.
  *
  * <p>Every check is local — a record's hash against its own text and stored link, its link against its
  * predecessor's stored hash — so the records present when verification starts are split into seq ranges
@@ -23,16 +25,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ChainVerifier {
 
+    /** @param throughSeq the last record verified (with its {@code throughHash}); null if there was none */
     public record Result(
             boolean intact,
             long recordsChecked,
             Long firstBrokenSeq,
             String firstBrokenEventId,
-            Long anchoredAfterSeq) {}
+            Long anchoredAfterSeq,
+            Long throughSeq,
+            String throughHash) {}
 
     private record Anchor(long lastSeq, String lastHash) {}
 
-    private record Segment(long checked, Long brokenSeq, String brokenId) {}
+    private record Segment(long checked, Long brokenSeq, String brokenId, Long lastSeq, String lastHash) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
@@ -45,6 +50,7 @@ public class ChainVerifier {
         this.readOnly.setReadOnly(true); // and PostgreSQL streams with a fetch size only inside a transaction
     }
 
+    /** The whole chain, from genesis or the retention anchor. */
     public Result verify() {
         Anchor anchor = jdbc.query(
                 "select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
@@ -54,6 +60,34 @@ public class ChainVerifier {
         long[] bounds =
                 jdbc.queryForObject("select coalesce(min(seq), 0), coalesce(max(seq), -1) from audit_event", (rs, n) ->
                         new long[] {rs.getLong(1), rs.getLong(2)});
+        return verify(bounds, start, anchoredAfter);
+    }
+
+    /**
+     * The records after {@code seq}, which an earlier run verified ending with {@code hash}: that record must still
+     * hold it (else the chain is reported broken there), and each later record must link on from it.
+     */
+    public Result verifyAfter(long seq, String hash) {
+        // the record itself: still the hash remembered, and still the hash of its own text and link
+        String[] record = jdbc.query(
+                "select event_id, prev_hash, resource, hash from audit_event where seq = ?",
+                rs -> rs.next()
+                        ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}
+                        : null,
+                seq);
+        if (record == null
+                || !hash.equals(record[3])
+                || !ChainHash.next(record[1], record[2]).equals(record[3])) {
+            return new Result(false, 0, seq, record == null ? null : record[0], null, null, null);
+        }
+        long last = jdbc.queryForObject("select coalesce(max(seq), ?) from audit_event", Long.class, seq);
+        if (last == seq) {
+            return new Result(true, 0, null, null, null, seq, hash);
+        }
+        return verify(new long[] {seq + 1, last}, hash, null);
+    }
+
+    private Result verify(long[] bounds, String start, Long anchoredAfter) {
         int parts = Runtime.getRuntime().availableProcessors();
         long width = Math.max(1, (bounds[1] - bounds[0] + parts) / parts);
         ExecutorService workers = Executors.newFixedThreadPool(parts);
@@ -66,14 +100,21 @@ public class ChainVerifier {
                         readOnly.execute(status -> check(lo, hi, lo == bounds[0] ? start : null))));
             }
             long checked = 0;
+            Long throughSeq = null;
+            String throughHash = null;
             for (Future<Segment> future : segments) {
                 Segment segment = future.get();
                 checked += segment.checked();
                 if (segment.brokenSeq() != null) {
-                    return new Result(false, checked, segment.brokenSeq(), segment.brokenId(), anchoredAfter);
+                    return new Result(
+                            false, checked, segment.brokenSeq(), segment.brokenId(), anchoredAfter, null, null);
+                }
+                if (segment.lastSeq() != null) {
+                    throughSeq = segment.lastSeq();
+                    throughHash = segment.lastHash();
                 }
             }
-            return new Result(true, checked, null, null, anchoredAfter);
+            return new Result(true, checked, null, null, anchoredAfter, throughSeq, throughHash);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("chain verification interrupted", e);
@@ -96,6 +137,7 @@ public class ChainVerifier {
             long checked;
             Long brokenSeq;
             String brokenId;
+            Long lastSeq;
         };
         jdbc.query(
                 "select seq, event_id, resource, prev_hash, hash from audit_event where seq between ? and ? order by seq",
@@ -112,10 +154,11 @@ public class ChainVerifier {
                         return;
                     }
                     state.previous = hash;
+                    state.lastSeq = rs.getLong(1);
                     state.checked++;
                 },
                 lo,
                 hi);
-        return new Segment(state.checked, state.brokenSeq, state.brokenId);
+        return new Segment(state.checked, state.brokenSeq, state.brokenId, state.lastSeq, state.previous);
     }
 }

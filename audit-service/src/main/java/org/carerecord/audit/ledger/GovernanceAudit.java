@@ -2,6 +2,7 @@ package org.carerecord.audit.ledger;
 
 import java.util.List;
 import org.carerecord.fhir.balp.AuditEventBuilder;
+import org.carerecord.security.audit.AuditVocabulary;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class GovernanceAudit {
 
-    public static final String ACTIVITY_SYSTEM = "https://care-record.example.org/CodeSystem/governance-activity";
+    public static final String ACTIVITY_SYSTEM = AuditVocabulary.GOVERNANCE_ACTIVITY_SYSTEM;
     public static final String BREAK_GLASS_REVIEW = "break-glass-review";
     public static final String ALERT_CLOSED = "alert-closed";
     public static final String TRAIL_SEARCH = "trail-search";

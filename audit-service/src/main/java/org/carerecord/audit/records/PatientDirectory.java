@@ -91,6 +91,12 @@ public class PatientDirectory {
         }
         Patient patient = context.newJsonParser().parseResource(Patient.class, json);
         return Optional.of(new PatientDemographics(
+                patient.getName().isEmpty() ? null : patient.getNameFirstRep().getNameAsSingleString(),
+                patient.getIdentifier().stream()
+                        .filter(i -> NhsNumber.SYSTEM.equals(i.getSystem()))
+                        .map(i -> i.getValue())
+                        .findFirst()
+                        .orElse(null),
                 patient.getName().stream()
                         .map(n -> n.getFamily())
                         .filter(f -> f != null)

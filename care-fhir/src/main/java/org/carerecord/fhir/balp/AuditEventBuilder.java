@@ -26,6 +26,11 @@ public final class AuditEventBuilder {
 
     public static final Coding REST =
             new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation");
+    /** FHIR resource types, as an entity's type. */
+    public static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
+    /** FHIR operations named by a subtype ({@code $summary}). */
+    public static final String OPERATION_SYSTEM = "https://care-record.example.org/CodeSystem/fhir-operation";
+
     private static final String BALP_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.";
     private static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
     private static final Coding HEALTHCARE_PROVIDER =
@@ -169,12 +174,30 @@ public final class AuditEventBuilder {
 
     /** The query string asked, as BALP keeps it (the bytes of the query). */
     public AuditEventBuilder query(String query) {
-        if (query != null && !query.isBlank()) {
-            event.addEntity()
-                    .setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"))
-                    .setQuery(query.getBytes(StandardCharsets.UTF_8));
+        return query(query, null);
+    }
+
+    /**
+     * The query string asked, typed by the FHIR resource type it was asked of (the entity type value set includes
+     * the resource types), so the trail can say "searched diagnoses" of a search that returned nothing.
+     */
+    public AuditEventBuilder query(String query, String resourceType) {
+        boolean hasQuery = query != null && !query.isBlank();
+        if (hasQuery || resourceType != null) {
+            var entity = event.addEntity().setRole(new Coding(AuditVocabulary.OBJECT_ROLE_SYSTEM, "24", "Query"));
+            if (hasQuery) {
+                entity.setQuery(query.getBytes(StandardCharsets.UTF_8));
+            }
+            if (resourceType != null) {
+                entity.setType(new Coding(RESOURCE_TYPES, resourceType, null));
+            }
         }
         return this;
+    }
+
+    /** A FHIR operation ({@code $summary}, {@code $everything}...), as a second subtype beside the interaction. */
+    public AuditEventBuilder operation(String name) {
+        return name == null ? this : subtype(new Coding(OPERATION_SYSTEM, name, null));
     }
 
     /** The request's id ({@code X-Request-ID}), which ties the record to the service's logs. */

@@ -24,6 +24,10 @@ public final class AuditVocabulary {
     public static final String BREAK_GLASS_REASON_EXTENSION =
             "https://care-record.example.org/StructureDefinition/break-glass-reason";
     public static final String RESTFUL_INTERACTION_SYSTEM = "http://hl7.org/fhir/restful-interaction";
+    /** Governance activity (a break-glass review, an alert closed, a policy change) as an event's type. */
+    public static final String GOVERNANCE_ACTIVITY_SYSTEM =
+            "https://care-record.example.org/CodeSystem/governance-activity";
+
     public static final String DCM_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM";
     public static final String OBJECT_ROLE_SYSTEM = "http://terminology.hl7.org/CodeSystem/object-role";
 

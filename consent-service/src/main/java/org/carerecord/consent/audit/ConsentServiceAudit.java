@@ -3,6 +3,7 @@ package org.carerecord.consent.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.carerecord.fhir.balp.AuditEventBuilder;
+import org.carerecord.security.audit.AuditVocabulary;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -71,16 +72,13 @@ public class ConsentServiceAudit {
         }
     }
 
-    /** What governance activity is called in the trail (the same system as audit-service's console actions). */
-    public static final String ACTIVITY_SYSTEM = "https://care-record.example.org/CodeSystem/governance-activity";
-
     /**
      * A governance action on the role policy (proposed, replayed, approved, rejected, restored), written before
      * it takes effect; throws (503) if the trail could not take it, so nothing changes unaudited.
      */
     public void governance(CareClaims by, String activity, String subject, String outcome) {
         AuditEvent event = AuditEventBuilder.of(
-                        new org.hl7.fhir.r4.model.Coding(ACTIVITY_SYSTEM, activity, null),
+                        new org.hl7.fhir.r4.model.Coding(AuditVocabulary.GOVERNANCE_ACTIVITY_SYSTEM, activity, null),
                         AuditEvent.AuditEventAction.U)
                 .outcome(false, outcome)
                 .requestor(by)

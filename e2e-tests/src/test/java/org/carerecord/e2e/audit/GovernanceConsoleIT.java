@@ -108,7 +108,8 @@ class GovernanceConsoleIT {
                     .contains("hospital.nurse")
                     .contains(emergencyId)
                     .contains("R8001 at RTD")
-                    .contains("search-type");
+                    .contains("Searched diagnoses")
+                    .doesNotContain("search-type");
             browser.screenshot("02-break-glass-queue");
             assertThat(browser.accessibilityViolations())
                     .as("accessibility of 02-break-glass-queue")
@@ -143,8 +144,10 @@ class GovernanceConsoleIT {
                     .isEmpty();
             alert.findElement(By.tagName("a")).click();
             assertThat(browser.await(By.id("alert-records")).getText())
-                    .contains(householdId)
-                    .contains("read");
+                    .as("the patient by name and NHS number (3-3-4), not the record's id")
+                    .contains("NHS 900 000 0211")
+                    .doesNotContain(householdId)
+                    .contains("Opened patient details");
             browser.screenshot("05-alert-detail");
             assertThat(browser.accessibilityViolations())
                     .as("accessibility of 05-alert-detail")

@@ -45,7 +45,8 @@ final class AuditEventFactory {
                 .requestor(requester.claims(), purposeOf(requester, decision))
                 .address(requester.sourceAddress())
                 .source(SITE, OBSERVER)
-                .query(queryOf(request))
+                .operation(request.getOperation())
+                .query(queryOf(request), request.getResourceName())
                 .requestId(request.getRequestId());
         patientIds.forEach(event::patient);
         resourceIds.forEach(event::resource);

@@ -129,7 +129,8 @@ public class AuthorizationServerConfig {
                         .permitAll()
                         .anyRequest()
                         .authenticated())
-                .formLogin(Customizer.withDefaults())
+                // our own page (SignInPage) in the region's style; Spring Security still takes the POST
+                .formLogin(form -> form.loginPage("/login").permitAll())
                 // sign-ins are known by session, so online access ends with the session (OnlineAccessSessions)
                 .sessionManagement(session -> session.maximumSessions(-1).sessionRegistry(sessions));
         return http.build();
