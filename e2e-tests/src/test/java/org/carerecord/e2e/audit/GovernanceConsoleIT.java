@@ -84,6 +84,11 @@ class GovernanceConsoleIT {
             assertThat(browser.driver.getCurrentUrl())
                     .startsWith(stack.issuer())
                     .endsWith("/login");
+            assertThat(browser.heading()).isEqualTo("Sign in");
+            browser.screenshot("00-sign-in");
+            assertThat(browser.accessibilityViolations())
+                    .as("accessibility of 00-sign-in")
+                    .isEmpty();
             browser.signIn("privacy.officer", stack.password("privacy.officer"));
             assertThat(browser.heading()).startsWith("Overview");
             // keyboard users land on "Skip to main content" first
