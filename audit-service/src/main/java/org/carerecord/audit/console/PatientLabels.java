@@ -21,7 +21,7 @@ class PatientLabels {
 
     String of(List<String> patientIds) {
         if (patientIds == null || patientIds.isEmpty()) {
-            return "";
+            return "—"; // a search that named no patient, a refusal before one was known
         }
         String first = label(patientIds.get(0));
         int more = patientIds.size() - 1;

@@ -83,7 +83,7 @@ public record BarChart(
         }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
-            ticks.add(new Tick(round(HEIGHT - BOTTOM - plotHeight * i / 4), String.valueOf(top * i / 4)));
+            ticks.add(new Tick(round(HEIGHT - BOTTOM - plotHeight * i / 4), String.format("%,d", top * i / 4)));
         }
         List<Legend> legend = new ArrayList<>();
         double x = LEFT;

@@ -29,7 +29,7 @@ public class TrailStatistics {
             long views,
             long refusals,
             long breakGlass,
-            BarChart viewsByOrganisation,
+            List<BarChart> viewsByOrganisation,
             BarChart viewsByRole,
             BarChart refusalsAndBreakGlass) {}
 
@@ -60,8 +60,27 @@ public class TrailStatistics {
         List<Count> refusals = counts("'refused'", "user_id is not null and outcome <> '0'", since);
         List<Count> breakGlass = counts("'break-glass'", "purpose in ('ETREAT', 'BTG')", since);
 
-        BarChart viewsChart =
-                BarChart.of("Record views per day, by organisation", categories, series(views, calendar, k -> k), true);
+        // one small chart per organisation, each on its own scale: on one shared scale a busy trust hides the
+        // practices (the busiest first; beyond eight, the rest together)
+        List<BarChart.Series> byOrganisation = new ArrayList<>(series(views, calendar, k -> k));
+        byOrganisation.sort(java.util.Comparator.comparingLong((BarChart.Series x) -> sum(x.values()))
+                .reversed());
+        List<BarChart> organisationCharts = new ArrayList<>();
+        for (int i = 0; i < Math.min(byOrganisation.size(), ORGANISATION_CHARTS); i++) {
+            organisationCharts.add(organisationChart(byOrganisation.get(i), categories, i));
+        }
+        if (byOrganisation.size() > ORGANISATION_CHARTS) {
+            List<BarChart.Series> rest = byOrganisation.subList(ORGANISATION_CHARTS, byOrganisation.size());
+            long[] together = new long[calendar.size()];
+            rest.forEach(x -> java.util.Arrays.setAll(together, d -> together[d] + x.values()[d]));
+            organisationCharts.add(organisationChart(
+                    new BarChart.Series(
+                            rest.size() + " other organisations", BarChart.colour(ORGANISATION_CHARTS), together),
+                    categories,
+                    ORGANISATION_CHARTS));
+        }
+        long totalViews =
+                byOrganisation.stream().mapToLong(x -> sum(x.values())).sum();
         Map<String, Long> roleTotals = new LinkedHashMap<>();
         byRole.forEach(c -> roleTotals.merge(c.key(), c.count(), Long::sum));
         List<String> roles = roleTotals.keySet().stream().sorted().toList();
@@ -79,12 +98,22 @@ public class TrailStatistics {
         BarChart denialsChart = BarChart.of("Refusals and break-glass per day", categories, denialSeries, false);
         return new Overview(
                 days,
-                viewsChart.total(),
+                totalViews,
                 sum(denialSeries.get(0).values()),
                 sum(denialSeries.get(1).values()),
-                viewsChart,
+                organisationCharts,
                 roleChart,
                 denialsChart);
+    }
+
+    private static final int ORGANISATION_CHARTS = 8;
+
+    private static BarChart organisationChart(BarChart.Series views, List<String> categories, int index) {
+        return BarChart.of(
+                "Record views per day: " + views.name() + " (" + String.format("%,d", sum(views.values())) + ")",
+                categories,
+                List.of(new BarChart.Series("Views", BarChart.colour(index), views.values())),
+                false);
     }
 
     private List<Count> counts(String key, String where, Timestamp since) {
