@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 public class ScopeInterceptor implements FhirServerInterceptor {
 
     /** Operations a scope can grant; anything else ($expunge, $reindex, GraphQL...) is refused. */
-    static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta");
+    static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta", "$match");
     /** Bulk writes by care providers' systems: each record's type is checked against the scopes by the operation. */
     static final Set<String> BULK_WRITES = Set.of("$load", "$import", "$import-poll-status");
 
