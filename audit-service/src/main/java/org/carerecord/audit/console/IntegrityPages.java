@@ -26,6 +26,7 @@ public class IntegrityPages {
     public String show(Model model) {
         IntegrityChecks.Run last = checks.last().orElse(null);
         model.addAttribute("last", last);
+        model.addAttribute("running", checks.running().orElse(null));
         model.addAttribute("when", last == null ? null : time.format(last.at()));
         return "integrity";
     }
@@ -35,16 +36,9 @@ public class IntegrityPages {
             @AuthenticationPrincipal OidcUser user,
             @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean wholeChain,
             RedirectAttributes redirect) {
-        IntegrityChecks.Run run = checks.run(user.getSubject(), wholeChain);
-        redirect.addFlashAttribute(
-                "done",
-                run.intact()
-                        ? "Verified: the chain is intact (" + String.format("%,d", run.recordsChecked())
-                                + (run.wholeChain()
-                                        ? " records, the whole chain"
-                                        : " records added since the last check")
-                                + ", in " + String.format("%,d", run.millis()) + " ms)"
-                        : "The chain is BROKEN at record " + run.firstBrokenSeq());
+        if (!checks.start(user.getSubject(), wholeChain)) {
+            redirect.addFlashAttribute("error", "A verification is under way already; its progress is below");
+        }
         return "redirect:/integrity";
     }
 }

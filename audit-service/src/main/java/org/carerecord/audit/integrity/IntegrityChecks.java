@@ -28,6 +28,14 @@ public class IntegrityChecks {
 
     private record Position(long seq, String hash) {}
 
+    /** A run under way: who started it, what kind, and how far it has got. */
+    public record Running(String by, boolean wholeChain, long checked, long of) {}
+
+    private final java.util.concurrent.ExecutorService runner =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "chain-verification"));
+    private final java.util.concurrent.atomic.AtomicReference<Running> running =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private final ChainVerifier verifier;
     private final JdbcClient jdbc;
 
@@ -36,12 +44,37 @@ public class IntegrityChecks {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Starts a run in the background (the console shows its progress); false if one is under way already, which the
+     * caller shows instead of starting another.
+     */
+    public boolean start(String by, boolean wholeChain) {
+        if (!running.compareAndSet(null, new Running(by, wholeChain, 0, 0))) {
+            return false;
+        }
+        runner.execute(() -> {
+            try {
+                run(by, wholeChain);
+            } finally {
+                running.set(null);
+            }
+        });
+        return true;
+    }
+
+    /** The run under way, if any. */
+    public Optional<Running> running() {
+        return Optional.ofNullable(running.get());
+    }
+
     /** Verifies what arrived since the last intact run (the whole chain if there is none, or if asked). */
     public Run run(String by, boolean wholeChain) {
         long started = System.nanoTime();
         Optional<Position> from = wholeChain ? Optional.empty() : lastVerified();
-        ChainVerifier.Result result =
-                from.map(p -> verifier.verifyAfter(p.seq(), p.hash())).orElseGet(verifier::verify);
+        ChainVerifier.Progress progress = (checked, of) ->
+                running.updateAndGet(r -> r == null ? null : new Running(r.by(), from.isEmpty(), checked, of));
+        ChainVerifier.Result result = from.map(p -> verifier.verifyAfter(p.seq(), p.hash(), progress))
+                .orElseGet(() -> verifier.verify(progress));
         long millis = (System.nanoTime() - started) / 1_000_000;
         jdbc.sql("""
                 insert into chain_verification (run_by, intact, records_checked, first_broken_seq, first_broken_id,

@@ -50,8 +50,20 @@ public class ChainVerifier {
         this.readOnly.setReadOnly(true); // and PostgreSQL streams with a fetch size only inside a transaction
     }
 
+    /** Told how far a run has got: records checked so far, of about how many. */
+    public interface Progress {
+        Progress NONE = (checked, of) -> {};
+
+        void at(long checked, long of);
+    }
+
     /** The whole chain, from genesis or the retention anchor. */
     public Result verify() {
+        return verify(Progress.NONE);
+    }
+
+    /** The whole chain, telling {@code progress} as it goes. */
+    public Result verify(Progress progress) {
         Anchor anchor = jdbc.query(
                 "select last_seq, last_hash from audit_chain_anchor order by last_seq desc limit 1",
                 rs -> rs.next() ? new Anchor(rs.getLong(1), rs.getString(2)) : null);
@@ -60,14 +72,14 @@ public class ChainVerifier {
         long[] bounds =
                 jdbc.queryForObject("select coalesce(min(seq), 0), coalesce(max(seq), -1) from audit_event", (rs, n) ->
                         new long[] {rs.getLong(1), rs.getLong(2)});
-        return verify(bounds, start, anchoredAfter);
+        return verify(bounds, start, anchoredAfter, progress);
     }
 
     /**
      * The records after {@code seq}, which an earlier run verified ending with {@code hash}: that record must still
      * hold it (else the chain is reported broken there), and each later record must link on from it.
      */
-    public Result verifyAfter(long seq, String hash) {
+    public Result verifyAfter(long seq, String hash, Progress progress) {
         // the record itself: still the hash remembered, and still the hash of its own text and link
         String[] record = jdbc.query(
                 "select event_id, prev_hash, resource, hash from audit_event where seq = ?",
@@ -84,10 +96,13 @@ public class ChainVerifier {
         if (last == seq) {
             return new Result(true, 0, null, null, null, seq, hash);
         }
-        return verify(new long[] {seq + 1, last}, hash, null);
+        return verify(new long[] {seq + 1, last}, hash, null, progress);
     }
 
-    private Result verify(long[] bounds, String start, Long anchoredAfter) {
+    private Result verify(long[] bounds, String start, Long anchoredAfter, Progress progress) {
+        long of = Math.max(0, bounds[1] - bounds[0] + 1);
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        progress.at(0, of);
         int parts = Runtime.getRuntime().availableProcessors();
         long width = Math.max(1, (bounds[1] - bounds[0] + parts) / parts);
         ExecutorService workers = Executors.newFixedThreadPool(parts);
@@ -96,8 +111,8 @@ public class ChainVerifier {
             for (long from = bounds[0]; from <= bounds[1]; from += width) {
                 long lo = from;
                 long hi = Math.min(bounds[1], from + width - 1);
-                segments.add(workers.submit(() ->
-                        readOnly.execute(status -> check(lo, hi, lo == bounds[0] ? start : null))));
+                segments.add(workers.submit(() -> readOnly.execute(status ->
+                        check(lo, hi, lo == bounds[0] ? start : null, n -> progress.at(done.addAndGet(n), of)))));
             }
             long checked = 0;
             Long throughSeq = null;
@@ -126,7 +141,7 @@ public class ChainVerifier {
     }
 
     /** Records lo..hi in order; {@code previous} is the hash the first must link to (null: its predecessor's). */
-    private Segment check(long lo, long hi, String previousHash) {
+    private Segment check(long lo, long hi, String previousHash, java.util.function.LongConsumer checkedMore) {
         var state = new Object() {
             String previous = previousHash != null
                     ? previousHash
@@ -155,7 +170,9 @@ public class ChainVerifier {
                     }
                     state.previous = hash;
                     state.lastSeq = rs.getLong(1);
-                    state.checked++;
+                    if (++state.checked % 5_000 == 0) {
+                        checkedMore.accept(5_000);
+                    }
                 },
                 lo,
                 hi);

@@ -211,6 +211,17 @@ class GovernanceConsoleIT {
             // integrity: run verification from the console
             browser.go(stack.auditUrl() + "/integrity");
             browser.await(By.id("verify-now")).click();
+            // it runs in the background: the page shows how far it has got until it is done
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+            while (!browser.driver.findElements(By.id("verification-running")).isEmpty()) {
+                assertThat(browser.driver
+                                .findElement(By.id("verification-running"))
+                                .getText())
+                        .contains("records checked");
+                assertThat(java.time.Instant.now()).isBefore(deadline);
+                Audit.pause(java.time.Duration.ofMillis(300));
+                browser.driver.findElement(By.id("show-progress")).click();
+            }
             assertThat(browser.await(By.id("integrity-result")).getText()).isEqualTo("Intact");
             assertThat(browser.driver.findElement(By.id("last-verification")).getText())
                     .contains("privacy.officer");
