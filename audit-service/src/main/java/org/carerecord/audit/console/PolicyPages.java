@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.carerecord.audit.alerts.AlertRulesProperties;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
 import org.springframework.stereotype.Controller;
@@ -31,10 +32,13 @@ class PolicyPages {
 
     private final ConsentServiceClient consent;
     private final ConsoleTime time;
+    /** The repeated-refusals rule as this service runs it: the replay says whose refusals would cross it. */
+    private final AlertRulesProperties.Threshold refusalsAlert;
 
-    PolicyPages(ConsentServiceClient consent, ConsoleTime time) {
+    PolicyPages(ConsentServiceClient consent, ConsoleTime time, AlertRulesProperties alerts) {
         this.consent = consent;
         this.time = time;
+        this.refusalsAlert = alerts.repeatedDenials();
     }
 
     @GetMapping("/policy")
@@ -131,7 +135,13 @@ class PolicyPages {
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer,
             RedirectAttributes redirect) {
         JsonNode answer = switch (action) {
-            case "simulate" -> consent.policyAction(officer, "/proposals/" + id + "/simulate?days=" + days, "");
+            case "simulate" ->
+                consent.policyAction(
+                        officer,
+                        "/proposals/" + id + "/simulate?days=" + days + "&refusals=" + refusalsAlert.count()
+                                + "&withinMinutes="
+                                + Math.max(1, refusalsAlert.window().toMinutes()),
+                        "");
             case "approve", "reject" ->
                 consent.policyAction(
                         officer, "/proposals/" + id + "/" + action, Map.of("note", note == null ? "" : note));

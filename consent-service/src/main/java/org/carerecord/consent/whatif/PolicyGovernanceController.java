@@ -32,8 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  *   <li>{@code GET /policy}: the version in force; {@code GET /policy/versions}: every version put in force;</li>
  *   <li>{@code POST /policy/proposals} {@code {title, rationale, policy}}: propose a whole new policy file;</li>
- *   <li>{@code POST /policy/proposals/{id}/simulate?days=30}: replay the last days' decisions through it
- *       ({@link WhatIfReport}: which would flip, by role, organisation and record type, with examples);</li>
+ *   <li>{@code POST /policy/proposals/{id}/simulate?days=30&refusals=5&withinMinutes=30}: replay the last days' decisions
+ *       through it ({@link WhatIfReport}: which would flip, by role, organisation and record type, with examples,
+ *       and whose refusals would cross the repeated-refusals alert's threshold, or no longer would);</li>
  *   <li>{@code POST /policy/proposals/{id}/approve} {@code {note}}: a Caldicott Guardian other than the proposer
  *       puts it in force — a new version, every cached decision dropped before the answer;
  *       {@code .../reject} {@code {note}} closes it unapproved;</li>
@@ -134,16 +135,28 @@ class PolicyGovernanceController {
 
     @PostMapping("/policy/proposals/{id}/simulate")
     ResponseEntity<?> simulate(
-            @PathVariable UUID id, @RequestParam(defaultValue = "30") int days, @AuthenticationPrincipal Jwt jwt) {
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "30") int days,
+            @RequestParam(required = false) Integer refusals,
+            @RequestParam(required = false) Integer withinMinutes,
+            @AuthenticationPrincipal Jwt jwt) {
         if (days < 1 || days > 366) {
             return error(400, "days must be between 1 and 366");
         }
+        if ((refusals != null && refusals < 1) || (withinMinutes != null && withinMinutes < 1)) {
+            return error(400, "refusals and withinMinutes must be 1 or more");
+        }
+        PolicyReplay.AlertThreshold alert = new PolicyReplay.AlertThreshold(
+                refusals == null ? PolicyReplay.AlertThreshold.DEFAULT.refusals() : refusals,
+                withinMinutes == null
+                        ? PolicyReplay.AlertThreshold.DEFAULT.within()
+                        : Duration.ofMinutes(withinMinutes));
         var proposal = proposals.find(id);
         if (proposal.isEmpty()) {
             return error(404, "no such proposal");
         }
         RolePolicySet proposed = RolePolicySet.parse(proposal.get().policy(), json);
-        WhatIfReport report = replay.replay(live.current(), proposed, Duration.ofDays(days));
+        WhatIfReport report = replay.replay(live.current(), proposed, Duration.ofDays(days), alert);
         proposals.simulated(id, report);
         audit.governance(
                 CareClaims.from(jwt),

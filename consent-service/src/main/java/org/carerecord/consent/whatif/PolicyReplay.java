@@ -46,6 +46,18 @@ class PolicyReplay {
 
     private static final int CHUNK = 20_000;
 
+    /**
+     * audit-service's repeated-refusals rule as the caller configures it (the console passes its own): this many
+     * refusals of one user within this long raise an alert.
+     */
+    record AlertThreshold(int refusals, Duration within) {
+        static final AlertThreshold DEFAULT = new AlertThreshold(5, Duration.ofMinutes(30));
+
+        String describe() {
+            return refusals + " refusals of one user within " + within.toMinutes() + " minutes";
+        }
+    }
+
     /** A logged decision: when, what was asked (JSON as logged) and what was decided. */
     record Logged(String decisionId, Instant decidedAt, String request, String decision) {}
 
@@ -78,7 +90,7 @@ class PolicyReplay {
     }
 
     /** The decisions logged in the last {@code window}, replayed through both policies. */
-    WhatIfReport replay(RolePolicySet current, RolePolicySet proposed, Duration window) {
+    WhatIfReport replay(RolePolicySet current, RolePolicySet proposed, Duration window, AlertThreshold alert) {
         long started = System.nanoTime();
         Instant to = clock.instant();
         Instant from = to.minus(window);
@@ -104,7 +116,7 @@ class PolicyReplay {
                     Timestamp.from(to));
             tally.add(compare(current, proposed, chunk, history, json));
         });
-        return tally.report(current, proposed, from, to, Duration.ofNanos(System.nanoTime() - started));
+        return tally.report(current, proposed, from, to, alert, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static Duration longestBreakGlass(RolePolicySet a, RolePolicySet b) {
@@ -206,12 +218,27 @@ class PolicyReplay {
         final Map<String, Map<Flip, Long>> byOrganisation = new TreeMap<>();
         final Map<String, Map<Flip, Long>> byType = new TreeMap<>();
         final List<Example> examples = new ArrayList<>();
+        /** Each user's refusals (times), under the policy in force and under the proposal; and who they are. */
+        final Map<String, List<Instant>> refusedNow = new java.util.HashMap<>();
+
+        final Map<String, List<Instant>> refusedProposed = new java.util.HashMap<>();
+        final Map<String, String[]> users = new java.util.HashMap<>();
 
         void count(Logged logged, AccessRequest request, AccessDecision before, AccessDecision after) {
             replayed++;
             if (!before.decision().name().equals(logged.decision())) {
                 differFromLogged++;
                 return;
+            }
+            String user = String.valueOf(request.subject());
+            if (!before.permits()) {
+                refusedNow.computeIfAbsent(user, k -> new ArrayList<>()).add(logged.decidedAt());
+            }
+            if (!after.permits()) {
+                refusedProposed.computeIfAbsent(user, k -> new ArrayList<>()).add(logged.decidedAt());
+            }
+            if (before.permits() != after.permits()) {
+                users.putIfAbsent(user, new String[] {request.nhsRole(), request.organisation()});
             }
             Flip flip = flip(before, after);
             if (flip == null) {
@@ -265,6 +292,42 @@ class PolicyReplay {
             other.byOrganisation.forEach((k, m) -> m.forEach((f, n) -> add(byOrganisation, k, f, n)));
             other.byType.forEach((k, m) -> m.forEach((f, n) -> add(byType, k, f, n)));
             other.examples.forEach(this::keep);
+            other.refusedNow.forEach((u, t) ->
+                    refusedNow.computeIfAbsent(u, k -> new ArrayList<>()).addAll(t));
+            other.refusedProposed.forEach((u, t) ->
+                    refusedProposed.computeIfAbsent(u, k -> new ArrayList<>()).addAll(t));
+            other.users.forEach(users::putIfAbsent);
+        }
+
+        /** The users whose refusals cross the alert's threshold under one policy and not the other. */
+        List<WhatIfReport.AlertChange> alertChanges(AlertThreshold alert) {
+            List<WhatIfReport.AlertChange> changes = new ArrayList<>();
+            for (var user : new java.util.TreeMap<>(users).entrySet()) {
+                long now = most(refusedNow.getOrDefault(user.getKey(), List.of()), alert.within());
+                long proposed = most(refusedProposed.getOrDefault(user.getKey(), List.of()), alert.within());
+                boolean firesNow = now >= alert.refusals();
+                boolean firesProposed = proposed >= alert.refusals();
+                if (firesNow != firesProposed) {
+                    changes.add(new WhatIfReport.AlertChange(
+                            user.getKey(), user.getValue()[0], user.getValue()[1], firesProposed, now, proposed));
+                }
+            }
+            return changes;
+        }
+
+        /** The most of {@code times} inside any one window of length {@code within} (sliding, ends inclusive). */
+        static long most(List<Instant> times, Duration within) {
+            List<Instant> sorted = new ArrayList<>(times);
+            java.util.Collections.sort(sorted);
+            long most = 0;
+            int start = 0;
+            for (int end = 0; end < sorted.size(); end++) {
+                while (sorted.get(start).plus(within).isBefore(sorted.get(end))) {
+                    start++;
+                }
+                most = Math.max(most, end - start + 1);
+            }
+            return most;
         }
 
         /** The examples are the most recent flips: the ones a governance officer can still ask people about. */
@@ -279,7 +342,13 @@ class PolicyReplay {
             }
         }
 
-        WhatIfReport report(RolePolicySet current, RolePolicySet proposed, Instant from, Instant to, Duration took) {
+        WhatIfReport report(
+                RolePolicySet current,
+                RolePolicySet proposed,
+                Instant from,
+                Instant to,
+                AlertThreshold alert,
+                Duration took) {
             return new WhatIfReport(
                     current.version(),
                     proposed.version(),
@@ -297,6 +366,8 @@ class PolicyReplay {
                             .sorted(java.util.Comparator.comparing(Example::decidedAt)
                                     .reversed())
                             .toList(),
+                    alert.describe(),
+                    alertChanges(alert),
                     took.toMillis());
         }
     }

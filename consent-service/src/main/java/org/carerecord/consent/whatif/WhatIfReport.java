@@ -18,6 +18,8 @@ import java.util.Map;
  * @param byOrganisation   flips by the requester's organisation
  * @param byResourceType   flips by the record type asked for
  * @param examples         some flips, with the reason given before and under the proposal
+ * @param alerts           users for whom the repeated-refusals alert ({@code alertRule}) would fire, or would no
+ *                         longer fire, counted over the replayed decisions
  */
 public record WhatIfReport(
         String currentVersion,
@@ -33,7 +35,13 @@ public record WhatIfReport(
         Map<String, Map<Flip, Long>> byOrganisation,
         Map<String, Map<Flip, Long>> byResourceType,
         List<Example> examples,
+        String alertRule,
+        List<AlertChange> alerts,
         long elapsedMillis) {
+
+    /** A user the repeated-refusals rule would judge differently: the most refusals in one window, now and proposed. */
+    public record AlertChange(
+            String userId, String role, String organisation, boolean wouldFire, long mostNow, long mostProposed) {}
 
     /** How one decision changes. */
     public enum Flip {

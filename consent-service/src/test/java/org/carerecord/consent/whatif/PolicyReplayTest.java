@@ -32,7 +32,8 @@ import org.carerecord.security.decision.CareRelationship;
  * clerk, a nurse or a GP for one record type, with or without a registered-GP relationship, some inside a
  * break-glass window stated earlier. The proposal lets clerks (R8010) read Condition, takes Observation from
  * nurses (R8001) and shortens the break-glass window from 240 to 30 minutes; which decisions flip follows from
- * those three changes alone, counted here by hand and compared with what the real policy code replays.
+ * those three changes alone, counted here by hand and compared with what the real policy code replays; and so do
+ * the users whose refusals would cross the repeated-refusals alert's threshold, or no longer would.
  */
 class PolicyReplayTest {
 
@@ -51,7 +52,7 @@ class PolicyReplayTest {
                         Arbitraries.of("Patient", "Condition", "Encounter", "Observation"),
                         Arbitraries.of(true, false),
                         Arbitraries.integers().between(1, 400).injectNull(0.6),
-                        Arbitraries.integers().between(0, 60 * 24 * 20),
+                        Arbitraries.integers().between(0, 12 * 60),
                         Arbitraries.integers().between(1, 30))
                 .as(Past::new);
     }
@@ -66,16 +67,8 @@ class PolicyReplayTest {
         long nurseObservations = 0;
         for (int i = 0; i < trail.size(); i++) {
             Past p = trail.get(i);
-            boolean openNow = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 240;
-            boolean openProposed = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 30;
-            boolean mayBreakGlass = !p.role().equals("R8010");
-            boolean typeNow = !(p.role().equals("R8010")
-                    && !List.of("Patient", "Encounter").contains(p.type()));
-            boolean typeProposed = p.role().equals("R8010")
-                    ? List.of("Patient", "Encounter", "Condition").contains(p.type())
-                    : !(p.role().equals("R8001") && p.type().equals("Observation"));
-            boolean now = typeNow && (p.related() || (mayBreakGlass && openNow));
-            boolean proposed = typeProposed && (p.related() || (mayBreakGlass && openProposed));
+            boolean now = permittedNow(p);
+            boolean proposed = permittedProposed(p);
             denyToPermit += !now && proposed ? 1 : 0;
             permitToDeny += now && !proposed ? 1 : 0;
             clerkConditions += !now && proposed && p.role().equals("R8010") ? 1 : 0;
@@ -84,7 +77,9 @@ class PolicyReplayTest {
         }
 
         PolicyReplay.Tally tally = PolicyReplay.compare(CURRENT, PROPOSED, logged, history(trail), JSON);
-        WhatIfReport report = tally.report(CURRENT, PROPOSED, NOW.minus(Duration.ofDays(30)), NOW, Duration.ZERO);
+        PolicyReplay.AlertThreshold alert = new PolicyReplay.AlertThreshold(3, Duration.ofHours(1));
+        WhatIfReport report =
+                tally.report(CURRENT, PROPOSED, NOW.minus(Duration.ofDays(30)), NOW, alert, Duration.ZERO);
 
         assertThat(report.replayed()).isEqualTo(trail.size());
         assertThat(report.differFromLogged())
@@ -98,6 +93,65 @@ class PolicyReplayTest {
                 .isEqualTo(nurseObservations);
         assertThat(report.examples()).hasSize((int) Math.min(PolicyReplay.EXAMPLES, denyToPermit + permitToDeny));
         assertThat(report.examples()).allSatisfy(e -> assertThat(e.reasonNow()).isNotEqualTo(e.reasonProposed()));
+
+        // the repeated-refusals rule (3 within an hour here), counted by hand for each user with a flip
+        Map<String, List<Instant>> refusedNow = new java.util.HashMap<>();
+        Map<String, List<Instant>> refusedProposed = new java.util.HashMap<>();
+        java.util.Set<String> flipped = new java.util.TreeSet<>();
+        for (Past p : trail) {
+            boolean now = permittedNow(p);
+            boolean proposed = permittedProposed(p);
+            if (!now) {
+                refusedNow
+                        .computeIfAbsent("user-" + p.role(), k -> new ArrayList<>())
+                        .add(at(p));
+            }
+            if (!proposed) {
+                refusedProposed
+                        .computeIfAbsent("user-" + p.role(), k -> new ArrayList<>())
+                        .add(at(p));
+            }
+            if (now != proposed) {
+                flipped.add("user-" + p.role());
+            }
+        }
+        List<String> judgedDifferently = flipped.stream()
+                .filter(u -> (most(refusedNow.get(u)) >= 3) != (most(refusedProposed.get(u)) >= 3))
+                .toList();
+        assertThat(report.alerts())
+                .extracting(WhatIfReport.AlertChange::userId)
+                .containsExactlyElementsOf(judgedDifferently);
+        assertThat(report.alerts()).allSatisfy(a -> assertThat(a.wouldFire()).isEqualTo(a.mostProposed() >= 3));
+    }
+
+    /** The hand model of the policy in force: clerks see Patient and Encounter; a 240-minute break-glass window. */
+    private static boolean permittedNow(Past p) {
+        boolean open = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 240;
+        boolean type =
+                !(p.role().equals("R8010") && !List.of("Patient", "Encounter").contains(p.type()));
+        return type && (p.related() || (!p.role().equals("R8010") && open));
+    }
+
+    /** And of the proposal: clerks also see Condition, nurses no longer Observation, a 30-minute window. */
+    private static boolean permittedProposed(Past p) {
+        boolean open = p.breakGlassMinutesAgo() != null && p.breakGlassMinutesAgo() < 30;
+        boolean type = p.role().equals("R8010")
+                ? List.of("Patient", "Encounter", "Condition").contains(p.type())
+                : !(p.role().equals("R8001") && p.type().equals("Observation"));
+        return type && (p.related() || (!p.role().equals("R8010") && open));
+    }
+
+    /** The most refusals that fall within one hour of a refusal (naively: from each, count the hour after it). */
+    private static long most(List<Instant> times) {
+        if (times == null) {
+            return 0;
+        }
+        return times.stream()
+                .mapToLong(t -> times.stream()
+                        .filter(u -> !u.isBefore(t) && !u.isAfter(t.plus(Duration.ofHours(1))))
+                        .count())
+                .max()
+                .orElse(0);
     }
 
     private static Instant at(Past p) {
