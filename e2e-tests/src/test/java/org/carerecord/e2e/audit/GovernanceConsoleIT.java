@@ -242,6 +242,8 @@ class GovernanceConsoleIT {
             assertThat(browser.await(By.id("simulation-summary")).getText())
                     .startsWith("Of ")
                     .contains("refused would be permitted");
+            assertThat(browser.driver.findElement(By.id("alert-changes")).getText())
+                    .startsWith("Repeated refusals (5 refusals of one user within 30 minutes)");
             browser.screenshot("10-policy-proposal");
             assertThat(browser.accessibilityViolations())
                     .as("accessibility of 10-policy-proposal")

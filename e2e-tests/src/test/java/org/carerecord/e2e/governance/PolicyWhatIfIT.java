@@ -69,6 +69,10 @@ class PolicyWhatIfIT {
         assertThat(report.path("permitToDeny").asLong())
                 .as("nothing is taken away")
                 .isZero();
+        assertThat(report.path("alertRule").asText())
+                .as("the alert the replay judges")
+                .contains("refusals");
+        assertThat(report.path("alerts").isArray()).isTrue();
 
         String approve = "{\"note\":\"Approved for the discharge coding pilot\"}";
         assertThat(Fhir.post(policy(stack) + "/proposals/" + id + "/approve", token(stack, "privacy.officer"), approve)
