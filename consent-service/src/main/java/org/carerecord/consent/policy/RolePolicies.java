@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
@@ -54,25 +53,5 @@ public class RolePolicies {
     /** Makes {@code policy} the one in force; the caller records, audits and broadcasts the change. */
     public void replace(RolePolicySet policy) {
         this.current = policy;
-    }
-
-    public Optional<RolePolicy> forRole(String code) {
-        return current.forRole(code);
-    }
-
-    public String version() {
-        return current.version();
-    }
-
-    public RelationshipSettings relationship() {
-        return current.relationship();
-    }
-
-    public BreakGlassSettings breakGlass() {
-        return current.breakGlass();
-    }
-
-    public String reference(String code) {
-        return current.reference(code);
     }
 }

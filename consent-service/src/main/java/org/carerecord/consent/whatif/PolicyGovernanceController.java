@@ -185,19 +185,14 @@ class PolicyGovernanceController {
         if (!"proposed".equals(proposal.get().status())) {
             return error(409, "the proposal was " + proposal.get().status() + " already");
         }
-        if (!proposal.get().baseVersion().equals(live.current().version())) {
-            return error(
-                    409,
-                    "the policy changed since this was proposed (from "
-                            + proposal.get().baseVersion() + " to "
-                            + live.current().version() + "): propose it again on the policy in force");
-        }
         RolePolicySet proposed = RolePolicySet.parse(proposal.get().policy(), json);
         RolePolicySet inForce = transaction.execute(status -> {
             if (!proposals.decide(id, "approved", by.subject(), verdict.note())) {
                 return null;
             }
-            RolePolicySet named = versions.record(proposed, "proposal", id, by.subject(), verdict.note());
+            // only on the version it was made on, checked under the lock (an approval elsewhere may just have landed)
+            RolePolicySet named = versions.record(
+                    proposed, proposal.get().baseVersion(), "proposal", id, by.subject(), verdict.note());
             audit.governance(
                     by,
                     "policy-approved",
@@ -244,7 +239,7 @@ class PolicyGovernanceController {
             return error(404, "no such policy version");
         }
         RolePolicySet inForce = transaction.execute(status -> {
-            RolePolicySet named = versions.record(earlier.get(), "restore", null, by.subject(), verdict.note());
+            RolePolicySet named = versions.record(earlier.get(), null, "restore", null, by.subject(), verdict.note());
             audit.governance(
                     by,
                     "policy-restored",
@@ -275,6 +270,11 @@ class PolicyGovernanceController {
             return error(400, "a note saying why is required");
         }
         return null;
+    }
+
+    @ExceptionHandler(PolicyVersions.Superseded.class)
+    ResponseEntity<Map<String, Object>> superseded(PolicyVersions.Superseded e) {
+        return error(409, e.getMessage());
     }
 
     @ExceptionHandler(UnclassifiedServerFailureException.class)

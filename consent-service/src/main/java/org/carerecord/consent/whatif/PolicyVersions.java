@@ -71,11 +71,31 @@ class PolicyVersions {
                 .map(this::parse);
     }
 
+    /** Thrown when the version in force is no longer the one a change was made on. */
+    static final class Superseded extends RuntimeException {
+        Superseded(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Records {@code policy} under a new version name ({@code <date>.gov<n>}) with who decided and why; the caller
      * holds the transaction and, once it commits, puts it in force ({@link RolePolicies#replace}) and broadcasts.
+     * Changes are taken one at a time (a transaction lock, so across replicas too), and one made on {@code base}
+     * is refused ({@link Superseded}) if another version was put in force since; null: a restore, made on any.
      */
-    RolePolicySet record(RolePolicySet policy, String source, UUID proposalId, String by, String note) {
+    RolePolicySet record(RolePolicySet policy, String base, String source, UUID proposalId, String by, String note) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext('policy_version'))")
+                .query()
+                .singleRow();
+        String newest = jdbc.sql("select version from policy_version order by seq desc limit 1")
+                .query(String.class)
+                .optional()
+                .orElse(live.shipped().version());
+        if (base != null && !base.equals(newest)) {
+            throw new Superseded("the policy changed since this was proposed (from " + base + " to " + newest
+                    + "): propose it again on the policy in force");
+        }
         long n = jdbc.sql("select count(*) + 1 from policy_version")
                 .query(Long.class)
                 .single();

@@ -30,22 +30,24 @@ class RolePolicyFileTest {
         for (String role : new String[] {
             "R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010", "R0001", "R5105", "R0243"
         }) {
-            assertThat(policies.forRole(role)).as(role).isPresent();
+            assertThat(policies.current().forRole(role)).as(role).isPresent();
         }
     }
 
     @Test
     void governanceRolesSeeNoClinicalData() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
-        assertThat(policies.forRole("R0001").orElseThrow().resourceTypes()).isEmpty();
-        assertThat(policies.forRole("R5105").orElseThrow().resourceTypes()).isEmpty();
+        assertThat(policies.current().forRole("R0001").orElseThrow().resourceTypes())
+                .isEmpty();
+        assertThat(policies.current().forRole("R5105").orElseThrow().resourceTypes())
+                .isEmpty();
     }
 
     @Test
     void clericalRolesSeeDemographicsAndAdmissionsButNoDiagnosesOrMedicines() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
         for (String role : new String[] {"R8009", "R8010"}) {
-            assertThat(policies.forRole(role).orElseThrow().resourceTypes())
+            assertThat(policies.current().forRole(role).orElseThrow().resourceTypes())
                     .contains("Patient", "Encounter")
                     .doesNotContain("Condition", "MedicationRequest", "Observation", "AllergyIntolerance");
         }
@@ -56,7 +58,7 @@ class RolePolicyFileTest {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
         for (String role :
                 new String[] {"R8000", "R8001", "R8003", "R8004", "R8006", "R8008", "R8009", "R8010", "R0243"}) {
-            RolePolicy policy = policies.forRole(role).orElseThrow();
+            RolePolicy policy = policies.current().forRole(role).orElseThrow();
             assertThat(policy.relationshipRequired()).as(role).isTrue();
             assertThat(policy.patientRestrictionsApply()).as(role).isTrue();
             assertThat(policy.mayBreakGlass())
@@ -68,17 +70,17 @@ class RolePolicyFileTest {
     @Test
     void socialCareAndStudentsSeeNoSensitiveDiagnosesExceptSafeguardingForSocialCare() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
-        assertThat(policies.forRole("R0243").orElseThrow().permittedCategories())
+        assertThat(policies.current().forRole("R0243").orElseThrow().permittedCategories())
                 .containsExactly(org.carerecord.security.decision.SensitiveCategory.SAFEGUARDING);
-        assertThat(policies.forRole("R8004").orElseThrow().permittedCategories())
+        assertThat(policies.current().forRole("R8004").orElseThrow().permittedCategories())
                 .isEmpty();
     }
 
     @Test
     void anUnknownRoleHasNoPolicy() throws IOException {
         RolePolicies policies = new RolePolicies(new ClassPathResource("policy/roles.json"), JSON);
-        assertThat(policies.forRole("R9999")).isEmpty();
-        assertThat(policies.forRole(null)).isEmpty();
+        assertThat(policies.current().forRole("R9999")).isEmpty();
+        assertThat(policies.current().forRole(null)).isEmpty();
     }
 
     private static JsonNode read(String path) throws IOException {
