@@ -45,11 +45,8 @@ final class ActionWords {
 
     static String of(AuditEvent event) {
         if (AuditVocabulary.GOVERNANCE_ACTIVITY_SYSTEM.equals(event.getType().getSystem())) {
-            return sentence(event.getType()
-                    .getCode()
-                    .replace("break-glass", "break_glass")
-                    .replace('-', ' ')
-                    .replace("break_glass", "break-glass"));
+            // codes are words joined by hyphens; "break-glass" keeps its own
+            return sentence(event.getType().getCode().replace('-', ' ').replace("break glass", "break-glass"));
         }
         String operation = subtype(event, AuditEventBuilder.OPERATION_SYSTEM);
         if (operation != null) {

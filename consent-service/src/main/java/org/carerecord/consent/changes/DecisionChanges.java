@@ -58,15 +58,20 @@ public class DecisionChanges {
 
     /** Publishes once the current transaction commits (at once if there is none). */
     public void patientChanged(String patientId) {
+        afterCommit(() -> publish(patientId));
+    }
+
+    /** Runs {@code publish} once the current transaction commits (at once if there is none). */
+    private static void afterCommit(Runnable publish) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    publish(patientId);
+                    publish.run();
                 }
             });
         } else {
-            publish(patientId);
+            publish.run();
         }
     }
 
@@ -84,16 +89,7 @@ public class DecisionChanges {
      * whole cache at its next poll (an open poll returns at once). Published once the transaction commits.
      */
     public void everythingChanged() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    newEpoch();
-                }
-            });
-        } else {
-            newEpoch();
-        }
+        afterCommit(this::newEpoch);
     }
 
     private synchronized void newEpoch() {

@@ -126,8 +126,8 @@ class DirectiveWritesIT {
                 .anySatisfy(e -> assertThat(e.toString()).contains("hospital.nurse", "refused"));
         assertThat(trailOf(patient.id()))
                 .anySatisfy(e -> assertThat(e.toString()).contains("patient.amelia-hartley", "refused"));
-        awaitTrail("resource like '%gp.clinician%' and resource like '%/audit/events%'");
-        awaitTrail("resource like '%hospital.nurse%' and resource like '%/break-glass%'");
+        Audit.awaitTrail(stack, "resource like '%gp.clinician%' and resource like '%/audit/events%'");
+        Audit.awaitTrail(stack, "resource like '%hospital.nurse%' and resource like '%/break-glass%'");
     }
 
     @Test
@@ -161,7 +161,7 @@ class DirectiveWritesIT {
     }
 
     private java.util.List<JsonNode> trailOf(String patientId) {
-        awaitTrail("resource like '%Patient/" + patientId + "%'");
+        Audit.awaitTrail(stack, "resource like '%Patient/" + patientId + "%'");
         java.util.List<JsonNode> events = new java.util.ArrayList<>();
         try (var c = stack.connect("audit");
                 var s = c.createStatement();
@@ -174,16 +174,6 @@ class DirectiveWritesIT {
             throw new IllegalStateException(e);
         }
         return events;
-    }
-
-    private void awaitTrail(String where) {
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
-        while (Audit.count(stack, "audit", "select count(*) from audit_event where " + where) == 0) {
-            assertThat(java.time.Instant.now())
-                    .as("an audit record where " + where)
-                    .isBefore(deadline);
-            Audit.pause(java.time.Duration.ofMillis(200));
-        }
     }
 
     private String consent() {

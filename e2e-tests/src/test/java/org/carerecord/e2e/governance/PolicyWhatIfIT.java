@@ -107,13 +107,13 @@ class PolicyWhatIfIT {
         assertThat(history.path("versions").size()).isGreaterThanOrEqualTo(2);
 
         for (String activity : new String[] {"policy-proposed", "policy-simulated", "policy-approved"}) {
-            assertThat(awaitTrail(
+            assertThat(Audit.awaitTrail(
                             stack,
                             "resource like '%" + activity + "%' and resource like '%policy-proposal/" + id + "%'"))
                     .as(activity + " is in the audit trail")
                     .isPositive();
         }
-        assertThat(awaitTrail(
+        assertThat(Audit.awaitTrail(
                         stack, "resource like '%policy-restored%' and resource like '%policy-version/" + before + "%'"))
                 .isPositive();
     }
@@ -137,16 +137,6 @@ class PolicyWhatIfIT {
                     .isBefore(deadline);
             Audit.pause(Duration.ofMillis(300));
         }
-    }
-
-    private static long awaitTrail(CareRecordStack stack, String where) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        long found;
-        while ((found = Audit.count(stack, "audit", "select count(*) from audit_event where " + where)) == 0
-                && Instant.now().isBefore(deadline)) {
-            Audit.pause(Duration.ofMillis(200));
-        }
-        return found;
     }
 
     private static String policy(CareRecordStack stack) {

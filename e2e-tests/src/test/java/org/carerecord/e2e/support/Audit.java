@@ -102,6 +102,19 @@ public final class Audit {
         }
     }
 
+    /** Waits (up to 30 s) until the trail holds a record {@code where} (SQL over audit_event); fails if it never does. */
+    public static long awaitTrail(CareRecordStack stack, String where) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        long found;
+        while ((found = count(stack, "audit", "select count(*) from audit_event where " + where)) == 0) {
+            if (!Instant.now().isBefore(deadline)) {
+                throw new AssertionError("no audit record where " + where);
+            }
+            pause(Duration.ofMillis(200));
+        }
+        return found;
+    }
+
     public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
