@@ -118,6 +118,35 @@ class PolicyWhatIfIT {
                 .isPositive();
     }
 
+    @Test
+    void noOneApprovesTheirOwnProposal(CareRecordStack stack) {
+        JsonNode inForce =
+                Fhir.get(policy(stack), token(stack, "caldicott.guardian")).body();
+        String proposal = "{\"title\":\"Unchanged\",\"policy\":" + inForce.path("policy") + "}";
+        Fhir.Response proposed = Fhir.post(policy(stack) + "/proposals", token(stack, "caldicott.guardian"), proposal);
+        assertThat(proposed.status()).as(proposed.body().toString()).isEqualTo(201);
+        String id = proposed.body().path("id").asText();
+
+        Fhir.Response own = Fhir.post(
+                policy(stack) + "/proposals/" + id + "/approve",
+                token(stack, "caldicott.guardian"),
+                "{\"note\":\"mine\"}");
+        assertThat(own.status()).isEqualTo(403);
+        assertThat(own.body().toString()).contains("someone other than who proposed it");
+        assertThat(Fhir.get(policy(stack), token(stack, "caldicott.guardian"))
+                        .body()
+                        .path("version")
+                        .asText())
+                .as("nothing changed")
+                .isEqualTo(inForce.path("version").asText());
+        assertThat(Fhir.post(
+                                policy(stack) + "/proposals/" + id + "/reject",
+                                token(stack, "caldicott.guardian"),
+                                "{\"note\":\"withdrawn\"}")
+                        .status())
+                .isEqualTo(200);
+    }
+
     /** Replays until the clerk's refusal (the decision log is written in the background) is among the flips. */
     private static JsonNode awaitFlip(CareRecordStack stack, String id, String patient) {
         Instant deadline = Instant.now().plusSeconds(30);
