@@ -39,7 +39,9 @@ final class ActionWords {
             "$meta", "Read a record's labels",
             "$load", "Loaded records in bulk",
             "$import", "Imported records in bulk",
-            "$import-poll-status", "Checked a bulk import");
+            "$import-poll-status", "Checked a bulk import",
+            "$export", "Exported records in bulk",
+            "$export-poll-status", "Checked a bulk export");
 
     private ActionWords() {}
 

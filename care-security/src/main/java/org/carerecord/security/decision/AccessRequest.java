@@ -32,6 +32,12 @@ public record AccessRequest(
         List<CareRelationship> relationships,
         String claimedRelationship) {
 
+    /**
+     * The interaction of a bulk export ({@code $export}) by a care provider's system: a disclosure of records to
+     * its organisation, decided as such (the relationship, the patient's wishes), not as a read-back of its own.
+     */
+    public static final String BULK_EXPORT = "bulk-export";
+
     /** Whether the request asks for break-glass (purpose ETREAT or BTG): never answered from a cache. */
     public boolean asksBreakGlass() {
         return PurposeOfUse.parse(purposeOfUse).map(PurposeOfUse::isBreakGlass).orElse(false);

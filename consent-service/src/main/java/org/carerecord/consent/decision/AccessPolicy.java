@@ -377,7 +377,12 @@ public final class AccessPolicy {
         if (request.fhirUser() != null && request.fhirUser().startsWith("Patient/")) {
             return RolePolicies.PATIENT;
         }
-        return request.fhirUser() == null ? RolePolicies.SYSTEM : "(none)";
+        if (request.fhirUser() != null) {
+            return "(none)";
+        }
+        return AccessRequest.BULK_EXPORT.equals(request.interaction())
+                ? RolePolicies.SYSTEM_EXPORT
+                : RolePolicies.SYSTEM;
     }
 
     private static String describe(AccessRequest request) {

@@ -61,7 +61,8 @@ class AccessPolicyTest {
             String patient,
             List<String> types,
             List<CareRelationship> relationships,
-            String claimed) {
+            String claimed,
+            String interaction) {
 
         static Ask as(String role, String organisation) {
             return new Ask(
@@ -73,7 +74,8 @@ class AccessPolicyTest {
                     PATIENT,
                     List.of("Condition"),
                     List.of(),
-                    null);
+                    null,
+                    "search");
         }
 
         Ask reading(String... resourceTypes) {
@@ -86,28 +88,75 @@ class AccessPolicyTest {
                     patient,
                     List.of(resourceTypes),
                     relationships,
-                    claimed);
+                    claimed,
+                    interaction);
         }
 
         Ask about(String patientId) {
-            return new Ask(role, organisation, fhirUser, purpose, reason, patientId, types, relationships, claimed);
+            return new Ask(
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patientId,
+                    types,
+                    relationships,
+                    claimed,
+                    interaction);
         }
 
         Ask user(String user) {
-            return new Ask(role, organisation, user, purpose, reason, patient, types, relationships, claimed);
+            return new Ask(
+                    role, organisation, user, purpose, reason, patient, types, relationships, claimed, interaction);
         }
 
         Ask with(CareRelationship relationship) {
             return new Ask(
-                    role, organisation, fhirUser, purpose, reason, patient, types, List.of(relationship), claimed);
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    types,
+                    List.of(relationship),
+                    claimed,
+                    interaction);
         }
 
         Ask breakingGlass(String why) {
-            return new Ask(role, organisation, fhirUser, "BTG", why, patient, types, relationships, claimed);
+            return new Ask(
+                    role, organisation, fhirUser, "BTG", why, patient, types, relationships, claimed, interaction);
+        }
+
+        /** The same system asking for a bulk export: a disclosure to its organisation, not a read-back. */
+        Ask exporting() {
+            return new Ask(
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    types,
+                    relationships,
+                    claimed,
+                    AccessRequest.BULK_EXPORT);
         }
 
         Ask stating(String relationship) {
-            return new Ask(role, organisation, fhirUser, purpose, reason, patient, types, relationships, relationship);
+            return new Ask(
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    types,
+                    relationships,
+                    relationship,
+                    interaction);
         }
 
         AccessRequest request() {
@@ -120,7 +169,7 @@ class AccessPolicyTest {
                     reason,
                     patient,
                     types,
-                    "search",
+                    interaction,
                     relationships,
                     claimed);
         }
@@ -254,6 +303,30 @@ class AccessPolicyTest {
                 row("the patient reads their own record", THE_PATIENT, restricts(SensitiveCategory.HIV), PERMIT, NONE),
                 row("the patient reads someone else's", THE_PATIENT.about("p-2"), noWishes(), DENY, NONE),
                 row("a care provider's system needs no relationship", GP_SYSTEM, noWishes(), PERMIT, NONE),
+                row(
+                        "a care provider's system exports no patient it has no relationship with",
+                        GP_SYSTEM.exporting(),
+                        noWishes(),
+                        DENY,
+                        NONE),
+                row(
+                        "... exports its registered patient's record, no sensitive category",
+                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        noWishes(),
+                        PERMIT,
+                        ALL),
+                row(
+                        "... nor the record of one who opted out",
+                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        optedOut(),
+                        DENY,
+                        NONE),
+                row(
+                        "... nor of one who barred its organisation",
+                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        bars("A81001"),
+                        DENY,
+                        NONE),
                 row("the GP of a patient who opted out", GP, optedOut(), DENY, NONE),
                 row(
                         "... breaking glass: an opt-out stands (the policy file says so)",

@@ -36,7 +36,17 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
                             + "input type and url from an allow-listed source; Prefer: respond-async); 202 and a status url",
             "$import-poll-status",
                     "The status of an $import (202 with X-Progress, then 200 with a manifest; "
-                            + "_errors=true for the rejected lines as OperationOutcomes); DELETE cancels");
+                            + "_errors=true for the rejected lines as OperationOutcomes); DELETE cancels",
+            "$export",
+                    "Care providers' systems: FHIR Bulk Data export (Prefer: respond-async; _type, _since, _typeFilter); "
+                            + "only the records a read for the system's organisation would show, each patient exported audited",
+            "$export-poll-status",
+                    "The status of an $export (202 with X-Progress, then 200 with a manifest of NDJSON files "
+                            + "readable as Binary by the requesting client only, for 2 hours); DELETE cancels");
+    /** Type-level operations beyond the reads a scope grants: bulk export of a patient list or a group. */
+    private static final Map<String, String> TYPE_EXPORT_DOCUMENTATION = Map.of(
+            "Patient", "Care providers' systems: bulk export of the patients' records (see $export)",
+            "Group", "Care providers' systems: bulk export of the records of a group's members (see $export)");
 
     private static final String SYSTEMS_ONLY =
             "Care providers' systems only: it could reveal records withheld from a user";
@@ -71,7 +81,18 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
     }
 
     private static void narrow(CapabilityStatementRestResourceComponent resource) {
-        resource.getOperation().removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains(operation(o.getName())));
+        String export = TYPE_EXPORT_DOCUMENTATION.get(resource.getType());
+        resource.getOperation()
+                .removeIf(o -> !ScopeInterceptor.READ_OPERATIONS.contains(operation(o.getName()))
+                        && !(export != null && operation(o.getName()).equals("$export")));
+        resource.getOperation().stream()
+                .filter(o -> operation(o.getName()).equals("$export"))
+                .forEach(o -> o.setDocumentation(export));
+        if (resource.getType().equals("Binary")) {
+            resource.getInteraction().removeIf(i -> i.getCode() != TypeRestfulInteraction.READ);
+            resource.getSearchParam().clear();
+            resource.setDocumentation("Bulk export files: read by id, by the client that asked for the export only");
+        }
         resource.getInteraction().stream()
                 .filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
                 .forEach(i -> i.setDocumentation(SYSTEMS_ONLY));

@@ -26,6 +26,11 @@ public class ScopeInterceptor implements FhirServerInterceptor {
     static final Set<String> READ_OPERATIONS = Set.of("$everything", "$summary", "$meta", "$match");
     /** Bulk writes by care providers' systems: each record's type is checked against the scopes by the operation. */
     static final Set<String> BULK_WRITES = Set.of("$load", "$import", "$import-poll-status");
+    /**
+     * Bulk exports by care providers' systems (system, Patient and Group level): the types exported are checked
+     * against the scopes, and the files and status guarded for their requester, by the export package.
+     */
+    public static final Set<String> BULK_EXPORTS = Set.of("$export", "$export-poll-status");
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void checkScopes(RequestDetails request, RestOperationTypeEnum operation) {
@@ -43,8 +48,23 @@ public class ScopeInterceptor implements FhirServerInterceptor {
                     }
                     return; // each line's (or input's) type is checked against the scopes (NdjsonLoad, bulk import)
                 }
+                if (BULK_EXPORTS.contains(request.getOperation())) {
+                    if (!claims.isSystem()) {
+                        throw new ForbiddenOperationException("Bulk export is for care providers' systems");
+                    }
+                    return;
+                }
                 if (!READ_OPERATIONS.contains(request.getOperation())) {
                     throw new ForbiddenOperationException("Operation " + request.getOperation() + " is not available");
+                }
+                require(claims, request.getResourceName(), Interaction.READ);
+            }
+            case READ -> {
+                if ("Binary".equals(request.getResourceName())) {
+                    if (!claims.isSystem()) {
+                        throw new ForbiddenOperationException("Bulk export files are for care providers' systems");
+                    }
+                    return; // a bulk export's file: read only by the client that asked for it (export package)
                 }
                 require(claims, request.getResourceName(), Interaction.READ);
             }

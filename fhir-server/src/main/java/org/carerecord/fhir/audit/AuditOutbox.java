@@ -22,12 +22,34 @@ class AuditOutbox {
     }
 
     public void add(UUID id, String payload) {
-        // PostgreSQL's jsonb cannot hold NUL (\u0000); a refused request naming one in its query (found by generated
-        // requests) must still be recorded, so NUL is kept visible as U+FFFD rather than losing the record
         jdbc.sql("insert into care.audit_outbox (id, payload) values (:id, cast(:payload as jsonb))")
                 .param("id", id)
-                .param("payload", payload.replace("\\u0000", "\\uFFFD"))
+                .param("payload", storable(payload))
                 .update();
+    }
+
+    /**
+     * Adds the record unless one was added under this key before (in the same statement, so a key is never
+     * taken without its record); whether it was added now.
+     */
+    public boolean addOnce(String onceKey, UUID id, String payload) {
+        return jdbc.sql("""
+                        with first as (
+                            insert into care.audit_once (once_key) values (:key) on conflict do nothing returning 1)
+                        insert into care.audit_outbox (id, payload) select :id, cast(:payload as jsonb) from first""")
+                        .param("key", onceKey)
+                        .param("id", id)
+                        .param("payload", storable(payload))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * PostgreSQL's jsonb cannot hold NUL (\u0000); a refused request naming one in its query (found by generated
+     * requests) must still be recorded, so NUL is kept visible as U+FFFD rather than losing the record.
+     */
+    private static String storable(String payload) {
+        return payload.replace("\\u0000", "\\uFFFD");
     }
 
     /** Claims up to {@code limit} undelivered rows; call inside a transaction that deletes them on success. */

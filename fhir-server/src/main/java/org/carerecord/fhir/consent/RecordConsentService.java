@@ -23,6 +23,7 @@ import org.carerecord.fhir.relationship.CareRelationships;
 import org.carerecord.security.decision.AccessDecision;
 import org.carerecord.security.decision.AccessRequest;
 import org.carerecord.security.decision.CareRelationship;
+import org.hl7.fhir.instance.model.api.IBaseBinary;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -42,6 +43,8 @@ public class RecordConsentService implements IConsentService {
     private static final String CHECK_ON_SHOW = RecordConsentService.class.getName() + ".checkOnShow";
     /** The one response of this request whose every record was already checked where it was put in. */
     private static final String CHECKED_ENTRY_BY_ENTRY = RecordConsentService.class.getName() + ".checkedEntryByEntry";
+    /** Set on the request of a bulk export's per-record check: decided as a disclosure (AccessRequest.BULK_EXPORT). */
+    private static final String EXPORT = RecordConsentService.class.getName() + ".export";
 
     /**
      * Tells enforcement that this response was built from records each checked for this request as it was put
@@ -51,6 +54,18 @@ public class RecordConsentService implements IConsentService {
      */
     public static void checkedEntryByEntry(RequestDetails request, IBaseResource response) {
         request.getUserData().put(CHECKED_ENTRY_BY_ENTRY, response);
+    }
+
+    /** Set on a read of a bulk export's file by the client that asked for the export (see {@link #ownExportFile}). */
+    private static final String OWN_EXPORT_FILE = RecordConsentService.class.getName() + ".ownExportFile";
+
+    /**
+     * Tells enforcement that this request reads a bulk export's output file and that the one asking is the client
+     * that asked for the export: its records were each decided as they went in ({@link #mayExport}), so the file
+     * is shown whole. Nothing else is spared: any other resource the request returns is checked as usual.
+     */
+    public static void ownExportFile(RequestDetails request) {
+        request.getUserData().put(OWN_EXPORT_FILE, Boolean.TRUE);
     }
 
     private final ConsentClient consent;
@@ -195,6 +210,9 @@ public class RecordConsentService implements IConsentService {
     /** Whether the requester may be shown this resource; a single record asked for by id is refused with the reason. */
     private ConsentOutcome checkResource(RequestDetails request, IBaseResource resource, boolean singleRead) {
         String type = resource.fhirType();
+        if (resource instanceof IBaseBinary && request.getUserData().containsKey(OWN_EXPORT_FILE)) {
+            return ConsentOutcome.AUTHORIZED;
+        }
         if (!scopes.cover(Requester.of(request).claims(), resource, request)) {
             if (singleRead) {
                 throw forbidden("This item is outside the scopes granted to your application", "SMART scopes");
@@ -227,6 +245,28 @@ public class RecordConsentService implements IConsentService {
             return ConsentOutcome.REJECT;
         }
         return ConsentOutcome.PROCEED;
+    }
+
+    /**
+     * Whether a care provider's system may take this stored record out in a bulk export: the per-record check of
+     * a read (scopes, whose record, the decision's types and categories), decided as a disclosure to the
+     * system's organisation ({@link AccessRequest#BULK_EXPORT}: a care relationship, the patient's wishes, no
+     * sensitive category) rather than as a read-back of what it pushed. When consent-service cannot answer the
+     * export fails (and batch2 retries the chunk) rather than leaving the record out unnoticed.
+     */
+    public boolean mayExport(Requester exporter, IBaseResource record) {
+        SystemRequestDetails request = exporter.attachTo(new SystemRequestDetails());
+        request.getUserData().put(EXPORT, Boolean.TRUE);
+        String type = record.fhirType();
+        if (!scopes.cover(exporter.claims(), record, request)) {
+            return false;
+        }
+        AccessDecision decision = decide(request, compartment.ownerOfStored(record), type);
+        if (ConsentClient.isUnavailable(decision)) {
+            throw new IllegalStateException(
+                    "consent-service could not decide an exported record: " + decision.reason());
+        }
+        return decision.permitsType(type) && !classifier.withheldBy(decision, record);
     }
 
     /**
@@ -380,11 +420,18 @@ public class RecordConsentService implements IConsentService {
                 requester.breakGlassReason(),
                 patientId,
                 types,
-                request.getRestOperationType() == null
-                        ? null
-                        : request.getRestOperationType().getCode(),
+                interactionOf(request),
                 evidence(requester, patientId),
                 requester.claimedRelationship());
+    }
+
+    private static String interactionOf(RequestDetails request) {
+        if (request.getUserData().containsKey(EXPORT)) {
+            return AccessRequest.BULK_EXPORT;
+        }
+        return request.getRestOperationType() == null
+                ? null
+                : request.getRestOperationType().getCode();
     }
 
     private List<CareRelationship> evidence(Requester requester, String patientId) {

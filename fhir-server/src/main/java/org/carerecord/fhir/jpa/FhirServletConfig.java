@@ -1,5 +1,6 @@
 package org.carerecord.fhir.jpa;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -38,6 +39,7 @@ public class FhirServletConfig {
             FhirServerProperties properties,
             ObjectProvider<FhirServerInterceptor> interceptors,
             IpsOperationProvider patientSummary,
+            BulkDataExportProvider bulkExport,
             ObjectProvider<FhirOperationProvider> operations) {
         RestfulServer server = new RestfulServer(systemDao.getContext()) {
             @Override
@@ -46,15 +48,18 @@ public class FhirServletConfig {
             }
         };
         // HAPI keeps its internal types (SearchParameter, Provenance, Task...) in storage; clients reach
-        // only the record's own types, every other type is an unknown resource type (404).
+        // only the record's own types, every other type is an unknown resource type (404) — and Binary, which
+        // holds bulk export files, each read only by the client that asked for the export (export package).
         server.registerProviders(resourceProviders.createProviders().stream()
                 .filter(p -> !(p instanceof IResourceProvider rp)
                         || properties
                                 .resourceTypes()
-                                .contains(rp.getResourceType().getSimpleName()))
+                                .contains(rp.getResourceType().getSimpleName())
+                        || rp.getResourceType().getSimpleName().equals("Binary"))
                 .toList());
         server.registerProvider(systemProvider);
         server.registerProvider(patientSummary);
+        server.registerProvider(bulkExport); // $export, Patient/$export, Group/[id]/$export, $export-poll-status
         operations.orderedStream().forEach(server::registerProvider);
         server.setServerConformanceProvider(
                 new JpaCapabilityStatementProvider(server, systemDao, storageSettings, searchParams, validation));

@@ -67,6 +67,11 @@ public class JpaServerConfig {
         settings.setReuseCachedSearchResultsForMillis(null);
         // batch2 jobs ($import) move on as soon as a step's work is done, not at the next once-a-minute maintenance
         settings.setJobFastTrackingEnabled(true);
+        // A bulk export is decided for the system that asked ($export): HAPI would hand a finished export with the
+        // same parameters to another client asking within the hour (the search-reuse leak again, for files)
+        settings.setEnableBulkExportJobReuse(false);
+        // Export files are patient data at rest outside any record: HAPI purges job and files after this
+        settings.setBulkExportFileRetentionPeriodHours(2);
         return settings;
     }
 

@@ -19,11 +19,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.access.ScopeInterceptor;
 import org.carerecord.fhir.jpa.FhirOperationProvider;
@@ -33,8 +30,6 @@ import org.carerecord.security.token.Interaction;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,8 +50,6 @@ import org.springframework.stereotype.Component;
 public class BulkImportOperations implements FhirOperationProvider {
 
     private static final String NDJSON = "application/fhir+ndjson";
-    /** Token claims that are instants: when this token was issued, not who the importer is. */
-    private static final Set<String> TOKEN_TIMES = Set.of("exp", "iat", "nbf", "auth_time");
 
     private final IJobCoordinator jobs;
     private final ImportSources sources;
@@ -171,7 +164,7 @@ public class BulkImportOperations implements FhirOperationProvider {
             throw new InvalidRequestException("inputFormat must be " + NDJSON);
         }
         ImportJobParameters parameters =
-                new ImportJobParameters().setClaims(importerClaims()).setRequestUrl(request.getCompleteUrl());
+                new ImportJobParameters().setClaims(KeptClaims.ofThisRequest()).setRequestUrl(request.getCompleteUrl());
         for (Parameters.ParametersParameterComponent input : body.getParameters("input")) {
             String type = partValue(input, "type");
             String url = partValue(input, "url");
@@ -197,16 +190,6 @@ public class BulkImportOperations implements FhirOperationProvider {
                 .map(p -> p.getValue().primitiveValue())
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static Map<String, Object> importerClaims() {
-        JwtAuthenticationToken token =
-                (JwtAuthenticationToken) SecurityContextHolder.getContext().getAuthentication();
-        Map<String, Object> claims = new LinkedHashMap<>(token.getToken().getClaims());
-        claims.keySet().removeAll(TOKEN_TIMES);
-        claims.replaceAll(
-                (name, value) -> value instanceof Instant || value instanceof java.net.URL ? value.toString() : value);
-        return claims;
     }
 
     private static String statusUrl(ServletRequestDetails request, String jobId) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.ingest.BulkRecordRules;
 import org.carerecord.security.token.CareClaims;
@@ -83,7 +84,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             return new RunOutcome(0);
         }
         ImportChunk chunk = work.getChunk();
-        Jwt token = importersToken(details.getParameters());
+        Jwt token = KeptClaims.asToken(details.getParameters().getClaims(), "bulk-import");
         CareClaims claims = CareClaims.from(token);
         ImportOutcome outcome = new ImportOutcome();
         ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
@@ -247,13 +248,5 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             return outcome.getIssueFirstRep().getDiagnostics();
         }
         return "not written (" + result.getStatus() + ")";
-    }
-
-    /** The importer's token as the job stored it: what the storage rules read (scopes, organisation, client). */
-    static Jwt importersToken(ImportJobParameters parameters) {
-        return Jwt.withTokenValue("bulk-import")
-                .header("alg", "none")
-                .claims(c -> c.putAll(parameters.getClaims()))
-                .build();
     }
 }

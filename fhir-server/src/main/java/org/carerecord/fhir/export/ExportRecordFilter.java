@@ -1,0 +1,70 @@
+package org.carerecord.fhir.export;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import jakarta.annotation.PostConstruct;
+import java.util.Optional;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.audit.ExportDisclosures;
+import org.carerecord.fhir.consent.PatientCompartment;
+import org.carerecord.fhir.consent.RecordConsentService;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each record HAPI's bulk-export job would write into a file is let in only if a disclosure to the system that
+ * asked is allowed ({@link RecordConsentService#mayExport}); the first of each patient's records let in is audited
+ * before the file is written. HAPI asks this of its storage-wide interceptors, not the REST server's (the job runs
+ * with no request), so this one hook is registered there. With no hook registered HAPI would let every record in.
+ */
+@Component
+@Interceptor
+class ExportRecordFilter {
+
+    private final ExportRequesters requesters;
+    private final RecordConsentService consent;
+    private final PatientCompartment compartment;
+    private final ExportDisclosures disclosures;
+    private final IInterceptorService storageInterceptors;
+
+    ExportRecordFilter(
+            ExportRequesters requesters,
+            RecordConsentService consent,
+            PatientCompartment compartment,
+            ExportDisclosures disclosures,
+            IInterceptorService storageInterceptors) {
+        this.requesters = requesters;
+        this.consent = consent;
+        this.compartment = compartment;
+        this.disclosures = disclosures;
+        this.storageInterceptors = storageInterceptors;
+    }
+
+    @PostConstruct
+    void register() {
+        storageInterceptors.registerInterceptor(this);
+    }
+
+    @Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
+    public boolean include(BulkExportJobParameters parameters, IBaseResource record) {
+        Optional<Requester> exporter = BulkExportAccess.exportIdOf(parameters).flatMap(requesters::requesterOf);
+        if (exporter.isEmpty()) {
+            return false; // an export this record did not start, or whose requester is gone: nothing leaves
+        }
+        if (!consent.mayExport(exporter.get(), record)) {
+            return false;
+        }
+        String patient = compartment.ownerOfStored(record);
+        if (patient != null) {
+            disclosures.recordOnce(
+                    parameters.getBinarySecurityContextIdentifierValue(),
+                    parameters.getOriginalRequestUrl(),
+                    exporter.get(),
+                    patient);
+        }
+        return true;
+    }
+}
