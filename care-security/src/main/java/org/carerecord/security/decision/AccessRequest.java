@@ -37,6 +37,13 @@ public record AccessRequest(
      * its organisation, decided as such (the relationship, the patient's wishes), not as a read-back of its own.
      */
     public static final String BULK_EXPORT = "bulk-export";
+    /** The interaction of a notification sent to a care provider's system (its Subscription): a disclosure too. */
+    public static final String NOTIFICATION = "notification";
+
+    /** Whether this asks about records sent out to a system's organisation rather than read by the system. */
+    public boolean asksDisclosure() {
+        return BULK_EXPORT.equals(interaction) || NOTIFICATION.equals(interaction);
+    }
 
     /** Whether the request asks for break-glass (purpose ETREAT or BTG): never answered from a cache. */
     public boolean asksBreakGlass() {

@@ -380,9 +380,7 @@ public final class AccessPolicy {
         if (request.fhirUser() != null) {
             return "(none)";
         }
-        return AccessRequest.BULK_EXPORT.equals(request.interaction())
-                ? RolePolicies.SYSTEM_EXPORT
-                : RolePolicies.SYSTEM;
+        return request.asksDisclosure() ? RolePolicies.SYSTEM_DISCLOSURE : RolePolicies.SYSTEM;
     }
 
     private static String describe(AccessRequest request) {

@@ -20,8 +20,8 @@ public class RolePolicies {
     public static final String PATIENT = "PATIENT";
     /** Pseudo-role of a care-provider system client. */
     public static final String SYSTEM = "SYSTEM";
-    /** Pseudo-role of a care-provider system taking records out in a bulk export. */
-    public static final String SYSTEM_EXPORT = "SYSTEM_EXPORT";
+    /** Pseudo-role of a care-provider system records are sent out to (bulk export, notifications). */
+    public static final String SYSTEM_DISCLOSURE = "SYSTEM_DISCLOSURE";
 
     /** Policy-wide settings: how recent care must be to count, and how long a break-glass lasts. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -145,6 +145,21 @@ class AccessPolicyTest {
                     AccessRequest.BULK_EXPORT);
         }
 
+        /** The same system sent a notification by one of its Subscriptions. */
+        Ask notified() {
+            return new Ask(
+                    role,
+                    organisation,
+                    fhirUser,
+                    purpose,
+                    reason,
+                    patient,
+                    types,
+                    relationships,
+                    claimed,
+                    AccessRequest.NOTIFICATION);
+        }
+
         Ask stating(String relationship) {
             return new Ask(
                     role,
@@ -327,6 +342,19 @@ class AccessPolicyTest {
                         bars("A81001"),
                         DENY,
                         NONE),
+                row(
+                        "a notification to a system is decided as its export",
+                        GP_SYSTEM.with(registeredGp()).notified(),
+                        optedOut(),
+                        DENY,
+                        NONE),
+                row(
+                        "... and sent for a patient it cares for, no sensitive category",
+                        GP_SYSTEM.with(registeredGp()).notified(),
+                        noWishes(),
+                        PERMIT,
+                        ALL),
+                row("... not for one it has no relationship with", GP_SYSTEM.notified(), noWishes(), DENY, NONE),
                 row("the GP of a patient who opted out", GP, optedOut(), DENY, NONE),
                 row(
                         "... breaking glass: an opt-out stands (the policy file says so)",

@@ -43,8 +43,8 @@ public class RecordConsentService implements IConsentService {
     private static final String CHECK_ON_SHOW = RecordConsentService.class.getName() + ".checkOnShow";
     /** The one response of this request whose every record was already checked where it was put in. */
     private static final String CHECKED_ENTRY_BY_ENTRY = RecordConsentService.class.getName() + ".checkedEntryByEntry";
-    /** Set on the request of a bulk export's per-record check: decided as a disclosure (AccessRequest.BULK_EXPORT). */
-    private static final String EXPORT = RecordConsentService.class.getName() + ".export";
+    /** Set on the request of a disclosure's per-record check: the interaction it is decided as (AccessRequest). */
+    private static final String DISCLOSURE = RecordConsentService.class.getName() + ".disclosure";
 
     /**
      * Tells enforcement that this response was built from records each checked for this request as it was put
@@ -61,7 +61,7 @@ public class RecordConsentService implements IConsentService {
 
     /**
      * Tells enforcement that this request reads a bulk export's output file and that the one asking is the client
-     * that asked for the export: its records were each decided as they went in ({@link #mayExport}), so the file
+     * that asked for the export: its records were each decided as they went in ({@link #mayDisclose}), so the file
      * is shown whole. Nothing else is spared: any other resource the request returns is checked as usual.
      */
     public static void ownExportFile(RequestDetails request) {
@@ -248,23 +248,23 @@ public class RecordConsentService implements IConsentService {
     }
 
     /**
-     * Whether a care provider's system may take this stored record out in a bulk export: the per-record check of
-     * a read (scopes, whose record, the decision's types and categories), decided as a disclosure to the
-     * system's organisation ({@link AccessRequest#BULK_EXPORT}: a care relationship, the patient's wishes, no
-     * sensitive category) rather than as a read-back of what it pushed. When consent-service cannot answer the
-     * export fails (and batch2 retries the chunk) rather than leaving the record out unnoticed.
+     * Whether this stored record may be sent out to a care provider's system — in a bulk export
+     * ({@link AccessRequest#BULK_EXPORT}) or a notification of its Subscription ({@link AccessRequest#NOTIFICATION}):
+     * the per-record check of a read (scopes, whose record, the decision's types and categories), decided as a
+     * disclosure to the system's organisation (a care relationship, the patient's wishes, no sensitive category)
+     * rather than as a read-back of what it pushed. When consent-service cannot answer, this throws: the work
+     * fails and is tried again rather than leaving the record out unnoticed or sending it unchecked.
      */
-    public boolean mayExport(Requester exporter, IBaseResource record) {
-        SystemRequestDetails request = exporter.attachTo(new SystemRequestDetails());
-        request.getUserData().put(EXPORT, Boolean.TRUE);
+    public boolean mayDisclose(Requester recipient, IBaseResource record, String interaction) {
+        SystemRequestDetails request = recipient.attachTo(new SystemRequestDetails());
+        request.getUserData().put(DISCLOSURE, interaction);
         String type = record.fhirType();
-        if (!scopes.cover(exporter.claims(), record, request)) {
+        if (!scopes.cover(recipient.claims(), record, request)) {
             return false;
         }
         AccessDecision decision = decide(request, compartment.ownerOfStored(record), type);
         if (ConsentClient.isUnavailable(decision)) {
-            throw new IllegalStateException(
-                    "consent-service could not decide an exported record: " + decision.reason());
+            throw new IllegalStateException("consent-service could not decide a record sent out: " + decision.reason());
         }
         return decision.permitsType(type) && !classifier.withheldBy(decision, record);
     }
@@ -426,8 +426,8 @@ public class RecordConsentService implements IConsentService {
     }
 
     private static String interactionOf(RequestDetails request) {
-        if (request.getUserData().containsKey(EXPORT)) {
-            return AccessRequest.BULK_EXPORT;
+        if (request.getUserData().get(DISCLOSURE) instanceof String disclosure) {
+            return disclosure;
         }
         return request.getRestOperationType() == null
                 ? null

@@ -8,15 +8,16 @@ import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import jakarta.annotation.PostConstruct;
 import java.util.Optional;
 import org.carerecord.fhir.access.Requester;
-import org.carerecord.fhir.audit.ExportDisclosures;
+import org.carerecord.fhir.audit.DisclosureAudit;
 import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RecordConsentService;
+import org.carerecord.security.decision.AccessRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
 /**
  * Each record HAPI's bulk-export job would write into a file is let in only if a disclosure to the system that
- * asked is allowed ({@link RecordConsentService#mayExport}); the first of each patient's records let in is audited
+ * asked is allowed ({@link RecordConsentService#mayDisclose}); the first of each patient's records let in is audited
  * before the file is written. HAPI asks this of its storage-wide interceptors, not the REST server's (the job runs
  * with no request), so this one hook is registered there. With no hook registered HAPI would let every record in.
  */
@@ -27,14 +28,14 @@ class ExportRecordFilter {
     private final ExportRequesters requesters;
     private final RecordConsentService consent;
     private final PatientCompartment compartment;
-    private final ExportDisclosures disclosures;
+    private final DisclosureAudit disclosures;
     private final IInterceptorService storageInterceptors;
 
     ExportRecordFilter(
             ExportRequesters requesters,
             RecordConsentService consent,
             PatientCompartment compartment,
-            ExportDisclosures disclosures,
+            DisclosureAudit disclosures,
             IInterceptorService storageInterceptors) {
         this.requesters = requesters;
         this.consent = consent;
@@ -54,16 +55,21 @@ class ExportRecordFilter {
         if (exporter.isEmpty()) {
             return false; // an export this record did not start, or whose requester is gone: nothing leaves
         }
-        if (!consent.mayExport(exporter.get(), record)) {
+        if (!consent.mayDisclose(exporter.get(), record, AccessRequest.BULK_EXPORT)) {
             return false;
         }
         String patient = compartment.ownerOfStored(record);
         if (patient != null) {
+            String exportId = parameters.getBinarySecurityContextIdentifierValue();
             disclosures.recordOnce(
-                    parameters.getBinarySecurityContextIdentifierValue(),
+                    "export|" + exportId + "|" + patient,
+                    "$export",
                     parameters.getOriginalRequestUrl(),
+                    exportId,
                     exporter.get(),
-                    patient);
+                    patient,
+                    "Records of this patient included in bulk export " + exportId
+                            + " (each decided for the exporting organisation)");
         }
         return true;
     }

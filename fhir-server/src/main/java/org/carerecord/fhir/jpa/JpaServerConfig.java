@@ -12,9 +12,12 @@ import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.hl7.fhir.dstu2.model.Subscription;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +37,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
     JpaR4Config.class,
     HapiJpaConfig.class,
     SubscriptionChannelConfig.class,
+    SubscriptionSubmitterConfig.class,
+    SubscriptionProcessorConfig.class,
     ThreadPoolFactoryConfig.class,
     JpaBatch2Config.class,
     Batch2JobsConfig.class
@@ -82,7 +87,11 @@ public class JpaServerConfig {
 
     @Bean
     SubscriptionSettings subscriptionSettings() {
-        return new SubscriptionSettings();
+        // HAPI matches each committed write against active rest-hook Subscriptions (a matched write's message is
+        // kept in PostgreSQL until processed); the notification package decides, audits and delivers each match
+        SubscriptionSettings settings = new SubscriptionSettings();
+        settings.addSupportedSubscriptionType(Subscription.SubscriptionChannelType.RESTHOOK);
+        return settings;
     }
 
     @Bean

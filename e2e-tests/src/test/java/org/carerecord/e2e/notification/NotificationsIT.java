@@ -1,0 +1,233 @@
+package org.carerecord.e2e.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.carerecord.e2e.support.Audit;
+import org.carerecord.e2e.support.Bundles;
+import org.carerecord.e2e.support.Fhir;
+import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.carerecord.launcher.service.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * "Tell my practice when my patient is admitted": a GP system's rest-hook Subscription on admissions, a hospital
+ * system recording admissions. The practice is told of its own patient's admission (id-only, Subscriptions Backport
+ * IG shape, after its endpoint first refused: retried), and of nothing about a patient who opted out or whom it does
+ * not care for; each notification sent is on the audit trail. Subscriptions are the subscribing system's alone.
+ */
+@ExtendWith(RunningStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NotificationsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CareRecordStack stack;
+    private HttpServer receiver;
+    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    /** The receiver answers 503 this many times before it takes notifications. */
+    private final AtomicInteger refusals = new AtomicInteger(1);
+
+    private String endpoint;
+    private String subscription;
+
+    @BeforeAll
+    void subscribe(CareRecordStack stack) throws IOException {
+        this.stack = stack;
+        DemoData.load(stack);
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/notify", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status = refusals.getAndDecrement() > 0 ? 503 : 200;
+            if (status == 200) {
+                received.add(JSON.readTree(new String(body, StandardCharsets.UTF_8)));
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
+        Fhir.Response created = Fhir.post(fhir("/Subscription"), token("gp-system"), subscription(endpoint));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        subscription = created.body().path("id").asText();
+        awaitActive(); // HAPI activates a requested Subscription (requested → active) in the background
+    }
+
+    private void awaitActive() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!"active"
+                .equals(Fhir.get(fhir("/Subscription/" + subscription), token("gp-system"))
+                        .body()
+                        .path("status")
+                        .asText())) {
+            assertThat(Instant.now()).as("Subscription never activated").isBefore(deadline);
+            Audit.pause(Duration.ofMillis(250));
+        }
+    }
+
+    @AfterAll
+    void stopReceiver() {
+        receiver.stop(0);
+    }
+
+    @Test
+    void thePracticeIsToldOfItsPatientsAdmissionAndNothingOfOthers() {
+        refusals.set(1); // the endpoint's first answer is 503: the notification is tried again
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        TestPatient optedOut = TestPatients.copyOf(stack, "amelia-hartley");
+        Fhir.Response recorded =
+                Fhir.post(stack.consentUrl() + "/fhir/Consent", token("gp-system"), Bundles.optOut(optedOut.id()));
+        assertThat(recorded.status()).as(recorded.body().toString()).isEqualTo(201);
+        String elsewhere = "rt-" + UUID.randomUUID().toString().substring(0, 8);
+        Fhir.Response patient = Fhir.put(
+                fhir("/Patient/" + elsewhere), token("rtd-pas"), """
+                {"resourceType":"Patient","id":"%s","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%s"}],
+                 "name":[{"family":"Elsewhere"}],"birthDate":"1960-01-01"}""".formatted(elsewhere, TestPatients.nhsNumber()));
+        assertThat(patient.status()).as(patient.body().toString()).isIn(200, 201);
+
+        String admitted = admit(registered.id());
+        admit(optedOut.id());
+        admit(elsewhere);
+
+        JsonNode notification = awaitNotification(admitted);
+        JsonNode status = notification.path("entry").get(0).path("resource");
+        assertThat(notification.path("type").asText()).isEqualTo("history");
+        assertThat(status.path("resourceType").asText()).isEqualTo("Parameters");
+        assertThat(status.toString()).contains("Subscription/" + subscription, "event-notification");
+        JsonNode focus = notification.path("entry").get(1);
+        assertThat(focus.path("fullUrl").asText()).endsWith("/Encounter/" + admitted);
+        assertThat(focus.has("resource"))
+                .as("id-only: the record itself is not sent")
+                .isFalse();
+
+        Audit.awaitTrail(
+                stack,
+                "user_id = 'gp-system' and '" + registered.id()
+                        + "' = any(patient_ids) and resource like '%notification%'");
+        Audit.pause(Duration.ofSeconds(5)); // the others' admissions were matched with the first
+        assertThat(received.toString()).doesNotContain(optedOut.id()).doesNotContain(elsewhere);
+        assertThat(Audit.count(
+                        stack,
+                        "audit",
+                        "select count(*) from audit_event where resource like '%notification%' and ('" + optedOut.id()
+                                + "' = any(patient_ids) or '" + elsewhere + "' = any(patient_ids))"))
+                .isZero();
+    }
+
+    @Test
+    void aNotificationWaitingForItsEndpointSurvivesAFhirServerKill() {
+        refusals.set(Integer.MAX_VALUE); // the practice's endpoint is down
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        String admitted = admit(registered.id());
+        String waiting = "select count(*) from care.notification_outbox where attempts > 0 and (focus = 'Encounter/"
+                + admitted + "' or focus like 'Encounter/" + admitted + "/%')";
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Audit.count(stack, "fhir", waiting) == 0) {
+            assertThat(Instant.now())
+                    .as("the notification never waited for its endpoint")
+                    .isBefore(deadline);
+            Audit.pause(Duration.ofMillis(250));
+        }
+
+        ServiceProcess fhirServer = stack.service("fhir-server");
+        fhirServer.kill(); // SIGKILL: nothing is flushed
+        refusals.set(0); // the endpoint is back
+        fhirServer.restart();
+        fhirServer.awaitHealthy(Duration.ofMinutes(5));
+
+        assertThat(awaitNotification(admitted)
+                        .path("entry")
+                        .get(1)
+                        .path("fullUrl")
+                        .asText())
+                .endsWith("/Encounter/" + admitted);
+        assertThat(received.stream()
+                        .filter(n -> n.toString().contains("/Encounter/" + admitted))
+                        .count())
+                .as("delivered once")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void subscriptionsAreTheSubscribingSystemsAlone() {
+        assertThat(Fhir.get(fhir("/Subscription/" + subscription), token("gp-system"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(Fhir.get(fhir("/Subscription/" + subscription), token("rtd-pas"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(Fhir.delete(fhir("/Subscription/" + subscription), token("rtd-pas"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(Fhir.get(fhir("/Subscription"), token("rtd-pas")).body().toString())
+                .doesNotContain(subscription);
+        assertThat(Fhir.get(fhir("/Subscription"), token("gp-system")).body().toString())
+                .contains(subscription);
+        assertThat(Fhir.post(fhir("/Subscription"), token("gp.clinician"), subscription(endpoint))
+                        .status())
+                .isEqualTo(403);
+        Fhir.Response elsewhere =
+                Fhir.post(fhir("/Subscription"), token("gp-system"), subscription("http://example.org/notify"));
+        assertThat(elsewhere.status()).isEqualTo(422);
+        assertThat(elsewhere.diagnostics()).contains("not an allowed endpoint");
+    }
+
+    private String admit(String patientId) {
+        String id = "adm-" + UUID.randomUUID().toString().substring(0, 8);
+        Fhir.Response stored = Fhir.put(fhir("/Encounter/" + id), token("rtd-pas"), """
+                {"resourceType":"Encounter","id":"%s","status":"in-progress",
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
+                 "subject":{"reference":"Patient/%s"},"period":{"start":"%s"}}""".formatted(
+                        id, patientId, Instant.now().minus(Duration.ofHours(1))));
+        assertThat(stored.status()).as(stored.body().toString()).isIn(200, 201);
+        return id;
+    }
+
+    private JsonNode awaitNotification(String encounterId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            for (JsonNode notification : received) {
+                if (notification.toString().contains("/Encounter/" + encounterId)) {
+                    return notification;
+                }
+            }
+            Audit.pause(Duration.ofMillis(250));
+        }
+        throw new AssertionError("no notification of Encounter/" + encounterId + "; received " + received);
+    }
+
+    private static String subscription(String endpoint) {
+        return """
+                {"resourceType":"Subscription","status":"requested","reason":"Admissions of our registered patients",
+                 "criteria":"Encounter?class=IMP",
+                 "channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json"}}""".formatted(endpoint);
+    }
+
+    private String fhir(String path) {
+        return stack.fhirBaseUrl() + path;
+    }
+
+    private String token(String persona) {
+        return stack.tokens().token(persona);
+    }
+}
