@@ -9,13 +9,14 @@ import org.carerecord.launcher.database.EmbeddedPostgresServer;
 import org.carerecord.launcher.database.ExternalPostgresServer;
 import org.carerecord.launcher.database.PostgresServer;
 import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.demo.NotificationListener;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.carerecord.launcher.service.ServiceProcess;
 import org.carerecord.launcher.service.StackPorts;
 import org.carerecord.launcher.service.TokenClient;
 import org.carerecord.security.dev.DevCredentials;
 
-/** The Java side of {@code ./care-record}: {@code up}, {@code token <persona>}, {@code status}. */
+/** The Java side of {@code ./care-record}: {@code up}, {@code token <persona>}, {@code listen <system>}, {@code status}. */
 public final class CareRecordLauncher {
 
     static final String PERSONAS = """
@@ -69,7 +70,20 @@ public final class CareRecordLauncher {
                         credentials.clientSecret("governance-console"));
             }
             case "status" -> status();
-            default -> fail("usage: care-record up | token <persona> | password <persona> | status | down");
+            case "listen" -> {
+                if (args.length < 2 || args.length > 3) {
+                    fail("usage: care-record listen <system persona, e.g. gp-system> [criteria, e.g. Encounter?class=IMP]");
+                }
+                TokenClient tokens = new TokenClient(issuer(), new DevCredentials(run.existingSecret()));
+                NotificationListener.listen(
+                        System.getenv()
+                                .getOrDefault(
+                                        "CARE_FHIR_BASE_URL",
+                                        "http://localhost:" + StackPorts.defaults().fhirServer() + "/fhir"),
+                        () -> tokens.token(args[1]),
+                        args.length == 3 ? args[2] : "Encounter?class=IMP");
+            }
+            default -> fail("usage: care-record up | token <persona> | password <persona> | listen <system> | status | down");
         }
     }
 

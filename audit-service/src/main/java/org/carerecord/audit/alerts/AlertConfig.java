@@ -1,8 +1,11 @@
 package org.carerecord.audit.alerts;
 
+import java.time.Duration;
 import java.util.List;
 import org.carerecord.audit.records.PatientDirectory;
+import org.carerecord.security.client.ServiceClients;
 import org.carerecord.security.region.CareRegion;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
@@ -10,25 +13,41 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.client.RestClient;
 
 /** The rules from configuration, and the detector scheduled to follow the trail once the service is up. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AlertRulesProperties.class)
 public class AlertConfig {
 
+    /** The counting rules' thresholds as the policy in force has them (consent-service), as this service's client. */
+    @Bean
+    PolicyAlertThresholds policyAlertThresholds(
+            AlertRulesProperties p,
+            @Value("${care.console.consent-url}") String consentUrl,
+            ClientRegistrationRepository registrations) {
+        var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
+        RestClient consent = ServiceClients.client(
+                RestClient.builder(), tokens, PatientDirectory.REGISTRATION, consentUrl, Duration.ofSeconds(5));
+        return new PolicyAlertThresholds(consent, p);
+    }
+
     @Bean
     List<AlertRule> alertRules(
             AlertRulesProperties p,
+            PolicyAlertThresholds thresholds,
             CareRegion region,
             TrailWindow trail,
             SeenPatients seen,
             PatientDirectory patients) {
         return List.of(
-                new ManyPatientsRule(p.manyPatients(), seen),
-                CountInWindowRules.repeatedDenials(p.repeatedDenials(), trail),
-                CountInWindowRules.frequentBreakGlass(p.breakGlass(), trail),
+                new ManyPatientsRule(thresholds.manyPatients(), seen),
+                CountInWindowRules.repeatedDenials(thresholds.repeatedDenials(), trail),
+                CountInWindowRules.frequentBreakGlass(thresholds.breakGlass(), trail),
                 new OutOfHoursRule(p.outOfHours(), region.zone(), trail),
                 new StatedRelationshipRule(p.noRelationship(), region.zone()),
                 new FamilyLookupRule(p.family(), StaffDirectory.read(p.staffDirectory()), patients));
@@ -46,9 +65,13 @@ public class AlertConfig {
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> followTrail(
-            AlertRulesProperties p, UnusualAccessDetector detector, TaskScheduler scheduler) {
+            AlertRulesProperties p,
+            UnusualAccessDetector detector,
+            PolicyAlertThresholds thresholds,
+            TaskScheduler scheduler) {
         return ready -> {
             if (p.enabled()) {
+                scheduler.scheduleWithFixedDelay(thresholds::refresh, p.thresholdRefresh());
                 scheduler.scheduleWithFixedDelay(detector::catchUp, p.interval());
             }
         };

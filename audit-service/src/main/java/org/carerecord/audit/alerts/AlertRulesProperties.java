@@ -3,6 +3,7 @@ package org.carerecord.audit.alerts;
 import java.time.Duration;
 import java.time.LocalTime;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
 
 /**
@@ -11,6 +12,8 @@ import org.springframework.core.io.Resource;
  *
  * @param enabled        whether the trail is watched at all
  * @param interval       how often the detector reads what has arrived
+ * @param thresholdRefresh how often the counting rules' thresholds are read from the policy in force
+ *                       (consent-service); these here hold until then
  * @param manyPatients   distinct patients one user views within a window
  * @param repeatedDenials refusals one user gets within a window
  * @param breakGlass     emergency overrides one user states within a window
@@ -23,6 +26,7 @@ import org.springframework.core.io.Resource;
 public record AlertRulesProperties(
         boolean enabled,
         Duration interval,
+        @DefaultValue("30s") Duration thresholdRefresh,
         Threshold manyPatients,
         Threshold repeatedDenials,
         Threshold breakGlass,

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The rules that count one user's records of one kind in a sliding window: repeated refusals, frequent
@@ -22,20 +24,22 @@ final class CountInWindowRules {
     /**
      * @param counted   which of the user's records count
      * @param countKeys what one counted record contributes (its patients, or itself)
-     * @param summary   the alert's sentence, given the count
+     * @param thresholds the threshold in force (read for each batch: governance may change it)
+     * @param summary   the alert's sentence, given the count and the threshold
      */
     record CountRule(
             String name,
-            AlertRulesProperties.Threshold threshold,
+            Supplier<AlertRulesProperties.Threshold> thresholds,
             TrailWindow trail,
             TrailWindow.Counted kind,
             Predicate<TrailRecord> counted,
             Function<TrailRecord, List<String>> countKeys,
-            Function<Integer, String> summary)
+            BiFunction<Integer, AlertRulesProperties.Threshold, String> summary)
             implements AlertRule {
 
         @Override
         public List<Alert> judge(List<TrailRecord> arrived) {
+            AlertRulesProperties.Threshold threshold = thresholds.get();
             if (threshold == null || !threshold.enabled()) {
                 return List.of();
             }
@@ -46,12 +50,14 @@ final class CountInWindowRules {
                     .forEach(r -> byUser.computeIfAbsent(r.userId(), k -> new ArrayList<>())
                             .add(r));
             List<Alert> alerts = new ArrayList<>();
-            byUser.forEach((user, fresh) -> busiestWindow(user, fresh).ifPresent(alerts::add));
+            byUser.forEach(
+                    (user, fresh) -> busiestWindow(user, fresh, threshold).ifPresent(alerts::add));
             return alerts;
         }
 
         /** The fullest window around the user's arrivals that holds one of them ({@link FullestWindow}). */
-        private Optional<Alert> busiestWindow(String user, List<TrailRecord> fresh) {
+        private Optional<Alert> busiestWindow(
+                String user, List<TrailRecord> fresh, AlertRulesProperties.Threshold threshold) {
             FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
             List<TrailRecord> around =
                     trail.ofUser(user, kind, arrivals.from(threshold.window()), arrivals.to(threshold.window()));
@@ -73,7 +79,7 @@ final class CountInWindowRules {
                     latest.userRole(),
                     latest.organisation(),
                     null,
-                    summary.apply(bestCount),
+                    summary.apply(bestCount, threshold),
                     best.stream().map(TrailRecord::eventId).limit(500).toList(),
                     best.get(0).recorded(),
                     latest.recorded()));
@@ -87,25 +93,25 @@ final class CountInWindowRules {
         }
     }
 
-    static AlertRule repeatedDenials(AlertRulesProperties.Threshold t, TrailWindow trail) {
+    static AlertRule repeatedDenials(Supplier<AlertRulesProperties.Threshold> thresholds, TrailWindow trail) {
         return new CountRule(
                 "repeated-denials",
-                t,
+                thresholds,
                 trail,
                 TrailWindow.Counted.REFUSALS,
                 TrailRecord::refused,
                 r -> List.of(r.eventId()),
-                n -> "Refused " + n + " times within " + Durations.words(t.window()));
+                (n, t) -> "Refused " + n + " times within " + Durations.words(t.window()));
     }
 
-    static AlertRule frequentBreakGlass(AlertRulesProperties.Threshold t, TrailWindow trail) {
+    static AlertRule frequentBreakGlass(Supplier<AlertRulesProperties.Threshold> thresholds, TrailWindow trail) {
         return new CountRule(
                 "frequent-break-glass",
-                t,
+                thresholds,
                 trail,
                 TrailWindow.Counted.BREAK_GLASS,
                 TrailRecord::brokeGlass,
                 r -> List.of(r.eventId()),
-                n -> "Used emergency access (break-glass) " + n + " times within " + Durations.words(t.window()));
+                (n, t) -> "Used emergency access (break-glass) " + n + " times within " + Durations.words(t.window()));
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Many different patients' records viewed by one user within a window (the threshold). Each view served is
@@ -22,16 +23,19 @@ final class ManyPatientsRule implements AlertRule {
     /** How late a view may arrive (a relay catching up after an outage) and still be judged with its neighbours. */
     private static final Duration LATE_BY = Duration.ofHours(24);
 
-    private final AlertRulesProperties.Threshold threshold;
+    /** The threshold in force, read for each batch: governance may change it. */
+    private final Supplier<AlertRulesProperties.Threshold> thresholds;
+
     private final SeenPatients seen;
 
-    ManyPatientsRule(AlertRulesProperties.Threshold threshold, SeenPatients seen) {
-        this.threshold = threshold;
+    ManyPatientsRule(Supplier<AlertRulesProperties.Threshold> thresholds, SeenPatients seen) {
+        this.thresholds = thresholds;
         this.seen = seen;
     }
 
     @Override
     public List<Alert> judge(List<TrailRecord> arrived) {
+        AlertRulesProperties.Threshold threshold = thresholds.get();
         if (threshold == null || !threshold.enabled()) {
             return List.of();
         }
@@ -57,11 +61,12 @@ final class ManyPatientsRule implements AlertRule {
                 .ifPresent(earliest ->
                         seen.forgetBefore(earliest.minus(threshold.window()).minus(LATE_BY)));
         List<Alert> alerts = new ArrayList<>();
-        byUser.forEach((user, fresh) -> fullestWindow(user, fresh).ifPresent(alerts::add));
+        byUser.forEach((user, fresh) -> fullestWindow(user, fresh, threshold).ifPresent(alerts::add));
         return alerts;
     }
 
-    private Optional<Alert> fullestWindow(String user, List<TrailRecord> fresh) {
+    private Optional<Alert> fullestWindow(
+            String user, List<TrailRecord> fresh, AlertRulesProperties.Threshold threshold) {
         FullestWindow.Arrivals arrivals = FullestWindow.Arrivals.of(fresh);
         List<SeenPatients.Seen> around =
                 seen.of(user, arrivals.from(threshold.window()), arrivals.to(threshold.window()));

@@ -57,7 +57,7 @@ public class ConsoleSecurityConfig {
                 .clientSecret(console.serviceClientSecret())
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .scope("system/Patient.rs")
+                .scope("system/Patient.rs", "system/AccessPolicy.r")
                 .tokenUri(issuer + "/oauth2/token")
                 .build();
         return new InMemoryClientRegistrationRepository(signIn, records);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.carerecord.audit.alerts.AlertRulesProperties;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
 import org.springframework.stereotype.Controller;
@@ -32,13 +31,10 @@ class PolicyPages {
 
     private final ConsentServiceClient consent;
     private final ConsoleTime time;
-    /** The repeated-refusals rule as this service runs it: the replay says whose refusals would cross it. */
-    private final AlertRulesProperties.Threshold refusalsAlert;
 
-    PolicyPages(ConsentServiceClient consent, ConsoleTime time, AlertRulesProperties alerts) {
+    PolicyPages(ConsentServiceClient consent, ConsoleTime time) {
         this.consent = consent;
         this.time = time;
-        this.refusalsAlert = alerts.repeatedDenials();
     }
 
     @GetMapping("/policy")
@@ -136,12 +132,9 @@ class PolicyPages {
             RedirectAttributes redirect) {
         JsonNode answer = switch (action) {
             case "simulate" ->
-                consent.policyAction(
-                        officer,
-                        "/proposals/" + id + "/simulate?days=" + days + "&refusals=" + refusalsAlert.count()
-                                + "&withinMinutes="
-                                + Math.max(1, refusalsAlert.window().toMinutes()),
-                        "");
+                // whose refusals would cross the repeated-refusals alert: each policy's own threshold (the policy's
+                // "alerts", which the detector follows once approved)
+                consent.policyAction(officer, "/proposals/" + id + "/simulate?days=" + days, "");
             case "approve", "reject" ->
                 consent.policyAction(
                         officer, "/proposals/" + id + "/" + action, Map.of("note", note == null ? "" : note));

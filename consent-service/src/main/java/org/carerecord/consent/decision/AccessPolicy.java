@@ -130,6 +130,7 @@ public final class AccessPolicy {
         Evaluation e = new Evaluation(decisionId, request, at, policies.get());
         try {
             role(e);
+            organisationBar(e);
             if (request.patientId() == null) {
                 e.steps.add("no single patient: shared resources only");
                 return permit(
@@ -185,6 +186,19 @@ public final class AccessPolicy {
         }
         e.steps.add("role may see " + String.join(", ", e.permittedTypes));
         e.withheld.removeAll(e.role.permittedCategories());
+    }
+
+    /** Step 1b: an organisation the region's sharing agreement bars sees nothing, emergency or not. */
+    private void organisationBar(Evaluation e) {
+        var bar = e.policies.barOn(e.request.organisation());
+        if (bar.isPresent()) {
+            throw new Denied(
+                    describeOrg(e.request) + " is barred from the shared record: "
+                            + bar.get().reason(),
+                    e.policies.reference("organisationBars"),
+                    false);
+        }
+        e.steps.add("organisation not barred by the policy");
     }
 
     /** Step 2: break-glass asked for now (the role may, with a reason a reviewer can read), or a window still open. */

@@ -30,6 +30,33 @@ public class RolePolicies {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record BreakGlassSettings(int windowMinutes, boolean overridesOptOut) {}
 
+    /** An organisation the region's sharing agreement bars from the record (all of it; break-glass does not lift it). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record OrganisationBar(String organisation, String reason) {}
+
+    /** An unusual-access alert's threshold: this many events of one user within this many minutes. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AlertThreshold(int count, int windowMinutes) {}
+
+    /**
+     * The thresholds of the unusual-access alerts audit-service raises, governed with the policy (proposed,
+     * replayed, approved, restored): refusals, distinct patients viewed, break-glass statements of one user.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AlertThresholds(
+            AlertThreshold repeatedRefusals, AlertThreshold manyPatients, AlertThreshold breakGlass) {
+        public static final AlertThresholds DEFAULT = new AlertThresholds(
+                new AlertThreshold(5, 30), new AlertThreshold(20, 60), new AlertThreshold(3, 7 * 24 * 60));
+
+        /** Any threshold left out is the default's. */
+        AlertThresholds orDefaults() {
+            return new AlertThresholds(
+                    repeatedRefusals == null ? DEFAULT.repeatedRefusals : repeatedRefusals,
+                    manyPatients == null ? DEFAULT.manyPatients : manyPatients,
+                    breakGlass == null ? DEFAULT.breakGlass : breakGlass);
+        }
+    }
+
     private final RolePolicySet shipped;
     private volatile RolePolicySet current;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public record RolePolicySet(
         Map<String, RolePolicy> roles,
         RolePolicies.RelationshipSettings relationship,
         RolePolicies.BreakGlassSettings breakGlass,
+        List<RolePolicies.OrganisationBar> organisationBars,
+        RolePolicies.AlertThresholds alerts,
         JsonNode source) {
 
     public RolePolicySet {
@@ -28,6 +31,30 @@ public record RolePolicySet(
                     "relationship.recentWindowDays must be 0 or more and breakGlass.windowMinutes more than 0");
         }
         roles = Map.copyOf(roles);
+        organisationBars = organisationBars == null ? List.of() : List.copyOf(organisationBars);
+        for (RolePolicies.OrganisationBar bar : organisationBars) {
+            if (bar.organisation() == null
+                    || bar.organisation().isBlank()
+                    || bar.reason() == null
+                    || bar.reason().isBlank()) {
+                throw new IllegalArgumentException(
+                        "each organisation bar needs an organisation (ODS code) and a reason");
+            }
+        }
+        alerts = (alerts == null ? RolePolicies.AlertThresholds.DEFAULT : alerts).orDefaults();
+        for (RolePolicies.AlertThreshold threshold :
+                List.of(alerts.repeatedRefusals(), alerts.manyPatients(), alerts.breakGlass())) {
+            if (threshold.count() < 1 || threshold.windowMinutes() < 1) {
+                throw new IllegalArgumentException("each alert threshold needs a count and windowMinutes of 1 or more");
+            }
+        }
+    }
+
+    /** The bar on this organisation, if the policy bars it. */
+    public Optional<RolePolicies.OrganisationBar> barOn(String organisation) {
+        return organisationBars.stream()
+                .filter(bar -> bar.organisation().equals(organisation))
+                .findFirst();
     }
 
     /** The policy file's JSON as a set; {@link IllegalArgumentException} naming what is wrong with it. */
@@ -35,7 +62,13 @@ public record RolePolicySet(
         try {
             PolicyFile policy = json.treeToValue(file, PolicyFile.class);
             return new RolePolicySet(
-                    policy.version(), policy.roles(), policy.relationship(), policy.breakGlass(), file);
+                    policy.version(),
+                    policy.roles(),
+                    policy.relationship(),
+                    policy.breakGlass(),
+                    policy.organisationBars(),
+                    policy.alerts(),
+                    file);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a role policy: " + e.getOriginalMessage(), e);
         } catch (IllegalStateException e) {
@@ -64,5 +97,7 @@ public record RolePolicySet(
             String version,
             RolePolicies.RelationshipSettings relationship,
             RolePolicies.BreakGlassSettings breakGlass,
-            Map<String, RolePolicy> roles) {}
+            Map<String, RolePolicy> roles,
+            List<RolePolicies.OrganisationBar> organisationBars,
+            RolePolicies.AlertThresholds alerts) {}
 }

@@ -34,6 +34,10 @@ public class ConsentSecurityConfig {
                             .access(GovernanceRoles.governanceSession())
                             .requestMatchers("/break-glass", "/break-glass/**")
                             .access(GovernanceRoles.governanceSession())
+                            // the alert thresholds in force: audit-service's detector (and no one else: a user who
+                            // knew them could stay under them)
+                            .requestMatchers(HttpMethod.GET, "/policy/alerts")
+                            .hasAuthority("SCOPE_system/AccessPolicy.r")
                             // the role policy, its proposed changes and their what-if replays
                             .requestMatchers("/policy", "/policy/**")
                             .access(GovernanceRoles.governanceSession())

@@ -32,9 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  *   <li>{@code GET /policy}: the version in force; {@code GET /policy/versions}: every version put in force;</li>
  *   <li>{@code POST /policy/proposals} {@code {title, rationale, policy}}: propose a whole new policy file;</li>
- *   <li>{@code POST /policy/proposals/{id}/simulate?days=30&refusals=5&withinMinutes=30}: replay the last days' decisions
- *       through it ({@link WhatIfReport}: which would flip, by role, organisation and record type, with examples,
- *       and whose refusals would cross the repeated-refusals alert's threshold, or no longer would);</li>
+ *   <li>{@code POST /policy/proposals/{id}/simulate?days=30}: replay the last days' decisions through it
+ *       ({@link WhatIfReport}: which would flip, by role, organisation and record type, with examples, and whose
+ *       refusals would cross the repeated-refusals alert's threshold — each policy's own, or
+ *       {@code refusals=&withinMinutes=} for both — or no longer would);</li>
+ *   <li>{@code GET /policy/alerts}: the alert thresholds in force, for audit-service's detector;</li>
  *   <li>{@code POST /policy/proposals/{id}/approve} {@code {note}}: a Caldicott Guardian other than the proposer
  *       puts it in force — a new version, every cached decision dropped before the answer;
  *       {@code .../reject} {@code {note}} closes it unapproved;</li>
@@ -87,6 +89,16 @@ class PolicyGovernanceController {
                 "version", policy.version(),
                 "shipped", policy.version().equals(live.shipped().version()),
                 "policy", policy.source());
+    }
+
+    /**
+     * The unusual-access alert thresholds in force, for audit-service's detector (its own client's scope
+     * {@code system/AccessPolicy.r}): approving a proposal that changes them changes what the detector counts.
+     */
+    @GetMapping("/policy/alerts")
+    Map<String, Object> alertThresholds() {
+        RolePolicySet policy = live.current();
+        return Map.of("version", policy.version(), "alerts", policy.alerts());
     }
 
     @GetMapping("/policy/versions")
@@ -146,11 +158,13 @@ class PolicyGovernanceController {
         if ((refusals != null && refusals < 1) || (withinMinutes != null && withinMinutes < 1)) {
             return error(400, "refusals and withinMinutes must be 1 or more");
         }
-        PolicyReplay.AlertThreshold alert = new PolicyReplay.AlertThreshold(
-                refusals == null ? PolicyReplay.AlertThreshold.DEFAULT.refusals() : refusals,
-                withinMinutes == null
-                        ? PolicyReplay.AlertThreshold.DEFAULT.within()
-                        : Duration.ofMinutes(withinMinutes));
+        // each policy's own repeated-refusals threshold, unless the caller asks about another for both
+        PolicyReplay.AlertThreshold inForce = PolicyReplay.AlertThreshold.of(live.current());
+        PolicyReplay.AlertThreshold alert = refusals == null && withinMinutes == null
+                ? null
+                : new PolicyReplay.AlertThreshold(
+                        refusals == null ? inForce.refusals() : refusals,
+                        withinMinutes == null ? inForce.within() : Duration.ofMinutes(withinMinutes));
         var proposal = proposals.find(id);
         if (proposal.isEmpty()) {
             return error(404, "no such proposal");

@@ -47,14 +47,24 @@ class PolicyReplay {
     private static final int CHUNK = 20_000;
 
     /**
-     * audit-service's repeated-refusals rule as the caller configures it (the console passes its own): this many
-     * refusals of one user within this long raise an alert.
+     * audit-service's repeated-refusals rule: this many refusals of one user within this long raise an alert. Each
+     * policy carries its own ({@code alerts.repeatedRefusals}); a caller may ask about another for both.
      */
     record AlertThreshold(int refusals, Duration within) {
-        static final AlertThreshold DEFAULT = new AlertThreshold(5, Duration.ofMinutes(30));
+
+        static AlertThreshold of(RolePolicySet policy) {
+            var threshold = policy.alerts().repeatedRefusals();
+            return new AlertThreshold(threshold.count(), Duration.ofMinutes(threshold.windowMinutes()));
+        }
 
         String describe() {
             return refusals + " refusals of one user within " + within.toMinutes() + " minutes";
+        }
+
+        static String describe(AlertThreshold now, AlertThreshold proposed) {
+            return now.equals(proposed)
+                    ? now.describe()
+                    : "now " + now.describe() + "; proposed " + proposed.describe();
         }
     }
 
@@ -90,7 +100,11 @@ class PolicyReplay {
     }
 
     /** The decisions logged in the last {@code window}, replayed through both policies. */
-    WhatIfReport replay(RolePolicySet current, RolePolicySet proposed, Duration window, AlertThreshold alert) {
+    /**
+     * Replays the decisions of the last {@code window} under both policies; the repeated-refusals alert is judged
+     * by each policy's own threshold, or by {@code alertOverride} for both when one is given.
+     */
+    WhatIfReport replay(RolePolicySet current, RolePolicySet proposed, Duration window, AlertThreshold alertOverride) {
         long started = System.nanoTime();
         Instant to = clock.instant();
         Instant from = to.minus(window);
@@ -116,7 +130,14 @@ class PolicyReplay {
                     Timestamp.from(to));
             tally.add(compare(current, proposed, chunk, history, json));
         });
-        return tally.report(current, proposed, from, to, alert, Duration.ofNanos(System.nanoTime() - started));
+        return tally.report(
+                current,
+                proposed,
+                from,
+                to,
+                alertOverride == null ? AlertThreshold.of(current) : alertOverride,
+                alertOverride == null ? AlertThreshold.of(proposed) : alertOverride,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static Duration longestBreakGlass(RolePolicySet a, RolePolicySet b) {
@@ -237,7 +258,8 @@ class PolicyReplay {
             if (!after.permits()) {
                 refusedProposed.computeIfAbsent(user, k -> new ArrayList<>()).add(logged.decidedAt());
             }
-            if (before.permits() != after.permits()) {
+            if (!before.permits() || !after.permits()) {
+                // anyone refused may be judged differently: by a flip, or by a threshold the proposal changes
                 users.putIfAbsent(user, new String[] {request.nhsRole(), request.organisation()});
             }
             Flip flip = flip(before, after);
@@ -300,13 +322,13 @@ class PolicyReplay {
         }
 
         /** The users whose refusals cross the alert's threshold under one policy and not the other. */
-        List<WhatIfReport.AlertChange> alertChanges(AlertThreshold alert) {
+        List<WhatIfReport.AlertChange> alertChanges(AlertThreshold alertNow, AlertThreshold alertProposed) {
             List<WhatIfReport.AlertChange> changes = new ArrayList<>();
             for (var user : new java.util.TreeMap<>(users).entrySet()) {
-                long now = most(refusedNow.getOrDefault(user.getKey(), List.of()), alert.within());
-                long proposed = most(refusedProposed.getOrDefault(user.getKey(), List.of()), alert.within());
-                boolean firesNow = now >= alert.refusals();
-                boolean firesProposed = proposed >= alert.refusals();
+                long now = most(refusedNow.getOrDefault(user.getKey(), List.of()), alertNow.within());
+                long proposed = most(refusedProposed.getOrDefault(user.getKey(), List.of()), alertProposed.within());
+                boolean firesNow = now >= alertNow.refusals();
+                boolean firesProposed = proposed >= alertProposed.refusals();
                 if (firesNow != firesProposed) {
                     changes.add(new WhatIfReport.AlertChange(
                             user.getKey(), user.getValue()[0], user.getValue()[1], firesProposed, now, proposed));
@@ -347,7 +369,8 @@ class PolicyReplay {
                 RolePolicySet proposed,
                 Instant from,
                 Instant to,
-                AlertThreshold alert,
+                AlertThreshold alertNow,
+                AlertThreshold alertProposed,
                 Duration took) {
             return new WhatIfReport(
                     current.version(),
@@ -366,8 +389,8 @@ class PolicyReplay {
                             .sorted(java.util.Comparator.comparing(Example::decidedAt)
                                     .reversed())
                             .toList(),
-                    alert.describe(),
-                    alertChanges(alert),
+                    AlertThreshold.describe(alertNow, alertProposed),
+                    alertChanges(alertNow, alertProposed),
                     took.toMillis());
         }
     }

@@ -79,7 +79,7 @@ class PolicyReplayTest {
         PolicyReplay.Tally tally = PolicyReplay.compare(CURRENT, PROPOSED, logged, history(trail), JSON);
         PolicyReplay.AlertThreshold alert = new PolicyReplay.AlertThreshold(3, Duration.ofHours(1));
         WhatIfReport report =
-                tally.report(CURRENT, PROPOSED, NOW.minus(Duration.ofDays(30)), NOW, alert, Duration.ZERO);
+                tally.report(CURRENT, PROPOSED, NOW.minus(Duration.ofDays(30)), NOW, alert, alert, Duration.ZERO);
 
         assertThat(report.replayed()).isEqualTo(trail.size());
         assertThat(report.differFromLogged())
@@ -122,6 +122,93 @@ class PolicyReplayTest {
                 .extracting(WhatIfReport.AlertChange::userId)
                 .containsExactlyElementsOf(judgedDifferently);
         assertThat(report.alerts()).allSatisfy(a -> assertThat(a.wouldFire()).isEqualTo(a.mostProposed() >= 3));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBarOnAnOrganisationTurnsItsPermitsToDenialsAndNoOneElses() {
+        ObjectNode file = CURRENT.source().deepCopy();
+        file.put("version", "bar-rxp");
+        file.putArray("organisationBars")
+                .addObject()
+                .put("organisation", "RXP")
+                .put("reason", "data sharing agreement lapsed");
+        RolePolicySet barred = RolePolicySet.parse(file, JSON);
+        List<PolicyReplay.Logged> logged = List.of(
+                logged(0, "nurse-rxp", "R8001", "RXP", "Condition", 10),
+                logged(1, "nurse-rxp", "R8001", "RXP", "Encounter", 9),
+                logged(2, "nurse-rtd", "R8001", "RTD", "Condition", 8));
+
+        WhatIfReport report = PolicyReplay.compare(CURRENT, barred, logged, history(List.of()), JSON)
+                .report(
+                        CURRENT,
+                        barred,
+                        NOW.minus(Duration.ofDays(1)),
+                        NOW,
+                        PolicyReplay.AlertThreshold.of(CURRENT),
+                        PolicyReplay.AlertThreshold.of(barred),
+                        Duration.ZERO);
+
+        assertThat(report.permitToDeny()).isEqualTo(2);
+        assertThat(report.denyToPermit()).isZero();
+        assertThat(report.byOrganisation()).containsOnlyKeys("RXP");
+        assertThat(report.examples())
+                .allSatisfy(e -> assertThat(e.reasonProposed()).contains("data sharing agreement lapsed"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aProposalThatOnlyLowersTheRefusalsThresholdSaysWhoWouldNowBeAlerted() {
+        ObjectNode file = CURRENT.source().deepCopy();
+        file.put("version", "three-refusals");
+        ((ObjectNode) file.path("alerts").path("repeatedRefusals")).put("count", 3);
+        RolePolicySet stricter = RolePolicySet.parse(file, JSON);
+        List<PolicyReplay.Logged> logged = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // a clerk refused diagnoses three times in 20 minutes
+            logged.add(logged(i, "clerk-three", "R8010", "RTD", "Condition", 20 - i * 10));
+        }
+        for (int i = 3; i < 5; i++) { // another twice
+            logged.add(logged(i, "clerk-two", "R8010", "RTD", "Condition", 10 * i));
+        }
+
+        WhatIfReport report = PolicyReplay.compare(CURRENT, stricter, logged, history(List.of()), JSON)
+                .report(
+                        CURRENT,
+                        stricter,
+                        NOW.minus(Duration.ofDays(1)),
+                        NOW,
+                        PolicyReplay.AlertThreshold.of(CURRENT),
+                        PolicyReplay.AlertThreshold.of(stricter),
+                        Duration.ZERO);
+
+        assertThat(report.permitToDeny() + report.denyToPermit()).isZero();
+        assertThat(report.alertRule()).contains("now 5 refusals", "proposed 3 refusals");
+        assertThat(report.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.userId()).isEqualTo("clerk-three");
+            assertThat(a.wouldFire()).isTrue();
+        });
+    }
+
+    private static PolicyReplay.Logged logged(
+            int i, String user, String role, String organisation, String type, int minutesAgo) {
+        try {
+            String request = JSON.writeValueAsString(new AccessRequest(
+                    user,
+                    role,
+                    organisation,
+                    "Practitioner/" + user,
+                    "TREAT",
+                    null,
+                    "p-" + i,
+                    List.of(type),
+                    "search-type",
+                    List.of(new CareRelationship(
+                            CareRelationship.REGISTERED_GP, "Patient/p-" + i, "active", null, null)),
+                    null));
+            boolean permitted = !(role.equals("R8010") && type.equals("Condition"));
+            return new PolicyReplay.Logged(
+                    "d-" + i, NOW.minus(Duration.ofMinutes(minutesAgo)), request, permitted ? "PERMIT" : "DENY");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The hand model of the policy in force: clerks see Patient and Encounter; a 240-minute break-glass window. */
@@ -191,8 +278,11 @@ class PolicyReplayTest {
 
             @Override
             public Optional<Instant> lastBreakGlass(String subject, String patientId, Instant at) {
-                Past p = trail.get(Integer.parseInt(patientId.substring(patientId.indexOf('-') + 1)));
-                return Optional.ofNullable(p.breakGlassMinutesAgo()).map(m -> at.minus(Duration.ofMinutes(m)));
+                int i = Integer.parseInt(patientId.substring(patientId.indexOf('-') + 1));
+                return i < trail.size()
+                        ? Optional.ofNullable(trail.get(i).breakGlassMinutesAgo())
+                                .map(m -> at.minus(Duration.ofMinutes(m)))
+                        : Optional.empty();
             }
         };
     }

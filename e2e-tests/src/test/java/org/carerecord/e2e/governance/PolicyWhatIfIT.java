@@ -147,6 +147,74 @@ class PolicyWhatIfIT {
                 .isEqualTo(200);
     }
 
+    /**
+     * An organisation-wide bar and an alert threshold are governed like any rule: proposed together, the replay
+     * shows the barred organisation's permits turning to refusals and says the alert would be judged at the proposed
+     * threshold; once approved the organisation's next request is refused with the bar's reason, and audit-service's
+     * detector counts to the approved threshold (two refusals now raise what five did).
+     */
+    @Test
+    void anOrganisationBarAndAnAlertThresholdAreProposedReplayedAndApproved(CareRecordStack stack) {
+        String patient = TestPatients.copyOf(stack, "amelia-hartley").id();
+        String record =
+                stack.fhirBaseUrl() + "/Patient/" + patient; // the locum's scopes: patients, encounter diagnoses
+        assertThat(Fhir.get(record, token(stack, "gp.locum")).status()).isEqualTo(200);
+
+        JsonNode inForce =
+                Fhir.get(policy(stack), token(stack, "privacy.officer")).body();
+        String before = inForce.path("version").asText();
+        ObjectNode changed = inForce.path("policy").deepCopy();
+        changed.putArray("organisationBars")
+                .addObject()
+                .put("organisation", "A81001")
+                .put("reason", "sharing agreement suspended pending review");
+        ((ObjectNode) changed.path("alerts").path("repeatedRefusals")).put("count", 2);
+        Fhir.Response proposed = Fhir.post(
+                policy(stack) + "/proposals",
+                token(stack, "privacy.officer"),
+                "{\"title\":\"Suspend A81001; alert at 2 refusals\",\"policy\":" + changed + "}");
+        assertThat(proposed.status()).as(proposed.body().toString()).isEqualTo(201);
+        String id = proposed.body().path("id").asText();
+
+        JsonNode report = Fhir.post(
+                        policy(stack) + "/proposals/" + id + "/simulate?days=1", token(stack, "privacy.officer"), "")
+                .body();
+        assertThat(report.at("/byOrganisation/A81001/PERMIT_TO_DENY").asLong())
+                .as("the practice's permitted reads would be refused")
+                .isPositive();
+        assertThat(report.path("alertRule").asText()).contains("now 5 refusals", "proposed 2 refusals");
+
+        Instant approvedAt = Instant.now();
+        try {
+            Fhir.Response approved = Fhir.post(
+                    policy(stack) + "/proposals/" + id + "/approve",
+                    token(stack, "caldicott.guardian"),
+                    "{\"note\":\"Suspended by the sharing board\"}");
+            assertThat(approved.status()).as(approved.body().toString()).isEqualTo(200);
+            for (int i = 0; i < 2; i++) {
+                Fhir.Response barred = Fhir.get(record, token(stack, "gp.locum"));
+                assertThat(barred.status()).isEqualTo(403);
+                assertThat(barred.diagnostics())
+                        .contains("barred from the shared record", "sharing agreement suspended");
+            }
+            String alert = "rule = 'repeated-denials' and user_id = 'gp.locum' and last_seen >= '" + approvedAt + "'";
+            Instant deadline = Instant.now().plusSeconds(90); // the detector reads the thresholds every 30 s
+            while (Audit.count(stack, "audit", "select count(*) from access_alert where " + alert) == 0) {
+                assertThat(Instant.now())
+                        .as("an alert at the approved threshold of 2 refusals")
+                        .isBefore(deadline);
+                Audit.pause(Duration.ofSeconds(1));
+            }
+        } finally {
+            Fhir.Response restored = Fhir.post(
+                    policy(stack) + "/versions/" + before + "/restore",
+                    token(stack, "caldicott.guardian"),
+                    "{\"note\":\"Review done\"}");
+            assertThat(restored.status()).as(restored.body().toString()).isEqualTo(200);
+        }
+        assertThat(Fhir.get(record, token(stack, "gp.locum")).status()).isEqualTo(200);
+    }
+
     /** Replays until the clerk's refusal (the decision log is written in the background) is among the flips. */
     private static JsonNode awaitFlip(CareRecordStack stack, String id, String patient) {
         Instant deadline = Instant.now().plusSeconds(30);
