@@ -72,18 +72,21 @@ public final class CareRecordLauncher {
             case "status" -> status();
             case "listen" -> {
                 if (args.length < 2 || args.length > 3) {
-                    fail("usage: care-record listen <system persona, e.g. gp-system> [criteria, e.g. Encounter?class=IMP]");
+                    fail(
+                            "usage: care-record listen <system persona, e.g. gp-system> [criteria, e.g. Encounter?class=IMP]");
                 }
                 TokenClient tokens = new TokenClient(issuer(), new DevCredentials(run.existingSecret()));
                 NotificationListener.listen(
                         System.getenv()
                                 .getOrDefault(
                                         "CARE_FHIR_BASE_URL",
-                                        "http://localhost:" + StackPorts.defaults().fhirServer() + "/fhir"),
+                                        "http://localhost:"
+                                                + StackPorts.defaults().fhirServer() + "/fhir"),
                         () -> tokens.token(args[1]),
                         args.length == 3 ? args[2] : "Encounter?class=IMP");
             }
-            default -> fail("usage: care-record up | token <persona> | password <persona> | listen <system> | status | down");
+            default ->
+                fail("usage: care-record up | token <persona> | password <persona> | listen <system> | status | down");
         }
     }
 

@@ -41,8 +41,7 @@ public final class NotificationListener {
         String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
         String subscription = """
                 {"resourceType":"Subscription","status":"requested","reason":"care-record listen (demo receiver)",
-                 "criteria":%s,"channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json"}}"""
-                .formatted(JSON.writeValueAsString(criteria), endpoint);
+                 "criteria":%s,"channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json"}}""".formatted(JSON.writeValueAsString(criteria), endpoint);
         HttpResponse<String> created = HTTP.send(
                 HttpRequest.newBuilder(URI.create(fhirBase + "/Subscription"))
                         .header("Authorization", "Bearer " + token.get())
@@ -82,9 +81,7 @@ public final class NotificationListener {
             JsonNode entry = entries.get(i);
             System.out.printf(
                     "%s  %s%s%n",
-                    Instant.now(),
-                    entry.path("fullUrl").asText(),
-                    entry.has("resource") ? " (with the record)" : "");
+                    Instant.now(), entry.path("fullUrl").asText(), entry.has("resource") ? " (with the record)" : "");
         }
     }
 }
