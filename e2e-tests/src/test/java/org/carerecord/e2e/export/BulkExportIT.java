@@ -173,6 +173,61 @@ class BulkExportIT {
         assertThat(notHeld.body()).contains("OperationOutcome", "AuditEvent");
     }
 
+    /** Found by an outside test: another system overwrote and deleted a practice's export file in a transaction. */
+    @Test
+    void noClientWritesOrDeletesAnExportFileByAnyPath() throws Exception {
+        HttpResponse<String> started = export("gp-system", "Patient", david);
+        JsonNode manifest = awaitManifest(
+                "gp-system", started.headers().firstValue("Content-Location").orElseThrow());
+        String file = manifest.path("output").get(0).path("url").asText();
+        String id = file.substring(file.lastIndexOf('/') + 1);
+        String forged = java.util.Base64.getEncoder().encodeToString("{\"resourceType\":\"Patient\"}".getBytes());
+        for (String entry : List.of(
+                "{\"resource\":{\"resourceType\":\"Binary\",\"id\":\"" + id
+                        + "\",\"contentType\":\"application/fhir+ndjson\",\"data\":\"" + forged
+                        + "\"},\"request\":{\"method\":\"PUT\",\"url\":\"Binary/" + id + "\"}}",
+                "{\"resource\":{\"resourceType\":\"Binary\",\"contentType\":\"text/html\",\"data\":\"PGI+aGk8L2I+\"},"
+                        + "\"request\":{\"method\":\"POST\",\"url\":\"Binary\"}}",
+                "{\"request\":{\"method\":\"DELETE\",\"url\":\"Binary/" + id + "\"}}")) {
+            Fhir.Response written = Fhir.post(
+                    stack.fhirBaseUrl(),
+                    token("rtd-pas"),
+                    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entry + "]}");
+            assertThat(written.status()).as(written.body().toString()).isEqualTo(403);
+        }
+        assertThat(ids(download("gp-system", manifest).get("Patient"))).containsExactly(david.id());
+    }
+
+    /** Found by an outside test: earlier versions and category probes through the export's own parameters. */
+    @Test
+    void anExportHoldsRecordsAsTheyAreNowAndNoFilterProbesACategory() throws Exception {
+        for (String query : List.of(
+                "_type=Condition&_includeHistory=true",
+                "_type=Patient&_typeFilter=Patient%3F_has%3ACondition%3Apatient%3A_security%3DPSY")) {
+            HttpResponse<String> refused = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(stack.fhirBaseUrl() + "/$export?" + query))
+                            .header("Authorization", "Bearer " + token("gp-system"))
+                            .header("Accept", "application/fhir+json")
+                            .header("Prefer", "respond-async")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(query + ": " + refused.body()).isEqualTo(400);
+        }
+        assertThat(Fhir.post(
+                                stack.fhirBaseUrl() + "/$export-poll-status",
+                                token("gp-system"),
+                                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_jobId\"}]}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(Fhir.post(
+                                stack.fhirBaseUrl() + "/$export",
+                                token("gp-system"),
+                                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"valueString\":\"x\"}]}")
+                        .status())
+                .isEqualTo(400);
+    }
+
     private HttpResponse<String> export(String persona, String types, TestPatient... patients) throws Exception {
         StringBuilder parameters = new StringBuilder("""
                 {"resourceType":"Parameters","parameter":[{"name":"_type","valueString":"%s"}""".formatted(types));

@@ -192,6 +192,35 @@ class NotificationsIT {
         assertThat(elsewhere.diagnostics()).contains("not an allowed endpoint");
     }
 
+    /** Found by an outside test: another system's Subscriptions (and their receivers' secrets) by other paths. */
+    @Test
+    void noPathShowsAnotherSystemsSubscriptions() {
+        assertThat(Fhir.get(fhir("/Subscription/_history"), token("rtd-pas")).status())
+                .isEqualTo(403);
+        assertThat(Fhir.get(fhir("/Subscription/" + subscription + "/$meta"), token("rtd-pas"))
+                        .status())
+                .isEqualTo(404);
+        Fhir.Response batch = Fhir.post(fhir(""), token("rtd-pas"), """
+                {"resourceType":"Bundle","type":"batch","entry":[
+                 {"request":{"method":"GET","url":"Subscription?_count=50"}},
+                 {"request":{"method":"GET","url":"Subscription/%s"}}]}""".formatted(subscription));
+        assertThat(batch.body().toString()).doesNotContain(endpoint);
+        for (String unsafe : List.of(
+                "https://169.254.169.254/latest/meta-data", // the cloud's metadata service
+                "http://localhost:8082/fhir/AuditEvent", // this record's own services
+                "https://127.0.0.1@gp.example/notify")) {
+            assertThat(Fhir.post(fhir("/Subscription"), token("gp-system"), subscription(unsafe))
+                            .status())
+                    .as(unsafe)
+                    .isEqualTo(422);
+        }
+        Fhir.Response host = Fhir.post(
+                fhir("/Subscription"),
+                token("gp-system"),
+                subscription(endpoint).replace("\"payload\"", "\"header\":[\"Host: evil.example\"],\"payload\""));
+        assertThat(host.status()).isEqualTo(422);
+    }
+
     private String admit(String patientId) {
         String id = "adm-" + UUID.randomUUID().toString().substring(0, 8);
         Fhir.Response stored = Fhir.put(fhir("/Encounter/" + id), token("rtd-pas"), """

@@ -29,6 +29,8 @@ import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.Interaction;
+import org.hl7.fhir.instance.model.api.IBaseBinary;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Parameters;
 import org.springframework.context.annotation.Lazy;
@@ -78,6 +80,18 @@ public class BulkExportAccess implements FhirServerInterceptor {
         if (!claims.isSystem()) {
             throw new ForbiddenOperationException("Bulk export is for care providers' systems");
         }
+        if (parameters.isIncludeHistory()) {
+            // an earlier version would be judged by what it said then: a record since labelled sensitive would leave
+            throw new InvalidRequestException(
+                    "_includeHistory is not offered: an export holds each record as it is now");
+        }
+        for (String filter : concat(parameters.getFilters(), parameters.getPostFetchFilterUrls())) {
+            if (filter.contains("_has") || filter.contains("_security")) {
+                // "patients who have a PSY record": it would tell who is in a category whose records are withheld
+                throw new InvalidRequestException(
+                        "_typeFilter may not use _has or _security: it could reveal records withheld from the export");
+            }
+        }
         parameters.setResourceTypes(typesFor(claims, parameters.getResourceTypes(), askedTypes(request)));
         UUID exportId = requesters.register(claims);
         parameters.setBinarySecurityContextIdentifierSystem(EXPORT_ID_SYSTEM);
@@ -108,6 +122,12 @@ public class BulkExportAccess implements FhirServerInterceptor {
         return allowed;
     }
 
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a == null ? List.of() : a);
+        all.addAll(b == null ? List.of() : b);
+        return all;
+    }
+
     private static List<String> askedTypes(RequestDetails request) {
         List<String> asked = new ArrayList<>();
         String[] query = request.getParameters().get("_type");
@@ -127,9 +147,41 @@ public class BulkExportAccess implements FhirServerInterceptor {
                 .toList();
     }
 
+    /**
+     * Export files are written by the export job alone: no client creates, changes or deletes a Binary, by any path
+     * (a transaction's entries included).
+     */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void noBinaryCreated(IBaseResource resource, RequestDetails request) {
+        refuseClientBinaryWrite(resource, request);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void noBinaryChanged(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+        refuseClientBinaryWrite(newResource, request);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    public void noBinaryDeleted(IBaseResource resource, RequestDetails request) {
+        refuseClientBinaryWrite(resource, request);
+    }
+
+    private static void refuseClientBinaryWrite(IBaseResource resource, RequestDetails request) {
+        if (resource instanceof IBaseBinary && request != null && !(request instanceof SystemRequestDetails)) {
+            throw new ForbiddenOperationException("Binary holds bulk export files: no client writes or deletes one");
+        }
+    }
+
     /** The status, the cancel and the files of an export answer only to the client that asked for it. */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void onlyTheRequester(RequestDetails request, RestOperationTypeEnum operation) {
+        if ("$export".equals(request.getOperation()) && request.getResource() instanceof Parameters body) {
+            // HAPI binds the parameters by name; one without a name fails inside it (a 500 for a client's mistake)
+            if (body.getParameter().stream()
+                    .anyMatch(p -> p.getName() == null || p.getName().isBlank())) {
+                throw new InvalidRequestException("every parameter of $export needs a name");
+            }
+        }
         if ("$export-poll-status".equals(request.getOperation())) {
             ownJob(request, jobIdOf(request));
         } else if ("Binary".equals(request.getResourceName())) {
@@ -187,7 +239,10 @@ public class BulkExportAccess implements FhirServerInterceptor {
         if (query != null && query.length == 1) {
             return query[0];
         }
-        if (request.getResource() instanceof Parameters body && body.getParameter("_jobId") != null) {
+        if (request.getResource() instanceof Parameters body
+                && body.getParameter("_jobId") != null
+                && body.getParameter("_jobId").hasValue()
+                && body.getParameter("_jobId").getValue().primitiveValue() != null) {
             return body.getParameter("_jobId").getValue().primitiveValue();
         }
         throw new InvalidRequestException("$export-poll-status needs the _jobId of the export");

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
@@ -47,7 +48,11 @@ public class SubscriptionRules implements FhirServerInterceptor {
             RestOperationTypeEnum.HISTORY_INSTANCE,
             RestOperationTypeEnum.UPDATE,
             RestOperationTypeEnum.PATCH,
-            RestOperationTypeEnum.DELETE);
+            RestOperationTypeEnum.DELETE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE);
+    /** Headers the server sets itself on a delivery: a Subscription may not name them (nor could they be sent). */
+    private static final Set<String> RESTRICTED_HEADERS =
+            Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding", "content-type");
 
     private final SubscriptionRecipients recipients;
     private final DaoRegistry daos;
@@ -73,6 +78,10 @@ public class SubscriptionRules implements FhirServerInterceptor {
         CareClaims claims = Requester.of(request).claims();
         if (!claims.isSystem()) {
             throw new ForbiddenOperationException("Subscriptions are for care providers' systems");
+        }
+        if (operation == RestOperationTypeEnum.HISTORY_TYPE) {
+            throw new ForbiddenOperationException(
+                    "The history of all Subscriptions is not available; read your own by id");
         }
         if (ONE_SUBSCRIPTION.contains(operation)
                 && request.getId() != null
@@ -100,6 +109,29 @@ public class SubscriptionRules implements FhirServerInterceptor {
             request.setParameters(parameters);
         }
         return true;
+    }
+
+    /**
+     * Whatever path shows Subscriptions — a search, a history, a batch's entries, an include — each shows only the
+     * asking system's own: its endpoint and headers (a receiver's secret, often) are no one else's business.
+     */
+    @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+    public void showOnlyOwn(IPreResourceShowDetails shown, RequestDetails request) {
+        if (request == null || request instanceof SystemRequestDetails) {
+            return;
+        }
+        String client = null;
+        for (int i = 0; i < shown.size(); i++) {
+            if (shown.getResource(i) instanceof Subscription subscription) {
+                if (client == null) {
+                    client = Requester.of(request).claims().clientId();
+                }
+                String id = subscription.getIdElement().getIdPart();
+                if (!recipients.clientOf(id).map(client::equals).orElse(false)) {
+                    shown.setResource(i, null);
+                }
+            }
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -137,6 +169,16 @@ public class SubscriptionRules implements FhirServerInterceptor {
                 || !allowedEndpoints.matcher(channel.getEndpoint()).matches()) {
             throw new UnprocessableEntityException("channel.endpoint " + channel.getEndpoint()
                     + " is not an allowed endpoint (https, or http on loopback for a demo)");
+        }
+        for (org.hl7.fhir.r4.model.StringType header : channel.getHeader()) {
+            String value = header.getValue() == null ? "" : header.getValue();
+            int colon = value.indexOf(':');
+            if (colon < 1
+                    || RESTRICTED_HEADERS.contains(
+                            value.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT))) {
+                throw new UnprocessableEntityException("channel.header '" + value.split(":", 2)[0]
+                        + "' is not a header a notification may carry (Name: value; not Host, Content-Length...)");
+            }
         }
         if (channel.hasPayload() && !"application/fhir+json".equals(channel.getPayload())) {
             throw new UnprocessableEntityException("channel.payload must be application/fhir+json (or absent)");
