@@ -61,6 +61,10 @@ class PolicyPages {
             @RequestParam(required = false) String add,
             @RequestParam(required = false) String remove,
             @RequestParam(required = false) Integer breakGlassMinutes,
+            @RequestParam(required = false) String barOrganisation,
+            @RequestParam(required = false) String barReason,
+            @RequestParam(required = false) Integer refusalsAlertCount,
+            @RequestParam(required = false) Integer refusalsAlertMinutes,
             @RegisteredOAuth2AuthorizedClient(ConsoleSecurityConfig.SIGN_IN) OAuth2AuthorizedClient officer,
             RedirectAttributes redirect) {
         ObjectNode policy = consent.policy(officer, "").path("policy").deepCopy();
@@ -77,6 +81,26 @@ class PolicyPages {
         now.forEach(types::add);
         if (breakGlassMinutes != null) {
             ((ObjectNode) policy.path("breakGlass")).put("windowMinutes", breakGlassMinutes);
+        }
+        if (barOrganisation != null && !barOrganisation.isBlank()) {
+            ArrayNode bars = policy.has("organisationBars")
+                    ? (ArrayNode) policy.path("organisationBars")
+                    : policy.putArray("organisationBars");
+            bars.addObject()
+                    .put("organisation", barOrganisation.strip().toUpperCase(java.util.Locale.ROOT))
+                    .put("reason", barReason == null ? "" : barReason.strip());
+        }
+        if (refusalsAlertCount != null || refusalsAlertMinutes != null) {
+            ObjectNode alerts = policy.has("alerts") ? (ObjectNode) policy.path("alerts") : policy.putObject("alerts");
+            ObjectNode refusals = alerts.has("repeatedRefusals")
+                    ? (ObjectNode) alerts.path("repeatedRefusals")
+                    : alerts.putObject("repeatedRefusals");
+            if (refusalsAlertCount != null) {
+                refusals.put("count", refusalsAlertCount);
+            }
+            if (refusalsAlertMinutes != null) {
+                refusals.put("windowMinutes", refusalsAlertMinutes);
+            }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("title", title);
@@ -219,8 +243,23 @@ class PolicyPages {
             }
         }
         now.values().forEach(r -> changes.add("Role " + r.code() + " (" + r.name() + ") removed: no access"));
-        for (String setting :
-                List.of("/breakGlass/windowMinutes", "/breakGlass/overridesOptOut", "/relationship/recentWindowDays")) {
+        Map<String, String> barsNow = bars(current);
+        bars(proposed).forEach((organisation, reason) -> {
+            if (barsNow.remove(organisation) == null) {
+                changes.add("Organisation " + organisation + " barred from the record: " + reason);
+            }
+        });
+        barsNow.keySet().forEach(organisation -> changes.add("Organisation " + organisation + " no longer barred"));
+        for (String setting : List.of(
+                "/breakGlass/windowMinutes",
+                "/breakGlass/overridesOptOut",
+                "/relationship/recentWindowDays",
+                "/alerts/repeatedRefusals/count",
+                "/alerts/repeatedRefusals/windowMinutes",
+                "/alerts/manyPatients/count",
+                "/alerts/manyPatients/windowMinutes",
+                "/alerts/breakGlass/count",
+                "/alerts/breakGlass/windowMinutes")) {
             if (!current.at(setting).equals(proposed.at(setting))) {
                 changes.add(setting.substring(1).replace('/', '.') + ": " + current.at(setting) + " → "
                         + proposed.at(setting));
@@ -230,6 +269,14 @@ class PolicyPages {
             changes.add("No change from the policy in force");
         }
         return changes;
+    }
+
+    private static Map<String, String> bars(JsonNode policy) {
+        Map<String, String> bars = new LinkedHashMap<>();
+        policy.path("organisationBars")
+                .forEach(bar -> bars.put(
+                        bar.path("organisation").asText(), bar.path("reason").asText()));
+        return bars;
     }
 
     private static List<String> names(String list) {

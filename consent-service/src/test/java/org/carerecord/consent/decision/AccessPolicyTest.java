@@ -130,34 +130,10 @@ class AccessPolicyTest {
                     role, organisation, fhirUser, "BTG", why, patient, types, relationships, claimed, interaction);
         }
 
-        /** The same system asking for a bulk export: a disclosure to its organisation, not a read-back. */
-        Ask exporting() {
+        /** The same system sent records out — a bulk export or a notification: a disclosure, not a read-back. */
+        Ask sentOutBy(String interaction) {
             return new Ask(
-                    role,
-                    organisation,
-                    fhirUser,
-                    purpose,
-                    reason,
-                    patient,
-                    types,
-                    relationships,
-                    claimed,
-                    AccessRequest.BULK_EXPORT);
-        }
-
-        /** The same system sent a notification by one of its Subscriptions. */
-        Ask notified() {
-            return new Ask(
-                    role,
-                    organisation,
-                    fhirUser,
-                    purpose,
-                    reason,
-                    patient,
-                    types,
-                    relationships,
-                    claimed,
-                    AccessRequest.NOTIFICATION);
+                    role, organisation, fhirUser, purpose, reason, patient, types, relationships, claimed, interaction);
         }
 
         Ask stating(String relationship) {
@@ -320,41 +296,46 @@ class AccessPolicyTest {
                 row("a care provider's system needs no relationship", GP_SYSTEM, noWishes(), PERMIT, NONE),
                 row(
                         "a care provider's system exports no patient it has no relationship with",
-                        GP_SYSTEM.exporting(),
+                        GP_SYSTEM.sentOutBy(AccessRequest.BULK_EXPORT),
                         noWishes(),
                         DENY,
                         NONE),
                 row(
                         "... exports its registered patient's record, no sensitive category",
-                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        GP_SYSTEM.with(registeredGp()).sentOutBy(AccessRequest.BULK_EXPORT),
                         noWishes(),
                         PERMIT,
                         ALL),
                 row(
                         "... nor the record of one who opted out",
-                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        GP_SYSTEM.with(registeredGp()).sentOutBy(AccessRequest.BULK_EXPORT),
                         optedOut(),
                         DENY,
                         NONE),
                 row(
                         "... nor of one who barred its organisation",
-                        GP_SYSTEM.with(registeredGp()).exporting(),
+                        GP_SYSTEM.with(registeredGp()).sentOutBy(AccessRequest.BULK_EXPORT),
                         bars("A81001"),
                         DENY,
                         NONE),
                 row(
                         "a notification to a system is decided as its export",
-                        GP_SYSTEM.with(registeredGp()).notified(),
+                        GP_SYSTEM.with(registeredGp()).sentOutBy(AccessRequest.NOTIFICATION),
                         optedOut(),
                         DENY,
                         NONE),
                 row(
                         "... and sent for a patient it cares for, no sensitive category",
-                        GP_SYSTEM.with(registeredGp()).notified(),
+                        GP_SYSTEM.with(registeredGp()).sentOutBy(AccessRequest.NOTIFICATION),
                         noWishes(),
                         PERMIT,
                         ALL),
-                row("... not for one it has no relationship with", GP_SYSTEM.notified(), noWishes(), DENY, NONE),
+                row(
+                        "... not for one it has no relationship with",
+                        GP_SYSTEM.sentOutBy(AccessRequest.NOTIFICATION),
+                        noWishes(),
+                        DENY,
+                        NONE),
                 row("the GP of a patient who opted out", GP, optedOut(), DENY, NONE),
                 row(
                         "... breaking glass: an opt-out stands (the policy file says so)",

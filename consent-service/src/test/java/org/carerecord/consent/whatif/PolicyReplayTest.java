@@ -138,15 +138,7 @@ class PolicyReplayTest {
                 logged(1, "nurse-rxp", "R8001", "RXP", "Encounter", 9),
                 logged(2, "nurse-rtd", "R8001", "RTD", "Condition", 8));
 
-        WhatIfReport report = PolicyReplay.compare(CURRENT, barred, logged, history(List.of()), JSON)
-                .report(
-                        CURRENT,
-                        barred,
-                        NOW.minus(Duration.ofDays(1)),
-                        NOW,
-                        PolicyReplay.AlertThreshold.of(CURRENT),
-                        PolicyReplay.AlertThreshold.of(barred),
-                        Duration.ZERO);
+        WhatIfReport report = replayed(barred, logged);
 
         assertThat(report.permitToDeny()).isEqualTo(2);
         assertThat(report.denyToPermit()).isZero();
@@ -169,15 +161,7 @@ class PolicyReplayTest {
             logged.add(logged(i, "clerk-two", "R8010", "RTD", "Condition", 10 * i));
         }
 
-        WhatIfReport report = PolicyReplay.compare(CURRENT, stricter, logged, history(List.of()), JSON)
-                .report(
-                        CURRENT,
-                        stricter,
-                        NOW.minus(Duration.ofDays(1)),
-                        NOW,
-                        PolicyReplay.AlertThreshold.of(CURRENT),
-                        PolicyReplay.AlertThreshold.of(stricter),
-                        Duration.ZERO);
+        WhatIfReport report = replayed(stricter, logged);
 
         assertThat(report.permitToDeny() + report.denyToPermit()).isZero();
         assertThat(report.alertRule()).contains("now 5 refusals", "proposed 3 refusals");
@@ -185,6 +169,19 @@ class PolicyReplayTest {
             assertThat(a.userId()).isEqualTo("clerk-three");
             assertThat(a.wouldFire()).isTrue();
         });
+    }
+
+    /** The logged decisions replayed under the policy in force and {@code proposed}, each judged at its own threshold. */
+    private static WhatIfReport replayed(RolePolicySet proposed, List<PolicyReplay.Logged> logged) {
+        return PolicyReplay.compare(CURRENT, proposed, logged, history(List.of()), JSON)
+                .report(
+                        CURRENT,
+                        proposed,
+                        NOW.minus(Duration.ofDays(1)),
+                        NOW,
+                        PolicyReplay.AlertThreshold.of(CURRENT),
+                        PolicyReplay.AlertThreshold.of(proposed),
+                        Duration.ZERO);
     }
 
     private static PolicyReplay.Logged logged(

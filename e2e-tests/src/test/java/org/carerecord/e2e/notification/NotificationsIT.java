@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * "Tell my practice when my patient is admitted": a GP system's rest-hook Subscription on admissions, a hospital
  * system recording admissions. The practice is told of its own patient's admission (id-only, Subscriptions Backport
  * IG shape, after its endpoint first refused: retried), and of nothing about a patient who opted out or whom it does
- * not care for; each notification sent is on the audit trail. Subscriptions are the subscribing system's alone.
+ * not care for, nor of one who barred it; each notification sent is on the audit trail. Subscriptions are the subscribing system's alone.
  */
 @ExtendWith(RunningStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -98,6 +98,12 @@ class NotificationsIT {
         Fhir.Response recorded =
                 Fhir.post(stack.consentUrl() + "/fhir/Consent", token("gp-system"), Bundles.optOut(optedOut.id()));
         assertThat(recorded.status()).as(recorded.body().toString()).isEqualTo(201);
+        TestPatient barring = TestPatients.copyOf(stack, "amelia-hartley");
+        Fhir.Response bar = Fhir.post(
+                stack.consentUrl() + "/fhir/Consent",
+                token("patient." + barring.id()),
+                Bundles.organisationBar(barring.id(), "A81001"));
+        assertThat(bar.status()).as(bar.body().toString()).isEqualTo(201);
         String elsewhere = "rt-" + UUID.randomUUID().toString().substring(0, 8);
         Fhir.Response patient = Fhir.put(
                 fhir("/Patient/" + elsewhere), token("rtd-pas"), """
@@ -107,6 +113,7 @@ class NotificationsIT {
 
         String admitted = admit(registered.id());
         admit(optedOut.id());
+        admit(barring.id());
         admit(elsewhere);
 
         JsonNode notification = awaitNotification(admitted);
@@ -125,12 +132,16 @@ class NotificationsIT {
                 "user_id = 'gp-system' and '" + registered.id()
                         + "' = any(patient_ids) and resource like '%notification%'");
         Audit.pause(Duration.ofSeconds(5)); // the others' admissions were matched with the first
-        assertThat(received.toString()).doesNotContain(optedOut.id()).doesNotContain(elsewhere);
+        assertThat(received.toString())
+                .doesNotContain(optedOut.id())
+                .doesNotContain(barring.id())
+                .doesNotContain(elsewhere);
         assertThat(Audit.count(
                         stack,
                         "audit",
                         "select count(*) from audit_event where resource like '%notification%' and ('" + optedOut.id()
-                                + "' = any(patient_ids) or '" + elsewhere + "' = any(patient_ids))"))
+                                + "' = any(patient_ids) or '" + barring.id() + "' = any(patient_ids) or '"
+                                + elsewhere + "' = any(patient_ids))"))
                 .isZero();
     }
 

@@ -45,6 +45,18 @@ public final class Bundles {
                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
+    /** The patient's bar on one organisation: shared with everyone else, not with {@code ods}. */
+    public static String organisationBar(String patientId, String ods) {
+        return """
+            {"resourceType":"Consent","status":"active",
+             "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+             "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+             "patient":{"reference":"Patient/%s"},
+             "provision":{"type":"permit","provision":[{"type":"deny",
+               "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+                         "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"%s"}}}]}]}}""".formatted(patientId, ods);
+    }
+
     /** The patient's opt-out of sharing: an active Consent whose only provision denies. */
     public static String optOut(String patientId) {
         return """
