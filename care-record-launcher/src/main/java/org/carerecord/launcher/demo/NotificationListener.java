@@ -54,6 +54,7 @@ public final class NotificationListener {
             throw new IllegalStateException("Subscription refused (" + created.statusCode() + "): " + created.body());
         }
         String id = JSON.readTree(created.body()).path("id").asText();
+        awaitActive(fhirBase, token, id); // HAPI activates a requested Subscription in the background
         System.out.printf(
                 "Subscription/%s: notifications of %s to %s (Ctrl-C to stop and remove it)%n", id, criteria, endpoint);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +74,23 @@ public final class NotificationListener {
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    private static void awaitActive(String fhirBase, Supplier<String> token, String id) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> read = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(fhirBase + "/Subscription/" + id))
+                            .header("Authorization", "Bearer " + token.get())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (read.statusCode() == 200
+                    && "active".equals(JSON.readTree(read.body()).path("status").asText())) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        System.out.println("Subscription/" + id + " not active after 60 s; notifications may not come");
     }
 
     private static void print(JsonNode notification) {
