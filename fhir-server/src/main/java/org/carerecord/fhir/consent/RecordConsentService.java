@@ -258,15 +258,16 @@ public class RecordConsentService implements IConsentService {
     public boolean mayDisclose(Requester recipient, IBaseResource record, String interaction) {
         SystemRequestDetails request = recipient.attachTo(new SystemRequestDetails());
         request.getUserData().put(DISCLOSURE, interaction);
-        String type = record.fhirType();
         if (!scopes.cover(recipient.claims(), record, request)) {
-            return false;
+            return false; // outside the token's scopes: nothing to ask consent-service
         }
-        AccessDecision decision = decide(request, compartment.ownerOfStored(record), type);
+        // asked before the per-record check, so that an unanswered question is not taken for a refusal (the check
+        // reuses this request's answer)
+        AccessDecision decision = decide(request, compartment.ownerOfStored(record), record.fhirType());
         if (ConsentClient.isUnavailable(decision)) {
             throw new IllegalStateException("consent-service could not decide a record sent out: " + decision.reason());
         }
-        return decision.permitsType(type) && !classifier.withheldBy(decision, record);
+        return checkResource(request, record, false) != ConsentOutcome.REJECT;
     }
 
     /**

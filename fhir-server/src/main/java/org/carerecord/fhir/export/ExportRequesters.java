@@ -1,12 +1,8 @@
 package org.carerecord.fhir.export;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.carerecord.fhir.access.KeptClaims;
@@ -19,10 +15,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ExportRequesters {
 
-    private static final TypeReference<Map<String, Object>> CLAIMS = new TypeReference<>() {};
-
     private final JdbcClient jdbc;
-    private final ObjectMapper json = new ObjectMapper();
     /** An export's requester is read for every record it exports: once from the table per export. */
     private final Cache<UUID, Optional<Requester>> requesters = Caffeine.newBuilder()
             .maximumSize(1_000)
@@ -36,16 +29,12 @@ class ExportRequesters {
     /** Keeps the requester of the request being served; the new export's id. */
     UUID register(CareClaims claims) {
         UUID id = UUID.randomUUID();
-        try {
-            jdbc.sql(
-                            "insert into care.bulk_export (export_id, client_id, claims) values (:id, :client, cast(:claims as jsonb))")
-                    .param("id", id)
-                    .param("client", claims.clientId())
-                    .param("claims", json.writeValueAsString(KeptClaims.ofThisRequest()))
-                    .update();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("token claims not writable as JSON", e);
-        }
+        jdbc.sql(
+                        "insert into care.bulk_export (export_id, client_id, claims) values (:id, :client, cast(:claims as jsonb))")
+                .param("id", id)
+                .param("client", claims.clientId())
+                .param("claims", KeptClaims.ofThisRequestAsJson())
+                .update();
         return id;
     }
 
@@ -71,14 +60,6 @@ class ExportRequesters {
                 .param("id", exportId)
                 .query(String.class)
                 .optional()
-                .map(text -> {
-                    try {
-                        CareClaims claims =
-                                CareClaims.from(KeptClaims.asToken(json.readValue(text, CLAIMS), "bulk-export"));
-                        return new Requester(claims, claims.purposeOfUse(), null, null, null);
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("stored claims of export " + exportId + " unreadable", e);
-                    }
-                });
+                .map(json -> KeptClaims.requesterOf(json, "bulk-export"));
     }
 }

@@ -1,9 +1,5 @@
 package org.carerecord.fhir.notification;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
 import java.util.Optional;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.access.Requester;
@@ -22,10 +18,7 @@ class SubscriptionRecipients {
 
     record Recipient(Requester requester, String content) {}
 
-    private static final TypeReference<Map<String, Object>> CLAIMS = new TypeReference<>() {};
-
     private final JdbcClient jdbc;
-    private final ObjectMapper json = new ObjectMapper();
 
     SubscriptionRecipients(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -33,21 +26,17 @@ class SubscriptionRecipients {
 
     /** The system writing this Subscription (the request being served) is the one it notifies. */
     void keep(String subscriptionId, CareClaims claims, String content) {
-        try {
-            jdbc.sql("""
-                            insert into care.subscription_recipient (subscription_id, client_id, claims, content)
-                            values (:id, :client, cast(:claims as jsonb), :content)
-                            on conflict (subscription_id) do update
-                            set client_id = excluded.client_id, claims = excluded.claims, content = excluded.content,
-                                updated = now()""")
-                    .param("id", subscriptionId)
-                    .param("client", claims.clientId())
-                    .param("claims", json.writeValueAsString(KeptClaims.ofThisRequest()))
-                    .param("content", content)
-                    .update();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("token claims not writable as JSON", e);
-        }
+        jdbc.sql("""
+                        insert into care.subscription_recipient (subscription_id, client_id, claims, content)
+                        values (:id, :client, cast(:claims as jsonb), :content)
+                        on conflict (subscription_id) do update
+                        set client_id = excluded.client_id, claims = excluded.claims, content = excluded.content,
+                            updated = now()""")
+                .param("id", subscriptionId)
+                .param("client", claims.clientId())
+                .param("claims", KeptClaims.ofThisRequestAsJson())
+                .param("content", content)
+                .update();
     }
 
     Optional<String> clientOf(String subscriptionId) {
@@ -60,16 +49,8 @@ class SubscriptionRecipients {
     Optional<Recipient> recipientOf(String subscriptionId) {
         return jdbc.sql("select claims::text, content from care.subscription_recipient where subscription_id = :id")
                 .param("id", subscriptionId)
-                .query((rs, n) -> {
-                    try {
-                        CareClaims claims = CareClaims.from(
-                                KeptClaims.asToken(json.readValue(rs.getString(1), CLAIMS), "notification"));
-                        return new Recipient(
-                                new Requester(claims, claims.purposeOfUse(), null, null, null), rs.getString(2));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("stored claims of Subscription " + subscriptionId, e);
-                    }
-                })
+                .query((rs, n) ->
+                        new Recipient(KeptClaims.requesterOf(rs.getString(1), "notification"), rs.getString(2)))
                 .optional();
     }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.carerecord.fhir.access.KeptClaims;
-import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.ingest.BulkRecordRules;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -178,7 +177,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     }
 
     private Bundle transaction(Jwt token, CareClaims claims, Bundle batch) {
-        SystemRequestDetails request = new Requester(claims, claims.purposeOfUse(), null, null, null)
+        SystemRequestDetails request = KeptClaims.requesterOf(claims)
                 .attachTo(new SystemRequestDetails(server.getObject().getInterceptorService()));
         // HAPI writes the batch as one transaction if it can, and entry by entry if any entry fails
         request.addHeader(
