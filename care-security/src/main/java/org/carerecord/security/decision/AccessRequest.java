@@ -40,9 +40,17 @@ public record AccessRequest(
     /** The interaction of a notification sent to a care provider's system (its Subscription): a disclosure too. */
     public static final String NOTIFICATION = "notification";
 
-    /** Whether this asks about records sent out to a system's organisation rather than read by the system. */
+    /**
+     * The interaction of a care provider's system reading a record another organisation pushed: no read-back of
+     * its own, so a disclosure to its organisation too.
+     */
+    public static final String OTHERS_RECORD_READ = "others-record-read";
+
+    /** Whether this asks about records sent out to a system's organisation rather than read back by the system. */
     public boolean asksDisclosure() {
-        return BULK_EXPORT.equals(interaction) || NOTIFICATION.equals(interaction);
+        return BULK_EXPORT.equals(interaction)
+                || NOTIFICATION.equals(interaction)
+                || OTHERS_RECORD_READ.equals(interaction);
     }
 
     /** Whether the request asks for break-glass (purpose ETREAT or BTG): never answered from a cache. */

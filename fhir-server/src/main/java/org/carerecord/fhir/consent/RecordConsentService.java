@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.carerecord.fhir.access.GranularScopes;
+import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.RequestDecisions.Withholding;
 import org.carerecord.fhir.jpa.FhirServerProperties;
@@ -162,9 +163,7 @@ public class RecordConsentService implements IConsentService {
             // A provider system pushing its own records: nothing is shown, scopes were checked already.
             return ConsentOutcome.AUTHORIZED;
         }
-        if (!requester.claims().isSystem()) {
-            refuseProbes(request);
-        }
+        refuseProbes(request);
         String type = request.getResourceName();
         String patient = compartment.targetPatient(request);
         if (type != null && patient != null) {
@@ -221,7 +220,7 @@ public class RecordConsentService implements IConsentService {
             return ConsentOutcome.REJECT;
         }
         String patient = compartment.ownerOfStored(resource); // shown records are read from storage
-        AccessDecision decision = decide(request, patient, type);
+        AccessDecision decision = decide(request, patient, type, othersRecordRead(request, resource, patient));
         if (!decision.permitsType(type)) {
             if (singleRead) {
                 enforce(request, decision, type, patient);
@@ -316,7 +315,7 @@ public class RecordConsentService implements IConsentService {
                         patient,
                         "*",
                         () -> outsideContext(request, patient)
-                                .orElseGet(() -> consent.decide(accessRequest(request, patient, storedTypes))));
+                                .orElseGet(() -> consent.decide(accessRequest(request, patient, storedTypes, null))));
         if (!all.permits()) {
             return;
         }
@@ -368,8 +367,9 @@ public class RecordConsentService implements IConsentService {
     /**
      * Search features that answer from records before anything is withheld, so they could tell a user what
      * they may not see: a reverse chain ({@code _has}: "patients who have an HIV diagnosis"), a filter on
-     * security labels. Users are refused them; care-provider systems keep them. ({@code _summary=count} is
-     * refused to everyone by HAPI's consent interceptor, for the same reason.)
+     * security labels. Refused to everyone: a care-provider system reads only what it may be shown too
+     * ({@link #othersRecordRead}). ({@code _summary=count} is refused to everyone by HAPI's consent interceptor,
+     * for the same reason.)
      */
     private static void refuseProbes(RequestDetails request) {
         for (String name : request.getParameters().keySet()) {
@@ -382,12 +382,37 @@ public class RecordConsentService implements IConsentService {
 
     /** The decision about this patient's records of this type for this request (asked once per request). */
     AccessDecision decide(RequestDetails request, String patientId, String type) {
+        return decide(request, patientId, type, null);
+    }
+
+    /** ... or about those of them another organisation pushed, read by a system ({@link #othersRecordRead}). */
+    private AccessDecision decide(RequestDetails request, String patientId, String type, String disclosure) {
         return RequestDecisions.of(request)
                 .computeIfAbsent(
                         patientId,
-                        type,
+                        disclosure == null ? type : type + " (" + disclosure + ")",
                         () -> outsideContext(request, patientId)
-                                .orElseGet(() -> consent.decide(accessRequest(request, patientId, List.of(type)))));
+                                .orElseGet(() ->
+                                        consent.decide(accessRequest(request, patientId, List.of(type), disclosure))));
+    }
+
+    /**
+     * A care provider's system reads back what its own organisation pushed, patients' demographics (to match
+     * them before it pushes) and directory records under its own role; any other organisation's record about a
+     * patient is a disclosure to its organisation, decided as an export or a notification is (a care
+     * relationship, the patient's wishes, no sensitive category): {@link AccessRequest#OTHERS_RECORD_READ}.
+     * Null when the request's own interaction decides.
+     */
+    private static String othersRecordRead(RequestDetails request, IBaseResource resource, String patient) {
+        Requester requester = Requester.of(request);
+        if (!requester.claims().isSystem()
+                || request.getUserData().containsKey(DISCLOSURE) // sent out already: decided as such
+                || patient == null
+                || "Patient".equals(resource.fhirType())
+                || PushedBy.requestersOwn(requester, resource)) {
+            return null;
+        }
+        return AccessRequest.OTHERS_RECORD_READ;
     }
 
     /**
@@ -410,7 +435,8 @@ public class RecordConsentService implements IConsentService {
                 false));
     }
 
-    private AccessRequest accessRequest(RequestDetails request, String patientId, List<String> types) {
+    private AccessRequest accessRequest(
+            RequestDetails request, String patientId, List<String> types, String disclosure) {
         Requester requester = Requester.of(request);
         return new AccessRequest(
                 requester.claims().subject(),
@@ -421,7 +447,7 @@ public class RecordConsentService implements IConsentService {
                 requester.breakGlassReason(),
                 patientId,
                 types,
-                interactionOf(request),
+                disclosure != null ? disclosure : interactionOf(request),
                 evidence(requester, patientId),
                 requester.claimedRelationship());
     }

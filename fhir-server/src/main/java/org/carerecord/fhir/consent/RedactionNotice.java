@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * Tells the clinician, inside the search result or patient summary document, that something was left out and
  * why — "Some items were withheld: restricted category. Break-glass is available in an emergency." — as an
  * OperationOutcome entry (search mode {@code outcome}). It gives no count, and {@code Bundle.total} is removed
- * for users: both are computed before withholding, so they could tell a user what the patient chose to hide.
+ * for everyone: both are computed before withholding, so they could tell a reader what the patient chose to hide.
  * <p>
  * In a search result the notice depends on the patient's record, never on what the search matched
  * ({@link WithheldFromRecord}): a notice that appears for {@code code=<depression>} and not for another code
@@ -63,10 +63,12 @@ public class RedactionNotice implements FhirServerInterceptor {
 
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 500)
     public boolean annotate(RequestDetails request, ResponseDetails response) {
-        if (!(response.getResponseResource() instanceof Bundle bundle)
-                || Requester.of(request).claims().isSystem()) {
+        if (!(response.getResponseResource() instanceof Bundle bundle)) {
             return true;
         }
+        // a care provider's system is told nothing was withheld (an integration reads what it is given), but
+        // its totals go too: it is shown only its own records and those disclosed to its organisation
+        boolean system = Requester.of(request).claims().isSystem();
         RequestDecisions decisions = RequestDecisions.of(request);
         boolean withheld = decisions.withheldCount() > 0;
         if (bundle.getType() == Bundle.BundleType.BATCHRESPONSE
@@ -80,7 +82,8 @@ public class RedactionNotice implements FhirServerInterceptor {
         }
         if (bundle.getType() == Bundle.BundleType.SEARCHSET) {
             bundle.setTotalElement(null);
-            WithheldFromRecord.Withheld fromRecord = withheldFromRecord(request);
+            WithheldFromRecord.Withheld fromRecord =
+                    system ? WithheldFromRecord.Withheld.NOTHING : withheldFromRecord(request);
             if (!fromRecord.reasons().isEmpty()) {
                 bundle.addEntry()
                         .setResource(outcome(notice(
@@ -92,6 +95,7 @@ public class RedactionNotice implements FhirServerInterceptor {
             }
         } else if (bundle.getType() == Bundle.BundleType.DOCUMENT
                 && withheld
+                && !system
                 && bundle.getEntryFirstRep().getResource() instanceof Composition composition) {
             // A patient summary: the notice is a section of the document, so it is read with the rest, and
             // says which of the document's sections are incomplete and why.

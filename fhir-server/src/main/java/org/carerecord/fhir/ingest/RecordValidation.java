@@ -87,12 +87,15 @@ public class RecordValidation implements FhirServerInterceptor {
             Resource resource = entries.get(i).getResource();
             if (resource != null) {
                 int entry = i;
+                // validated as sent: HAPI changes the entry while storing it (a reference to a record a
+                // conditional create matched is rewritten), and the validator must not read it half-changed
+                Resource asSent = resource.copy();
                 CompletableFuture<String> verdict = CompletableFuture.supplyAsync(
                         () -> {
-                            List<String> errors = baseProfile.errors(resource);
+                            List<String> errors = baseProfile.errors(asSent);
                             return errors.isEmpty()
                                     ? null
-                                    : "entry " + entry + ", " + describe(resource) + ": " + notValid(errors);
+                                    : "entry " + entry + ", " + describe(asSent) + ": " + notValid(errors);
                         },
                         validationThreads);
                 resource.setUserData(PROFILE_VERDICT, verdict);

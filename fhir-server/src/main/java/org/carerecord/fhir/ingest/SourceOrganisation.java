@@ -6,9 +6,9 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.Set;
+import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
-import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class SourceOrganisation implements FhirServerInterceptor {
 
-    public static final String SYSTEM = "https://care-record.example.org/CodeSystem/source-organisation";
+    private static final String SYSTEM = PushedBy.TAG_SYSTEM;
     private static final Set<String> SHARED =
             Set.of("Organization", "Location", "Practitioner", "PractitionerRole", "Medication");
 
@@ -55,17 +55,8 @@ public class SourceOrganisation implements FhirServerInterceptor {
         }
     }
 
-    /** The ODS code of the organisation that pushed a stored record, or null if it was never tagged. */
-    public static String ownerOf(IBaseResource resource) {
-        return resource.getMeta().getTag().stream()
-                .filter(t -> SYSTEM.equals(t.getSystem()))
-                .map(IBaseCoding::getCode)
-                .findFirst()
-                .orElse(null);
-    }
-
     private static void checkOwner(IBaseResource stored, String pusher, String what) {
-        String owner = ownerOf(stored);
+        String owner = PushedBy.organisationOf(stored);
         if (owner != null && !owner.equals(pusher) && !SHARED.contains(stored.fhirType())) {
             throw new ForbiddenOperationException(
                     stored.fhirType() + "/" + stored.getIdElement().getIdPart() + " was pushed by " + owner + "; only "

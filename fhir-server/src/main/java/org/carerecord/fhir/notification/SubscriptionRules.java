@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
-import org.carerecord.fhir.ingest.SourceOrganisation;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.security.token.CareClaims;
@@ -104,7 +104,7 @@ public class SubscriptionRules implements FhirServerInterceptor {
                 && request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE) {
             Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameters());
             parameters.put("_tag", new String[] {
-                SourceOrganisation.SYSTEM + "|" + Requester.of(request).claims().organisation()
+                PushedBy.TAG_SYSTEM + "|" + Requester.of(request).claims().organisation()
             });
             request.setParameters(parameters);
         }

@@ -1,0 +1,141 @@
+package org.carerecord.e2e.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.carerecord.e2e.support.Bundles;
+import org.carerecord.e2e.support.Fhir;
+import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
+import org.carerecord.launcher.demo.DemoData;
+import org.carerecord.launcher.service.CareRecordStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A care provider's system reads back what its own organisation pushed; another organisation's record is a
+ * disclosure to it, decided as an export or a notification is (a care relationship, the patient's wishes, no
+ * sensitive category). Found from outside: the hospital's system read the depression a GP practice recorded
+ * for a patient the hospital never saw, with a plain {@code Condition?patient=} search.
+ */
+@ExtendWith(RunningStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SystemReadBackIT {
+
+    private static final String DEPRESSION = "35489007"; // labelled PSY by the GP practice
+    private static final String BACK_PAIN = "279039007";
+    private static final String DIABETES = "44054006"; // what Bundles.admission records, as the hospital
+
+    private CareRecordStack stack;
+
+    @BeforeAll
+    void demo(CareRecordStack stack) {
+        this.stack = stack;
+        DemoData.load(stack);
+    }
+
+    @Test
+    void aHospitalSystemReadsNothingAPracticeRecordedAboutAPatientItNeverSaw() {
+        TestPatient patient = TestPatients.davidLike(stack);
+
+        assertThat(codes("rtd-pas", "Condition?patient=" + patient.id())).isEmpty();
+        assertThat(codes("rtd-pas", "Patient/" + patient.id() + "/$everything?_type=Condition,MedicationRequest"))
+                .isEmpty();
+        Fhir.Response one = get("rtd-pas", "Condition/" + conditionOf(patient, DEPRESSION));
+        assertThat(one.status()).isEqualTo(403);
+        assertThat(one.body().toString()).doesNotContain(DEPRESSION).doesNotContain("PSY");
+        // the practice reads back its own records, the restricted one included
+        assertThat(codes("gp-system", "Condition?patient=" + patient.id())).contains(DEPRESSION, BACK_PAIN);
+    }
+
+    @Test
+    void aHospitalSystemCaringForThePatientReadsTheirSharedRecordButNotARestrictedCategory() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        admitAtTheHospital(patient);
+
+        assertThat(codes("rtd-pas", "Condition?patient=" + patient.id()))
+                .contains(BACK_PAIN, DIABETES)
+                .doesNotContain(DEPRESSION);
+        assertThat(get("rtd-pas", "Condition/" + conditionOf(patient, DEPRESSION))
+                        .status())
+                .isEqualTo(403);
+        assertThat(codes("rtd-pas", "Condition?code=" + DEPRESSION + "&_count=500"))
+                .as("a search naming no patient is decided record by record too")
+                .isEmpty();
+    }
+
+    @Test
+    void aSystemReadsBackItsOwnRecordsOfAPatientWhoBarredItsOrganisationButNoOneElses() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        admitAtTheHospital(patient);
+        Fhir.Response bar = Fhir.post(
+                stack.consentUrl() + "/fhir/Consent", token("gp-system"), Bundles.organisationBar(patient.id(), "RTD"));
+        assertThat(bar.status()).as(bar.body().toString()).isEqualTo(201);
+
+        assertThat(codes("rtd-pas", "Condition?patient=" + patient.id())).containsExactly(DIABETES);
+        assertThat(codes("gp-system", "Condition?patient=" + patient.id())).contains(DEPRESSION, BACK_PAIN, DIABETES);
+    }
+
+    @Test
+    void aSystemIsGivenNoCountOfWhatItWasNotShown() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        Fhir.Response count = get("rtd-pas", "Condition?patient=" + patient.id() + "&code=" + DEPRESSION + "&_count=0");
+        assertThat(count.status()).isEqualTo(200);
+        assertThat(count.body().has("total")).as(count.body().toString()).isFalse();
+    }
+
+    @Test
+    void aReverseChainOrLabelFilterIsRefusedToSystemsToo() {
+        Fhir.Response reverse = get("rtd-pas", "Patient?_has:Condition:subject:code=" + DEPRESSION);
+        assertThat(reverse.status()).isEqualTo(400);
+        assertThat(reverse.diagnostics()).contains("_has is not available");
+        assertThat(get("rtd-pas", "Condition?_security=PSY").status()).isEqualTo(400);
+    }
+
+    private void admitAtTheHospital(TestPatient patient) {
+        Fhir.Response admitted =
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), Bundles.admission(patient.nhsNumber(), "RTD"));
+        assertThat(admitted.status()).as(admitted.body().toString()).isEqualTo(200);
+    }
+
+    private String conditionOf(TestPatient patient, String code) {
+        JsonNode entry = get("gp-system", "Condition?patient=" + patient.id() + "&code=" + code)
+                .body()
+                .path("entry")
+                .path(0);
+        assertThat(entry.isMissingNode()).as("the practice's " + code).isFalse();
+        return entry.path("resource").path("id").asText();
+    }
+
+    /** The codes of the Conditions (and medications) the client is shown, leaving out the withheld notice. */
+    private List<String> codes(String client, String query) {
+        Fhir.Response response = get(client, query);
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(200);
+        List<String> codes = new ArrayList<>();
+        for (JsonNode entry : response.body().path("entry")) {
+            JsonNode resource = entry.path("resource");
+            if (!resource.path("resourceType").asText().equals("OperationOutcome")) {
+                resource.path("code")
+                        .path("coding")
+                        .forEach(c -> codes.add(c.path("code").asText()));
+                resource.path("medicationCodeableConcept")
+                        .path("coding")
+                        .forEach(c -> codes.add(c.path("code").asText()));
+            }
+        }
+        return codes;
+    }
+
+    private Fhir.Response get(String client, String query) {
+        return Fhir.get(stack.fhirBaseUrl() + "/" + query, token(client));
+    }
+
+    private String token(String client) {
+        return stack.tokens().token(client);
+    }
+}
