@@ -43,6 +43,7 @@ final class BenchStack {
                     postgres,
                     "bench_",
                     StackPorts.free(),
+                    Integer.getInteger("bench.replicas", 1),
                     UUID.randomUUID().toString(),
                     home.resolve("benchmarks/target/logs"),
                     Map.of());

@@ -21,7 +21,9 @@ import org.carerecord.launcher.service.CareRecordStack;
  * <pre>java -jar benchmarks/target/benchmarks.jar clinician [patients] [seed]</pre>
  * Knobs: {@code -Dbench.clients} (concurrent clinicians, default 8), {@code -Dbench.seconds} (per phase,
  * default 10), {@code -Dbench.rounds} (default 2), {@code -Dbench.off} (the second server's switches, to
- * price one layer at a time), {@code -Dbench.scenarios} (names, by prefix, comma-separated).
+ * price one layer at a time), {@code -Dbench.scenarios} (names, by prefix, comma-separated),
+ * {@code -Dbench.replicas=N} (the stack runs N replicas behind HAProxy; the side by side is then one replica,
+ * read directly, against all of them through the balancer).
  */
 final class ClinicianBenchmark {
 
@@ -51,12 +53,21 @@ final class ClinicianBenchmark {
         String median = setup.median();
         List<Scenario> scenarios = setup.scenarios(REUSE_CACHED_SEARCHES ? null : "no-cache");
 
+        boolean replicas = stack.replicas("fhir-server").size() > 1;
         System.out.printf(
-                "%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
-                clients, seconds, rounds);
+                replicas
+                        ? "%n%d concurrent clinicians, %d s per phase, %d rounds; first = one fhir-server (a replica, directly),"
+                                + " second = every replica behind HAProxy%n"
+                        : "%n%d concurrent clinicians, %d s per phase, %d rounds; full = consent + audit on, off = both off%n",
+                clients,
+                seconds,
+                rounds);
         System.out.printf(
                 "second server: %s; %s%n",
-                SideBySide.switchedOff(),
+                replicas
+                        ? stack.replicas("fhir-server").size() + " fhir-servers and "
+                                + stack.replicas("consent-service").size() + " consent-services behind HAProxy"
+                        : SideBySide.switchedOff(),
                 REUSE_CACHED_SEARCHES
                         ? "repeated searches may be answered from HAPI's result cache"
                         : "fresh results on both (Cache-Control: no-cache)");
@@ -68,12 +79,12 @@ final class ClinicianBenchmark {
             }
             Phase full = new Phase();
             Phase without = new Phase();
-            warmUp(stack.fhirBaseUrl(), off, scenario, visible, nurse);
+            warmUp(setup.full(), off, scenario, visible, nurse);
             for (int round = 0; round < rounds; round++) {
                 Phase first = round % 2 == 0 ? full : without;
                 Phase second = round % 2 == 0 ? without : full;
-                first.run(first == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
-                second.run(second == full ? stack.fhirBaseUrl() : off, scenario, setup, clients, seconds);
+                first.run(first == full ? setup.full() : off, scenario, setup, clients, seconds);
+                second.run(second == full ? setup.full() : off, scenario, setup, clients, seconds);
             }
             System.out.printf(
                     "%-28s %-48s %-48s %.2f%n",

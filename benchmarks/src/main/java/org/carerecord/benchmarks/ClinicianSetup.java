@@ -81,6 +81,16 @@ record ClinicianSetup(
                 median,
                 sizes.get(median));
         describeSummary(stack.fhirBaseUrl(), nurse, median);
+        if (stack.replicas("fhir-server").size() > 1) {
+            // replicas: one fhir-server (the first, read directly) beside all of them behind the load balancer
+            return new ClinicianSetup(
+                    stack.replicas("fhir-server").get(0).baseUrl() + "/fhir",
+                    stack.fhirBaseUrl(),
+                    nurse,
+                    pas,
+                    visible,
+                    median);
+        }
         int offPort = StackPorts.free().fhirServer();
         stack.startAnother("fhir-server", offPort, "1536m", SideBySide.switchedOff());
         return new ClinicianSetup(

@@ -39,7 +39,7 @@ public final class CareRecordLauncher {
                 .toAbsolutePath()
                 .normalize());
         switch (command) {
-            case "up" -> up(run);
+            case "up" -> up(run, replicas(args));
             case "token" -> {
                 if (args.length != 2) {
                     fail("usage: care-record token <persona>");
@@ -90,13 +90,25 @@ public final class CareRecordLauncher {
         }
     }
 
-    private static void up(RunDirectory run) throws Exception {
+    /** {@code up --replicas N}: N fhir-servers and N consent-services behind HAProxy (default 1, no balancer). */
+    private static int replicas(String[] args) {
+        if (args.length == 1) {
+            return 1;
+        }
+        if (args.length == 3 && args[1].equals("--replicas") && args[2].matches("[1-9]")) {
+            return Integer.parseInt(args[2]);
+        }
+        fail("usage: care-record up [--replicas N]  (N from 1 to 9)");
+        return 1;
+    }
+
+    private static void up(RunDirectory run, int replicas) throws Exception {
         Instant started = Instant.now();
         PostgresServer postgres = database(run);
         CareRecordStack stack;
         try {
             stack = CareRecordStack.start(
-                    run.home(), postgres, "", StackPorts.defaults(), run.secret(), run.logs(), Map.of());
+                    run.home(), postgres, "", StackPorts.defaults(), replicas, run.secret(), run.logs(), Map.of());
         } catch (Exception e) {
             postgres.close();
             throw e;
@@ -111,7 +123,7 @@ public final class CareRecordLauncher {
         System.out.printf(
                 """
                 Shared care record is up in %d s (logs: %s)
-                  FHIR R4 server      %s
+                  FHIR R4 server      %s%s
                   consent-service     %s
                   audit-service       %s
                   governance console  %s/  (sign in as privacy.officer; password: ./care-record password privacy.officer)
@@ -124,6 +136,12 @@ public final class CareRecordLauncher {
                 Duration.between(started, Instant.now()).toSeconds(),
                 run.logs(),
                 stack.fhirBaseUrl(),
+                replicas == 1
+                        ? ""
+                        : "  (HAProxy over " + replicas + " fhir-servers and " + replicas
+                                + " consent-services; TLS: https://localhost:"
+                                + StackPorts.defaults().fhirTls()
+                                + "/fhir, development certificate in .care-record/load-balancer)",
                 stack.consentUrl(),
                 stack.auditUrl(),
                 stack.auditUrl(),

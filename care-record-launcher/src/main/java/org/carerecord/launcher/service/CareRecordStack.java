@@ -32,6 +32,7 @@ public final class CareRecordStack implements AutoCloseable {
 
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
+    private final Map<String, List<ServiceProcess>> replicaGroups = new HashMap<>();
     private Path home;
     private Path logs;
     private final StackPorts ports;
@@ -59,10 +60,45 @@ public final class CareRecordStack implements AutoCloseable {
             Path logDirectory,
             Map<String, String> extraEnvironment)
             throws SQLException {
+        return start(home, postgres, databasePrefix, ports, 1, masterSecret, logDirectory, extraEnvironment);
+    }
+
+    /**
+     * The same with {@code replicas} fhir-servers and consent-services behind a load balancer ({@link LoadBalancer},
+     * on the public ports) when more than one: every replica on the same databases, started one after another (HAPI
+     * brings its schema up to date on start), with the caches that would not see another replica's writes off.
+     */
+    public static CareRecordStack start(
+            Path home,
+            PostgresServer postgres,
+            String databasePrefix,
+            StackPorts ports,
+            int replicas,
+            String masterSecret,
+            Path logDirectory,
+            Map<String, String> extraEnvironment)
+            throws SQLException {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas: at least 1, not " + replicas);
+        }
         CareRecordStack stack = new CareRecordStack(ports, masterSecret, postgres, databasePrefix);
         DevCredentials credentials = stack.credentials;
         try {
             Map<String, String> common = new HashMap<>(extraEnvironment);
+            List<Integer> fhirReplicas = replicaPorts(ports.fhirServer(), replicas);
+            List<Integer> consentReplicas = replicaPorts(ports.consentService(), replicas);
+            if (replicas > 1) {
+                // the relationship index is read afresh by every decision (one replica's write binds all at once);
+                // notifications and links name the public address, not a replica's
+                common.putIfAbsent("CARE_FHIR_RELATIONSHIP_CACHE_TTL", "0s");
+                common.putIfAbsent("CARE_FHIR_BASE_URL", stack.fhirBaseUrl());
+                stack.processes.add(LoadBalancer.start(
+                        logDirectory.resolveSibling("load-balancer"),
+                        new LoadBalancer.Pool("fhir-server", ports.fhirServer(), fhirReplicas),
+                        ports.fhirTls(),
+                        new LoadBalancer.Pool("consent-service", ports.consentService(), consentReplicas),
+                        logDirectory));
+            }
             common.put("CARE_IDP_ISSUER", stack.issuer());
             common.put("CARE_CONSENT_URL", stack.consentUrl());
             common.put("CARE_AUDIT_URL", stack.auditUrl());
@@ -77,15 +113,10 @@ public final class CareRecordStack implements AutoCloseable {
                     "256m",
                     with(common, Map.of("CARE_IDP_MASTER_SECRET", masterSecret)),
                     logDirectory);
-            stack.launch(
-                    home,
-                    "consent-service",
-                    ports.consentService(),
-                    "384m",
-                    with(
-                            withDatabase(common, postgres, databasePrefix + "consent"),
-                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("consent-service"))),
-                    logDirectory);
+            Map<String, String> consentEnvironment = with(
+                    withDatabase(common, postgres, databasePrefix + "consent"),
+                    Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("consent-service")));
+            stack.launch(home, "consent-service", consentReplicas.get(0), "384m", consentEnvironment, logDirectory);
             stack.launch(
                     home,
                     "audit-service",
@@ -97,25 +128,50 @@ public final class CareRecordStack implements AutoCloseable {
                                     "CARE_IDP_CLIENT_SECRET", credentials.clientSecret("audit-service"),
                                     "CARE_CONSOLE_CLIENT_SECRET", credentials.clientSecret("governance-console"))),
                     logDirectory);
-            stack.launch(
-                    home,
-                    "fhir-server",
-                    ports.fhirServer(),
-                    "1536m",
-                    with(
-                            withDatabase(common, postgres, databasePrefix + "fhir"),
-                            Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server"))),
-                    logDirectory);
+            Map<String, String> fhirEnvironment = with(
+                    withDatabase(common, postgres, databasePrefix + "fhir"),
+                    Map.of("CARE_IDP_CLIENT_SECRET", credentials.clientSecret("fhir-server")));
+            stack.launch(home, "fhir-server", fhirReplicas.get(0), "1536m", fhirEnvironment, logDirectory);
             // the clinician viewer holds no secret and no data: a public SMART app's pages
             stack.launch(home, "clinician-viewer", ports.viewer(), "96m", common, logDirectory);
             for (ServiceProcess process : stack.processes) {
                 process.awaitHealthy(Duration.ofMinutes(5));
+            }
+            for (int i = 1; i < replicas; i++) {
+                stack.startReplica(home, "consent-service", consentReplicas.get(i), "384m", consentEnvironment);
+                stack.startReplica(home, "fhir-server", fhirReplicas.get(i), "1536m", fhirEnvironment);
             }
             return stack;
         } catch (RuntimeException | SQLException e) {
             stack.close();
             throw e;
         }
+    }
+
+    /** One replica: the public port itself; several: free ports of their own behind it. */
+    private static List<Integer> replicaPorts(int publicPort, int replicas) {
+        if (replicas == 1) {
+            return List.of(publicPort);
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            ports.add(StackPorts.freePort());
+        }
+        return ports;
+    }
+
+    private void startReplica(Path home, String name, int port, String heap, Map<String, String> env) {
+        ServiceProcess replica = launch(home, name, name + "-" + (replicas(name).size() + 1), port, heap, env, logs);
+        replicaGroups.get(name).add(replica);
+        replica.awaitHealthy(Duration.ofMinutes(5));
+    }
+
+    /**
+     * A service's replicas, first started first (one unless started with replicas; the first is also
+     * {@link #service}). Each answers on its own port ({@link ServiceProcess#baseUrl()}) besides the balancer's.
+     */
+    public List<ServiceProcess> replicas(String name) {
+        return replicaGroups.getOrDefault(name, List.of());
     }
 
     private static Map<String, String> with(Map<String, String> env, Map<String, String> more) {
@@ -135,16 +191,25 @@ public final class CareRecordStack implements AutoCloseable {
     }
 
     private ServiceProcess launch(Path home, String name, int port, String heap, Map<String, String> env, Path logs) {
+        environments.putIfAbsent(name, env);
+        ServiceProcess process =
+                launch(home, name, name + (environments.get(name) == env ? "" : "-" + port), port, heap, env, logs);
+        if (environments.get(name) == env) {
+            replicaGroups.computeIfAbsent(name, n -> new ArrayList<>()).add(process);
+        }
+        return process;
+    }
+
+    private ServiceProcess launch(
+            Path home, String name, String processName, int port, String heap, Map<String, String> env, Path logs) {
         this.home = home;
         this.logs = logs;
-        environments.putIfAbsent(name, env);
         Path jar = home.resolve(VERSIONLESS_JAR.formatted(name));
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         String jvmOptions = System.getProperty(
                 "care.record.jvm-opts", System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", SERVER_JVM_OPTS));
         options.addAll(List.of(jvmOptions.trim().split("\\s+")));
-        ServiceProcess process = ServiceProcess.start(
-                name + (environments.get(name) == env ? "" : "-" + port), jar, port, options, env, logs);
+        ServiceProcess process = ServiceProcess.start(processName, jar, port, options, env, logs);
         processes.add(process);
         return process;
     }

@@ -50,24 +50,33 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
+        Path log = logDirectory.resolve(name + ".log");
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("SERVER_PORT", String.valueOf(port));
+        // The service writes its own log, rolled at 10 MB and kept 7 files deep (Spring Boot's logback);
+        // standard output keeps only what comes before logging starts (a JVM that will not start).
+        env.put("LOGGING_FILE_NAME", log.toString());
+        env.put("LOGGING_PATTERN_CONSOLE", "");
+        env.putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_FILE_SIZE", "10MB");
+        env.putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_HISTORY", "7");
+        if ("json".equalsIgnoreCase(System.getenv("CARE_LOG_FORMAT"))) {
+            env.put("LOGGING_STRUCTURED_FORMAT_FILE", "ecs"); // one JSON object a line
+        }
+        return command(name, command, port, env, logDirectory.resolve(name + ".out"), log);
+    }
+
+    /**
+     * Any command as a child process (the load balancer), its output in {@code output}, its health read at
+     * {@code port}'s {@code /actuator/health} ({@code log} names where to look when it fails).
+     */
+    static ServiceProcess command(
+            String name, List<String> command, int port, Map<String, String> environment, Path output, Path log) {
         try {
-            Files.createDirectories(logDirectory);
-            Path log = logDirectory.resolve(name + ".log");
-            // The service writes its own log, rolled at 10 MB and kept 7 files deep (Spring Boot's logback);
-            // standard output keeps only what comes before logging starts (a JVM that will not start).
+            Files.createDirectories(output.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(
-                            logDirectory.resolve(name + ".out").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
             builder.environment().putAll(environment);
-            builder.environment().put("SERVER_PORT", String.valueOf(port));
-            builder.environment().put("LOGGING_FILE_NAME", log.toString());
-            builder.environment().put("LOGGING_PATTERN_CONSOLE", "");
-            builder.environment().putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_FILE_SIZE", "10MB");
-            builder.environment().putIfAbsent("LOGGING_LOGBACK_ROLLINGPOLICY_MAX_HISTORY", "7");
-            if ("json".equalsIgnoreCase(System.getenv("CARE_LOG_FORMAT"))) {
-                builder.environment().put("LOGGING_STRUCTURED_FORMAT_FILE", "ecs"); // one JSON object a line
-            }
             return new ServiceProcess(name, port, builder, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);

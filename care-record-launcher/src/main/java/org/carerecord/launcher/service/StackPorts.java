@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** Where each part listens. DESIGN.md fixes the defaults; tests take free ports. */
-public record StackPorts(int identityProvider, int fhirServer, int consentService, int auditService, int viewer) {
+/**
+ * Where each part listens. DESIGN.md fixes the defaults; tests take free ports. With replicas, the fhir-server and
+ * consent-service ports are the load balancer's, which also serves the FHIR API over TLS on {@code fhirTls}.
+ */
+public record StackPorts(
+        int identityProvider, int fhirServer, int consentService, int auditService, int viewer, int fhirTls) {
 
     public static StackPorts defaults() {
-        return new StackPorts(9000, 8080, 8081, 8082, 8083);
+        return new StackPorts(9000, 8080, 8081, 8082, 8083, 8443);
     }
 
     public static StackPorts free() {
-        return new StackPorts(freePort(), freePort(), freePort(), freePort(), freePort());
+        return new StackPorts(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
     }
 
-    private static int freePort() {
+    /** A port nothing listens on now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,128 +1,133 @@
 package org.carerecord.consent.changes;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.carerecord.security.decision.DecisionFeed;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A feed of "decisions about this patient may have changed" for the caches in front of consent-service:
- * a directive was written, or a break-glass was granted. fhir-server long-polls it and drops what it
- * cached; while it cannot follow the feed it does not use its cache at all. The feed lives in memory:
- * the epoch changes when consent-service restarts, and a follower that sees a new epoch, or asks for
- * changes older than the feed still holds, starts again from an empty cache.
+ * a directive was written, a break-glass was granted, or (a new epoch) the role policy was replaced.
+ * fhir-server long-polls it and drops what it cached; while it cannot follow the feed it does not use its
+ * cache at all. The feed lives in consent-service's database, so every replica serves the same one: a change
+ * written through one replica is seen by a follower polling another, numbered in commit order (under the feed
+ * row's lock, in the writer's transaction), and a follower that sees a new epoch, or asks for changes older
+ * than the feed still holds, starts again from an empty cache.
  *
- * <p>A follower's next poll acknowledges what it was last given (it evicts before it asks again), so a
- * write can wait until every live follower has dropped the patient's decisions: when a Consent write
- * returns, the next request anywhere is decided afresh.
+ * <p>A follower's next poll acknowledges what it was last given (it evicts before it asks again), and the
+ * acknowledgements are kept here too, so a write can wait — on whichever replica took it — until every live
+ * follower has dropped the patient's decisions: when a Consent write returns, the next request anywhere is
+ * decided afresh. What a replica holds in memory itself (the policy in force, directives it read) is brought up
+ * to date by {@link #catchUp()} before each decision ({@link FeedListener}).
  */
 @Component
 public class DecisionChanges {
 
-    private static final int KEPT = 10_000;
-
     /** Changes after {@code since}; {@code complete} false: the follower missed some and must drop everything. */
     public record Page(String epoch, long latest, boolean complete, List<String> patients) {}
 
+    /** Where the feed is: its epoch and the number of its latest change. */
+    public record Position(String epoch, long latest) {}
+
     /**
-     * A follower is live while one of its long polls is open, and for this long after one returns (it evicts
-     * and asks again within milliseconds). A follower that died mid-poll is released when the next change
+     * A follower is live while one of its long polls is open (refreshed every {@link #HEARTBEAT} by the replica
+     * holding it, so a poll held by a replica that died stops counting), and for this long after one returns (it
+     * evicts and asks again within milliseconds). A follower that died mid-poll is released when the next change
      * ends that poll, so a write waits about this long for a dead follower, not the whole eviction wait
      * ({@link DecisionFeed#EVICTION_WAIT}).
      */
     private static final Duration BETWEEN_POLLS = Duration.ofMillis(750);
 
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final long RECHECK_MILLIS = 50;
+    private static final int KEPT = 10_000;
     private static final Duration FORGOTTEN = Duration.ofMinutes(10);
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DecisionChanges.class);
 
-    private String epoch = UUID.randomUUID().toString();
-    private final Deque<Change> changes = new ArrayDeque<>();
-    private final java.util.Map<String, Ack> acks = new java.util.HashMap<>();
-    private long latest;
+    private static final String LIVE = "(polling and seen_at > now() - make_interval(secs => :polling))"
+            + " or seen_at > now() - make_interval(secs => :between)";
 
-    private record Ack(long seq, long seenAt, boolean polling) {
+    private final JdbcClient jdbc;
+    private final ObjectProvider<FeedListener> listeners;
+    private final AtomicReference<Position> seen = new AtomicReference<>();
 
-        boolean live(long now) {
-            return polling || now - seenAt < BETWEEN_POLLS.toNanos();
-        }
+    public DecisionChanges(JdbcClient jdbc, ObjectProvider<FeedListener> listeners) {
+        this.jdbc = jdbc;
+        this.listeners = listeners;
     }
 
-    private record Change(long seq, String patientId) {}
-
-    /** Publishes once the current transaction commits (at once if there is none). */
+    /**
+     * The patient's decisions may have changed: numbered and stored in the caller's transaction (at once if there
+     * is none), so followers see it when, and only when, the write that caused it is committed.
+     */
     public void patientChanged(String patientId) {
-        afterCommit(() -> publish(patientId));
-    }
-
-    /** Runs {@code publish} once the current transaction commits (at once if there is none). */
-    private static void afterCommit(Runnable publish) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    publish.run();
-                }
-            });
-        } else {
-            publish.run();
-        }
-    }
-
-    private synchronized void publish(String patientId) {
-        latest++;
-        changes.addLast(new Change(latest, patientId));
-        while (changes.size() > KEPT) {
-            changes.removeFirst();
-        }
-        notifyAll();
+        jdbc.sql("""
+                        with next as (update decision_feed set latest = latest + 1 returning latest)
+                        insert into decision_change (seq, patient_id) select latest, :patient from next""").param("patient", patientId).update();
     }
 
     /**
      * Every decision may have changed (the role policy was replaced): a new epoch, so each follower drops its
-     * whole cache at its next poll (an open poll returns at once). Published once the transaction commits.
+     * whole cache at its next poll (an open poll returns at once), and every replica reloads the policy.
      */
     public void everythingChanged() {
-        afterCommit(this::newEpoch);
+        jdbc.sql("update decision_feed set epoch = :epoch, latest = latest + 1")
+                .param("epoch", UUID.randomUUID().toString())
+                .update();
     }
 
-    private synchronized void newEpoch() {
-        epoch = UUID.randomUUID().toString();
-        latest++;
-        changes.clear();
-        notifyAll();
+    /** Where the feed is now. */
+    public Position position() {
+        return jdbc.sql("select epoch, latest from decision_feed")
+                .query((rs, n) -> new Position(rs.getString(1), rs.getLong(2)))
+                .single();
     }
 
     /** The sequence number of the latest change published so far. */
-    public synchronized long latest() {
-        return latest;
+    public long latest() {
+        return position().latest();
     }
 
     /**
-     * Waits (at most {@code timeout}) until every follower seen in the last minute has acknowledged change
-     * {@code seq}; false if one has not, which the caller logs — that follower drops its cache when it
+     * Brings what this replica holds in memory up to the feed: a new epoch since it last looked (another replica
+     * put a policy in force) and any change (a directive or break-glass written anywhere) are passed to the
+     * {@link FeedListener}s. One primary-key read; called before each decision.
+     */
+    public void catchUp() {
+        Position now = position();
+        Position before = seen.getAndSet(now);
+        if (before == null || now.equals(before)) {
+            return;
+        }
+        boolean newEpoch = !now.epoch().equals(before.epoch());
+        listeners.orderedStream().forEach(listener -> listener.changed(newEpoch));
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until every live follower, whichever replica it polls, has acknowledged
+     * change {@code seq}; false if one has not, which the caller logs — that follower drops its cache when it
      * next fails to poll, or evicts when it next succeeds.
      */
-    public synchronized boolean awaitAcknowledged(long seq, Duration timeout) throws InterruptedException {
+    public boolean awaitAcknowledged(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long now = System.nanoTime();
-            boolean all = acks.values().stream().allMatch(a -> a.seq() >= seq || !a.live(now));
-            if (all) {
+            long behind = jdbc.sql("select count(*) from decision_follower where acked_seq < :seq and (" + LIVE + ")")
+                    .param("seq", seq)
+                    .param("polling", seconds(HEARTBEAT.multipliedBy(3)))
+                    .param("between", seconds(BETWEEN_POLLS))
+                    .query(Long.class)
+                    .single();
+            if (behind == 0) {
                 return true;
             }
-            long left = deadline - now;
-            if (left <= 0) {
+            if (System.nanoTime() >= deadline) {
                 return false;
             }
-            // wakes on every acknowledgement, and often enough to notice a follower stop being live
-            wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+            Thread.sleep(RECHECK_MILLIS);
         }
     }
 
@@ -134,10 +139,11 @@ public class DecisionChanges {
         long seq = latest();
         try {
             if (!awaitAcknowledged(seq, wait)) {
-                log.warn(
-                        "a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
-                        seq,
-                        wait);
+                org.slf4j.LoggerFactory.getLogger(DecisionChanges.class)
+                        .warn(
+                                "a decision cache has not acknowledged change {} within {}; it stops caching if it has lost the feed",
+                                seq,
+                                wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -145,47 +151,73 @@ public class DecisionChanges {
     }
 
     /** Waits up to {@code wait} for changes after {@code since} in {@code followerEpoch}. */
-    public synchronized Page after(String follower, String followerEpoch, long since, Duration wait)
-            throws InterruptedException {
-        if (!epoch.equals(followerEpoch) || since > latest) {
+    public Page after(String follower, String followerEpoch, long since, Duration wait) throws InterruptedException {
+        Position feed = position();
+        if (!feed.epoch().equals(followerEpoch) || since > feed.latest()) {
             // it starts again from an empty cache, acknowledged once it asks again in this epoch (sequence numbers
             // go on across a policy change's new epoch, so what it had is not taken for what it has dropped)
-            acknowledge(follower, Math.min(since, latest), false);
-            return new Page(epoch, latest, false, List.of());
+            acknowledge(follower, Math.min(since, feed.latest()), false);
+            return new Page(feed.epoch(), feed.latest(), false, List.of());
         }
         acknowledge(follower, since, true);
         long deadline = System.nanoTime() + wait.toNanos();
-        while (latest == since) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+        long heartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+        while (feed.latest() == since && System.nanoTime() < deadline) {
+            Thread.sleep(Math.max(1, Math.min(RECHECK_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+            feed = position();
+            if (System.nanoTime() >= heartbeat) {
+                acknowledge(follower, since, true); // still polling, on a replica that is alive
+                heartbeat = System.nanoTime() + HEARTBEAT.toNanos();
             }
-            wait(Math.max(1, left / 1_000_000));
         }
         acknowledge(follower, since, false); // answered: live only if it asks again soon
-        boolean complete =
-                changes.isEmpty() ? since == latest : changes.peekFirst().seq() <= since + 1;
-        List<String> patients = new ArrayList<>();
-        for (Change change : changes) {
-            if (change.seq() > since) {
-                patients.add(change.patientId());
-            }
+        if (!feed.epoch().equals(followerEpoch)) {
+            return new Page(feed.epoch(), feed.latest(), false, List.of());
         }
-        return new Page(epoch, latest, complete, patients);
+        List<String> patients = jdbc.sql(
+                        "select patient_id from decision_change where seq > :since and seq <= :latest order by seq")
+                .param("since", since)
+                .param("latest", feed.latest())
+                .query(String.class)
+                .list();
+        return new Page(feed.epoch(), feed.latest(), patients.size() == feed.latest() - since, patients);
     }
 
     /** Whether {@code follower} has a long poll open now. */
-    synchronized boolean polling(String follower) {
-        Ack ack = acks.get(follower);
-        return ack != null && ack.polling();
+    boolean polling(String follower) {
+        return jdbc.sql("select polling from decision_follower where follower = :follower")
+                .param("follower", follower)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
     }
 
     private void acknowledge(String follower, long seq, boolean polling) {
         if (follower != null && !follower.isBlank()) {
-            long now = System.nanoTime();
-            acks.values().removeIf(a -> !a.polling() && now - a.seenAt() > FORGOTTEN.toNanos()); // restarted instances
-            acks.put(follower, new Ack(seq, now, polling));
-            notifyAll();
+            jdbc.sql("""
+                            insert into decision_follower (follower, acked_seq, polling, seen_at)
+                            values (:follower, :seq, :polling, now())
+                            on conflict (follower) do update
+                            set acked_seq = excluded.acked_seq, polling = excluded.polling, seen_at = now()""")
+                    .param("follower", follower)
+                    .param("seq", seq)
+                    .param("polling", polling)
+                    .update();
         }
+    }
+
+    /** Keeps the newest changes and forgets followers not seen for a while (restarted fhir-servers). */
+    @Scheduled(fixedDelay = 60_000)
+    void forgetOld() {
+        jdbc.sql("delete from decision_change where seq <= (select latest from decision_feed) - :kept")
+                .param("kept", KEPT)
+                .update();
+        jdbc.sql("delete from decision_follower where seen_at < now() - make_interval(secs => :secs)")
+                .param("secs", seconds(FORGOTTEN))
+                .update();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.carerecord.consent.breakglass.BreakGlassGrants;
+import org.carerecord.consent.changes.DecisionChanges;
 import org.carerecord.consent.directive.ConsentDirectives;
 import org.carerecord.consent.directive.PatientWishes;
 import org.carerecord.consent.policy.RolePolicies;
@@ -32,16 +33,23 @@ class AccessDecider {
     private final ConsentDirectives directives;
     private final BreakGlassGrants breakGlass;
     private final Clock clock;
+    private final DecisionChanges changes;
 
     public AccessDecider(
-            RolePolicies policies, ConsentDirectives directives, BreakGlassGrants breakGlass, Optional<Clock> clock) {
+            RolePolicies policies,
+            ConsentDirectives directives,
+            BreakGlassGrants breakGlass,
+            DecisionChanges changes,
+            Optional<Clock> clock) {
         this.policy = new AccessPolicy(policies);
+        this.changes = changes;
         this.directives = directives;
         this.breakGlass = breakGlass;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
     public Decided decide(AccessRequest request) {
+        changes.catchUp(); // a directive, break-glass or policy written through another replica binds here too
         String decisionId = UUID.randomUUID().toString();
         Instant now = clock.instant();
         AccessPolicy.Outcome outcome = policy.evaluate(

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.carerecord.consent.changes.DecisionChanges;
+import org.carerecord.consent.changes.FeedListener;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.hl7.fhir.r4.model.Consent;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,12 +19,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Versioned store of patient Consent resources; a new version never overwrites an old one. The current
  * directives of each patient are cached for the decision path (read on every request, written rarely);
- * every committed write empties the cache, so a change takes effect on the very next decision. The cache
- * is per process: run one consent-service, or switch it off ({@code care.consent.directive-cache=false})
- * when running several.
+ * every committed write empties the cache, so a change takes effect on the very next decision. A write through
+ * another replica empties it too, before this replica's next decision ({@link FeedListener}: the decision feed
+ * is in the database).
  */
 @Repository
-public class ConsentDirectives {
+public class ConsentDirectives implements FeedListener {
 
     private static final String CURRENT = """
             select distinct on (id) resource::text from consent_directive
@@ -126,6 +127,12 @@ public class ConsentDirectives {
 
     private void clearCache() {
         currentByPatient.invalidateAll();
+    }
+
+    /** A directive written or a break-glass granted through any replica: read directives afresh. */
+    @Override
+    public void changed(boolean newEpoch) {
+        clearCache();
     }
 
     /**

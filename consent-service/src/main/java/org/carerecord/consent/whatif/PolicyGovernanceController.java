@@ -84,7 +84,7 @@ class PolicyGovernanceController {
 
     @GetMapping("/policy")
     Map<String, Object> current() {
-        RolePolicySet policy = live.current();
+        RolePolicySet policy = inForce();
         return Map.of(
                 "version", policy.version(),
                 "shipped", policy.version().equals(live.shipped().version()),
@@ -97,14 +97,14 @@ class PolicyGovernanceController {
      */
     @GetMapping("/policy/alerts")
     Map<String, Object> alertThresholds() {
-        RolePolicySet policy = live.current();
+        RolePolicySet policy = inForce();
         return Map.of("version", policy.version(), "alerts", policy.alerts());
     }
 
     @GetMapping("/policy/versions")
     Map<String, Object> history() {
         return Map.of(
-                "current", live.current().version(),
+                "current", inForce().version(),
                 "shipped", live.shipped().version(),
                 "versions", versions.history());
     }
@@ -135,7 +135,7 @@ class PolicyGovernanceController {
             return error(400, e.getMessage());
         }
         CareClaims by = CareClaims.from(jwt);
-        String base = live.current().version();
+        String base = inForce().version();
         UUID id = transaction.execute(status -> {
             UUID created =
                     proposals.propose(proposed.title(), proposed.rationale(), by.subject(), base, proposed.policy());
@@ -159,7 +159,7 @@ class PolicyGovernanceController {
             return error(400, "refusals and withinMinutes must be 1 or more");
         }
         // each policy's own repeated-refusals threshold, unless the caller asks about another for both
-        PolicyReplay.AlertThreshold inForce = PolicyReplay.AlertThreshold.of(live.current());
+        PolicyReplay.AlertThreshold inForce = PolicyReplay.AlertThreshold.of(inForce());
         PolicyReplay.AlertThreshold alert = refusals == null && withinMinutes == null
                 ? null
                 : new PolicyReplay.AlertThreshold(
@@ -170,7 +170,7 @@ class PolicyGovernanceController {
             return error(404, "no such proposal");
         }
         RolePolicySet proposed = RolePolicySet.parse(proposal.get().policy(), json);
-        WhatIfReport report = replay.replay(live.current(), proposed, Duration.ofDays(days), alert);
+        WhatIfReport report = replay.replay(inForce(), proposed, Duration.ofDays(days), alert);
         proposals.simulated(id, report);
         audit.governance(
                 CareClaims.from(jwt),
@@ -263,6 +263,12 @@ class PolicyGovernanceController {
         });
         putInForce(inForce);
         return ResponseEntity.ok(Map.of("restored", version, "version", inForce.version()));
+    }
+
+    /** The policy in force now, whichever replica put it in force ({@link DecisionChanges#catchUp}). */
+    private RolePolicySet inForce() {
+        changes.catchUp();
+        return live.current();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.carerecord.consent.changes.FeedListener;
 import org.carerecord.consent.policy.RolePolicies;
 import org.carerecord.consent.policy.RolePolicySet;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Repository;
  * a version and makes it live. Versions are never changed or removed, so any earlier one can be restored.
  */
 @Repository
-class PolicyVersions {
+class PolicyVersions implements FeedListener {
 
     /** One version as governance sees it in the history. */
     record Version(
@@ -36,6 +37,14 @@ class PolicyVersions {
         this.json = json;
         this.live = live;
         newest().ifPresent(live::replace);
+    }
+
+    /** Another replica put a version in force (a new epoch of the feed): this one decides by it from now on. */
+    @Override
+    public void changed(boolean newEpoch) {
+        if (newEpoch) {
+            newest().ifPresent(live::replace);
+        }
     }
 
     private Optional<RolePolicySet> newest() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.carerecord.security.decision.CareRelationship;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -17,8 +18,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The care relationship index: written with the records it is derived from, read for every decision —
  * through a cache evicted when this server writes a patient's relationships (after commit too). Another
- * fhir-server instance's writes reach this one's cache within its time to live (30 s): a relationship new
- * elsewhere may be refused for that long (fail closed), one ended elsewhere may still count for it.
+ * fhir-server replica's writes would reach this one's cache only within its time to live, so with replicas the
+ * cache is off ({@code care.fhir.relationship-cache-ttl=0}, as {@code ./care-record up --replicas} and the
+ * Kubernetes manifests set it): every decision reads the index (one indexed query), and a relationship ended
+ * through one replica counts on none. Alone (the default, 30 s) a write here evicts at once.
  */
 @Repository
 public class CareRelationships {
@@ -29,11 +32,12 @@ public class CareRelationships {
     private record Pair(String patientId, String organisation) {}
 
     private final JdbcTemplate jdbc;
-    private final InvalidatingCache<Pair, List<CareRelationship>> cache =
-            new InvalidatingCache<>(Duration.ofSeconds(30), 100_000);
+    private final InvalidatingCache<Pair, List<CareRelationship>> cache;
 
-    public CareRelationships(JdbcTemplate jdbc) {
+    public CareRelationships(
+            JdbcTemplate jdbc, @Value("${care.fhir.relationship-cache-ttl:30s}") Duration cacheTimeToLive) {
         this.jdbc = jdbc;
+        this.cache = new InvalidatingCache<>(cacheTimeToLive, 100_000);
     }
 
     /** The evidence that the organisation cares for the patient. */

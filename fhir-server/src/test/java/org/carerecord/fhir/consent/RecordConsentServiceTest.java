@@ -85,7 +85,7 @@ class RecordConsentServiceTest {
                 new DecisionCache(new ConsentProperties(
                         java.net.URI.create("http://unused"), Duration.ofSeconds(2), Duration.ofSeconds(30))));
         // the relationship index is PostgreSQL's (tested end to end); here the GP holds a registration with everyone
-        CareRelationships relationships = new CareRelationships(null) {
+        CareRelationships relationships = new CareRelationships(null, java.time.Duration.ZERO) {
             @Override
             public List<CareRelationship> between(String patientId, String organisation) {
                 return List.of(new CareRelationship(
