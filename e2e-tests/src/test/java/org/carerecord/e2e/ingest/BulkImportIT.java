@@ -116,7 +116,7 @@ class BulkImportIT {
                                 .firstValue("Content-Location")
                                 .orElseThrow())
                 .body());
-        assertThat(count(again, "Condition", "unchanged")).isEqualTo(1);
+        assertThat(count(again, "Condition", "unchanged")).as(again.toString()).isEqualTo(1);
         assertThat(count(again, "Condition", "created") + count(again, "Condition", "updated"))
                 .isZero();
         assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-c", token)

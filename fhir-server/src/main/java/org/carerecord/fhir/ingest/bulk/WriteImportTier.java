@@ -179,6 +179,9 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     private Bundle transaction(Jwt token, CareClaims claims, Bundle batch) {
         SystemRequestDetails request = KeptClaims.requesterOf(claims)
                 .attachTo(new SystemRequestDetails(server.getObject().getInterceptorService()));
+        // the system's own writes, as its transactions over HTTP are: what the batch answers (each entry's storage
+        // outcome, "unchanged" among them) is not a read of records to be decided again
+        request.setResource(batch);
         // HAPI writes the batch as one transaction if it can, and entry by entry if any entry fails
         request.addHeader(
                 TransactionSemanticsHeader.HEADER_NAME,
