@@ -71,7 +71,12 @@ final class ClinicianBenchmark {
                 REUSE_CACHED_SEARCHES
                         ? "repeated searches may be answered from HAPI's result cache"
                         : "fresh results on both (Cache-Control: no-cache)");
-        System.out.printf("%-28s %-48s %-48s %s%n", "scenario", "full server", "second server", "throughput ratio");
+        System.out.printf(
+                "%-28s %-48s %-48s %s%n",
+                "scenario",
+                replicas ? "one fhir-server" : "full server",
+                replicas ? "all replicas behind HAProxy" : "second server",
+                "throughput ratio");
         String only = System.getProperty("bench.scenarios");
         for (Scenario scenario : scenarios) {
             if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(scenario.name()::startsWith)) {

@@ -162,13 +162,7 @@ class BadInputIT {
         assertThat(resolved.status()).as(resolved.body().toString()).isEqualTo(200);
         Fhir.Response stored =
                 Fhir.get(stack.fhirBaseUrl() + "/Encounter?identifier=https://rtd.example/enc|by-identifier-1", token);
-        assertThat(stored.body()
-                        .path("entry")
-                        .path(0)
-                        .path("resource")
-                        .path("subject")
-                        .path("reference")
-                        .asText())
+        assertThat(stored.firstResource().path("subject").path("reference").asText())
                 .isEqualTo("Patient/amelia-hartley");
 
         Fhir.Response unknown = Fhir.post(stack.fhirBaseUrl(), token, """

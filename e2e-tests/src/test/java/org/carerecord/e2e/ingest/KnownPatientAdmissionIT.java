@@ -44,10 +44,7 @@ class KnownPatientAdmissionIT {
                             + patient.nhsNumber(),
                     stack.tokens().token("rtd-pas"));
             assertThat(diagnosis
-                            .body()
-                            .path("entry")
-                            .path(0)
-                            .path("resource")
+                            .firstResource()
                             .path("subject")
                             .path("reference")
                             .asText())

@@ -51,8 +51,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicasIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private PostgresServer postgres;
     private CareRecordStack stack;
     private Path logs;

@@ -26,6 +26,11 @@ public final class Fhir {
             return body.path("issue").path(0).path("diagnostics").asText();
         }
 
+        /** The first resource the answer holds (a search's first match), or a missing node. */
+        public JsonNode firstResource() {
+            return body.path("entry").path(0).path("resource");
+        }
+
         public int total() {
             return body.path("entry").size();
         }
