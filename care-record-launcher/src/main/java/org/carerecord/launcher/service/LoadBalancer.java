@@ -55,6 +55,9 @@ final class LoadBalancer {
                   log global
                   option httplog
                   timeout connect 2s
+                  # a request's headers within 10 s (a slow client holds no connection for minutes), idle keep-alive 10 s
+                  timeout http-request 10s
+                  timeout http-keep-alive 10s
                   # long polls of the decision feed (25 s), large transactions and bulk loads
                   timeout client 5m
                   timeout server 5m
@@ -66,6 +69,7 @@ final class LoadBalancer {
                   bind :%2$d
                   bind :%3$d ssl crt %4$s
                   http-request set-header X-Forwarded-Proto https if { ssl_fc }
+                  http-request del-header X-Forwarded-Proto if !{ ssl_fc }
                   http-request disable-l7-retry if !METH_GET !METH_HEAD
                   default_backend %1$s-replicas
                 %5$s
@@ -94,7 +98,8 @@ final class LoadBalancer {
                   balance roundrobin
                   option httpchk GET /actuator/health
                   http-check expect status 200
-                  default-server check inter 1s fall 2 rise 1
+                  # a replica taken out loses its open connections too (a long poll held by a hung replica ends)
+                  default-server check inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
                 %s
                 """.formatted(pool.name(), servers);
     }

@@ -9,6 +9,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A feed of "decisions about this patient may have changed" for the caches in front of consent-service:
@@ -65,6 +67,21 @@ public class DecisionChanges {
      * is none), so followers see it when, and only when, the write that caused it is committed.
      */
     public void patientChanged(String patientId) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // numbered as the writer's transaction commits, so the feed row's lock is held only for the commit
+            // (not across the rest of the writer's work, an audit call among it)
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    publish(patientId);
+                }
+            });
+        } else {
+            publish(patientId);
+        }
+    }
+
+    private void publish(String patientId) {
         jdbc.sql("""
                         with next as (update decision_feed set latest = latest + 1 returning latest)
                         insert into decision_change (seq, patient_id) select latest, :patient from next""").param("patient", patientId).update();
@@ -99,12 +116,16 @@ public class DecisionChanges {
      */
     public void catchUp() {
         Position now = position();
-        Position before = seen.getAndSet(now);
-        if (before == null || now.equals(before)) {
+        Position before = seen.get();
+        if (now.equals(before)) {
             return;
         }
-        boolean newEpoch = !now.epoch().equals(before.epoch());
+        // told before the position is recorded, so a decision racing this one cannot take the feed for caught up
+        // while a listener has yet to act (listeners are idempotent: two threads may both tell them); at the first
+        // look nothing is known of what changed while this replica started
+        boolean newEpoch = before == null || !now.epoch().equals(before.epoch());
         listeners.orderedStream().forEach(listener -> listener.changed(newEpoch));
+        seen.compareAndSet(before, now);
     }
 
     /**

@@ -39,10 +39,17 @@ class PolicyVersions implements FeedListener {
         newest().ifPresent(live::replace);
     }
 
-    /** Another replica put a version in force (a new epoch of the feed): this one decides by it from now on. */
+    /**
+     * Another replica put a version in force: this one decides by it from now on. Looked for at a new epoch, and at
+     * any other change too (one name read), in case the replica that recorded it stopped before it began the epoch.
+     */
     @Override
     public void changed(boolean newEpoch) {
-        if (newEpoch) {
+        String newest = jdbc.sql("select version from policy_version order by seq desc limit 1")
+                .query(String.class)
+                .optional()
+                .orElse(live.shipped().version());
+        if (newEpoch || !newest.equals(live.current().version())) {
             newest().ifPresent(live::replace);
         }
     }

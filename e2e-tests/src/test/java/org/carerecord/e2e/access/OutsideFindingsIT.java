@@ -233,7 +233,11 @@ class OutsideFindingsIT {
                 .doesNotContain("\"reindex\"")
                 .doesNotContain("meta-add");
         assertThat(statement).contains("\"everything\"", "\"summary\"", "SMART-on-FHIR");
-        assertThat(statement).contains("Care providers' systems only"); // _has, _security, a type's history
+        assertThat(statement).contains("Care providers' systems only"); // a type's history
+        assertThat(statement)
+                .as("refused to every client")
+                .doesNotContain("\"name\":\"_has\"")
+                .doesNotContain("\"name\":\"_security\"");
     }
 
     @Test

@@ -97,6 +97,48 @@ class SystemReadBackIT {
         assertThat(get("rtd-pas", "Condition?_security=PSY").status()).isEqualTo(400);
     }
 
+    @Test
+    void aConditionalCreateMatchesOnlyTheSystemsOwnRecordsSoItNeitherHandsBackNorConfirmsAnothers() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        String practices = conditionOf(patient, DEPRESSION);
+        String criteria = "patient=Patient/" + patient.id() + "&code=http://snomed.info/sct|" + DEPRESSION;
+
+        Fhir.Response first = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), conditionalCreate(patient, criteria));
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        JsonNode created = first.body().path("entry").path(0).path("response");
+        assertThat(created.path("status").asText())
+                .as("a new record, as if the practice had none")
+                .startsWith("201");
+        assertThat(created.path("location").asText()).doesNotContain(practices);
+        assertThat(first.body().toString()).doesNotContain(practices).doesNotContain("A81001");
+
+        Fhir.Response again = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), conditionalCreate(patient, criteria));
+        assertThat(again.body()
+                        .path("entry")
+                        .path(0)
+                        .path("response")
+                        .path("location")
+                        .asText())
+                .as("its own record is still matched")
+                .startsWith(created.path("location").asText().replaceAll("/_history/.*", ""));
+
+        Fhir.Response probe = Fhir.post(
+                stack.fhirBaseUrl(),
+                token("rtd-pas"),
+                conditionalCreate(patient, "_has:Condition:patient:code=" + DEPRESSION + "&identifier=x|y"));
+        assertThat(probe.status()).isEqualTo(400);
+    }
+
+    private static String conditionalCreate(TestPatient patient, String criteria) {
+        return """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"fullUrl":"urn:uuid:9c1d2e3f-0000-4000-8000-00000000000a",
+              "resource":{"resourceType":"Condition",
+                          "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s","display":"Depressive disorder"}]},
+                          "subject":{"reference":"Patient/%s"}},
+              "request":{"method":"POST","url":"Condition","ifNoneExist":"%s"}}]}""".formatted(DEPRESSION, patient.id(), criteria);
+    }
+
     private void admitAtTheHospital(TestPatient patient) {
         Fhir.Response admitted =
                 Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), Bundles.admission(patient.nhsNumber(), "RTD"));

@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * The CapabilityStatement lists what a client may use, not everything HAPI's JPA server could do: a generic
  * client or a conformance tester reading it must not be sent to {@code $expunge}, {@code $validate},
- * {@code $lastn} or a system-wide history, all refused here (ScopeInterceptor). What only care providers'
- * systems may use ({@code _has}, {@code _security}, a type's history) says so.
+ * {@code $lastn} or a system-wide history, all refused here (ScopeInterceptor), nor to {@code _has} or
+ * {@code _security} (RecordConsentService refuses them). What only care providers' systems may use (a type's
+ * history) says so.
  */
 @Component
 @Interceptor
@@ -96,8 +97,8 @@ public class CapabilityStatementNarrowing implements FhirServerInterceptor {
         resource.getInteraction().stream()
                 .filter(i -> i.getCode() == TypeRestfulInteraction.HISTORYTYPE)
                 .forEach(i -> i.setDocumentation(SYSTEMS_ONLY));
-        resource.getSearchParam().stream()
-                .filter(p -> p.getName().equals("_has") || p.getName().equals("_security"))
-                .forEach(p -> p.setDocumentation(SYSTEMS_ONLY));
+        // refused to every client: they answer from records before anything is withheld
+        resource.getSearchParam()
+                .removeIf(p -> p.getName().equals("_has") || p.getName().equals("_security"));
     }
 }

@@ -1,5 +1,6 @@
 package org.carerecord.fhir.access;
 
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -13,6 +14,13 @@ public final class PushedBy {
 
     public static final String TAG_SYSTEM = "https://care-record.example.org/CodeSystem/source-organisation";
 
+    /**
+     * Directory records — organisations, practitioners, locations, medications — are shared reference data that
+     * several providers send: tagged with their last sender, owned by no one, read by every system.
+     */
+    public static final Set<String> SHARED =
+            Set.of("Organization", "Location", "Practitioner", "PractitionerRole", "Medication");
+
     private PushedBy() {}
 
     /** The ODS code of the organisation that pushed this record, or null if it was never tagged. */
@@ -22,6 +30,11 @@ public final class PushedBy {
                 .map(IBaseCoding::getCode)
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** The {@code _tag} search value that matches only this organisation's records. */
+    public static String tagOf(String organisation) {
+        return TAG_SYSTEM + "|" + organisation;
     }
 
     /** Whether the requester's organisation pushed this record (its own record, read back). */

@@ -403,8 +403,8 @@ public class RecordConsentService implements IConsentService {
 
     /**
      * A care provider's system reads back what its own organisation pushed, patients' demographics (to match
-     * them before it pushes) and directory records under its own role; any other organisation's record about a
-     * patient is a disclosure to its organisation, decided as an export or a notification is (a care
+     * them before it pushes) and directory records under its own role; any other organisation's record (about a
+     * patient or not: a Provenance, a Group) is a disclosure to its organisation, decided as an export or a notification is (a care
      * relationship, the patient's wishes, no sensitive category): {@link AccessRequest#OTHERS_RECORD_READ}.
      * Null when the request's own interaction decides.
      */
@@ -412,8 +412,8 @@ public class RecordConsentService implements IConsentService {
         Requester requester = Requester.of(request);
         if (!requester.claims().isSystem()
                 || request.getUserData().containsKey(DISCLOSURE) // sent out already: decided as such
-                || patient == null
                 || "Patient".equals(resource.fhirType())
+                || patient == null && PushedBy.SHARED.contains(resource.fhirType())
                 || PushedBy.requestersOwn(requester, resource)) {
             return null;
         }

@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import java.util.Set;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -26,8 +25,6 @@ import org.springframework.stereotype.Component;
 public class SourceOrganisation implements FhirServerInterceptor {
 
     private static final String SYSTEM = PushedBy.TAG_SYSTEM;
-    private static final Set<String> SHARED =
-            Set.of("Organization", "Location", "Practitioner", "PractitionerRole", "Medication");
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void onCreate(IBaseResource resource, RequestDetails request) {
@@ -56,8 +53,17 @@ public class SourceOrganisation implements FhirServerInterceptor {
     }
 
     private static void checkOwner(IBaseResource stored, String pusher, String what) {
+        if (PushedBy.SHARED.contains(stored.fhirType())) {
+            return;
+        }
         String owner = PushedBy.organisationOf(stored);
-        if (owner != null && !owner.equals(pusher) && !SHARED.contains(stored.fhirType())) {
+        if (owner == null) {
+            // no organisation on record (stored before tagging): no system may claim it by writing to it
+            throw new ForbiddenOperationException(
+                    stored.fhirType() + "/" + stored.getIdElement().getIdPart()
+                            + " has no recorded source organisation; no care provider's system may " + what + " it");
+        }
+        if (!owner.equals(pusher)) {
             throw new ForbiddenOperationException(
                     stored.fhirType() + "/" + stored.getIdElement().getIdPart() + " was pushed by " + owner + "; only "
                             + owner + "'s systems may " + what + " it");

@@ -161,6 +161,9 @@ final class CachedPatientSummaries implements IIpsGeneratorSvc {
         AccessDecision decision =
                 RequestDecisions.of(request).taken(patient, "Patient").orElse(null);
         if (!reuse
+                // a system's summary holds other organisations' records decided as disclosures, which the key
+                // (its role's decision on the patient) does not capture: assembled for each request
+                || requester.claims().isSystem()
                 || requester.breakGlassReason() != null
                 || requester.claimedRelationship() != null
                 || decision != null

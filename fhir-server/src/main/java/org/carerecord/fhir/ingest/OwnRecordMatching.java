@@ -1,0 +1,102 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.carerecord.fhir.access.PushedBy;
+import org.carerecord.fhir.access.Requester;
+import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.stereotype.Component;
+
+/**
+ * A care provider's system's conditional writes — {@code If-None-Exist}, a conditional update, patch or delete, a
+ * transaction entry's {@code ifNoneExist} or conditional url — match only records its own organisation pushed
+ * (a {@code _tag} of its source organisation is added), except patients and directory records, which are shared.
+ * A conditional create that matched another organisation's record would hand that record back (HAPI returns the
+ * match) and a 200 rather than a 201 would say one exists ("does this patient have code X?"); a conditional
+ * update of it would be refused with its owner's name. {@code _has} and {@code _security} are refused in the
+ * criteria as in a search (they answer from records before anything is withheld). Found by a review of the
+ * read-back rule.
+ */
+@Component
+@Interceptor
+public class OwnRecordMatching implements FhirServerInterceptor {
+
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 100)
+    public void narrow(RequestDetails request, RestOperationTypeEnum operation) {
+        Requester requester = Requester.of(request);
+        String organisation = requester.claims().organisation();
+        if (!requester.claims().isSystem() || organisation == null) {
+            return;
+        }
+        String type = request.getResourceName();
+        switch (operation) {
+            case CREATE -> {
+                String criteria = request.getHeader(Constants.HEADER_IF_NONE_EXIST);
+                if (criteria != null && !criteria.isBlank()) {
+                    request.setHeaders(Constants.HEADER_IF_NONE_EXIST, List.of(narrowed(type, criteria, organisation)));
+                }
+            }
+            case UPDATE, PATCH, DELETE -> {
+                String criteria = request.getConditionalUrl(operation);
+                if (criteria != null) {
+                    String url = request.getCompleteUrl();
+                    request.setCompleteUrl(
+                            url.substring(0, url.indexOf('?')) + "?" + query(narrowed(type, criteria, organisation)));
+                }
+            }
+            case TRANSACTION, BATCH -> {
+                if (request.getResource() instanceof Bundle bundle) {
+                    bundle.getEntry().forEach(entry -> narrow(entry, organisation));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    private static void narrow(Bundle.BundleEntryComponent entry, String organisation) {
+        Bundle.BundleEntryRequestComponent request = entry.getRequest();
+        String url = request.getUrl();
+        String type =
+                entry.hasResource() ? entry.getResource().fhirType() : url == null ? null : url.split("[/?]", 2)[0];
+        if (request.hasIfNoneExist()) {
+            request.setIfNoneExist(narrowed(type, request.getIfNoneExist(), organisation));
+        }
+        if (url != null
+                && url.contains("?")
+                && request.getMethod() != Bundle.HTTPVerb.GET
+                && request.getMethod() != Bundle.HTTPVerb.HEAD) {
+            request.setUrl(url.substring(0, url.indexOf('?')) + "?" + query(narrowed(type, url, organisation)));
+        }
+    }
+
+    /** The criteria, refused if they probe, and confined to the organisation's own records where records are owned. */
+    static String narrowed(String type, String criteria, String organisation) {
+        String query = query(criteria);
+        for (String parameter : query.split("&")) {
+            String name = parameter.split("=", 2)[0];
+            if (name.startsWith("_has") || name.startsWith("_security")) {
+                throw new InvalidRequestException(name.split(":")[0]
+                        + " is not available in a conditional write: it could reveal records withheld from you");
+            }
+        }
+        if (type == null || "Patient".equals(type) || PushedBy.SHARED.contains(type)) {
+            return criteria;
+        }
+        String own = "_tag=" + URLEncoder.encode(PushedBy.tagOf(organisation), StandardCharsets.UTF_8);
+        return criteria + (query.isEmpty() ? "" : "&") + own;
+    }
+
+    private static String query(String criteria) {
+        int question = criteria.indexOf('?');
+        return question < 0 ? criteria : criteria.substring(question + 1);
+    }
+}
