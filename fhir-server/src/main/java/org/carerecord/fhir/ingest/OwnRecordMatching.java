@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -30,8 +31,19 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class OwnRecordMatching implements FhirServerInterceptor {
 
+    private static final Set<RestOperationTypeEnum> CONDITIONAL_WRITES = Set.of(
+            RestOperationTypeEnum.CREATE,
+            RestOperationTypeEnum.UPDATE,
+            RestOperationTypeEnum.PATCH,
+            RestOperationTypeEnum.DELETE,
+            RestOperationTypeEnum.TRANSACTION,
+            RestOperationTypeEnum.BATCH);
+
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 100)
     public void narrow(RequestDetails request, RestOperationTypeEnum operation) {
+        if (!CONDITIONAL_WRITES.contains(operation)) {
+            return; // before the requester is asked for: /metadata is answered without a token
+        }
         Requester requester = Requester.of(request);
         String organisation = requester.claims().organisation();
         if (!requester.claims().isSystem() || organisation == null) {
