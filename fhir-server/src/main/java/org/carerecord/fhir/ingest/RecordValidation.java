@@ -61,6 +61,8 @@ public class RecordValidation implements FhirServerInterceptor {
             daemonThreads("base-profile-"),
             new ThreadPoolExecutor.CallerRunsPolicy());
 
+    private static final ca.uhn.fhir.context.FhirContext JSON_CONTEXT = ca.uhn.fhir.context.FhirContext.forR4Cached();
+
     private final BaseProfileValidator baseProfile;
 
     public RecordValidation(BaseProfileValidator baseProfile) {
@@ -87,11 +89,16 @@ public class RecordValidation implements FhirServerInterceptor {
             Resource resource = entries.get(i).getResource();
             if (resource != null) {
                 int entry = i;
-                // validated as sent: HAPI changes the entry while storing it (a reference to a record a
-                // conditional create matched is rewritten), and the validator must not read it half-changed
-                Resource asSent = resource.copy();
+                // validated as sent: HAPI changes the entries while storing them (a reference to a patient a
+                // conditional create matched is rewritten, that patient's id replaced), and the validator must not
+                // read them half-changed. A copy is not enough (a parsed reference still points at the other
+                // entry's object): the entry is written out here, before storing begins, and read back by the
+                // validation thread
+                String sent = JSON_CONTEXT.newJsonParser().encodeResourceToString(resource); // parsers: one per use
                 CompletableFuture<String> verdict = CompletableFuture.supplyAsync(
                         () -> {
+                            Resource asSent =
+                                    (Resource) JSON_CONTEXT.newJsonParser().parseResource(sent);
                             List<String> errors = baseProfile.errors(asSent);
                             return errors.isEmpty()
                                     ? null
