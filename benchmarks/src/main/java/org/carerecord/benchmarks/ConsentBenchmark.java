@@ -43,9 +43,9 @@ public final class ConsentBenchmark {
 
     /** fhir-server's own timing of the check in each request above (metric care.consent.check, last 2 minutes). */
     private static void checkCost(CareRecordStack stack) {
-        String metrics = stack.fhirBaseUrl().replaceFirst("/fhir$", "")
+        String metrics = stack.service("fhir-server").managementUrl()
                 + "/actuator/metrics/care.consent.check.percentile?tag=phi:";
-        String token = stack.tokens().token("gp.clinician");
+        String token = stack.tokens().token("prometheus");
         StringBuilder line = new StringBuilder(
                 "check:   access check per request inside fhir-server (reads and searches above, cached decisions)");
         for (String phi : new String[] {"0.5", "0.95", "0.99"}) {

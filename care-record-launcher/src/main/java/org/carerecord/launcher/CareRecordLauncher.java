@@ -29,7 +29,8 @@ public final class CareRecordLauncher {
               caldicott.guardian R5105 Caldicott Guardian, RTD
               patient.<id>     a patient, e.g. patient.amelia-hartley
               rtd-pas          hospital PAS system client (RTD)
-              gp-system        GP system client (A81001)""";
+              gp-system        GP system client (A81001)
+              prometheus       metrics scraper (metrics.read on the management ports; no data)""";
 
     private CareRecordLauncher() {}
 
@@ -130,6 +131,9 @@ public final class CareRecordLauncher {
                   clinician viewer    %s/  (SMART app; sign in as gp.clinician: ./care-record password gp.clinician)
                   clinical system     %s/ehr  (simulated: EHR-launches the viewer for a chosen patient)
                   identity provider   %s
+                  metrics             %s
+                                      (Prometheus format on each service's management port; a token with
+                                       metrics.read: ./care-record token prometheus)
                 Personas (./care-record token <persona>):
                 %s
                 READY%n""",
@@ -148,6 +152,7 @@ public final class CareRecordLauncher {
                 stack.viewerUrl(),
                 stack.issuer(),
                 stack.issuer(),
+                String.join("\n                      ", stack.metricsUrls()),
                 PERSONAS.indent(2).stripTrailing());
         stopped.await();
     }

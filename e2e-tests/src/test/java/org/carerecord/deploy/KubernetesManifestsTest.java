@@ -215,6 +215,77 @@ class KubernetesManifestsTest {
         assertThat(ofKind("ScheduledBackup")).isNotEmpty();
     }
 
+    @Test
+    void metricsAreReachedOnlyOnTheManagementPortsFromTheMonitoringNamespaceWithATokenOfTheirOwn() {
+        Set<Integer> managementPorts = new TreeSet<>();
+        for (String service : List.of("fhir-server", "consent-service", "audit-service")) {
+            JsonNode deployment = ofKind("Deployment").stream()
+                    .filter(d -> service.equals(d.at("/metadata/name").asText()))
+                    .findFirst()
+                    .orElseThrow();
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            int management = -1;
+            for (JsonNode port : container.path("ports")) {
+                if (port.path("name").asText().equals("management")) {
+                    management = port.path("containerPort").asInt();
+                }
+            }
+            assertThat(management).as(service + " has a management port").isPositive();
+            managementPorts.add(management);
+            for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+                assertThat(container.at("/" + probe + "/httpGet/port").asText())
+                        .as(service + " " + probe
+                                + " asks the management port (the public port's health is status only)")
+                        .isEqualTo("management");
+            }
+            int metricsPort = management;
+            assertThat(policyOf(service).at("/spec/ingress").findValuesAsText("port"))
+                    .as(service + ": its own policy (the public port's callers) does not open the management port")
+                    .doesNotContain(String.valueOf(metricsPort));
+        }
+        for (JsonNode ingress : ofKind("Ingress")) {
+            assertThat(ingress.at("/spec/rules").findValuesAsText("name"))
+                    .as("no public host leads to a management port")
+                    .doesNotContain("management");
+        }
+        JsonNode scraping = ofKind("NetworkPolicy").stream()
+                .filter(p -> p.at("/metadata/name").asText().equals("metrics-scraping"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(scraping.at("/spec/ingress")).singleElement().satisfies(rule -> {
+            assertThat(rule.path("from"))
+                    .singleElement()
+                    .satisfies(peer -> assertThat(peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
+                                    .asText())
+                            .isEqualTo("monitoring"));
+            Set<Integer> ports = new TreeSet<>();
+            rule.path("ports").forEach(port -> ports.add(port.path("port").asInt()));
+            assertThat(ports).isEqualTo(managementPorts);
+        });
+        assertThat(ofKind("ServiceMonitor")).singleElement().satisfies(monitor -> {
+            for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
+                assertThat(endpoint.path("port").asText()).isEqualTo("management");
+                assertThat(endpoint.path("path").asText()).isEqualTo("/actuator/prometheus");
+                assertThat(endpoint.at("/oauth2/clientSecret/name").asText())
+                        .as("the scraper's own client, its secret by reference")
+                        .isNotEmpty();
+                assertThat(endpoint.at("/oauth2/scopes").toString()).contains("metrics.read");
+            }
+        });
+        assertThat(ofKind("PrometheusRule"))
+                .singleElement()
+                .satisfies(rules -> assertThat(rules.at("/spec/groups/0/rules").findValuesAsText("alert"))
+                        .contains(
+                                "CareRecordAuditChainBroken",
+                                "CareRecordAuditOutboxLagging",
+                                "CareRecordFhirServerErrors"));
+        assertThat(ofKind("ConfigMap"))
+                .as("the Grafana dashboard, labelled for Grafana's dashboard sidecar")
+                .anySatisfy(map -> assertThat(
+                                map.at("/metadata/labels/grafana_dashboard").asText())
+                        .isEqualTo("1"));
+    }
+
     private static Set<String> podsAllowedInto(String service) {
         Set<String> from = new TreeSet<>();
         for (JsonNode rule : policyOf(service).at("/spec/ingress")) {

@@ -1,5 +1,7 @@
 package org.carerecord.audit.alerts;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +29,19 @@ public class AccessAlerts {
             String closedNote) {}
 
     private final JdbcClient jdbc;
+    private final MeterRegistry meters;
 
-    public AccessAlerts(JdbcClient jdbc) {
+    public AccessAlerts(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.meters = meters;
+        Gauge.builder("care.audit.alerts.open", this, AccessAlerts::countOpen)
+                .description("alerts raised and not yet closed by a governance officer")
+                .register(meters);
     }
 
     void raise(Alert alert) {
+        // a repeat that joins an open alert counts too: the rate of suspicious access, by rule
+        meters.counter("care.audit.alerts.raised", "rule", alert.rule()).increment();
         jdbc.sql("""
                 insert into access_alert (rule, dedupe_key, user_id, user_role, organisation, patient_id, summary,
                                           event_ids, first_seen, last_seen)

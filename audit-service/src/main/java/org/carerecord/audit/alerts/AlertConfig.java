@@ -29,10 +29,11 @@ public class AlertConfig {
     PolicyAlertThresholds policyAlertThresholds(
             AlertRulesProperties p,
             @Value("${care.console.consent-url}") String consentUrl,
-            ClientRegistrationRepository registrations) {
+            ClientRegistrationRepository registrations,
+            RestClient.Builder builder) {
         var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
         RestClient consent = ServiceClients.client(
-                RestClient.builder(), tokens, PatientDirectory.REGISTRATION, consentUrl, Duration.ofSeconds(5));
+                builder.clone(), tokens, PatientDirectory.REGISTRATION, consentUrl, Duration.ofSeconds(5));
         return new PolicyAlertThresholds(consent, p);
     }
 

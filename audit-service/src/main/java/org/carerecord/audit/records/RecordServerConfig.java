@@ -19,10 +19,11 @@ public class RecordServerConfig {
     PatientDirectory patientDirectory(
             @Value("${care.audit.fhir-url}") String fhirUrl,
             ClientRegistrationRepository registrations,
-            FhirContext fhir) {
+            FhirContext fhir,
+            RestClient.Builder builder) {
         var tokens = ServiceClients.manager(registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
         RestClient record = ServiceClients.client(
-                RestClient.builder(), tokens, PatientDirectory.REGISTRATION, fhirUrl, Duration.ofSeconds(5));
+                builder.clone(), tokens, PatientDirectory.REGISTRATION, fhirUrl, Duration.ofSeconds(5));
         return new PatientDirectory(record, fhir, Clock.systemUTC());
     }
 }

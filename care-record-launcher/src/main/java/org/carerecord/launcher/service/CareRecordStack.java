@@ -29,6 +29,9 @@ public final class CareRecordStack implements AutoCloseable {
     public static final String QUICK_START_JVM_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private static final String VERSIONLESS_JAR = "%1$s/target/%1$s.jar";
+    /** The services with a management port of their own (metrics); the others answer health on their one port. */
+    private static final java.util.Set<String> WITH_MANAGEMENT_PORT =
+            java.util.Set.of("fhir-server", "consent-service", "audit-service");
 
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
@@ -209,7 +212,8 @@ public final class CareRecordStack implements AutoCloseable {
         String jvmOptions = System.getProperty(
                 "care.record.jvm-opts", System.getenv().getOrDefault("CARE_RECORD_JVM_OPTS", SERVER_JVM_OPTS));
         options.addAll(List.of(jvmOptions.trim().split("\\s+")));
-        ServiceProcess process = ServiceProcess.start(processName, jar, port, options, env, logs);
+        int managementPort = WITH_MANAGEMENT_PORT.contains(name) ? ports.managementPortFor(port) : 0;
+        ServiceProcess process = ServiceProcess.start(processName, jar, port, managementPort, options, env, logs);
         processes.add(process);
         return process;
     }
@@ -232,6 +236,14 @@ public final class CareRecordStack implements AutoCloseable {
                 .filter(p -> p.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
+    /** Every service's Prometheus endpoint (on its management port), replicas included. */
+    public List<String> metricsUrls() {
+        return processes.stream()
+                .filter(ServiceProcess::hasManagementPort)
+                .map(p -> p.managementUrl() + "/actuator/prometheus")
+                .toList();
     }
 
     public String issuer() {

@@ -23,13 +23,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final ProcessBuilder builder;
     private final Path log;
     private Process process;
 
-    private ServiceProcess(String name, int port, ProcessBuilder builder, Path log) throws IOException {
+    private ServiceProcess(String name, int port, int managementPort, ProcessBuilder builder, Path log)
+            throws IOException {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.builder = builder;
         this.log = log;
         this.process = builder.start();
@@ -39,6 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
             String name,
             Path jar,
             int port,
+            int managementPort,
             List<String> jvmOptions,
             Map<String, String> environment,
             Path logDirectory) {
@@ -53,6 +57,9 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = logDirectory.resolve(name + ".log");
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("SERVER_PORT", String.valueOf(port));
+        if (managementPort > 0) {
+            env.put("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort));
+        }
         // The service writes its own log, rolled at 10 MB and kept 7 files deep (Spring Boot's logback);
         // standard output keeps only what comes before logging starts (a JVM that will not start).
         env.put("LOGGING_FILE_NAME", log.toString());
@@ -62,7 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
         if ("json".equalsIgnoreCase(System.getenv("CARE_LOG_FORMAT"))) {
             env.put("LOGGING_STRUCTURED_FORMAT_FILE", "ecs"); // one JSON object a line
         }
-        return command(name, command, port, env, logDirectory.resolve(name + ".out"), log);
+        return command(name, command, port, managementPort, env, logDirectory.resolve(name + ".out"), log);
     }
 
     /**
@@ -71,13 +78,24 @@ public final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess command(
             String name, List<String> command, int port, Map<String, String> environment, Path output, Path log) {
+        return command(name, command, port, 0, environment, output, log);
+    }
+
+    private static ServiceProcess command(
+            String name,
+            List<String> command,
+            int port,
+            int managementPort,
+            Map<String, String> environment,
+            Path output,
+            Path log) {
         try {
             Files.createDirectories(output.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
             builder.environment().putAll(environment);
-            return new ServiceProcess(name, port, builder, log);
+            return new ServiceProcess(name, port, managementPort, builder, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -89,6 +107,18 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /**
+     * Where its metrics ({@code /actuator/prometheus}, with a token carrying {@code metrics.read}) and full health
+     * are: the management port, or the public one for a service without.
+     */
+    public String managementUrl() {
+        return "http://localhost:" + (managementPort > 0 ? managementPort : port);
+    }
+
+    public boolean hasManagementPort() {
+        return managementPort > 0;
     }
 
     public Path log() {

@@ -19,6 +19,16 @@ public record StackPorts(
         return new StackPorts(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
     }
 
+    /**
+     * Where the service on {@code servicePort} serves metrics and full health: 1000 above the default ports of
+     * fhir-server, consent-service and audit-service (9080–9082), else a free port (tests, replicas).
+     */
+    public int managementPortFor(int servicePort) {
+        boolean defaultService =
+                servicePort == fhirServer || servicePort == consentService || servicePort == auditService;
+        return equals(defaults()) && defaultService ? servicePort + 1000 : freePort();
+    }
+
     /** A port nothing listens on now. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

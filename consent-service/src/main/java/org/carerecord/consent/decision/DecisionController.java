@@ -1,5 +1,8 @@
 package org.carerecord.consent.decision;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import org.carerecord.consent.changes.DecisionChanges;
 import org.carerecord.security.decision.AccessDecision;
@@ -22,14 +25,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class DecisionController {
 
+    // a few buckets (not Micrometer's ~70): enough for a p95 and an alert at 250 ms
+    private static final Duration[] BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500)
+            .map(Duration::ofMillis)
+            .toArray(Duration[]::new);
+
     private final AccessDecider decider;
     private final DecisionLog log;
     private final DecisionChanges changes;
+    private final MeterRegistry meters;
 
-    public DecisionController(AccessDecider decider, DecisionLog log, DecisionChanges changes) {
+    public DecisionController(AccessDecider decider, DecisionLog log, DecisionChanges changes, MeterRegistry meters) {
         this.decider = decider;
         this.log = log;
         this.changes = changes;
+        this.meters = meters;
     }
 
     /**
@@ -47,9 +57,22 @@ public class DecisionController {
 
     @PostMapping("/decisions")
     public AccessDecision decide(@RequestBody AccessRequest request) {
+        Timer.Sample deciding = Timer.start(meters);
         AccessDecider.Decided decided = decider.decide(request);
         log.record(request, decided);
+        // what an on-call engineer watches: how long deciding takes, and the share refused, by kind of request
+        deciding.stop(Timer.builder("care.consent.decisions")
+                .description("access decisions made, and the time each took")
+                .tag("decision", String.valueOf(decided.decision().decision()))
+                .tag("interaction", kindOf(request.interaction()))
+                .serviceLevelObjectives(BUCKETS)
+                .register(meters));
         return decided.decision();
+    }
+
+    /** HAPI's interaction codes and the disclosure names; anything else one tag (a metric's labels stay few). */
+    private static String kindOf(String interaction) {
+        return interaction != null && interaction.matches("[a-z$-]{1,40}") ? interaction : "other";
     }
 
     @GetMapping("/decisions/{id}")

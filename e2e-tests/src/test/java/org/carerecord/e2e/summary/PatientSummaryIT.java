@@ -287,12 +287,12 @@ class PatientSummaryIT {
         }
     }
 
-    /** care.summary.documents{assembled=...} from fhir-server's metrics (they need a token like any data). */
+    /** care.summary.documents{assembled=...} from fhir-server's metrics (its management port, the scraper's token). */
     private double documentsAssembled(String how) throws java.io.IOException {
         java.net.http.HttpResponse<String> metric = Fhir.getText(
-                stack.fhirBaseUrl().replaceFirst("/fhir$", "")
-                        + "/actuator/metrics/care.summary.documents?tag=assembled:" + how,
-                stack.tokens().token("rtd-pas"));
+                stack.service("fhir-server").managementUrl() + "/actuator/metrics/care.summary.documents?tag=assembled:"
+                        + how,
+                stack.tokens().token("prometheus"));
         assertThat(metric.statusCode()).as(metric.body()).isEqualTo(200);
         return new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(metric.body())

@@ -20,7 +20,7 @@ public final class RunningStack implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == CareRecordStack.class || type == PostgresServer.class;
+        return type == CareRecordStack.class || type == PostgresServer.class || type == TraceReceiver.class;
     }
 
     @Override
@@ -28,10 +28,13 @@ public final class RunningStack implements ParameterResolver {
         Started started = context.getRoot()
                 .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
-        return parameter.getParameter().getType() == PostgresServer.class ? started.postgres() : started.stack();
+        Class<?> type = parameter.getParameter().getType();
+        return type == PostgresServer.class
+                ? started.postgres()
+                : type == TraceReceiver.class ? started.traces() : started.stack();
     }
 
-    public record Started(PostgresServer postgres, CareRecordStack stack)
+    public record Started(PostgresServer postgres, CareRecordStack stack, TraceReceiver traces)
             implements ExtensionContext.Store.CloseableResource {
 
         public static Started start() {
@@ -39,6 +42,7 @@ public final class RunningStack implements ParameterResolver {
                     .toAbsolutePath()
                     .normalize();
             PostgresServer postgres = TestDatabase.start();
+            TraceReceiver traces = TraceReceiver.start();
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             String prefix = "it_" + HexFormat.of().formatHex(secret, 0, 3) + "_";
@@ -57,11 +61,21 @@ public final class RunningStack implements ParameterResolver {
                         Map.of(
                                 "CARE_AUDIT_RELAY_INTERVAL",
                                 "200ms",
+                                // logs as in production (ECS JSON, the request id on each line)
+                                "LOGGING_STRUCTURED_FORMAT_FILE",
+                                "ecs",
+                                // traces go to the test's collector; only requests that ask (a sampled
+                                // traceparent) are traced, so the rest of the suite exports nothing
+                                "MANAGEMENT_OTLP_TRACING_ENDPOINT",
+                                traces.endpoint(),
+                                "MANAGEMENT_TRACING_SAMPLING_PROBABILITY",
+                                "0",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
                                 importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));
-                return new Started(postgres, stack);
+                return new Started(postgres, stack, traces);
             } catch (Exception e) {
+                traces.close();
                 postgres.close();
                 throw new IllegalStateException("the stack did not start", e);
             }
@@ -84,6 +98,7 @@ public final class RunningStack implements ParameterResolver {
         public void close() {
             stack.close();
             postgres.close();
+            traces.close();
         }
     }
 }

@@ -32,10 +32,8 @@ public class FhirSecurityConfig {
                 .oauth2ResourceServer(rs -> rs.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> {
                     ResourceServerDefaults.permitPublicEndpoints(auth);
-                    // metrics tell request rates and timings per path: operators' business, with a token like any data
+                    // metrics are on the management port only (ManagementPortAutoConfiguration), never here
                     auth.requestMatchers("/fhir/**", "/fhir")
-                            .authenticated()
-                            .requestMatchers("/actuator/prometheus", "/actuator/metrics/**")
                             .authenticated()
                             .anyRequest()
                             .denyAll();

@@ -5,8 +5,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.UUID;
 import org.carerecord.security.token.OperationOutcomeErrors;
+import org.carerecord.security.web.RequestIds;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,6 @@ public class UnauthenticatedRequestAudit implements AuthenticationEntryPoint {
 
     private static final Logger log = LoggerFactory.getLogger(UnauthenticatedRequestAudit.class);
     private static final AuthenticationEntryPoint ANSWER = OperationOutcomeErrors.entryPoint();
-    private static final String REQUEST_ID = "X-Request-ID";
 
     private final AuditOutbox outbox;
     private final FhirContext fhirContext;
@@ -38,9 +39,9 @@ public class UnauthenticatedRequestAudit implements AuthenticationEntryPoint {
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException refusal)
             throws IOException, ServletException {
-        String given = request.getHeader(REQUEST_ID);
-        String requestId = given == null || given.isBlank() ? UUID.randomUUID().toString() : given;
-        response.setHeader(REQUEST_ID, requestId); // as HAPI does for every other answer: clients can quote it
+        // the id RequestIds gave the request (and the answer's X-Request-ID): the audit record and the log agree
+        String requestId = Optional.ofNullable(RequestIds.current())
+                .orElseGet(() -> UUID.randomUUID().toString());
         try {
             AuditEvent event = AuditEventFactory.unauthenticated(
                     request.getMethod(),

@@ -1,4 +1,4 @@
-package org.carerecord.fhir.consent;
+package org.carerecord.fhir.monitoring;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import org.carerecord.fhir.consent.RequestDecisions;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.springframework.stereotype.Component;
 
