@@ -63,12 +63,14 @@ public final class CareRecordLauncher {
                 DevCredentials credentials = new DevCredentials(run.secret());
                 System.out.printf(
                         "CARE_IDP_MASTER_SECRET=%s%nCARE_FHIR_CLIENT_SECRET=%s%nCARE_CONSENT_CLIENT_SECRET=%s%n"
-                                + "CARE_AUDIT_CLIENT_SECRET=%s%nCARE_CONSOLE_CLIENT_SECRET=%s%n",
+                                + "CARE_AUDIT_CLIENT_SECRET=%s%nCARE_CONSOLE_CLIENT_SECRET=%s%n"
+                                + "CARE_PROMETHEUS_CLIENT_SECRET=%s%n",
                         run.secret(),
                         credentials.clientSecret("fhir-server"),
                         credentials.clientSecret("consent-service"),
                         credentials.clientSecret("audit-service"),
-                        credentials.clientSecret("governance-console"));
+                        credentials.clientSecret("governance-console"),
+                        credentials.clientSecret("prometheus"));
             }
             case "status" -> status();
             case "listen" -> {
