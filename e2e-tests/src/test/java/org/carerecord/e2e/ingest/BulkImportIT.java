@@ -129,6 +129,75 @@ class BulkImportIT {
     }
 
     @Test
+    void aLineImportedAgainIsLeftOutOnlyWhileItsRecordIsAsThatImportLeftIt() throws Exception {
+        String id = "reimport-" + UUID.randomUUID();
+        String patients = write(id, "Patient", """
+                {"resourceType":"Patient","id":"%1$s","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000440"}],"name":[{"family":"Reimported","given":["Test"]}]}
+                """.formatted(id));
+        String conditionLines = """
+                {"resourceType":"Condition","id":"%1$s-edited","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006","display":"Type 2 diabetes"}]},"subject":{"reference":"Patient/%1$s"}}
+                {"resourceType":"Condition","id":"%1$s-deleted","code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003","display":"Hypertension"}]},"subject":{"reference":"Patient/%1$s"}}
+                {"resourceType":"Condition","id":"%1$s-kept","code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001","display":"Asthma"}]},"subject":{"reference":"Patient/%1$s"}}
+                """.formatted(id);
+        String conditions = write(id, "Condition", conditionLines);
+        String parameters = parameters(patients, "Patient", conditions, "Condition");
+        JsonNode first = importAndWait(parameters);
+        assertThat(count(first, "Condition", "count")).as(first.toString()).isEqualTo(3);
+
+        // written another way since: one changed through the API, one deleted
+        String token = stack.tokens().token("rtd-pas");
+        String edited = stack.fhirBaseUrl() + "/Condition/" + id + "-edited";
+        Fhir.Response read = Fhir.get(edited, token);
+        String changed = read.body()
+                .toString()
+                .replace("Type 2 diabetes", "Type 1 diabetes")
+                .replace("44054006", "46635009");
+        assertThat(Fhir.put(edited, token, changed).status()).isEqualTo(200);
+        assertThat(Fhir.delete(stack.fhirBaseUrl() + "/Condition/" + id + "-deleted", token)
+                        .status())
+                .isIn(200, 204);
+
+        JsonNode again = importAndWait(parameters);
+        assertThat(count(again, "Patient", "unchanged")).as(again.toString()).isEqualTo(1);
+        assertThat(count(again, "Condition", "unchanged")).as(again.toString()).isEqualTo(1);
+        assertThat(count(again, "Condition", "updated") + count(again, "Condition", "created"))
+                .as("the edited and the deleted record are written again from the file: " + again)
+                .isEqualTo(2);
+        assertThat(Fhir.get(edited, token).body().toString())
+                .as("the file's version is back")
+                .contains("44054006")
+                .doesNotContain("46635009");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-deleted", token)
+                        .status())
+                .isEqualTo(200);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-kept", token)
+                        .body()
+                        .path("meta")
+                        .path("versionId")
+                        .asText())
+                .isEqualTo("1");
+
+        // a line that changed in the file is written, not left out
+        String conditionsChanged = write(id + "-2", "Condition", conditionLines.replace("Asthma", "Asthma (mild)"));
+        JsonNode third = importAndWait(parameters(patients, "Patient", conditionsChanged, "Condition"));
+        assertThat(count(third, "Condition", "updated")).as(third.toString()).isEqualTo(1);
+        assertThat(count(third, "Condition", "unchanged")).as(third.toString()).isEqualTo(2);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Condition/" + id + "-kept", token)
+                        .body()
+                        .toString())
+                .contains("Asthma (mild)");
+    }
+
+    private JsonNode importAndWait(String parameters) throws Exception {
+        HttpResponse<String> started = post("rtd-pas", parameters, true);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        return JSON.readTree(awaitManifest(
+                        "rtd-pas",
+                        started.headers().firstValue("Content-Location").orElseThrow())
+                .body());
+    }
+
+    @Test
     void onlyProviderSystemsImportOnlyFromAllowedSourcesAndOnlyTheirOwnJobsAreVisibleToThem() throws Exception {
         String id = "import-" + UUID.randomUUID();
         String patients = write(id, "Patient", """

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code $import} as a job of HAPI's batch2 framework: HAPI persists the job, its chunks and their state in
@@ -31,7 +32,9 @@ public class BulkImportJob {
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
             ObjectProvider<RestfulServer> server,
-            FhirServerProperties properties) {
+            FhirServerProperties properties,
+            JdbcTemplate jdbc) {
+        ImportDigests digests = new ImportDigests(jdbc);
         Set<String> stored = Set.copyOf(properties.resourceTypes());
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
                 .setJobDefinitionId(JOB)
@@ -51,13 +54,13 @@ public class BulkImportJob {
                     "write-tier-" + (i + 1),
                     "Write " + String.join(", ", tiers.get(i)),
                     ImportWork.class,
-                    new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored));
+                    new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests));
         }
         return job.addIntermediateStep(
                         "write-the-rest",
                         "Write every other type",
                         ImportWork.class,
-                        new WriteImportTier(null, fhir, systemDao, server, stored))
+                        new WriteImportTier(null, fhir, systemDao, server, stored, digests))
                 .addFinalReducerStep(
                         "report",
                         "Add up what was written and rejected",

@@ -15,6 +15,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.carerecord.fhir.ingest.BulkRecordRules;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,7 +44,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * transaction applies unchanged: base-profile and record validation, the organisation tag and ownership,
  * patient moves refused, the care-relationship index. HAPI tries the batch as one transaction first and
  * falls back to entry by entry, so one bad record costs only itself. Writes are by id: importing the same
- * file again changes nothing.
+ * file again changes nothing, and the lines the organisation imported before exactly so, their records untouched
+ * since, are not even sent to HAPI ({@link ImportDigests}).
  *
  * <p>One such step per tier of types ({@code ReferenceOrder.TIERS}): a tier starts when the one before is
  * written, so what a record refers to is there before it; the chunks of a tier run in parallel, and a record
@@ -57,6 +61,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     private final IFhirSystemDao<Bundle, ?> systemDao;
     private final ObjectProvider<RestfulServer> server;
     private final Set<String> storedTypes;
+    private final ImportDigests digests;
     /** The types this step writes; null: every type no earlier step wrote. */
     private final Set<String> tier;
 
@@ -65,8 +70,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
             ObjectProvider<RestfulServer> server,
-            Set<String> storedTypes) {
+            Set<String> storedTypes,
+            ImportDigests digests) {
         this.tier = tier;
+        this.digests = digests;
         this.fhir = fhir;
         this.systemDao = systemDao;
         this.server = server;
@@ -87,16 +94,16 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         CareClaims claims = CareClaims.from(token);
         ImportOutcome outcome = new ImportOutcome();
         ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
-        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
-        List<Long> lineOfEntry = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
         IParser parser = fhir.newJsonParser();
         String[] lines = chunk.getNdjson().split("\n");
         for (String numbered : lines) {
             int tab = numbered.indexOf('\t');
             long line = Long.parseLong(numbered.substring(0, tab));
+            String json = numbered.substring(tab + 1);
             IBaseResource resource;
             try {
-                resource = parser.parseResource(numbered.substring(tab + 1));
+                resource = parser.parseResource(json);
             } catch (DataFormatException e) {
                 reject(outcome, counts, chunk, line, null, "not a FHIR resource: " + e.getMessage());
                 continue;
@@ -106,17 +113,30 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                 reject(outcome, counts, chunk, line, describe(resource), problem);
                 continue;
             }
-            String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            candidates.add(new Candidate(line, (Resource) resource, ImportDigests.digest(json)));
+        }
+        // lines this organisation imported before exactly so, their records untouched since: nothing to write
+        Set<String> ids = new HashSet<>();
+        candidates.forEach(c -> ids.add(c.id()));
+        Map<String, byte[]> lastImported = digests.asLastImported(claims.organisation(), chunk.getType(), ids);
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        List<Candidate> entries = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            if (Arrays.equals(lastImported.get(candidate.id()), candidate.digest())) {
+                counts.unchanged++;
+                continue;
+            }
+            String url = candidate.resource().fhirType() + "/" + candidate.id();
             batch.addEntry()
                     .setFullUrl(url)
-                    .setResource((Resource) resource)
+                    .setResource(candidate.resource())
                     .getRequest()
                     .setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl(url);
-            lineOfEntry.add(line);
+            entries.add(candidate);
         }
         if (!batch.getEntry().isEmpty()) {
-            write(chunk, token, claims, batch, lineOfEntry, outcome, counts);
+            write(chunk, token, claims, batch, entries, outcome, counts);
         }
         sink.accept(ImportWork.written(outcome));
         return new RunOutcome(lines.length);
@@ -132,9 +152,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             Jwt token,
             CareClaims claims,
             Bundle batch,
-            List<Long> lineOfEntry,
+            List<Candidate> entries,
             ImportOutcome outcome,
             ImportOutcome.Counts counts) {
+        List<ImportDigests.Written> written = new ArrayList<>();
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < batch.getEntry().size(); i++) {
             pending.add(i);
@@ -150,6 +171,9 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                 Bundle.BundleEntryResponseComponent result =
                         response.getEntry().get(j).getResponse();
                 if (result.getStatus() != null && result.getStatus().startsWith("2")) {
+                    Candidate entry = entries.get(pending.get(j));
+                    written.add(new ImportDigests.Written(
+                            entry.id(), entry.digest(), new IdType(result.getLocation()).getVersionIdPartAsLong()));
                     switch (storageCode(result)) {
                         case "SUCCESSFUL_UPDATE_NO_CHANGE" -> counts.unchanged++;
                         case "SUCCESSFUL_UPDATE" -> counts.updated++;
@@ -166,13 +190,21 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                     outcome,
                     counts,
                     chunk,
-                    lineOfEntry.get(i),
+                    entries.get(i).line(),
                     batch.getEntry().get(i).getFullUrl(),
                     problem));
             pending = waiting;
             if (!pending.isEmpty()) {
                 pause();
             }
+        }
+        digests.remember(claims.organisation(), chunk.getType(), written);
+    }
+
+    /** A line that passed the checks: where it was, its record, and the digest of its text. */
+    private record Candidate(long line, Resource resource, byte[] digest) {
+        String id() {
+            return resource.getIdElement().getIdPart();
         }
     }
 
