@@ -1,6 +1,5 @@
 package org.carerecord.audit.alerts;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -34,9 +33,6 @@ public class AccessAlerts {
     public AccessAlerts(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.meters = meters;
-        Gauge.builder("care.audit.alerts.open", this, AccessAlerts::countOpen)
-                .description("alerts raised and not yet closed by a governance officer")
-                .register(meters);
     }
 
     void raise(Alert alert) {

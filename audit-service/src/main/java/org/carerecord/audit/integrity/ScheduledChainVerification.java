@@ -1,18 +1,19 @@
 package org.carerecord.audit.integrity;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The chain is verified on a schedule as well as on a governance officer's request (each run reads only what
- * arrived since the last intact one), and what the newest run found is a metric an alert can watch:
- * {@code care.audit.chain.intact} (1, or 0 once a record was altered or removed), {@code care.audit.chain.verified.age}
- * (seconds since that run: a stalled verifier) and {@code care.audit.chain.unverified} (records not yet checked).
+ * The chain is verified on a schedule as well as on a governance officer's request, each run reading only what
+ * arrived since the last intact one. With several audit-service replicas each has the schedule; a replica runs only
+ * when no run (any replica's, any officer's) is more recent than most of the interval, so they seldom both run (and
+ * if they do, both runs are correct, one is merely redundant). After a run that found the chain broken nothing is
+ * started by the schedule: the next run would re-read the whole chain every time, and what to do is the officers'
+ * call (the {@code care.audit.chain.intact} metric stays 0 and alerts).
  */
 @Component
 class ScheduledChainVerification {
@@ -20,40 +21,26 @@ class ScheduledChainVerification {
     static final String BY = "scheduled verification";
 
     private final IntegrityChecks checks;
+    private final Duration interval;
 
-    ScheduledChainVerification(IntegrityChecks checks, JdbcClient jdbc, MeterRegistry meters) {
+    ScheduledChainVerification(
+            IntegrityChecks checks, @Value("${care.audit.integrity.interval:10m}") Duration interval) {
         this.checks = checks;
-        Gauge.builder(
-                        "care.audit.chain.intact",
-                        checks,
-                        c -> c.last().map(run -> run.intact() ? 1.0 : 0.0).orElse(Double.NaN))
-                .description("1 if the newest verification found the chain intact, 0 if broken")
-                .register(meters);
-        Gauge.builder(
-                        "care.audit.chain.verified.age",
-                        checks,
-                        c -> c.last()
-                                .map(run -> (double) Duration.between(run.at(), Instant.now())
-                                        .toSeconds())
-                                .orElse(Double.NaN))
-                .description("seconds since the newest chain verification")
-                .baseUnit("seconds")
-                .register(meters);
-        Gauge.builder(
-                        "care.audit.chain.unverified",
-                        jdbc,
-                        db -> db.sql("""
-                                select coalesce((select max(seq) from audit_event), 0)
-                                     - coalesce((select verified_through_seq from chain_verification
-                                                 where intact order by id desc limit 1), 0)""").query(Long.class).single())
-                .description("records received after the newest intact verification")
-                .register(meters);
+        this.interval = interval;
     }
 
     @Scheduled(
             initialDelayString = "${care.audit.integrity.first-run:1m}",
             fixedDelayString = "${care.audit.integrity.interval:10m}")
     void verify() {
-        checks.start(BY, false); // skipped while an officer's run is under way
+        if (due(checks.last(), Instant.now(), interval)) {
+            checks.start(BY, false); // skipped while another run is under way here
+        }
+    }
+
+    static boolean due(Optional<IntegrityChecks.Run> last, Instant now, Duration interval) {
+        return last.map(run -> run.intact()
+                        && run.at().isBefore(now.minus(interval.multipliedBy(9).dividedBy(10))))
+                .orElse(true);
     }
 }

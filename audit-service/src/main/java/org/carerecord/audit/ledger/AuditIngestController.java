@@ -4,25 +4,22 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /audit/events}: fhir-server's relay delivers a batch Bundle of AuditEvents; redelivery is
- * harmless. {@code GET /audit/verify}: checks the hash chain.
+ * harmless. (Verification of the chain: {@code integrity.VerificationApi}.)
  */
 @RestController
 public class AuditIngestController {
 
     private final AuditLedger ledger;
-    private final ChainVerifier verifier;
     private final DeliveryReader reader;
 
-    public AuditIngestController(AuditLedger ledger, ChainVerifier verifier, DeliveryReader reader) {
+    public AuditIngestController(AuditLedger ledger, DeliveryReader reader) {
         this.ledger = ledger;
-        this.verifier = verifier;
         this.reader = reader;
     }
 
@@ -38,10 +35,5 @@ public class AuditIngestController {
         }
         int stored = ledger.append(events);
         return ResponseEntity.status(HttpStatus.OK).body(Map.of("received", events.size(), "stored", stored));
-    }
-
-    @GetMapping("/audit/verify")
-    public ChainVerifier.Result verify() {
-        return verifier.verify();
     }
 }

@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * whole-chain run, after which incremental runs check the whole chain again; a change to the very record the last
  * run ended on is caught at once.
  */
-@SpringBootTest(properties = "care.audit.alerts.enabled=false")
+// the schedule is off here: its run would sit between this test's runs
+@SpringBootTest(properties = {"care.audit.alerts.enabled=false", "care.audit.integrity.first-run=24h"})
 class IncrementalVerificationIT {
 
     private static final String DATABASE = "incremental_verification";

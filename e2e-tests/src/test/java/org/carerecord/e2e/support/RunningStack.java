@@ -70,6 +70,12 @@ public final class RunningStack implements ParameterResolver {
                                 traces.endpoint(),
                                 "MANAGEMENT_TRACING_SAMPLING_PROBABILITY",
                                 "0",
+                                // no scheduled chain verification between an officer's click and its result
+                                // (GovernanceConsoleIT); the metrics read it back at once (ObservabilityIT)
+                                "CARE_AUDIT_INTEGRITY_FIRST_RUN",
+                                "24h",
+                                "CARE_AUDIT_METRICS_REFRESH",
+                                "1s",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
                                 importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));

@@ -1,6 +1,5 @@
 package org.carerecord.fhir.monitoring;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -13,14 +12,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.springframework.stereotype.Component;
 
 /**
  * Every FHIR request as the metric {@code care.fhir.requests}, by interaction ({@code read}, {@code search-type},
  * {@code transaction}, {@code extended-operation-type}...), resource type and HTTP status: Spring's own
- * {@code http.server.requests} sees HAPI's servlet as one unknown path. Request rate, error and refusal shares (403,
- * 401) and latency per kind of request come from here. The labels are bounded: a type this server does not know,
- * or none, is {@code none}.
+ * {@code http.server.requests} sees HAPI's servlet as one unknown path. Request rate, consent refusals (403), errors
+ * and latency per kind of request come from here; refusals before HAPI (401 without a valid token, 403 for a scope)
+ * are in {@code http.server.requests}. The labels are bounded: a type this server does not hold, or none, is
+ * {@code none}.
  */
 @Component
 @Interceptor
@@ -35,9 +36,9 @@ public class FhirRequestMetrics implements FhirServerInterceptor {
     private final MeterRegistry meters;
     private final Set<String> types;
 
-    public FhirRequestMetrics(MeterRegistry meters, FhirContext fhir) {
+    public FhirRequestMetrics(MeterRegistry meters, FhirServerProperties properties) {
         this.meters = meters;
-        this.types = fhir.getResourceTypes();
+        this.types = Set.copyOf(properties.resourceTypes()); // what this server holds, not all of R4
     }
 
     @Hook(Pointcut.SERVER_PROCESSING_COMPLETED)
