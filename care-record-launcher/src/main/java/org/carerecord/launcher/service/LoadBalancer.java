@@ -71,6 +71,9 @@ final class LoadBalancer {
                   http-request set-header X-Forwarded-Proto https if { ssl_fc }
                   http-request del-header X-Forwarded-Proto if !{ ssl_fc }
                   http-request disable-l7-retry if !METH_GET !METH_HEAD
+                  # a GET that acts is not sent again once a replica may have acted on it (a bulk export's kick-off,
+                  # a break-glass or a stated relationship, each recorded); a connection never made is still retried
+                  http-request disable-l7-retry if { path_end /$export } || { req.hdr(X-Purpose-Of-Use) -m found } || { req.hdr(X-Care-Relationship) -m found }
                   default_backend %1$s-replicas
                 %5$s
                 frontend %6$s
