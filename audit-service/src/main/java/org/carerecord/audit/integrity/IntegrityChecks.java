@@ -107,6 +107,14 @@ public class IntegrityChecks {
                 .flatMap(p -> p);
     }
 
+    /** Records received after the newest intact run (all of them if none). */
+    public long unverified() {
+        return jdbc.sql("""
+                        select coalesce((select max(seq) from audit_event), 0)
+                             - coalesce((select verified_through_seq from chain_verification
+                                         where intact order by id desc limit 1), 0)""").query(Long.class).single();
+    }
+
     public Optional<Run> last() {
         return jdbc.sql("select * from chain_verification order by id desc limit 1")
                 .query((rs, row) -> new Run(

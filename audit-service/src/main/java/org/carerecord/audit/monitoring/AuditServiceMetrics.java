@@ -8,7 +8,6 @@ import org.carerecord.audit.alerts.AccessAlerts;
 import org.carerecord.audit.integrity.IntegrityChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -26,16 +25,14 @@ class AuditServiceMetrics {
 
     private final IntegrityChecks checks;
     private final AccessAlerts alerts;
-    private final JdbcClient jdbc;
     private volatile double intact = Double.NaN;
     private volatile Instant verifiedAt;
     private volatile double unverified = Double.NaN;
     private volatile double openAlerts = Double.NaN;
 
-    AuditServiceMetrics(IntegrityChecks checks, AccessAlerts alerts, JdbcClient jdbc, MeterRegistry meters) {
+    AuditServiceMetrics(IntegrityChecks checks, AccessAlerts alerts, MeterRegistry meters) {
         this.checks = checks;
         this.alerts = alerts;
-        this.jdbc = jdbc;
         Gauge.builder("care.audit.chain.intact", this, m -> m.intact)
                 .description("1 if the newest verification found the chain intact, 0 if broken")
                 .register(meters);
@@ -62,10 +59,7 @@ class AuditServiceMetrics {
             var last = checks.last();
             intact = last.map(run -> run.intact() ? 1.0 : 0.0).orElse(Double.NaN);
             verifiedAt = last.map(IntegrityChecks.Run::at).orElse(null);
-            unverified = jdbc.sql("""
-                            select coalesce((select max(seq) from audit_event), 0)
-                                 - coalesce((select verified_through_seq from chain_verification
-                                             where intact order by id desc limit 1), 0)""").query(Long.class).single();
+            unverified = checks.unverified();
             openAlerts = alerts.countOpen();
         } catch (RuntimeException e) {
             log.warn("audit metrics not refreshed: {}", e.toString());

@@ -27,8 +27,4 @@ public final class ManagementPort implements ApplicationListener<WebServerInitia
     public boolean matches(HttpServletRequest request) {
         return request.getLocalPort() == port;
     }
-
-    public int port() {
-        return port;
-    }
 }

@@ -28,9 +28,10 @@ public final class RequestIds extends OncePerRequestFilter {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    /** The id of the request this thread serves, if any. */
+    /** The id of the request this thread serves; a new one outside a request (nothing went through the filter). */
     public static String current() {
-        return MDC.get(MDC_KEY);
+        String id = MDC.get(MDC_KEY);
+        return id != null ? id : newId();
     }
 
     @Override

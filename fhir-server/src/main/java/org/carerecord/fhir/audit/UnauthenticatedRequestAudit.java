@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.UUID;
 import org.carerecord.security.token.OperationOutcomeErrors;
 import org.carerecord.security.web.RequestIds;
@@ -40,8 +39,7 @@ public class UnauthenticatedRequestAudit implements AuthenticationEntryPoint {
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException refusal)
             throws IOException, ServletException {
         // the id RequestIds gave the request (and the answer's X-Request-ID): the audit record and the log agree
-        String requestId = Optional.ofNullable(RequestIds.current())
-                .orElseGet(() -> UUID.randomUUID().toString());
+        String requestId = RequestIds.current();
         try {
             AuditEvent event = AuditEventFactory.unauthenticated(
                     request.getMethod(),
