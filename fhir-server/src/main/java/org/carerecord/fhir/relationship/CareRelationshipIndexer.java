@@ -3,17 +3,12 @@ package org.carerecord.fhir.relationship;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -23,12 +18,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,11 +35,11 @@ import org.springframework.stereotype.Component;
 public class CareRelationshipIndexer implements FhirServerInterceptor {
 
     private final CareRelationships relationships;
-    private final DaoRegistry daos;
+    private final OrganisationCodes organisationCodes;
 
-    public CareRelationshipIndexer(CareRelationships relationships, @Lazy DaoRegistry daos) {
+    public CareRelationshipIndexer(CareRelationships relationships, OrganisationCodes organisations) {
         this.relationships = relationships;
-        this.daos = daos;
+        this.organisationCodes = organisations;
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -171,18 +163,7 @@ public class CareRelationshipIndexer implements FhirServerInterceptor {
         if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart()) {
             return null;
         }
-        try {
-            IFhirResourceDao<Organization> dao = daos.getResourceDao(Organization.class);
-            Organization org = dao.read(new IdType("Organization", id.getIdPart()), new SystemRequestDetails());
-            return org.getIdentifier().stream()
-                    .filter(i -> AuditVocabulary.ODS_SYSTEM.equals(i.getSystem()))
-                    .map(i -> i.getValue())
-                    .filter(Objects::nonNull)
-                    .findFirst()
-                    .orElse(id.getIdPart());
-        } catch (BaseServerResponseException notStoredYet) {
-            return id.getIdPart(); // in this region an Organization's id is its ODS code
-        }
+        return organisationCodes.odsCodeOf(id.getIdPart());
     }
 
     private static String patientOf(Reference reference) {
