@@ -230,6 +230,12 @@ public final class CareRecordStack implements AutoCloseable {
         return process;
     }
 
+    /** Stops an instance {@link #startAnother} started; the stack carries on without it. */
+    public void stopAnother(ServiceProcess another) {
+        another.close();
+        processes.remove(another);
+    }
+
     /** One of the running services by name (e.g. {@code audit-service}), for fault tests. */
     public ServiceProcess service(String name) {
         return processes.stream()

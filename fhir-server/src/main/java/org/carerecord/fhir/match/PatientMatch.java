@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
@@ -46,11 +47,12 @@ public class PatientMatch implements FhirOperationProvider {
     private static final int MOST = 50;
 
     private final DaoRegistry daos;
+    /** Absent only where consent checks are switched off (the benchmarks' comparison server): all shown. */
     private final ConsentEnforcement consent;
 
-    public PatientMatch(@Lazy DaoRegistry daos, ConsentEnforcement consent) {
+    public PatientMatch(@Lazy DaoRegistry daos, ObjectProvider<ConsentEnforcement> consent) {
         this.daos = daos;
-        this.consent = consent;
+        this.consent = consent.getIfAvailable();
     }
 
     @Operation(name = "$match", type = Patient.class, idempotent = false)
@@ -139,6 +141,6 @@ public class PatientMatch implements FhirOperationProvider {
      * reach the match's response as a withheld notice or count.
      */
     private boolean mayShow(RequestDetails request, Patient record) {
-        return consent.mayShow(Requester.of(request).attachTo(new SystemRequestDetails()), record);
+        return consent == null || consent.mayShow(Requester.of(request).attachTo(new SystemRequestDetails()), record);
     }
 }
