@@ -41,13 +41,35 @@ class OrganisationCodesIT {
         assertThat(organisationsOf(stack, "Encounter/" + patient + "-3"))
                 .contains("R" + suffix)
                 .doesNotContain("Q" + suffix);
+
+        // a correction refused with its bundle (an invalid record beside it) never happened: the code the
+        // encounter in that bundle read must not outlive the bundle
+        Fhir.Response refused = Fhir.post(
+                stack.fhirBaseUrl(),
+                token,
+                bundle(
+                        organization(org, "S" + suffix),
+                        encounter(patient + "-4", patient, org),
+                        put("Observation/" + patient + "-no-status", """
+                                {"resourceType":"Observation","id":"%s-no-status",
+                                 "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+                                 "subject":{"reference":"Patient/%s"}}""".formatted(patient, patient))));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
+        push(stack, token, encounter(patient + "-5", patient, org));
+
+        assertThat(organisationsOf(stack, "Encounter/" + patient + "-5"))
+                .contains("R" + suffix)
+                .doesNotContain("S" + suffix);
+        assertThat(organisationsOf(stack, "Encounter/" + patient + "-4")).isEmpty();
     }
 
     private static void push(CareRecordStack stack, String token, String... entries) {
-        String bundle =
-                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
-        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), token, bundle);
+        Fhir.Response pushed = Fhir.post(stack.fhirBaseUrl(), token, bundle(entries));
         assertThat(pushed.status()).as(pushed.body().toString()).isEqualTo(200);
+    }
+
+    private static String bundle(String... entries) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
     }
 
     private static String organization(String id, String ods) {

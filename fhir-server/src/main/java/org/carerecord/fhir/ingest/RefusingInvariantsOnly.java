@@ -15,9 +15,9 @@ import org.hl7.fhir.r4.model.StructureDefinition;
  * that can refuse a record. JFR of an import put a quarter of the validator's time in invariants, nearly all of it
  * on two kinds that never refuse here: warning-level ones (dom-6 "should have narrative" and the like: a
  * warning, and only errors refuse) and {@code ele-1} ("must have a value or children"), which sits on every
- * element of every record. The validator is handed what HAPI's encoder writes, and HAPI neither keeps an element
- * without content nor an id on a primitive, the only case where the validator reports {@code ele-1}
- * ({@code BaseProfileValidatorTest} holds both facts, and every verdict to the stock validator's). Evaluating
+ * element of every record. The validator reports {@code ele-1} only for a primitive with an id and nothing else
+ * (not for a complex element holding only an id), and it is handed what HAPI's parser kept, which never holds such
+ * a primitive ({@code BaseProfileValidatorTest} holds both facts, and every verdict to the stock validator's). Evaluating
  * each costs the validator a FHIRPath evaluation and, in this core version, two parses of the FHIR version
  * string per element and invariant.
  */
@@ -42,8 +42,17 @@ final class RefusingInvariantsOnly extends BaseValidationSupportWrapper {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T extends IBaseResource> T fetchResource(Class<T> type, String url) {
-        return type.cast(trim(super.fetchResource(type, url)));
+        // the core asks for "any resource" with no type
+        return (T) trim(super.fetchResource(type, url));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends IBaseResource> List<T> fetchAllNonBaseStructureDefinitions() {
+        List<IBaseResource> all = super.fetchAllNonBaseStructureDefinitions();
+        return all == null ? null : (List<T>) all.stream().map(this::trim).toList();
     }
 
     @Override

@@ -6,62 +6,101 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.security.audit.AuditVocabulary;
+import org.carerecord.security.cache.InvalidatingCache;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The ODS code of a stored Organization, by id, remembered: every encounter names its service provider, and
  * reading that Organization through HAPI for each one (a load of Synthea's records names the same few hospitals
- * tens of thousands of times) was flagged as a cost that grows with the record. An Organization written on this
- * server is forgotten at once; one changed through another replica is read again within {@link #REMEMBERED}
- * (an ODS code of an organisation is practically never reassigned). One not stored is not remembered.
+ * tens of thousands of times) was flagged as a cost that grows with the record. What it gives becomes care
+ * relationship rows, so it is kept like the relationship cache ({@code care.fhir.relationship-cache-ttl}: 30 s
+ * alone, off with replicas): an Organization written here is forgotten before and again after its transaction
+ * ends, committed or not, and nothing read by a transaction that wrote an Organization is kept (it may be
+ * rolled back).
  */
 @Component
 @Interceptor
 public class OrganisationCodes implements FhirServerInterceptor {
 
-    static final Duration REMEMBERED = Duration.ofMinutes(5);
+    private static final Object WROTE_AN_ORGANIZATION = OrganisationCodes.class.getName() + ".wrote";
+    private static final Object READ = OrganisationCodes.class.getName() + ".read";
 
     private final DaoRegistry daos;
-    private final Cache<String, Optional<String>> codes = Caffeine.newBuilder()
-            .maximumSize(50_000)
-            .expireAfterWrite(REMEMBERED)
-            .build();
+    private final InvalidatingCache<String, Optional<String>> codes;
 
-    public OrganisationCodes(@Lazy DaoRegistry daos) {
+    public OrganisationCodes(
+            @Lazy DaoRegistry daos, @Value("${care.fhir.relationship-cache-ttl:30s}") Duration timeToLive) {
         this.daos = daos;
+        this.codes = new InvalidatingCache<>(timeToLive, 50_000);
     }
 
     /** The Organization's ODS identifier, else (none, or not stored yet) its id: in this region the id is the code. */
     String odsCodeOf(String organizationId) {
-        Optional<String> known = codes.getIfPresent(organizationId);
-        if (known != null) {
-            return known.orElse(organizationId);
+        Map<String, Optional<String>> thisTransaction = readInThisTransaction();
+        Optional<String> ods = thisTransaction.get(organizationId);
+        if (ods == null) {
+            ods = codes.get(organizationId, this::read, read -> read != null && !wroteAnOrganization());
+            if (ods != null) {
+                thisTransaction.put(organizationId, ods);
+            }
         }
-        Organization org;
+        return ods == null ? organizationId : ods.orElse(organizationId);
+    }
+
+    /**
+     * What this transaction has read already (with replicas the cache is off, and a 500-record import chunk still
+     * names the same few hospitals): a transaction sees its own writes, which forget their entries here too.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Optional<String>> readInThisTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return new HashMap<>();
+        }
+        Map<String, Optional<String>> read =
+                (Map<String, Optional<String>>) TransactionSynchronizationManager.getResource(READ);
+        if (read == null) {
+            Map<String, Optional<String>> fresh = new HashMap<>();
+            TransactionSynchronizationManager.bindResource(READ, fresh);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(READ);
+                }
+            });
+            read = fresh;
+        }
+        return read;
+    }
+
+    /** The stored Organization's ODS identifier, empty if it has none; null if it is not stored. */
+    private Optional<String> read(String organizationId) {
         try {
-            org = daos.getResourceDao(Organization.class)
-                    .read(new IdType("Organization", organizationId), new SystemRequestDetails());
+            return daos
+                    .getResourceDao(Organization.class)
+                    .read(new IdType("Organization", organizationId), new SystemRequestDetails())
+                    .getIdentifier()
+                    .stream()
+                    .filter(i -> AuditVocabulary.ODS_SYSTEM.equals(i.getSystem()))
+                    .map(i -> i.getValue())
+                    .filter(Objects::nonNull)
+                    .findFirst();
         } catch (BaseServerResponseException notStoredYet) {
-            return organizationId;
+            return null;
         }
-        Optional<String> ods = org.getIdentifier().stream()
-                .filter(i -> AuditVocabulary.ODS_SYSTEM.equals(i.getSystem()))
-                .map(i -> i.getValue())
-                .filter(Objects::nonNull)
-                .findFirst();
-        codes.put(organizationId, ods);
-        return ods.orElse(organizationId);
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
@@ -75,8 +114,27 @@ public class OrganisationCodes implements FhirServerInterceptor {
     }
 
     private void forget(IBaseResource resource) {
-        if (resource instanceof Organization) {
-            codes.invalidate(resource.getIdElement().getIdPart());
+        if (!(resource instanceof Organization)) {
+            return;
         }
+        String id = resource.getIdElement().getIdPart();
+        codes.invalidate(id::equals);
+        readInThisTransaction().remove(id);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            if (!wroteAnOrganization()) {
+                TransactionSynchronizationManager.bindResource(WROTE_AN_ORGANIZATION, Boolean.TRUE);
+            }
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    codes.invalidate(id::equals);
+                    TransactionSynchronizationManager.unbindResourceIfPossible(WROTE_AN_ORGANIZATION);
+                }
+            });
+        }
+    }
+
+    private static boolean wroteAnOrganization() {
+        return TransactionSynchronizationManager.hasResource(WROTE_AN_ORGANIZATION);
     }
 }

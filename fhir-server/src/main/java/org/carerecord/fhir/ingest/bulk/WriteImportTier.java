@@ -12,6 +12,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -53,6 +56,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  */
 class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork, ImportWork> {
 
+    private static final Logger log = LoggerFactory.getLogger(WriteImportTier.class);
     static final Duration WAIT_FOR_REFERENCES = Duration.ofSeconds(30);
     /** HAPI's "Resource X not found, specified in path: Y" (referential integrity on write). */
     private static final String MISSING_REFERENCE = "HAPI-1094";
@@ -113,7 +117,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                 reject(outcome, counts, chunk, line, describe(resource), problem);
                 continue;
             }
-            candidates.add(new Candidate(line, (Resource) resource, ImportDigests.digest(json)));
+            candidates.add(new Candidate(line, (Resource) resource, json, ImportDigests.digest(json)));
         }
         // lines this organisation imported before exactly so, their records untouched since: nothing to write
         Set<String> ids = new HashSet<>();
@@ -164,7 +168,31 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         while (!pending.isEmpty()) {
             Bundle attempt = new Bundle().setType(Bundle.BundleType.BATCH);
             pending.forEach(i -> attempt.addEntry(batch.getEntry().get(i)));
-            Bundle response = transaction(token, claims, attempt);
+            Bundle response;
+            try {
+                response = transaction(token, claims, attempt, true);
+            } catch (BaseServerResponseException refused) {
+                throw refused;
+            } catch (RuntimeException failed) {
+                // HAPI falls back to entry by entry only when its all-in-one attempt is refused with a FHIR error; any
+                // other failure (a deadlock between chunks, say) is sent again entry by entry, from the lines as read
+                // (the attempt may have changed the records), so one record's failure costs only that record
+                log.warn(
+                        "a chunk of {} could not be written as one transaction ({}); writing it record by record",
+                        chunk.getType(),
+                        failed.getClass().getSimpleName());
+                IParser parser = fhir.newJsonParser();
+                Bundle again = new Bundle().setType(Bundle.BundleType.BATCH);
+                pending.forEach(i -> {
+                    Bundle.BundleEntryComponent entry = batch.getEntry().get(i);
+                    again.addEntry()
+                            .setFullUrl(entry.getFullUrl())
+                            .setResource((Resource)
+                                    parser.parseResource(entries.get(i).json()))
+                            .setRequest(entry.getRequest());
+                });
+                response = transaction(token, claims, again, false);
+            }
             List<Integer> waiting = new ArrayList<>();
             Map<Integer, String> refused = new LinkedHashMap<>();
             for (int j = 0; j < pending.size(); j++) {
@@ -202,13 +230,13 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     }
 
     /** A line that passed the checks: where it was, its record, and the digest of its text. */
-    private record Candidate(long line, Resource resource, byte[] digest) {
+    private record Candidate(long line, Resource resource, String json, byte[] digest) {
         String id() {
             return resource.getIdElement().getIdPart();
         }
     }
 
-    private Bundle transaction(Jwt token, CareClaims claims, Bundle batch) {
+    private Bundle transaction(Jwt token, CareClaims claims, Bundle batch, boolean asOneTransactionFirst) {
         SystemRequestDetails request = KeptClaims.requesterOf(claims)
                 .attachTo(new SystemRequestDetails(server.getObject().getInterceptorService()));
         // the system's own writes, as its transactions over HTTP are: what the batch answers (each entry's storage
@@ -217,13 +245,15 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         // HAPI writes the batch as one transaction if it can, and entry by entry if any entry fails. The retry
         // count is what makes the first attempt a transaction: with none, HAPI goes straight to entry by entry
         // (a database transaction and a commit per record; JFR put a third of an import's time there)
-        request.addHeader(
-                TransactionSemanticsHeader.HEADER_NAME,
-                TransactionSemanticsHeader.newBuilder()
-                        .withTryBatchAsTransactionFirst(true)
-                        .withRetryCount(1)
-                        .build()
-                        .toHeaderValue());
+        if (asOneTransactionFirst) {
+            request.addHeader(
+                    TransactionSemanticsHeader.HEADER_NAME,
+                    TransactionSemanticsHeader.newBuilder()
+                            .withTryBatchAsTransactionFirst(true)
+                            .withRetryCount(1)
+                            .build()
+                            .toHeaderValue());
+        }
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContextHolder.setContext(new SecurityContextImpl(new JwtAuthenticationToken(token)));
         try {
