@@ -3,7 +3,7 @@ package org.carerecord.benchmarks;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest|import|clinician]} — which benchmark to run (default audit). */
+/** {@code java -jar benchmarks/target/benchmarks.jar [audit|consent|ingest|import|clinician|region]} — which benchmark to run (default audit). */
 public final class Benchmarks {
 
     private Benchmarks() {}
@@ -18,9 +18,10 @@ public final class Benchmarks {
             case "ingest" -> IngestBenchmark.main(rest);
             case "import" -> ImportBenchmark.main(rest);
             case "clinician" -> ClinicianBenchmark.main(rest);
+            case "region" -> RegionBenchmark.main(rest);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark " + which + "; use audit, consent, ingest, import or clinician");
+                        "unknown benchmark " + which + "; use audit, consent, ingest, import, clinician or region");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.carerecord.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,44 +29,71 @@ final class BulkImportRun {
     private BulkImportRun() {}
 
     static void measure(String base, String token, String ndjson, long resources) throws Exception {
-        Path directory = Files.createDirectories(
-                Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "bench-" + System.nanoTime()));
-        Map<String, StringBuilder> byType = new LinkedHashMap<>();
-        for (String line : ndjson.split("\n")) {
-            Matcher type = TYPE.matcher(line);
-            if (type.find()) {
-                byType.computeIfAbsent(type.group(1), t -> new StringBuilder())
-                        .append(line)
-                        .append('\n');
-            }
+        try (Sources sources = Sources.of(ndjson)) {
+            double first = run(base, () -> token, sources.parameters(), "first import");
+            double again = run(base, () -> token, sources.parameters(), "again, unchanged");
+            System.out.printf(
+                    "%nbulk import ($import, %d sources, full server), the same %d resources as new records:%n",
+                    sources.types(), resources);
+            System.out.printf(
+                    "  first import: %.1f s, %.0f resources/s end to end (read, write tier by tier, report)%n",
+                    first, resources / first);
+            System.out.printf(
+                    "  the same files again (nothing changes): %.1f s, %.0f resources/s; %.1fx faster%n",
+                    again, resources / again, first / again);
         }
-        StringBuilder inputs = new StringBuilder();
-        for (Map.Entry<String, StringBuilder> type : byType.entrySet()) {
-            Path file = directory.resolve(type.getKey() + ".ndjson");
-            Files.writeString(file, type.getValue());
-            inputs.append(inputs.isEmpty() ? "" : ",").append("""
-                    {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}""".formatted(type.getKey(), file.toUri()));
-        }
-        String parameters = """
-                {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}""".formatted(inputs);
-        double first = run(base, token, parameters, "first import");
-        double again = run(base, token, parameters, "again, unchanged");
-        System.out.printf(
-                "%nbulk import ($import, %d sources, full server), the same %d resources as new records:%n",
-                byType.size(), resources);
-        System.out.printf(
-                "  first import: %.1f s, %.0f resources/s end to end (read, write tier by tier, report)%n",
-                first, resources / first);
-        System.out.printf(
-                "  the same files again (nothing changes): %.1f s, %.0f resources/s; %.1fx faster%n",
-                again, resources / again, first / again);
     }
 
-    private static double run(String base, String token, String parameters, String label) throws Exception {
+    /** One import of these NDJSON lines, end to end: seconds from the request to the manifest. */
+    static double once(String base, Supplier<String> token, String ndjson, String label) throws Exception {
+        try (Sources sources = Sources.of(ndjson)) {
+            return run(base, token, sources.parameters(), label);
+        }
+    }
+
+    /** The lines as one NDJSON file per type where the server may read them, and the Parameters naming them. */
+    private record Sources(Path directory, int types, String parameters) implements AutoCloseable {
+
+        static Sources of(String ndjson) throws IOException {
+            Path directory = Files.createDirectories(
+                    Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "bench-" + System.nanoTime()));
+            Map<String, StringBuilder> byType = new LinkedHashMap<>();
+            for (String line : ndjson.split("\n")) {
+                Matcher type = TYPE.matcher(line);
+                if (type.find()) {
+                    byType.computeIfAbsent(type.group(1), t -> new StringBuilder())
+                            .append(line)
+                            .append('\n');
+                }
+            }
+            StringBuilder inputs = new StringBuilder();
+            for (Map.Entry<String, StringBuilder> type : byType.entrySet()) {
+                Path file = directory.resolve(type.getKey() + ".ndjson");
+                Files.writeString(file, type.getValue());
+                inputs.append(inputs.isEmpty() ? "" : ",").append("""
+                        {"name":"input","part":[{"name":"type","valueCode":"%s"},{"name":"url","valueUri":"%s"}]}""".formatted(type.getKey(), file.toUri()));
+            }
+            return new Sources(directory, byType.size(), """
+                    {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}""".formatted(inputs));
+        }
+
+        /** The files go with the run: a region's worth is gigabytes. */
+        @Override
+        public void close() throws IOException {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(directory);
+        }
+    }
+
+    private static double run(String base, Supplier<String> token, String parameters, String label) throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> started = CLIENT.send(
                 HttpRequest.newBuilder(URI.create(base + "/$import"))
-                        .header("Authorization", "Bearer " + token)
+                        .header("Authorization", "Bearer " + token.get())
                         .header("Content-Type", "application/fhir+json")
                         .header("Prefer", "respond-async")
                         .POST(HttpRequest.BodyPublishers.ofString(parameters))
@@ -77,7 +106,7 @@ final class BulkImportRun {
         while (true) {
             HttpResponse<String> poll = CLIENT.send(
                     HttpRequest.newBuilder(URI.create(status))
-                            .header("Authorization", "Bearer " + token)
+                            .header("Authorization", "Bearer " + token.get())
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

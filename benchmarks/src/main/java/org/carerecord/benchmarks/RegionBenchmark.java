@@ -1,0 +1,230 @@
+package org.carerecord.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.carerecord.launcher.service.CareRecordStack;
+
+/**
+ * A region in miniature: Synthea patients (generated once, cached) imported through {@code $import} slice by
+ * slice, and at each checkpoint of resources loaded the same clinician reads and searches, {@code $summary},
+ * {@code $everything} and a feed of new admissions (transaction bundles) measured for a fixed time. Prints the
+ * import rate per slice (the cost of writing as the database grows) and each request's p50/p95 per
+ * checkpoint, then p95 at the last checkpoint against the first.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar region [patients] [seed]</pre>
+ * Defaults: 2,000 patients (about 2 M resources in Synthea's full histories), checkpoints at 100,000 and
+ * 2,000,000 resources. Knobs: {@code -Dbench.checkpoints=20000,100000} (resources loaded), {@code -Dbench.slice}
+ * (at most this many resources per import, default 100,000), {@code -Dbench.clients} (4),
+ * {@code -Dbench.seconds} (15 per request kind and checkpoint), {@code -Dbench.synthea}.
+ */
+final class RegionBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RegionBenchmark() {}
+
+    static void main(String[] args) throws Exception {
+        SyntheaData data = SyntheaData.fromArgs(args.length > 0 ? args : new String[] {"2000", "42"});
+        BenchStack.run(stack -> run(stack, data));
+    }
+
+    private static void run(CareRecordStack stack, SyntheaData data) throws Exception {
+        long[] checkpoints = Arrays.stream(System.getProperty("bench.checkpoints", "100000,2000000")
+                        .split(","))
+                .mapToLong(c -> Long.parseLong(c.trim()))
+                .toArray();
+        long sliceLimit = Long.getLong("bench.slice", 100_000);
+        String full = stack.fhirBaseUrl();
+        Supplier<String> pas = new FreshToken(stack, "rtd-pas");
+        Supplier<String> nurse = new FreshToken(stack, "hospital.nurse");
+        Supplier<String> gp = new FreshToken(stack, "gp.clinician");
+        data.loadDirectory(full, pas.get());
+
+        List<String> visible = new ArrayList<>();
+        Map<Long, Map<String, Latencies>> measured = new LinkedHashMap<>();
+        String summaryPatient = null;
+        List<Path> people = data.patients();
+        int next = 0;
+        long loaded = 0;
+        System.out.printf(
+                "%d Synthea patients available; checkpoints %s resources; import slices of at most %,d%n",
+                people.size(), Arrays.toString(checkpoints), sliceLimit);
+        for (long checkpoint : checkpoints) {
+            while (loaded < checkpoint && next < people.size()) {
+                List<String> slice = new ArrayList<>();
+                long resources = 0;
+                while (next < people.size() && resources < sliceLimit && loaded + resources < checkpoint) {
+                    String bundle = Files.readString(people.get(next++));
+                    slice.add(bundle);
+                    resources += SyntheaData.entries(bundle);
+                }
+                double seconds = BulkImportRun.once(
+                        full,
+                        pas,
+                        SyntheaNdjson.of(slice, "r"),
+                        "import of %,d resources (%d patients) onto %,d".formatted(resources, slice.size(), loaded));
+                System.out.printf(
+                        "    %,.0f resources/s with %,d resources loaded before%n", resources / seconds, loaded);
+                loaded += resources;
+                for (String bundle : slice) {
+                    String id = "r" + patientUuid(bundle);
+                    if (Http.status(full + "/Patient/" + id, nurse.get()) == 200) {
+                        visible.add(id);
+                    }
+                }
+            }
+            if (visible.isEmpty()) {
+                throw new IllegalStateException("the nurse may see none of the imported patients");
+            }
+            if (summaryPatient == null) {
+                summaryPatient = visible.get(visible.size() / 2); // the same record's summary at every checkpoint
+            }
+            System.out.printf(
+                    "%ncheckpoint: %,d resources imported, %d patients, the nurse may see %d%n",
+                    loaded, next, visible.size());
+            System.out.printf(
+                    "  gp.clinician (no care relationship) reads %d of 20 sampled patients (expected 0)%n",
+                    sampledReadable(full, gp.get(), visible));
+            measured.put(loaded, measure(full, nurse, pas, visible, summaryPatient));
+            if (next == people.size()) {
+                break;
+            }
+        }
+        printCurve(measured);
+    }
+
+    /** Each request kind for a fixed time by several clients, over random patients among those visible. */
+    private static Map<String, Latencies> measure(
+            String full, Supplier<String> nurse, Supplier<String> pas, List<String> visible, String summaryPatient)
+            throws InterruptedException {
+        String since = OffsetDateTime.now().minusYears(1).toLocalDate().toString();
+        Map<String, Function<String, String>> reads = new LinkedHashMap<>();
+        reads.put("patient read", id -> "/Patient/" + id);
+        reads.put("conditions", id -> "/Condition?patient=" + id);
+        reads.put("active medications", id -> "/MedicationRequest?patient=" + id + "&status=active");
+        reads.put("recent admissions", id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date");
+        reads.put("$summary (one patient)", id -> "/Patient/" + summaryPatient + "/$summary");
+        reads.put("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50");
+        Map<String, Latencies> results = new LinkedHashMap<>();
+        for (Map.Entry<String, Function<String, String>> read : reads.entrySet()) {
+            results.put(read.getKey(), timed(visible, id -> {
+                int status = Http.status(full + read.getValue().apply(id), "no-cache", nurse.get());
+                if (status != 200) {
+                    throw new IllegalStateException(read.getKey() + " for " + id + " answered " + status);
+                }
+            }));
+        }
+        results.put(
+                "admission feed (transaction)", timed(visible, id -> Http.post(full, pas.get(), admission(id), null)));
+        results.forEach((name, latencies) -> System.out.printf("  %-30s %s%n", name, latencies.summary()));
+        return results;
+    }
+
+    private interface Request {
+        void send(String patientId);
+    }
+
+    private static Latencies timed(List<String> patients, Request request) throws InterruptedException {
+        int clients = Integer.getInteger("bench.clients", 4);
+        int seconds = Integer.getInteger("bench.seconds", 15);
+        Latencies latencies = new Latencies();
+        for (int i = 0; i < 10; i++) { // warm-up, not counted
+            request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong failures = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long start = System.nanoTime();
+                    try {
+                        request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
+                        latencies.add(System.nanoTime() - start);
+                    } catch (RuntimeException e) {
+                        if (failures.incrementAndGet() == 1) {
+                            System.out.println("  failed: " + e.getMessage());
+                        }
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " requests failed");
+        }
+        return latencies;
+    }
+
+    /** An inpatient admission and its reason, as a hospital's PAS sends one. */
+    private static String admission(String patient) {
+        String now = OffsetDateTime.now().toString();
+        return """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"fullUrl":"urn:uuid:%1$s","request":{"method":"POST","url":"Encounter"},
+                  "resource":{"resourceType":"Encounter","status":"in-progress",
+                   "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
+                   "type":[{"coding":[{"system":"http://snomed.info/sct","code":"32485007","display":"Hospital admission"}]}],
+                   "subject":{"reference":"Patient/%2$s"},"period":{"start":"%3$s"}}},
+                 {"request":{"method":"POST","url":"Condition"},
+                  "resource":{"resourceType":"Condition",
+                   "code":{"coding":[{"system":"http://snomed.info/sct","code":"233604007","display":"Pneumonia"}]},
+                   "subject":{"reference":"Patient/%2$s"},"encounter":{"reference":"urn:uuid:%1$s"},"recordedDate":"%3$s"}}]}""".formatted(java.util.UUID.randomUUID(), patient, now);
+    }
+
+    private static int sampledReadable(String full, String token, List<String> patients) {
+        int readable = 0;
+        for (int i = 0; i < 20; i++) {
+            String id = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
+            if (Http.status(full + "/Patient/" + id, token) == 200) {
+                readable++;
+            }
+        }
+        return readable;
+    }
+
+    private static String patientUuid(String bundle) throws java.io.IOException {
+        for (JsonNode entry : JSON.readTree(bundle).path("entry")) {
+            if ("Patient".equals(entry.path("resource").path("resourceType").asText())) {
+                return entry.path("fullUrl").asText().substring("urn:uuid:".length());
+            }
+        }
+        throw new IllegalStateException("a Synthea bundle without a Patient");
+    }
+
+    private static void printCurve(Map<Long, Map<String, Latencies>> measured) {
+        List<Long> points = new ArrayList<>(measured.keySet());
+        System.out.printf("%np95 in ms by resources loaded%n%-30s", "request");
+        points.forEach(p -> System.out.printf(" %12s", "%,d".formatted(p)));
+        System.out.printf(" %s%n", points.size() > 1 ? "last / first" : "");
+        for (String name : measured.get(points.get(0)).keySet()) {
+            System.out.printf("%-30s", name);
+            for (Long p : points) {
+                System.out.printf(" %12.1f", measured.get(p).get(name).percentileMillis(95));
+            }
+            if (points.size() > 1) {
+                System.out.printf(
+                        " %.2f",
+                        measured.get(points.get(points.size() - 1)).get(name).percentileMillis(95)
+                                / measured.get(points.get(0)).get(name).percentileMillis(95));
+            }
+            System.out.println();
+        }
+    }
+}
