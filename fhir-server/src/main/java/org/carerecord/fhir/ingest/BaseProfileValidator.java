@@ -66,6 +66,11 @@ public class BaseProfileValidator {
         return url >= 0 && message.indexOf('?', url) > 0;
     }
 
+    /** Whether records are checked at all ({@code care.fhir.validate-base-profile}). */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** What fails the base profile, as "where: what" (at most five); empty when valid or switched off. */
     public List<String> errors(IBaseResource resource) {
         if (!enabled) {
@@ -74,16 +79,31 @@ public class BaseProfileValidator {
         // meta changes on every write (the server stamps meta.source with the request id) and is not content
         String digest = digest(
                 fhir.newJsonParser().setDontEncodeElements(Set.of("*.meta")).encodeResourceToString(resource));
-        if (validContent.getIfPresent(digest) != null) {
+        return validContent.getIfPresent(digest) != null
+                ? List.of()
+                : errors(digest, fhir.newJsonParser().encodeResourceToString(resource), resource.fhirType());
+    }
+
+    /**
+     * The same for a record already in JSON (a transaction's entry as sent, before the server stamps anything),
+     * validated as it is: no parse and no encoding of its own.
+     */
+    public List<String> errorsInJson(String json) {
+        if (!enabled) {
             return List.of();
         }
+        String digest = digest(json);
+        return validContent.getIfPresent(digest) != null ? List.of() : errors(digest, json, "the record");
+    }
+
+    private List<String> errors(String digest, String json, String what) {
         List<ValidationMessage> messages;
         try {
-            messages = validators.validate(fhir.newJsonParser().encodeResourceToString(resource));
+            messages = validators.validate(json);
         } catch (RuntimeException crashed) {
             // found by generated requests: "meta": "zzz" made the validator itself throw (a 500). A record the
             // validator cannot read is not shown to be valid: refused like any other failure, nothing written
-            return List.of(resource.fhirType() + ": the record could not be checked against the R4 base profile ("
+            return List.of(what + ": the record could not be checked against the R4 base profile ("
                     + crashed.getClass().getSimpleName() + ")");
         }
         List<String> errors = messages.stream()

@@ -80,7 +80,9 @@ public class RecordValidation implements FhirServerInterceptor {
      */
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 200)
     public void validateTransaction(RequestDetails request, RestOperationTypeEnum operation) {
-        if (operation != RestOperationTypeEnum.TRANSACTION || !(request.getResource() instanceof Bundle bundle)) {
+        if (operation != RestOperationTypeEnum.TRANSACTION
+                || !(request.getResource() instanceof Bundle bundle)
+                || !baseProfile.enabled()) {
             return;
         }
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
@@ -92,17 +94,15 @@ public class RecordValidation implements FhirServerInterceptor {
                 // validated as sent: HAPI changes the entries while storing them (a reference to a patient a
                 // conditional create matched is rewritten, that patient's id replaced), and the validator must not
                 // read them half-changed. A copy is not enough (a parsed reference still points at the other
-                // entry's object): the entry is written out here, before storing begins, and read back by the
-                // validation thread
+                // entry's object): the entry is written out here, before storing begins, and the validation
+                // thread checks that JSON as it is (read back into a resource only to name an invalid one)
                 String sent = JSON_CONTEXT.newJsonParser().encodeResourceToString(resource); // parsers: one per use
                 CompletableFuture<String> verdict = CompletableFuture.supplyAsync(
                         () -> {
-                            Resource asSent =
-                                    (Resource) JSON_CONTEXT.newJsonParser().parseResource(sent);
-                            List<String> errors = baseProfile.errors(asSent);
+                            List<String> errors = baseProfile.errorsInJson(sent);
                             return errors.isEmpty()
                                     ? null
-                                    : "entry " + entry + ", " + describe(asSent) + ": " + notValid(errors);
+                                    : "entry " + entry + ", " + describe(sent) + ": " + notValid(errors);
                         },
                         validationThreads);
                 resource.setUserData(PROFILE_VERDICT, verdict);
@@ -244,6 +244,15 @@ public class RecordValidation implements FhirServerInterceptor {
             return e.getIdentifier();
         }
         return List.of();
+    }
+
+    /** An entry as sent, named as its sender knows it (its JSON may be too broken to read: then by its type). */
+    private static String describe(String json) {
+        try {
+            return describe((Resource) JSON_CONTEXT.newJsonParser().parseResource(json));
+        } catch (RuntimeException unreadable) {
+            return "the record";
+        }
     }
 
     /** The record as its sender knows it: its first business identifier, else its id. */

@@ -98,6 +98,10 @@ class BaseProfileValidatorTest {
 
         assertThat(errors).as(invalid.name()).isNotEmpty();
         assertThat(String.join("\n", errors)).as(invalid.name()).contains(invalid.mustSay());
+        // a transaction's entries are checked as the JSON written out before storing (RecordValidation)
+        assertThat(validator.errorsInJson(FHIR.newJsonParser().encodeResourceToString(invalid.resource())))
+                .as("%s, checked as JSON", invalid.name())
+                .isEqualTo(errors);
     }
 
     @Test
@@ -153,6 +157,9 @@ class BaseProfileValidatorTest {
     void passesGeneratedValidRecordsAndRemembersThem() {
         for (Resource valid : validRecords(new Random(11), 25)) {
             assertThat(validator.errors(valid)).as(key(valid)).isEmpty();
+            assertThat(validator.errorsInJson(FHIR.newJsonParser().encodeResourceToString(valid)))
+                    .as("%s, checked as JSON", key(valid))
+                    .isEmpty();
         }
     }
 
