@@ -155,6 +155,26 @@ public class RecordValidation implements FhirServerInterceptor {
         resource.setUserData(PROFILE_CHECKED, Boolean.TRUE);
     }
 
+    /**
+     * A bulk import's record, checked by every rule before its chunk is written: why it may not be stored, or null
+     * (and then storing does not check it against the base profile again). Checked here, one invalid line is
+     * reported alone instead of failing its chunk's one transaction, which HAPI would then write record by record.
+     */
+    public String problemBeforeStoring(IBaseResource resource) {
+        List<String> errors =
+                baseProfile.errorsInJson(JSON_CONTEXT.newJsonParser().encodeResourceToString(resource));
+        try {
+            if (!errors.isEmpty()) {
+                throw invalid((Resource) resource, notValid(errors));
+            }
+            checkRecordRules(resource);
+        } catch (UnprocessableEntityException refused) {
+            return refused.getMessage();
+        }
+        markProfileChecked(resource);
+        return null;
+    }
+
     /** Every rule: the FHIR R4 base profile (awaited, when its validation was started early), then this record's own. */
     void check(IBaseResource resource) {
         if (resource.getUserData(PROFILE_VERDICT) instanceof CompletableFuture<?> verdict) {

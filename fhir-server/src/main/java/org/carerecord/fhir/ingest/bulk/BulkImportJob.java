@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.ingest.RecordValidation;
 import org.carerecord.fhir.ingest.ReferenceOrder;
 import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.hl7.fhir.r4.model.Bundle;
@@ -33,7 +34,8 @@ public class BulkImportJob {
             IFhirSystemDao<Bundle, ?> systemDao,
             ObjectProvider<RestfulServer> server,
             FhirServerProperties properties,
-            JdbcTemplate jdbc) {
+            JdbcTemplate jdbc,
+            RecordValidation validation) {
         ImportDigests digests = new ImportDigests(jdbc);
         Set<String> stored = Set.copyOf(properties.resourceTypes());
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
@@ -54,13 +56,14 @@ public class BulkImportJob {
                     "write-tier-" + (i + 1),
                     "Write " + String.join(", ", tiers.get(i)),
                     ImportWork.class,
-                    new WriteImportTier(Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests));
+                    new WriteImportTier(
+                            Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests, validation));
         }
         return job.addIntermediateStep(
                         "write-the-rest",
                         "Write every other type",
                         ImportWork.class,
-                        new WriteImportTier(null, fhir, systemDao, server, stored, digests))
+                        new WriteImportTier(null, fhir, systemDao, server, stored, digests, validation))
                 .addFinalReducerStep(
                         "report",
                         "Add up what was written and rejected",

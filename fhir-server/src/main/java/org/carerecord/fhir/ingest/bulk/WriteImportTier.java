@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.ingest.BulkRecordRules;
+import org.carerecord.fhir.ingest.RecordValidation;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -44,7 +45,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * line is (a FHIR resource of the declared type, held by this record, with an id, refers by Type/id or a
  * conditional reference, and the system's scopes allow writing it); the rest go in one batch of updates by id
  * through HAPI's system DAO with the importer attached to the request, so every storage rule of a pushed
- * transaction applies unchanged: base-profile and record validation, the organisation tag and ownership,
+ * transaction applies unchanged: base-profile and record validation (checked line by line before the batch, so an
+ * invalid line is reported alone), the organisation tag and ownership,
  * patient moves refused, the care-relationship index. HAPI tries the batch as one transaction first and
  * falls back to entry by entry, so one bad record costs only itself. Writes are by id: importing the same
  * file again changes nothing, and the lines the organisation imported before exactly so, their records untouched
@@ -66,6 +68,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     private final ObjectProvider<RestfulServer> server;
     private final Set<String> storedTypes;
     private final ImportDigests digests;
+    private final RecordValidation validation;
     /** The types this step writes; null: every type no earlier step wrote. */
     private final Set<String> tier;
 
@@ -75,8 +78,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             IFhirSystemDao<Bundle, ?> systemDao,
             ObjectProvider<RestfulServer> server,
             Set<String> storedTypes,
-            ImportDigests digests) {
+            ImportDigests digests,
+            RecordValidation validation) {
         this.tier = tier;
+        this.validation = validation;
         this.digests = digests;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -128,6 +133,11 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         for (Candidate candidate : candidates) {
             if (Arrays.equals(lastImported.get(candidate.id()), candidate.digest())) {
                 counts.unchanged++;
+                continue;
+            }
+            String invalid = validation.problemBeforeStoring(candidate.resource());
+            if (invalid != null) {
+                reject(outcome, counts, chunk, candidate.line(), describe(candidate.resource()), invalid);
                 continue;
             }
             String url = candidate.resource().fhirType() + "/" + candidate.id();
