@@ -7,13 +7,12 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.jpa.TransactionScoped;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.carerecord.security.decision.CareRelationship;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The care relationship index: written with the records it is derived from, read for every decision —
@@ -81,14 +80,7 @@ public class CareRelationships {
 
     private void evictAfterCommit(Set<String> patients) {
         cache.invalidate(pair -> patients.contains(pair.patientId()));
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    cache.invalidate(pair -> patients.contains(pair.patientId()));
-                }
-            });
-        }
+        TransactionScoped.afterCompletion(() -> cache.invalidate(pair -> patients.contains(pair.patientId())));
     }
 
     private static Instant instant(Timestamp t) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.carerecord.fhir.jpa.TransactionScoped;
 import org.carerecord.security.audit.AuditVocabulary;
 import org.carerecord.security.cache.InvalidatingCache;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -20,8 +21,6 @@ import org.hl7.fhir.r4.model.Organization;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The ODS code of a stored Organization, by id, remembered: every encounter names its service provider, and
@@ -65,25 +64,8 @@ public class OrganisationCodes implements FhirServerInterceptor {
      * What this transaction has read already (with replicas the cache is off, and a 500-record import chunk still
      * names the same few hospitals): a transaction sees its own writes, which forget their entries here too.
      */
-    @SuppressWarnings("unchecked")
     private static Map<String, Optional<String>> readInThisTransaction() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return new HashMap<>();
-        }
-        Map<String, Optional<String>> read =
-                (Map<String, Optional<String>>) TransactionSynchronizationManager.getResource(READ);
-        if (read == null) {
-            Map<String, Optional<String>> fresh = new HashMap<>();
-            TransactionSynchronizationManager.bindResource(READ, fresh);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(READ);
-                }
-            });
-            read = fresh;
-        }
-        return read;
+        return TransactionScoped.value(READ, HashMap::new);
     }
 
     /** The stored Organization's ODS identifier, empty if it has none; null if it is not stored. */
@@ -120,21 +102,11 @@ public class OrganisationCodes implements FhirServerInterceptor {
         String id = resource.getIdElement().getIdPart();
         codes.invalidate(id::equals);
         readInThisTransaction().remove(id);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            if (!wroteAnOrganization()) {
-                TransactionSynchronizationManager.bindResource(WROTE_AN_ORGANIZATION, Boolean.TRUE);
-            }
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    codes.invalidate(id::equals);
-                    TransactionSynchronizationManager.unbindResourceIfPossible(WROTE_AN_ORGANIZATION);
-                }
-            });
-        }
+        TransactionScoped.value(WROTE_AN_ORGANIZATION, () -> Boolean.TRUE);
+        TransactionScoped.afterCompletion(() -> codes.invalidate(id::equals));
     }
 
     private static boolean wroteAnOrganization() {
-        return TransactionSynchronizationManager.hasResource(WROTE_AN_ORGANIZATION);
+        return TransactionScoped.has(WROTE_AN_ORGANIZATION);
     }
 }

@@ -7,9 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.carerecord.fhir.jpa.TransactionScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Tells {@link PreparedSections} whose records a write changed, once the write has committed: the patients
@@ -54,28 +53,11 @@ public final class PrepareOnWrite implements FhirServerInterceptor {
         if (patient == null) {
             return;
         }
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TransactionScoped.active()) {
             sections.changed(Set.of(patient));
             return;
         }
-        @SuppressWarnings("unchecked")
-        Set<String> patients = (Set<String>) TransactionSynchronizationManager.getResource(TOUCHED);
-        if (patients == null) {
-            Set<String> gathered = new LinkedHashSet<>();
-            TransactionSynchronizationManager.bindResource(TOUCHED, gathered);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    sections.changed(gathered);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(TOUCHED);
-                }
-            });
-            patients = gathered;
-        }
+        Set<String> patients = TransactionScoped.value(TOUCHED, LinkedHashSet::new, sections::changed);
         patients.add(patient);
     }
 }
