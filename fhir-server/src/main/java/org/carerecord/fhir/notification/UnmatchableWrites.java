@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteri
 import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import java.util.Collection;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.springframework.stereotype.Component;
 
@@ -40,7 +41,12 @@ class UnmatchableWrites implements FhirServerInterceptor {
         if (type == null || "Subscription".equals(type)) {
             return true;
         }
-        return subscriptions.getAll().stream().anyMatch(active -> mayMatch(active, type));
+        return anyMayMatch(subscriptions.getAll(), type);
+    }
+
+    /** Whether any of these active Subscriptions could match a record of this type. */
+    static boolean anyMayMatch(Collection<ActiveSubscription> active, String type) {
+        return active.stream().anyMatch(subscription -> mayMatch(subscription, type));
     }
 
     private static boolean mayMatch(ActiveSubscription active, String type) {
