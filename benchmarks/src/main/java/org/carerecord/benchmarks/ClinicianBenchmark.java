@@ -5,7 +5,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.carerecord.benchmarks.ClinicianSetup.Scenario;
 import org.carerecord.launcher.service.CareRecordStack;
 
@@ -116,26 +115,19 @@ final class ClinicianBenchmark {
                 throws InterruptedException {
             List<String> patients = setup.visible();
             String token = setup.nurseToken();
-            AtomicLong done = new AtomicLong();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
-            long start = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+            ExecutorService writer = Executors.newSingleThreadExecutor();
             if (scenario.recordChanging()) {
-                pool.submit(() -> keepWriting(base, setup, end));
+                writer.submit(() -> keepWriting(base, setup, end));
             }
-            for (int c = 0; c < clients; c++) {
-                pool.submit(() -> {
-                    while (System.nanoTime() < end) {
-                        String id = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
-                        get(base + scenario.path().apply(id), scenario.cacheControl(), token, latencies);
-                        done.incrementAndGet();
-                    }
-                });
-            }
-            pool.shutdown();
-            pool.awaitTermination(duration + 60L, TimeUnit.SECONDS);
-            requests += done.get();
-            seconds += (System.nanoTime() - start) / 1e9;
+            ClosedLoop.Outcome outcome = ClosedLoop.run(clients, duration, () -> {
+                String id = patients.get(ThreadLocalRandom.current().nextInt(patients.size()));
+                get(base + scenario.path().apply(id), scenario.cacheControl(), token, latencies);
+            });
+            writer.shutdown();
+            writer.awaitTermination(60, TimeUnit.SECONDS);
+            requests += outcome.completed();
+            seconds += outcome.seconds();
         }
 
         double throughput() {

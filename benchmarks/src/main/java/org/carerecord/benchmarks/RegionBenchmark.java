@@ -10,11 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.carerecord.launcher.service.CareRecordStack;
@@ -158,28 +154,13 @@ final class RegionBenchmark {
         for (int i = 0; i < 10; i++) { // warm-up, not counted
             request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        AtomicLong failures = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        for (int c = 0; c < clients; c++) {
-            pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    long start = System.nanoTime();
-                    try {
-                        request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
-                        latencies.add(System.nanoTime() - start);
-                    } catch (RuntimeException e) {
-                        if (failures.incrementAndGet() == 1) {
-                            System.out.println("  failed: " + e.getMessage());
-                        }
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " requests failed");
+        ClosedLoop.Outcome outcome = ClosedLoop.run(clients, seconds, () -> {
+            long start = System.nanoTime();
+            request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
+            latencies.add(System.nanoTime() - start);
+        });
+        if (outcome.failed() > 0) {
+            throw new IllegalStateException(outcome.failed() + " requests failed");
         }
         return latencies;
     }

@@ -129,6 +129,46 @@ class SystemReadBackIT {
         assertThat(probe.status()).isEqualTo(400);
     }
 
+    @Test
+    void aReferenceByCriteriaInAPushedRecordMatchesOnlyTheSystemsOwnRecordsSoItConfirmsNoOneElses() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        admitAtTheHospital(patient);
+        String recorded = "code=http://snomed.info/sct|" + DEPRESSION; // the practice's, labelled PSY
+        String neverRecorded = "code=http://snomed.info/sct|22298006"; // a myocardial infarction no one recorded
+
+        Fhir.Response practices =
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(patient, recorded));
+        Fhir.Response nobodys =
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(patient, neverRecorded));
+        assertThat(practices.status())
+                .as("a reference resolved against the practice's record would confirm the diagnosis: "
+                        + practices.body())
+                .isEqualTo(nobodys.status())
+                .isNotEqualTo(200);
+        assertThat(practices.diagnostics().replace(DEPRESSION, "*"))
+                .isEqualTo(nobodys.diagnostics().replace("22298006", "*"));
+        assertThat(practices.body().toString()).doesNotContain("A81001").doesNotContain("PSY");
+
+        Fhir.Response own = Fhir.post(
+                stack.fhirBaseUrl(),
+                token("rtd-pas"),
+                procedureForReason(patient, "code=http://snomed.info/sct|" + DIABETES));
+        assertThat(own.status())
+                .as("its own record is still found: " + own.body())
+                .isEqualTo(200);
+    }
+
+    private static String procedureForReason(TestPatient patient, String condition) {
+        return """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"fullUrl":"urn:uuid:9c1d2e3f-0000-4000-8000-00000000000b",
+              "resource":{"resourceType":"Procedure","status":"completed",
+                          "code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002","display":"Procedure"}]},
+                          "subject":{"reference":"Patient/%s"},
+                          "reasonReference":[{"reference":"Condition?patient=Patient/%s&%s"}]},
+              "request":{"method":"POST","url":"Procedure"}}]}""".formatted(patient.id(), patient.id(), condition);
+    }
+
     private static String conditionalCreate(TestPatient patient, String criteria) {
         return """
             {"resourceType":"Bundle","type":"transaction","entry":[

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.UUID;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +134,49 @@ class BulkImportIT {
                         .asText())
                 .as("importing the same files again writes no new version")
                 .isEqualTo("1");
+    }
+
+    @Test
+    void aReferenceByCriteriaInAnImportedLineFindsOnlyTheImportersOwnRecordsSoItConfirmsNoOneElses() throws Exception {
+        TestPatient patient = TestPatients.davidLike(stack); // the practice recorded depression (35489007)
+        String id = "import-" + UUID.randomUUID();
+        String conditions = write(id, "Condition", """
+                {"resourceType":"Condition","id":"%1$s-own","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]},"subject":{"reference":"Patient/%2$s"}}
+                """.formatted(id, patient.id()));
+        String procedure = """
+                {"resourceType":"Procedure","id":"%1$s-%3$s","status":"completed","code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002"}]},"subject":{"reference":"Patient/%2$s"},"reasonReference":[{"reference":"Condition?patient=Patient/%2$s&code=http://snomed.info/sct|%3$s"}]}
+                """;
+        String procedures = write(
+                id,
+                "Procedure",
+                procedure.formatted(id, patient.id(), "35489007") // the practice's
+                        + procedure.formatted(id, patient.id(), "22298006") // no one's
+                        + procedure.formatted(id, patient.id(), "44054006")); // the hospital's own, above
+
+        JsonNode manifest = JSON.readTree(awaitManifest(
+                        "rtd-pas",
+                        post("rtd-pas", parameters(procedures, "Procedure", conditions, "Condition"), true)
+                                .headers()
+                                .firstValue("Content-Location")
+                                .orElseThrow())
+                .body());
+        String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText())
+                .body();
+        assertThat(count(manifest, "Procedure", "count"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(1);
+        assertThat(count(manifest, "Procedure", "rejected")).isEqualTo(2);
+        String[] rejected = errors.strip().split("\n");
+        assertThat(rejected).hasSize(2);
+        assertThat(rejected[0].replace("35489007", "*").replaceAll("line \\d", "line *"))
+                .as("the practice's diagnosis is refused exactly as one no one recorded")
+                .isEqualTo(rejected[1].replace("22298006", "*").replaceAll("line \\d", "line *"));
+        assertThat(errors).doesNotContain("A81001");
+        assertThat(Fhir.get(
+                                stack.fhirBaseUrl() + "/Procedure/" + id + "-44054006",
+                                stack.tokens().token("rtd-pas"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test

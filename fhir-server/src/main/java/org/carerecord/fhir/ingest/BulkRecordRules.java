@@ -13,13 +13,14 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * What a line of a bulk write ({@code $load}, {@code $import}) must be before it is written, beyond the rules
  * every write meets: a type this record holds, with an id (bulk writes are updates by id, so writing again
  * changes nothing), that the system's scopes allow it to write, referring to others by {@code Type/id} or a
- * conditional reference, never by a {@code urn:uuid} only a bundle could resolve.
+ * conditional reference, never by a {@code urn:uuid} only a bundle could resolve. A conditional reference is
+ * confined to the system's own records where records are owned, as in a transaction ({@link OwnRecordMatching}).
  */
 public final class BulkRecordRules {
 
     private BulkRecordRules() {}
 
-    /** The first rule the record breaks, or null. */
+    /** The first rule the record breaks, or null; its conditional references confined on the way. */
     public static String problemWith(
             IBaseResource resource, Collection<String> storedTypes, CareClaims claims, FhirContext fhir) {
         String type = resource.fhirType();
@@ -40,6 +41,13 @@ public final class BulkRecordRules {
                     reference.getResourceReference().getReferenceElement().getValue();
             if (target != null && target.startsWith("urn:")) {
                 return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
+            }
+        }
+        if (claims.organisation() != null) {
+            try {
+                OwnRecordMatching.confineReferences(resource, claims.organisation(), fhir);
+            } catch (BaseServerResponseException e) {
+                return e.getMessage();
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package org.carerecord.fhir.ingest;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -7,13 +8,17 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
 
@@ -23,13 +28,18 @@ import org.springframework.stereotype.Component;
  * (a {@code _tag} of its source organisation is added), except patients and directory records, which are shared.
  * A conditional create that matched another organisation's record would hand that record back (HAPI returns the
  * match) and a 200 rather than a 201 would say one exists ("does this patient have code X?"); a conditional
- * update of it would be refused with its owner's name. {@code _has} and {@code _security} are refused in the
- * criteria as in a search (they answer from records before anything is withheld). Found by a review of the
+ * update of it would be refused with its owner's name. A reference by criteria in a pushed record
+ * ({@code "reasonReference": "Condition?patient=…&code=…"}, resolved by HAPI on write) is confined the same way:
+ * resolved against another organisation's record it would be written (a 200) where a criteria matching nothing is
+ * refused (a 404) — found from outside, {@code SystemReadBackIT}. {@code _has} and {@code _security} are refused in
+ * the criteria as in a search (they answer from records before anything is withheld). Found by a review of the
  * read-back rule.
  */
 @Component
 @Interceptor
 public class OwnRecordMatching implements FhirServerInterceptor {
+
+    private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]+");
 
     private static final Set<RestOperationTypeEnum> CONDITIONAL_WRITES = Set.of(
             RestOperationTypeEnum.CREATE,
@@ -50,6 +60,10 @@ public class OwnRecordMatching implements FhirServerInterceptor {
             return;
         }
         String type = request.getResourceName();
+        FhirContext fhir = request.getFhirContext();
+        if (request.getResource() != null && !(request.getResource() instanceof Bundle)) {
+            confineReferences(request.getResource(), organisation, fhir);
+        }
         switch (operation) {
             case CREATE -> {
                 String criteria = request.getHeader(Constants.HEADER_IF_NONE_EXIST);
@@ -67,14 +81,17 @@ public class OwnRecordMatching implements FhirServerInterceptor {
             }
             case TRANSACTION, BATCH -> {
                 if (request.getResource() instanceof Bundle bundle) {
-                    bundle.getEntry().forEach(entry -> narrow(entry, organisation));
+                    bundle.getEntry().forEach(entry -> narrow(entry, organisation, fhir));
                 }
             }
             default -> {}
         }
     }
 
-    private static void narrow(Bundle.BundleEntryComponent entry, String organisation) {
+    private static void narrow(Bundle.BundleEntryComponent entry, String organisation, FhirContext fhir) {
+        if (entry.hasResource()) {
+            confineReferences(entry.getResource(), organisation, fhir);
+        }
         Bundle.BundleEntryRequestComponent request = entry.getRequest();
         String url = request.getUrl();
         String type =
@@ -87,6 +104,24 @@ public class OwnRecordMatching implements FhirServerInterceptor {
                 && request.getMethod() != Bundle.HTTPVerb.GET
                 && request.getMethod() != Bundle.HTTPVerb.HEAD) {
             request.setUrl(url.substring(0, url.indexOf('?')) + "?" + query(narrowed(type, url, organisation)));
+        }
+    }
+
+    /**
+     * Each reference by criteria in a record a system pushes, confined as a conditional write's criteria are;
+     * {@code $import} and {@code $load} lines too ({@code BulkRecordRules}).
+     *
+     * @throws InvalidRequestException if a criteria probes ({@code _has}, {@code _security})
+     */
+    public static void confineReferences(IBaseResource resource, String organisation, FhirContext fhir) {
+        for (ResourceReferenceInfo info : fhir.newTerser().getAllResourceReferences(resource)) {
+            IBaseReference reference = info.getResourceReference();
+            String target = reference.getReferenceElement().getValue();
+            int question = target == null ? -1 : target.indexOf('?');
+            String type = question > 0 ? target.substring(0, question) : null;
+            if (type != null && RESOURCE_TYPE.matcher(type).matches()) { // not a URL elsewhere with a query
+                reference.setReference(narrowed(type, target, organisation));
+            }
         }
     }
 

@@ -163,10 +163,10 @@ public class RecordValidation implements FhirServerInterceptor {
     public String problemBeforeStoring(IBaseResource resource) {
         List<String> errors =
                 baseProfile.errorsInJson(JSON_CONTEXT.newJsonParser().encodeResourceToString(resource));
+        if (!errors.isEmpty()) {
+            return invalid((Resource) resource, notValid(errors)).getMessage();
+        }
         try {
-            if (!errors.isEmpty()) {
-                throw invalid((Resource) resource, notValid(errors));
-            }
             checkRecordRules(resource);
         } catch (UnprocessableEntityException refused) {
             return refused.getMessage();
