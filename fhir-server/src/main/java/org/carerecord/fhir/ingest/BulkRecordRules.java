@@ -42,12 +42,12 @@ public final class BulkRecordRules {
             if (target != null && target.startsWith("urn:")) {
                 return reference.getName() + " refers to " + target + ": refer to Type/id or a conditional reference";
             }
-        }
-        if (claims.organisation() != null) {
-            try {
-                OwnRecordMatching.confineReferences(resource, claims.organisation(), fhir);
-            } catch (BaseServerResponseException e) {
-                return e.getMessage();
+            if (claims.organisation() != null) {
+                try {
+                    OwnRecordMatching.confine(reference.getResourceReference(), claims.organisation());
+                } catch (BaseServerResponseException e) {
+                    return e.getMessage();
+                }
             }
         }
         return null;

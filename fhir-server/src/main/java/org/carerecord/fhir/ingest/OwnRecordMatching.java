@@ -108,20 +108,24 @@ public class OwnRecordMatching implements FhirServerInterceptor {
     }
 
     /**
-     * Each reference by criteria in a record a system pushes, confined as a conditional write's criteria are;
-     * {@code $import} and {@code $load} lines too ({@code BulkRecordRules}).
+     * Each reference by criteria in a record a system pushes, confined as a conditional write's criteria are
+     * ({@code $import} and {@code $load} lines confine theirs in {@code BulkRecordRules}' walk of their references).
      *
      * @throws InvalidRequestException if a criteria probes ({@code _has}, {@code _security})
      */
     public static void confineReferences(IBaseResource resource, String organisation, FhirContext fhir) {
         for (ResourceReferenceInfo info : fhir.newTerser().getAllResourceReferences(resource)) {
-            IBaseReference reference = info.getResourceReference();
-            String target = reference.getReferenceElement().getValue();
-            int question = target == null ? -1 : target.indexOf('?');
-            String type = question > 0 ? target.substring(0, question) : null;
-            if (type != null && RESOURCE_TYPE.matcher(type).matches()) { // not a URL elsewhere with a query
-                reference.setReference(narrowed(type, target, organisation));
-            }
+            confine(info.getResourceReference(), organisation);
+        }
+    }
+
+    /** One reference, confined if it is by criteria ({@code Type?…}); any other is left as it is. */
+    public static void confine(IBaseReference reference, String organisation) {
+        String target = reference.getReferenceElement().getValue();
+        int question = target == null ? -1 : target.indexOf('?');
+        String type = question > 0 ? target.substring(0, question) : null;
+        if (type != null && RESOURCE_TYPE.matcher(type).matches()) { // not a URL elsewhere with a query
+            reference.setReference(narrowed(type, target, organisation));
         }
     }
 
