@@ -14,7 +14,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.carerecord.launcher.demo.DemoData;
@@ -27,6 +29,8 @@ import org.carerecord.launcher.service.CareRecordStack;
  * so the copy has the same care relationships as the demo patient.
  */
 public final class TestPatients {
+
+    private static final Set<String> ISSUED = ConcurrentHashMap.newKeySet();
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -132,7 +136,11 @@ public final class TestPatients {
         }
     }
 
-    /** A valid NHS number (mod 11 check digit) in the 999 range, which no real patient holds. */
+    /**
+     * A valid NHS number (mod 11 check digit) in the 999 range, which no real patient holds, never handed out twice
+     * in a run: the range holds under a million, and two patients of the shared stack with one number both matched
+     * PatientMatchIT's search by number (a CI run, a copy of amelia-hartley and a generated patient).
+     */
     public static String nhsNumber() {
         while (true) {
             StringBuilder digits = new StringBuilder("999");
@@ -147,7 +155,10 @@ public final class TestPatients {
             if (check == 10) {
                 continue;
             }
-            return digits.append(check == 11 ? 0 : check).toString();
+            String number = digits.append(check == 11 ? 0 : check).toString();
+            if (ISSUED.add(number)) {
+                return number;
+            }
         }
     }
 
