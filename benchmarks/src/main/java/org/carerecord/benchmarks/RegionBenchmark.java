@@ -20,13 +20,16 @@ import org.carerecord.launcher.service.CareRecordStack;
  * slice, and at each checkpoint of resources loaded the same clinician reads and searches, {@code $summary},
  * {@code $everything} and a feed of new admissions (transaction bundles) measured for a fixed time. Prints the
  * import rate per slice (the cost of writing as the database grows) and each request's p50/p95 per
- * checkpoint, then p95 at the last checkpoint against the first.
+ * checkpoint, then p95 at the last checkpoint against the first. Reads go to the same patients at every checkpoint
+ * (those visible at the first), so the curve shows what the size of the database costs, not a changing mix of
+ * histories; {@code $everything} is measured over every loaded patient too.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar region [patients] [seed]</pre>
  * Defaults: 2,000 patients (about 2 M resources in Synthea's full histories), checkpoints at 100,000 and
  * 2,000,000 resources. Knobs: {@code -Dbench.checkpoints=20000,100000} (resources loaded), {@code -Dbench.slice}
  * (at most this many resources per import, default 100,000), {@code -Dbench.clients} (4),
- * {@code -Dbench.seconds} (15 per request kind and checkpoint), {@code -Dbench.synthea}.
+ * {@code -Dbench.seconds} (15 per request kind and checkpoint), {@code -Dbench.warmup} (seconds per request kind
+ * before timing, default 5, so the first checkpoint is not measured on a cold JIT), {@code -Dbench.synthea}.
  */
 final class RegionBenchmark {
 
@@ -52,6 +55,7 @@ final class RegionBenchmark {
         data.loadDirectory(full, pas.get());
 
         List<String> visible = new ArrayList<>();
+        List<String> fixed = null;
         Map<Long, Map<String, Latencies>> measured = new LinkedHashMap<>();
         String summaryPatient = null;
         String feedPatient = null;
@@ -88,11 +92,14 @@ final class RegionBenchmark {
             if (visible.isEmpty()) {
                 throw new IllegalStateException("the nurse may see none of the imported patients");
             }
-            if (summaryPatient == null) {
+            if (fixed == null) {
                 // the feed's admissions go to one patient, whom no read picks, so what the reads find at each
                 // checkpoint is what was imported; the summary is the same other record's at every checkpoint
                 feedPatient = visible.get(0);
                 summaryPatient = visible.get(visible.size() / 2);
+                String fed = feedPatient;
+                fixed = visible.stream().filter(id -> !id.equals(fed)).toList();
+                fixed = fixed.isEmpty() ? List.copyOf(visible) : fixed;
             }
             System.out.printf(
                     "%ncheckpoint: %,d resources imported, %d patients, the nurse may see %d%n",
@@ -100,9 +107,7 @@ final class RegionBenchmark {
             System.out.printf(
                     "  gp.clinician (no care relationship) reads %d of 20 sampled patients (expected 0)%n",
                     sampledReadable(full, gp.get(), visible));
-            String fed = feedPatient;
-            List<String> read = visible.stream().filter(id -> !id.equals(fed)).toList();
-            measured.put(loaded, measure(full, nurse, pas, read.isEmpty() ? visible : read, summaryPatient, fed));
+            measured.put(loaded, measure(full, nurse, pas, fixed, visible, summaryPatient, feedPatient));
             if (next == people.size()) {
                 break;
             }
@@ -110,11 +115,15 @@ final class RegionBenchmark {
         printCurve(measured);
     }
 
-    /** Each request kind for a fixed time by several clients, over random patients among those visible. */
+    /**
+     * Each request kind for a fixed time by several clients, over random patients among the fixed set; {@code
+     * $everything} also over every visible patient loaded so far.
+     */
     private static Map<String, Latencies> measure(
             String full,
             Supplier<String> nurse,
             Supplier<String> pas,
+            List<String> fixed,
             List<String> visible,
             String summaryPatient,
             String feedPatient)
@@ -127,9 +136,11 @@ final class RegionBenchmark {
         reads.put("recent admissions", id -> "/Encounter?patient=" + id + "&date=ge" + since + "&_sort=-date");
         reads.put("$summary (one patient)", id -> "/Patient/" + summaryPatient + "/$summary");
         reads.put("$everything, first page", id -> "/Patient/" + id + "/$everything?_count=50");
+        reads.put("$everything, any loaded", id -> "/Patient/" + id + "/$everything?_count=50");
         Map<String, Latencies> results = new LinkedHashMap<>();
         for (Map.Entry<String, Function<String, String>> read : reads.entrySet()) {
-            results.put(read.getKey(), timed(visible, id -> {
+            List<String> patients = read.getKey().endsWith("any loaded") ? visible : fixed;
+            results.put(read.getKey(), timed(patients, id -> {
                 int status = Http.status(full + read.getValue().apply(id), "no-cache", nurse.get());
                 if (status != 200) {
                     throw new IllegalStateException(read.getKey() + " for " + id + " answered " + status);
@@ -151,9 +162,11 @@ final class RegionBenchmark {
         int clients = Integer.getInteger("bench.clients", 4);
         int seconds = Integer.getInteger("bench.seconds", 15);
         Latencies latencies = new Latencies();
-        for (int i = 0; i < 10; i++) { // warm-up, not counted
-            request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
-        }
+        ClosedLoop.run(
+                clients,
+                Integer.getInteger("bench.warmup", 5),
+                () -> // warm-up, not counted
+                request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size()))));
         ClosedLoop.Outcome outcome = ClosedLoop.run(clients, seconds, () -> {
             long start = System.nanoTime();
             request.send(patients.get(ThreadLocalRandom.current().nextInt(patients.size())));
