@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A care provider's system reads back what its own organisation pushed; another organisation's record is a
@@ -156,6 +158,45 @@ class SystemReadBackIT {
         assertThat(own.status())
                 .as("its own record is still found: " + own.body())
                 .isEqualTo(200);
+    }
+
+    /** Each way the spec offers to patch: JSON Patch, FHIRPath Patch, and a JSON Patch as a transaction's entry. */
+    @ParameterizedTest
+    @ValueSource(strings = {"json-patch", "fhirpath-patch", "transaction-entry"})
+    void aReferenceByCriteriaPatchedIntoARecordMatchesOnlyTheSystemsOwnRecordsSoItConfirmsNoOneElses(String how) {
+        TestPatient patient = TestPatients.davidLike(stack);
+        admitAtTheHospital(patient);
+        String procedure = """
+                {"resourceType":"Procedure","status":"completed",
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002","display":"Procedure"}]},
+                 "subject":{"reference":"Patient/%s"}}""".formatted(patient.id());
+        Fhir.Response created = Fhir.post(stack.fhirBaseUrl() + "/Procedure", token("rtd-pas"), procedure);
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        String url =
+                stack.fhirBaseUrl() + "/Procedure/" + created.body().path("id").asText();
+
+        Fhir.Response practices = patchInReason(url, patient, "code=http://snomed.info/sct|" + DEPRESSION);
+        Fhir.Response nobodys = patchInReason(url, patient, "code=http://snomed.info/sct|22298006");
+        assertThat(practices.status())
+                .as("a patched-in reference resolved against the practice's record would confirm the diagnosis: "
+                        + practices.body())
+                .isEqualTo(nobodys.status())
+                .isNotEqualTo(200);
+        assertThat(practices.diagnostics().replace(DEPRESSION, "*"))
+                .isEqualTo(nobodys.diagnostics().replace("22298006", "*"));
+        assertThat(practices.body().toString()).doesNotContain("A81001").doesNotContain("PSY");
+
+        Fhir.Response own = patchInReason(url, patient, "code=http://snomed.info/sct|" + DIABETES);
+        assertThat(own.status())
+                .as("its own record is still found: " + own.body())
+                .isEqualTo(200);
+    }
+
+    private Fhir.Response patchInReason(String url, TestPatient patient, String condition) {
+        String jsonPatch = """
+                [{"op":"add","path":"/reasonReference",
+                  "value":[{"reference":"Condition?patient=Patient/%s&%s"}]}]""".formatted(patient.id(), condition);
+        return Fhir.patch(url, token("rtd-pas"), "application/json-patch+json", jsonPatch);
     }
 
     private static String procedureForReason(TestPatient patient, String condition) {

@@ -64,6 +64,16 @@ public final class Fhir {
                 Map.of());
     }
 
+    /** A FHIR patch: {@code application/json-patch+json} or a FHIRPath Patch {@code Parameters}. */
+    public static Response patch(String url, String token, String contentType, String body) {
+        return send(
+                HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
+                        .header("Content-Type", contentType)
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)),
+                token,
+                Map.of());
+    }
+
     public static Response delete(String url, String token) {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE(), token, Map.of());
     }

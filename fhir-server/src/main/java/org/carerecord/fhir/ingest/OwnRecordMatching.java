@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * resolved against another organisation's record it would be written (a 200) where a criteria matching nothing is
  * refused (a 404) — found from outside, {@code SystemReadBackIT}. {@code _has} and {@code _security} are refused in
  * the criteria as in a search (they answer from records before anything is withheld). Found by a review of the
- * read-back rule.
+ * read-back rule. A patch's references are confined in the patched record, just before it is stored: the request
+ * holds only the patch, and HAPI resolves the references the patch adds as it stores the result.
  */
 @Component
 @Interceptor
@@ -85,6 +86,25 @@ public class OwnRecordMatching implements FhirServerInterceptor {
                 }
             }
             default -> {}
+        }
+    }
+
+    /**
+     * The record a patch produced — alone or as a transaction's entry — before HAPI resolves its references. A
+     * transaction's other updates were confined before it was handled; confining is idempotent.
+     */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void narrowPatched(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+        RestOperationTypeEnum operation = request == null ? null : request.getRestOperationType();
+        if (operation != RestOperationTypeEnum.PATCH
+                && operation != RestOperationTypeEnum.TRANSACTION
+                && operation != RestOperationTypeEnum.BATCH) {
+            return; // a create or update by HTTP was confined as it arrived; a bulk line by BulkRecordRules
+        }
+        Requester requester = Requester.of(request);
+        String organisation = requester.claims().organisation();
+        if (requester.claims().isSystem() && organisation != null) {
+            confineReferences(updated, organisation, request.getFhirContext());
         }
     }
 
@@ -143,6 +163,9 @@ public class OwnRecordMatching implements FhirServerInterceptor {
             return criteria;
         }
         String own = "_tag=" + URLEncoder.encode(PushedBy.tagOf(organisation), StandardCharsets.UTF_8);
+        if (Set.of(query.split("&")).contains(own)) {
+            return criteria; // already confined
+        }
         return criteria + (query.isEmpty() ? "" : "&") + own;
     }
 
