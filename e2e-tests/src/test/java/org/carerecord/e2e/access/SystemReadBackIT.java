@@ -131,17 +131,19 @@ class SystemReadBackIT {
         assertThat(probe.status()).isEqualTo(400);
     }
 
-    @Test
-    void aReferenceByCriteriaInAPushedRecordMatchesOnlyTheSystemsOwnRecordsSoItConfirmsNoOneElses() {
+    /** Wherever the reference sits: an element of the record, an extension, or a resource it contains. */
+    @ParameterizedTest
+    @ValueSource(strings = {"reasonReference", "extension", "contained"})
+    void aReferenceByCriteriaInAPushedRecordMatchesOnlyTheSystemsOwnRecordsSoItConfirmsNoOneElses(String where) {
         TestPatient patient = TestPatients.davidLike(stack);
         admitAtTheHospital(patient);
         String recorded = "code=http://snomed.info/sct|" + DEPRESSION; // the practice's, labelled PSY
         String neverRecorded = "code=http://snomed.info/sct|22298006"; // a myocardial infarction no one recorded
 
         Fhir.Response practices =
-                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(patient, recorded));
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(where, patient, recorded));
         Fhir.Response nobodys =
-                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(patient, neverRecorded));
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), procedureForReason(where, patient, neverRecorded));
         assertThat(practices.status())
                 .as("a reference resolved against the practice's record would confirm the diagnosis: "
                         + practices.body())
@@ -154,10 +156,54 @@ class SystemReadBackIT {
         Fhir.Response own = Fhir.post(
                 stack.fhirBaseUrl(),
                 token("rtd-pas"),
-                procedureForReason(patient, "code=http://snomed.info/sct|" + DIABETES));
+                procedureForReason(where, patient, "code=http://snomed.info/sct|" + DIABETES));
         assertThat(own.status())
                 .as("its own record is still found: " + own.body())
                 .isEqualTo(200);
+    }
+
+    /**
+     * Confined criteria must still find what the same bundle creates: an integrator's transaction that creates a
+     * Condition conditionally and refers to it by the same criteria from a Procedure.
+     */
+    @Test
+    void aReferenceByCriteriaToARecordTheSameBundleCreatesStillResolves() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        admitAtTheHospital(patient);
+        String value = java.util.UUID.randomUUID().toString();
+        Fhir.Response written = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"resource":{"resourceType":"Condition",
+                          "identifier":[{"system":"%1$s","value":"%2$s"}],
+                          "code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001","display":"Asthma"}]},
+                          "subject":{"reference":"Patient/%3$s"}},
+              "request":{"method":"POST","url":"Condition","ifNoneExist":"identifier=%1$s|%2$s"}},
+             {"resource":{"resourceType":"Procedure","status":"completed",
+                          "code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002","display":"Procedure"}]},
+                          "subject":{"reference":"Patient/%3$s"},
+                          "reasonReference":[{"reference":"Condition?identifier=%1$s|%2$s"}]},
+              "request":{"method":"POST","url":"Procedure"}}]}""".formatted(
+                        "https://rtd.example.org/problem", value, patient.id()));
+        assertThat(written.status()).as(written.body().toString()).isEqualTo(200);
+        String condition = written.body()
+                .path("entry")
+                .path(0)
+                .path("response")
+                .path("location")
+                .asText();
+        String procedure = written.body()
+                .path("entry")
+                .path(1)
+                .path("response")
+                .path("location")
+                .asText();
+        JsonNode reason = get("rtd-pas", procedure.replaceAll("/_history/.*", ""))
+                .body()
+                .path("reasonReference")
+                .path(0)
+                .path("reference");
+        assertThat(condition).startsWith("Condition/").contains("/_history/");
+        assertThat(reason.asText()).isEqualTo(condition.replaceAll("/_history/.*", ""));
     }
 
     /** Each way the spec offers to patch: JSON Patch, FHIRPath Patch, and a JSON Patch as a transaction's entry. */
@@ -199,15 +245,27 @@ class SystemReadBackIT {
         return Fhir.patch(url, token("rtd-pas"), "application/json-patch+json", jsonPatch);
     }
 
-    private static String procedureForReason(TestPatient patient, String condition) {
+    private static String procedureForReason(String where, TestPatient patient, String condition) {
+        String reference = "{\"reference\":\"Condition?patient=Patient/%s&%s\"}".formatted(patient.id(), condition);
+        String reason = switch (where) {
+            case "extension" -> """
+                    "extension":[{"url":"https://rtd.example.org/StructureDefinition/indication",
+                                  "valueReference":%s}]""".formatted(reference);
+            case "contained" -> """
+                    "contained":[{"resourceType":"Observation","id":"finding","status":"final",
+                                  "code":{"coding":[{"system":"http://snomed.info/sct","code":"404684003"}]},
+                                  "subject":{"reference":"Patient/%s"},"focus":[%s]}],
+                    "reasonReference":[{"reference":"#finding"}]""".formatted(patient.id(), reference);
+            default -> "\"reasonReference\":[" + reference + "]";
+        };
         return """
             {"resourceType":"Bundle","type":"transaction","entry":[
-             {"fullUrl":"urn:uuid:9c1d2e3f-0000-4000-8000-00000000000b",
+             {"fullUrl":"urn:uuid:%s",
               "resource":{"resourceType":"Procedure","status":"completed",
                           "code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002","display":"Procedure"}]},
                           "subject":{"reference":"Patient/%s"},
-                          "reasonReference":[{"reference":"Condition?patient=Patient/%s&%s"}]},
-              "request":{"method":"POST","url":"Procedure"}}]}""".formatted(patient.id(), patient.id(), condition);
+                          %s},
+              "request":{"method":"POST","url":"Procedure"}}]}""".formatted(java.util.UUID.randomUUID(), patient.id(), reason);
     }
 
     private static String conditionalCreate(TestPatient patient, String criteria) {
