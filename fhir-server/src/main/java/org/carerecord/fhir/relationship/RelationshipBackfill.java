@@ -2,9 +2,11 @@ package org.carerecord.fhir.relationship;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,33 +53,42 @@ class RelationshipBackfill {
 
     void backfillIfEmpty() {
         Long indexed = jdbc.queryForObject("select count(*) from care.care_relationship", Long.class);
-        if (indexed == null || indexed > 0 || page("Patient", 0, 1).isEmpty()) {
+        if (indexed == null || indexed > 0 || idsAfter("Patient", "").isEmpty()) {
             return;
         }
         long records = 0;
         for (String type : List.of("Patient", "Encounter", "EpisodeOfCare", "CareTeam")) {
-            for (int offset = 0; ; offset += PAGE) {
-                int from = offset;
-                Integer done = transaction.execute(status -> {
-                    List<IBaseResource> page = page(type, from, PAGE);
-                    page.forEach(indexer::reindex);
-                    return page.size();
-                });
-                records += done == null ? 0 : done;
-                if (done == null || done < PAGE) {
-                    break;
-                }
+            List<String> ids = idsAfter(type, "");
+            while (!ids.isEmpty()) {
+                List<String> page = ids;
+                transaction.executeWithoutResult(status -> read(type, page).forEach(indexer::reindex));
+                records += page.size();
+                ids = page.size() < PAGE ? List.of() : idsAfter(type, page.get(page.size() - 1));
             }
         }
         log.info("care relationship index built for {} records stored before it existed", records);
     }
 
-    /** One page of a type's records in id order (offset paging over a stable sort). */
-    private List<IBaseResource> page(String type, int offset, int count) {
+    /**
+     * The next page of a type's live record ids after the last one read: keyset paging on HAPI's (type, id) index,
+     * so each page costs the same however far in it is (offset paging re-reads every row before the page, which at
+     * a region's millions of encounters makes the back-fill quadratic).
+     */
+    private List<String> idsAfter(String type, String after) {
+        return jdbc.queryForList(
+                "select fhir_id from hfj_resource where res_type = ? and fhir_id > ? and res_deleted_at is null"
+                        + " order by fhir_id limit " + PAGE,
+                String.class,
+                type,
+                after);
+    }
+
+    private List<IBaseResource> read(String type, List<String> ids) {
         SearchParameterMap map = SearchParameterMap.newSynchronous();
-        map.setOffset(offset);
-        map.setCount(count);
-        map.setSort(new SortSpec("_id"));
-        return daos.getResourceDao(type).search(map, new SystemRequestDetails()).getResources(0, count);
+        TokenOrListParam any = new TokenOrListParam();
+        ids.forEach(id -> any.addOr(new TokenParam(id)));
+        map.add(IAnyResource.SP_RES_ID, any);
+        map.setCount(ids.size());
+        return daos.getResourceDao(type).search(map, new SystemRequestDetails()).getResources(0, ids.size());
     }
 }
