@@ -131,9 +131,13 @@ class SystemReadBackIT {
         assertThat(probe.status()).isEqualTo(400);
     }
 
-    /** Wherever the reference sits: an element of the record, an extension, or a resource it contains. */
+    /**
+     * Wherever the reference sits (an element, an extension, a resource it contains) and however it is spelt:
+     * HAPI resolves {@code Condition/?…} and an absolute {@code https://…/Condition?…} as {@code Condition?…} too
+     * (the last two found by a review of the fix).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"reasonReference", "extension", "contained"})
+    @ValueSource(strings = {"reasonReference", "extension", "contained", "slash-before-query", "absolute-url"})
     void aReferenceByCriteriaInAPushedRecordMatchesOnlyTheSystemsOwnRecordsSoItConfirmsNoOneElses(String where) {
         TestPatient patient = TestPatients.davidLike(stack);
         admitAtTheHospital(patient);
@@ -160,6 +164,79 @@ class SystemReadBackIT {
         assertThat(own.status())
                 .as("its own record is still found: " + own.body())
                 .isEqualTo(200);
+    }
+
+    /**
+     * A reverse chain is refused in criteria however it is spelt: HAPI decodes parameter names, so {@code %5Fhas}
+     * is {@code _has}, and patients' criteria are not confined to the system's own records (found by a review).
+     */
+    @Test
+    void anEncodedReverseChainInAConditionalCreateIsRefusedSoItConfirmsNothing() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        Fhir.Response practices = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), patientUnless(patient, DEPRESSION));
+        Fhir.Response nobodys = Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), patientUnless(patient, "22298006"));
+        assertThat(practices.status())
+                .as("the practice's diagnosis must not decide the answer: " + practices.body())
+                .isEqualTo(nobodys.status())
+                .isEqualTo(400);
+        assertThat(practices.body().path("entry").path(0).path("response").path("status"))
+                .as("matched an existing patient or created one")
+                .isEqualTo(nobodys.body().path("entry").path(0).path("response").path("status"));
+        assertThat(practices.diagnostics()).isEqualTo(nobodys.diagnostics()).contains("_has");
+    }
+
+    private static String patientUnless(TestPatient patient, String code) {
+        return """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"resource":{"resourceType":"Patient",
+                          "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%1$s"}]},
+              "request":{"method":"POST","url":"Patient",
+                         "ifNoneExist":"identifier=https://fhir.nhs.uk/Id/nhs-number|%1$s&%%5Fhas:Condition:patient:code=http://snomed.info/sct|%2$s"}}]}""".formatted(patient.nhsNumber(), code);
+    }
+
+    /** A Subscription's criteria are matched by HAPI against every record: a reverse chain there is a probe too. */
+    @Test
+    void aSubscriptionWhoseCriteriaProbeIsRefused() {
+        for (String criteria : List.of(
+                "Patient?_has:Condition:patient:code=http://snomed.info/sct|" + DEPRESSION,
+                "Patient?%5Fhas:Condition:patient:code=http://snomed.info/sct|" + DEPRESSION,
+                "Condition?_security=http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY")) {
+            Fhir.Response refused =
+                    Fhir.post(stack.fhirBaseUrl() + "/Subscription", token("gp-system"), """
+                {"resourceType":"Subscription","status":"requested","reason":"probe","criteria":"%s",
+                 "channel":{"type":"rest-hook","endpoint":"https://gp.example.org/notify","payload":"application/fhir+json"}}""".formatted(criteria));
+            assertThat(refused.status()).as(criteria + ": " + refused.body()).isIn(400, 422);
+            assertThat(refused.diagnostics()).as(criteria).containsAnyOf("_has", "_security");
+        }
+    }
+
+    /**
+     * HAPI refuses to delete a record others refer to and names the first referring record: another organisation's
+     * record, its type and id. The refusal names none (found by a review).
+     */
+    @Test
+    void aRefusedDeleteNamesNoOtherOrganisationsRecord() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        Fhir.Response encounter =
+                Fhir.post(stack.fhirBaseUrl() + "/Encounter", token("rtd-pas"), """
+                {"resourceType":"Encounter","status":"finished",
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+                 "subject":{"reference":"Patient/%s"}}""".formatted(patient.id()));
+        assertThat(encounter.status()).as(encounter.body().toString()).isEqualTo(201);
+        String encounterId = encounter.body().path("id").asText();
+        Fhir.Response practices = Fhir.post(stack.fhirBaseUrl() + "/Condition", token("gp-system"), """
+                {"resourceType":"Condition",
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s"}]},
+                 "subject":{"reference":"Patient/%s"},"encounter":{"reference":"Encounter/%s"}}""".formatted(
+                        DEPRESSION, patient.id(), encounterId));
+        assertThat(practices.status()).as(practices.body().toString()).isEqualTo(201);
+
+        Fhir.Response refused = Fhir.delete(stack.fhirBaseUrl() + "/Encounter/" + encounterId, token("rtd-pas"));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+        assertThat(refused.body().toString())
+                .doesNotContain(practices.body().path("id").asText())
+                .doesNotContain("Condition");
+        assertThat(refused.diagnostics()).contains("Encounter/" + encounterId).contains("refer");
     }
 
     /**
@@ -246,7 +323,12 @@ class SystemReadBackIT {
     }
 
     private static String procedureForReason(String where, TestPatient patient, String condition) {
-        String reference = "{\"reference\":\"Condition?patient=Patient/%s&%s\"}".formatted(patient.id(), condition);
+        String prefix = switch (where) {
+            case "slash-before-query" -> "Condition/";
+            case "absolute-url" -> "https://elsewhere.example.org/fhir/Condition";
+            default -> "Condition";
+        };
+        String reference = "{\"reference\":\"%s?patient=Patient/%s&%s\"}".formatted(prefix, patient.id(), condition);
         String reason = switch (where) {
             case "extension" -> """
                     "extension":[{"url":"https://rtd.example.org/StructureDefinition/indication",

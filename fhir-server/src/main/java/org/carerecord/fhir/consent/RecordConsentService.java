@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.carerecord.fhir.access.GranularScopes;
+import org.carerecord.fhir.access.ProbingParameters;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.consent.RequestDecisions.Withholding;
@@ -370,15 +371,13 @@ public class RecordConsentService implements IConsentService {
     }
 
     /**
-     * Search features that answer from records before anything is withheld, so they could tell a user what
-     * they may not see: a reverse chain ({@code _has}: "patients who have an HIV diagnosis"), a filter on
-     * security labels. Refused to everyone: a care-provider system reads only what it may be shown too
-     * ({@link #othersRecordRead}). ({@code _summary=count} is refused to everyone by HAPI's consent interceptor,
-     * for the same reason.)
+     * Search features that answer from records before anything is withheld ({@link ProbingParameters}). Refused to
+     * everyone: a care-provider system reads only what it may be shown too ({@link #othersRecordRead}). ({@code
+     * _summary=count} is refused to everyone by HAPI's consent interceptor, for the same reason.)
      */
     private static void refuseProbes(RequestDetails request) {
         for (String name : request.getParameters().keySet()) {
-            if (name.startsWith("_has") || name.startsWith("_security")) {
+            if (ProbingParameters.probes(name)) {
                 throw new InvalidRequestException(
                         name.split(":")[0] + " is not available: it could reveal records " + "withheld from you");
             }

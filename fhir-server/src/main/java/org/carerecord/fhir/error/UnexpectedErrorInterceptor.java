@@ -10,6 +10,9 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.fhir.limits.BodyTooLarge;
 import org.slf4j.Logger;
@@ -35,7 +38,7 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         if (answered instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             // an ordinary refusal (no relationship, not available, bad input): one line, no trace
             log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
-            return writable(known);
+            return writable(withoutReferringRecord(known));
         }
         if (exception instanceof BaseServerResponseException known
                 && known.getClass() != InternalErrorException.class) {
@@ -53,6 +56,23 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
     }
 
     /**
+     * HAPI refuses to delete a record others refer to and names the first referring record — often another
+     * organisation's, which the deleting system may not learn of (found by a review). The refusal keeps the record
+     * being deleted and the reason, not the referrer.
+     */
+    private static BaseServerResponseException withoutReferringRecord(BaseServerResponseException known) {
+        Matcher conflict = DELETE_CONFLICT.matcher(String.valueOf(known.getMessage()));
+        if (!(known instanceof ResourceVersionConflictException) || !conflict.find()) {
+            return known;
+        }
+        return new ResourceVersionConflictException("Unable to delete " + conflict.group(1)
+                + ": other records refer to it (delete or change those first, or ask their owners to)");
+    }
+
+    private static final Pattern DELETE_CONFLICT =
+            Pattern.compile("Unable to delete (\\S+) because at least one resource has a reference to this resource");
+
+    /**
      * HAPI repeats a bad parameter in its message ("Invalid _count value: \u0000"); a control character cannot be
      * written as XML, and the answer broke off mid-stream (found by generated requests). Such characters go as '?'.
      */
@@ -65,8 +85,7 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
                 known.getStatusCode(), UNWRITABLE.matcher(message).replaceAll("?"));
     }
 
-    private static final java.util.regex.Pattern UNWRITABLE =
-            java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
+    private static final Pattern UNWRITABLE = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
 
     /** The client's error behind a failure HAPI did not classify as one, or the exception itself. */
     private static Throwable clientsMistake(RequestDetails request, Throwable exception) {

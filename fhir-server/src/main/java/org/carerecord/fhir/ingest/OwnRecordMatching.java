@@ -11,9 +11,11 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.carerecord.fhir.access.ProbingParameters;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -139,31 +141,34 @@ public class OwnRecordMatching implements FhirServerInterceptor {
         }
     }
 
-    /** One reference, confined if it is by criteria ({@code Type?…}); any other is left as it is. */
+    /**
+     * One reference, confined if it is by criteria. HAPI resolves any reference with a query whose last path segment
+     * before it names a type as criteria on that type ({@code Condition?…}, {@code Condition/?…}, {@code
+     * https://elsewhere/Condition?…}: the last two found by a review), so each is written as {@code Type?…} and
+     * confined; any other reference is left as it is.
+     */
     public static void confine(IBaseReference reference, String organisation) {
         String target = reference.getReferenceElement().getValue();
-        int question = target == null ? -1 : target.indexOf('?');
-        String type = question > 0 ? target.substring(0, question) : null;
-        if (type != null && RESOURCE_TYPE.matcher(type).matches()) { // not a URL elsewhere with a query
-            reference.setReference(narrowed(type, target, organisation));
+        int question = target == null || target.startsWith("#") ? -1 : target.indexOf('?');
+        if (question < 0) {
+            return;
+        }
+        String path = target.substring(0, question).replaceAll("/+$", "");
+        String type = path.substring(path.lastIndexOf('/') + 1);
+        if (RESOURCE_TYPE.matcher(type).matches()) {
+            reference.setReference(narrowed(type, type + target.substring(question), organisation));
         }
     }
 
     /** The criteria, refused if they probe, and confined to the organisation's own records where records are owned. */
     static String narrowed(String type, String criteria, String organisation) {
-        String query = query(criteria);
-        for (String parameter : query.split("&")) {
-            String name = parameter.split("=", 2)[0];
-            if (name.startsWith("_has") || name.startsWith("_security")) {
-                throw new InvalidRequestException(name.split(":")[0]
-                        + " is not available in a conditional write: it could reveal records withheld from you");
-            }
-        }
+        ProbingParameters.refuseIn(criteria, "a conditional write or a reference by criteria");
         if (type == null || "Patient".equals(type) || PushedBy.SHARED.contains(type)) {
             return criteria;
         }
+        String query = query(criteria);
         String own = "_tag=" + URLEncoder.encode(PushedBy.tagOf(organisation), StandardCharsets.UTF_8);
-        if (Set.of(query.split("&")).contains(own)) {
+        if (Arrays.asList(query.split("&")).contains(own)) {
             return criteria; // already confined
         }
         return criteria + (query.isEmpty() ? "" : "&") + own;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.carerecord.fhir.access.ProbingParameters;
 import org.carerecord.fhir.access.PushedBy;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
@@ -190,6 +191,9 @@ public class SubscriptionRules implements FhirServerInterceptor {
             throw new UnprocessableEntityException(
                     "criteria must name a type this record holds, e.g. Encounter?class=IMP, not '" + criteria + "'");
         }
+        // HAPI matches the criteria against every record written, before anything is withheld: a reverse chain
+        // there would tell the system which patients have a diagnosis whenever their record changes
+        ProbingParameters.refuseIn(criteria, "a Subscription's criteria");
     }
 
     private void keep(IBaseResource resource, RequestDetails request) {
