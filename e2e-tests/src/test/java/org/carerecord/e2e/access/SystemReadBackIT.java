@@ -3,7 +3,9 @@ package org.carerecord.e2e.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.carerecord.e2e.support.Bundles;
 import org.carerecord.e2e.support.Fhir;
@@ -295,11 +297,10 @@ class SystemReadBackIT {
                  "subject":{"reference":"Patient/%s"}}""".formatted(patient.id());
         Fhir.Response created = Fhir.post(stack.fhirBaseUrl() + "/Procedure", token("rtd-pas"), procedure);
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
-        String url =
-                stack.fhirBaseUrl() + "/Procedure/" + created.body().path("id").asText();
+        String id = "Procedure/" + created.body().path("id").asText();
 
-        Fhir.Response practices = patchInReason(url, patient, "code=http://snomed.info/sct|" + DEPRESSION);
-        Fhir.Response nobodys = patchInReason(url, patient, "code=http://snomed.info/sct|22298006");
+        Fhir.Response practices = patchInReason(how, id, patient, "code=http://snomed.info/sct|" + DEPRESSION);
+        Fhir.Response nobodys = patchInReason(how, id, patient, "code=http://snomed.info/sct|22298006");
         assertThat(practices.status())
                 .as("a patched-in reference resolved against the practice's record would confirm the diagnosis: "
                         + practices.body())
@@ -309,17 +310,32 @@ class SystemReadBackIT {
                 .isEqualTo(nobodys.diagnostics().replace("22298006", "*"));
         assertThat(practices.body().toString()).doesNotContain("A81001").doesNotContain("PSY");
 
-        Fhir.Response own = patchInReason(url, patient, "code=http://snomed.info/sct|" + DIABETES);
+        Fhir.Response own = patchInReason(how, id, patient, "code=http://snomed.info/sct|" + DIABETES);
         assertThat(own.status())
                 .as("its own record is still found: " + own.body())
                 .isEqualTo(200);
     }
 
-    private Fhir.Response patchInReason(String url, TestPatient patient, String condition) {
+    private Fhir.Response patchInReason(String how, String id, TestPatient patient, String condition) {
+        String reference = "Condition?patient=Patient/%s&%s".formatted(patient.id(), condition);
         String jsonPatch = """
-                [{"op":"add","path":"/reasonReference",
-                  "value":[{"reference":"Condition?patient=Patient/%s&%s"}]}]""".formatted(patient.id(), condition);
-        return Fhir.patch(url, token("rtd-pas"), "application/json-patch+json", jsonPatch);
+                [{"op":"add","path":"/reasonReference","value":[{"reference":"%s"}]}]""".formatted(reference);
+        String url = stack.fhirBaseUrl() + "/" + id;
+        return switch (how) {
+            case "json-patch" -> Fhir.patch(url, token("rtd-pas"), "application/json-patch+json", jsonPatch);
+            case "fhirpath-patch" ->
+                Fhir.patch(url, token("rtd-pas"), "application/fhir+json", """
+                    {"resourceType":"Parameters","parameter":[{"name":"operation","part":[
+                      {"name":"type","valueCode":"add"},{"name":"path","valueString":"Procedure"},
+                      {"name":"name","valueString":"reasonReference"},
+                      {"name":"value","valueReference":{"reference":"%s"}}]}]}""".formatted(reference));
+            default ->
+                Fhir.post(stack.fhirBaseUrl(), token("rtd-pas"), """
+                    {"resourceType":"Bundle","type":"transaction","entry":[
+                     {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"%s"},
+                      "request":{"method":"PATCH","url":"%s"}}]}""".formatted(
+                                Base64.getEncoder().encodeToString(jsonPatch.getBytes(StandardCharsets.UTF_8)), id));
+        };
     }
 
     private static String procedureForReason(String where, TestPatient patient, String condition) {
