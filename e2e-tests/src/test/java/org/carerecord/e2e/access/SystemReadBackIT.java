@@ -242,6 +242,34 @@ class SystemReadBackIT {
     }
 
     /**
+     * An update of another organisation's record is refused for whose it is, before anything about the stored
+     * record is said: the patient-move check would otherwise name the patient the record belongs to (its hook and
+     * the ownership check ran in no set order; found by a review).
+     */
+    @Test
+    void anUpdateOfAnotherOrganisationsRecordIsRefusedBeforeItsPatientIsNamed() {
+        TestPatient patient = TestPatients.davidLike(stack);
+        TestPatient other = TestPatients.davidLike(stack);
+        String condition = """
+                {"resourceType":"Condition",%s
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s"}]},
+                 "subject":{"reference":"Patient/%s"}}""";
+        Fhir.Response practices = Fhir.post(
+                stack.fhirBaseUrl() + "/Condition",
+                token("gp-system"),
+                condition.formatted("", DEPRESSION, patient.id()));
+        assertThat(practices.status()).as(practices.body().toString()).isEqualTo(201);
+        String id = practices.body().path("id").asText();
+
+        Fhir.Response refused = Fhir.put(
+                stack.fhirBaseUrl() + "/Condition/" + id,
+                token("rtd-pas"),
+                condition.formatted("\"id\":\"" + id + "\",", DIABETES, other.id()));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(403);
+        assertThat(refused.body().toString()).doesNotContain(patient.id()).doesNotContain(DEPRESSION);
+    }
+
+    /**
      * Confined criteria must still find what the same bundle creates: an integrator's transaction that creates a
      * Condition conditionally and refers to it by the same criteria from a Procedure.
      */

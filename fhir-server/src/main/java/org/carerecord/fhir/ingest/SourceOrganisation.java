@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class SourceOrganisation implements FhirServerInterceptor {
 
     private static final String SYSTEM = PushedBy.TAG_SYSTEM;
+    private static final int BEFORE_OTHER_CHECKS = -100;
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void onCreate(IBaseResource resource, RequestDetails request) {
@@ -34,7 +35,11 @@ public class SourceOrganisation implements FhirServerInterceptor {
         }
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    /**
+     * Before any other check of the update: whose the record is decides first, so a refusal to another
+     * organisation's system says nothing of the stored record (the patient-move check names its patient).
+     */
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = BEFORE_OTHER_CHECKS)
     public void onUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
         String pusher = Requester.organisationOf(request);
         if (pusher == null) {
@@ -44,7 +49,7 @@ public class SourceOrganisation implements FhirServerInterceptor {
         tag(newResource, pusher);
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = BEFORE_OTHER_CHECKS)
     public void onDelete(IBaseResource resource, RequestDetails request) {
         String pusher = Requester.organisationOf(request);
         if (pusher != null) {
