@@ -12,7 +12,9 @@ import org.carerecord.launcher.service.StackPorts;
 
 /**
  * The real stack for a benchmark: embedded PostgreSQL with fsync on, the four service jars with full JIT
- * (logs in benchmarks/target/logs); torn down and its data directory deleted afterwards.
+ * (logs in benchmarks/target/logs); torn down and its data directory deleted afterwards, unless
+ * {@code -Dbench.data=<directory>} names one to keep: a later run on the same directory starts on what is there
+ * (the region benchmark then carries on loading where the earlier run stopped).
  */
 final class BenchStack {
 
@@ -33,7 +35,8 @@ final class BenchStack {
         Path home = Path.of(System.getProperty("care.record.home", "."))
                 .toAbsolutePath()
                 .normalize();
-        Path data = Files.createTempDirectory("care-bench-pg");
+        String kept = System.getProperty("bench.data");
+        Path data = kept == null ? Files.createTempDirectory("care-bench-pg") : Files.createDirectories(Path.of(kept));
         System.setProperty(
                 "care.record.jvm-opts", System.getProperty("care.record.jvm-opts", CareRecordStack.SERVER_JVM_OPTS));
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(0, data, true);
@@ -50,15 +53,20 @@ final class BenchStack {
             System.out.printf(
                     "machine: %d cores, Java %s; PostgreSQL embedded with fsync on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            return new Running(stack, postgres, data);
+            if (kept != null) {
+                System.out.printf("database kept in %s%n", data);
+            }
+            return new Running(stack, postgres, kept == null ? data : null);
         } catch (Exception | Error e) {
             postgres.close();
-            deleteRecursively(data);
+            if (kept == null) {
+                deleteRecursively(data);
+            }
             throw e;
         }
     }
 
-    /** A running stack with its database; closing stops both and deletes the data directory. */
+    /** A running stack with its database; closing stops both and deletes the data directory (if not kept: null). */
     record Running(CareRecordStack stack, EmbeddedPostgresServer postgres, Path data) implements AutoCloseable {
         @Override
         public void close() throws Exception {
@@ -72,7 +80,7 @@ final class BenchStack {
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
+        if (directory == null || !Files.exists(directory)) {
             return;
         }
         try (var paths = Files.walk(directory)) {
