@@ -52,8 +52,9 @@ class RelationshipBackfill {
     }
 
     void backfillIfEmpty() {
-        Long indexed = jdbc.queryForObject("select count(*) from care.care_relationship", Long.class);
-        if (indexed == null || indexed > 0 || idsAfter("Patient", "").isEmpty()) {
+        // whether any row exists, not how many: counting a region's index costs seconds at every start-up
+        Boolean indexed = jdbc.queryForObject("select exists (select 1 from care.care_relationship)", Boolean.class);
+        if (!Boolean.FALSE.equals(indexed) || idsAfter("Patient", "").isEmpty()) {
             return;
         }
         long records = 0;
