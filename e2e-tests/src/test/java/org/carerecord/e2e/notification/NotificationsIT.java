@@ -112,9 +112,7 @@ class NotificationsIT {
         assertThat(patient.status()).as(patient.body().toString()).isIn(200, 201);
 
         String admitted = admit(registered.id());
-        admit(optedOut.id());
-        admit(barring.id());
-        admit(elsewhere);
+        List<String> others = List.of(admit(optedOut.id()), admit(barring.id()), admit(elsewhere));
 
         JsonNode notification = awaitNotification(admitted);
         JsonNode status = notification.path("entry").get(0).path("resource");
@@ -132,17 +130,16 @@ class NotificationsIT {
                 "user_id = 'gp-system' and '" + registered.id()
                         + "' = any(patient_ids) and resource like '%notification%'");
         Audit.pause(Duration.ofSeconds(5)); // the others' admissions were matched with the first
-        assertThat(received.toString())
-                .doesNotContain(optedOut.id())
-                .doesNotContain(barring.id())
-                .doesNotContain(elsewhere);
-        assertThat(Audit.count(
-                        stack,
-                        "audit",
-                        "select count(*) from audit_event where resource like '%notification%' and ('" + optedOut.id()
-                                + "' = any(patient_ids) or '" + barring.id() + "' = any(patient_ids) or '"
-                                + elsewhere + "' = any(patient_ids))"))
-                .isZero();
+        // the others' admissions, written after the opt-out and the bar: neither sent nor recorded as sent. (Their
+        // copied histories were written before the Consents, and may be notified, depending on timing: a
+        // patient-wide count failed so once when the bar landed after the relay had sent the copy's encounter.)
+        for (String other : others) {
+            assertThat(received.toString()).doesNotContain(other);
+        }
+        assertThat(notificationsRecorded(List.of(admitted)))
+                .as("the same query finds the registered patient's")
+                .isEqualTo(1);
+        assertThat(notificationsRecorded(others)).isZero();
     }
 
     @Test
@@ -230,6 +227,18 @@ class NotificationsIT {
                 token("gp-system"),
                 subscription(endpoint).replace("\"payload\"", "\"header\":[\"Host: evil.example\"],\"payload\""));
         assertThat(host.status()).isEqualTo(422);
+    }
+
+    /** Notifications the audit trail records as sent, of any of these admissions. */
+    private long notificationsRecorded(List<String> admissions) {
+        return Audit.count(
+                stack,
+                "audit",
+                "select count(*) from audit_event where resource like '%notification%' and ("
+                        + admissions.stream()
+                                .map(id -> "resource like '%Encounter/" + id + "%'")
+                                .collect(java.util.stream.Collectors.joining(" or "))
+                        + ")");
     }
 
     private String admit(String patientId) {
