@@ -66,15 +66,16 @@ final class BenchStack {
         }
     }
 
-    /** A running stack with its database; closing stops both and deletes the data directory (if not kept: null). */
-    record Running(CareRecordStack stack, EmbeddedPostgresServer postgres, Path data) implements AutoCloseable {
+    /** A running stack with its database; closing stops both and deletes the data directory unless it is kept (null). */
+    record Running(CareRecordStack stack, EmbeddedPostgresServer postgres, Path deletedOnClose)
+            implements AutoCloseable {
         @Override
         public void close() throws Exception {
             try {
                 stack.close();
                 postgres.close();
             } finally {
-                deleteRecursively(data); // tens of GB after a 10 M search run
+                deleteRecursively(deletedOnClose); // tens of GB after a 10 M search run
             }
         }
     }

@@ -21,9 +21,10 @@ import org.carerecord.launcher.service.CareRecordStack;
  * {@code $everything} and a feed of new admissions (transaction bundles) measured for a fixed time. Prints the
  * import rate per slice (the cost of writing as the database grows) and each request's p50/p95 per
  * checkpoint, then p95 at the last checkpoint against the first; at each checkpoint a GP with no care relationship
- * is refused sampled patients, and the audit trail (every view measured, recorded before it was answered) verifies. Reads go to the same patients at every checkpoint
- * (those visible at the first), so the curve shows what the size of the database costs, not a changing mix of
- * histories; {@code $everything} is measured over every loaded patient too.
+ * is refused sampled patients, and the audit trail (every view measured, recorded before it was answered)
+ * verifies. Reads go to the same patients at every checkpoint (those visible at the first), so the curve shows what
+ * the size of the database costs, not a changing mix of histories; {@code $everything} is measured over every loaded
+ * patient too.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar region [patients] [seed]</pre>
  * Defaults: 2,000 patients (about 2 M resources in Synthea's full histories), checkpoints at 100,000 and

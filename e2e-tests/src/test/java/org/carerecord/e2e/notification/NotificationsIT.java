@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Bundles;
 import org.carerecord.e2e.support.Fhir;
@@ -237,7 +238,7 @@ class NotificationsIT {
                 "select count(*) from audit_event where resource like '%notification%' and ("
                         + admissions.stream()
                                 .map(id -> "resource like '%Encounter/" + id + "%'")
-                                .collect(java.util.stream.Collectors.joining(" or "))
+                                .collect(Collectors.joining(" or "))
                         + ")");
     }
 
