@@ -76,6 +76,10 @@ public final class RunningStack implements ParameterResolver {
                                 "24h",
                                 "CARE_AUDIT_METRICS_REFRESH",
                                 "1s",
+                                // BulkImportIT kills fhir-server mid-import: its lost chunks are sent again
+                                // sooner than a production server's two minutes
+                                "CARE_FHIR_IMPORT_STALLED_AFTER",
+                                "30s",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
                                 importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));

@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code $import} as a job of HAPI's batch2 framework: HAPI persists the job, its chunks and their state in
- * PostgreSQL, runs chunks on its worker threads, resumes after a restart, reports progress and cancels; the
+ * PostgreSQL, runs chunks on its worker threads, reports progress and cancels (the chunks a stopped server had
+ * in its in-memory queue are queued again by {@link LostChunkRecovery}, so a job resumes after a restart); the
  * steps are this record's (read allow-listed sources keeping line numbers, write as the importer under every
  * storage rule, add up a report). HAPI's own bulk-import job writes as the system, with no importer to tag
  * records with or check scopes against, and loses line numbers: its framework serves, its steps do not.
