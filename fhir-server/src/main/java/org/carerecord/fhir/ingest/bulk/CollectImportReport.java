@@ -6,16 +6,32 @@ import ca.uhn.fhir.batch2.api.IReductionStepWorker;
 import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.model.ChunkOutcome;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The job's last step: the chunks' outcomes added up into the report the status endpoint answers with. */
+/**
+ * The job's last step: the chunks' outcomes added up into the report the status endpoint answers with, each chunk
+ * once. A chunk can reach here twice: a server killed after a step passed a chunk on but before it recorded the
+ * step done has the step run again ({@link LostChunkRecovery}), and HAPI keeps both copies. The second writing
+ * finds the records as the first left them (unchanged), so of two outcomes of one chunk the one that wrote more
+ * is what happened.
+ */
 class CollectImportReport implements IReductionStepWorker<ImportJobParameters, ImportWork, ImportOutcome> {
 
     private final ImportOutcome report = new ImportOutcome();
+    private final Map<String, ImportOutcome> byChunk = new LinkedHashMap<>();
 
     @Override
     public ChunkOutcome consume(ChunkExecutionDetails<ImportJobParameters, ImportWork> chunk) {
-        if (chunk.getData().getOutcome() != null) {
-            report.add(chunk.getData().getOutcome());
+        ImportOutcome outcome = chunk.getData().getOutcome();
+        if (outcome == null) {
+            return ChunkOutcome.SUCCESS();
+        }
+        if (outcome.getChunk() == null) {
+            report.add(outcome);
+        } else {
+            byChunk.merge(
+                    outcome.getChunk(), outcome, (kept, again) -> again.written() > kept.written() ? again : kept);
         }
         return ChunkOutcome.SUCCESS();
     }
@@ -23,6 +39,7 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
     @Override
     public RunOutcome run(
             StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportOutcome> sink) {
+        byChunk.values().forEach(report::add);
         sink.accept(report);
         return RunOutcome.SUCCESS;
     }

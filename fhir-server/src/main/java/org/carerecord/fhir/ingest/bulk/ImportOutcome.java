@@ -19,6 +19,28 @@ class ImportOutcome implements IModelJson {
     @JsonProperty("rejected")
     private List<Rejected> rejected = new ArrayList<>();
 
+    /** Which chunk of which source this is the outcome of (null in a report, and in outcomes from before it). */
+    @JsonProperty("chunk")
+    private String chunk;
+
+    public ImportOutcome() {}
+
+    /** The outcome of writing one chunk, named for the source and line it starts at. */
+    static ImportOutcome of(ImportChunk written) {
+        ImportOutcome outcome = new ImportOutcome();
+        outcome.chunk = written.getUrl() + "#" + written.getFirstLine();
+        return outcome;
+    }
+
+    public String getChunk() {
+        return chunk;
+    }
+
+    /** Records this outcome created or updated. */
+    int written() {
+        return sources.values().stream().mapToInt(c -> c.created + c.updated).sum();
+    }
+
     public Map<String, Counts> getSources() {
         return sources;
     }

@@ -17,12 +17,15 @@ import org.springframework.stereotype.Component;
  * killed mid-import lost the chunks it had queued or was writing, and the job stayed "in progress" for good (a
  * region import found it hours later; {@code JobPacer} kept asking for a maintenance pass every second for it).
  *
- * <p>When no import chunk anywhere has changed for {@code care.fhir.import.stalled-after}, no server is working on
- * imports: the write steps' chunks still queued, running or failed-for-retry then go back to READY, and HAPI's
- * maintenance pass queues them again. Judged across all imports, not per job, so a job waiting its turn behind
- * another's chunks is not taken for lost. Writing a chunk again is harmless: a line whose record is as an import
- * left it is counted unchanged ({@link ImportDigests}). Not recovered: a job lost while still reading its sources
- * (the first step, which takes moments); its chunks are not all known, and reading again would make duplicates.
+ * <p>A chunk is taken for lost when it is still queued, being written or failed-for-retry, this server did not
+ * take it up (its last time is from before this server started), and no import chunk anywhere has been created,
+ * taken up or finished for {@code care.fhir.import.stalled-after}: then no server is working on imports. Such
+ * chunks go back to READY and HAPI's maintenance pass queues them again. Judged across all imports, not per job,
+ * so a job waiting its turn behind another's chunks is not taken for lost; and never a chunk this server took
+ * up, because a chunk written twice in a gated job can leave a stray chunk behind the step's gate. (HAPI moves
+ * chunks between states without touching {@code update_time}: activity is read from the creation, start and end
+ * times.) Not recovered: a job lost while still reading its sources (the first step, which takes moments); its
+ * chunks are not all known, and reading again would make duplicates.
  */
 @Component
 class LostChunkRecovery {
@@ -32,6 +35,7 @@ class LostChunkRecovery {
     private final JdbcTemplate jdbc;
     private final IJobMaintenanceService maintenance;
     private final Duration stalledAfter;
+    private final Timestamp started = new Timestamp(System.currentTimeMillis());
 
     LostChunkRecovery(
             JdbcTemplate jdbc,
@@ -52,15 +56,19 @@ class LostChunkRecovery {
                 """
                 update bt2_work_chunk c set stat = 'READY', update_time = ?
                 where c.stat in ('QUEUED', 'IN_PROGRESS', 'ERRORED') and c.tgt_step_id like 'write-%'
+                  and greatest(c.create_time, c.start_time, c.update_time) < ?
                   and c.instance_id in (select i.id from bt2_job_instance i
                                         where i.definition_id = ? and i.stat in ('IN_PROGRESS', 'ERRORED')
                                           and not i.job_cancelled)
                   and not exists (select 1 from bt2_work_chunk w join bt2_job_instance j on j.id = w.instance_id
-                                  where j.definition_id = ? and w.update_time >= ?)""", new Timestamp(System.currentTimeMillis()), BulkImportJob.JOB, BulkImportJob.JOB, quietSince);
+                                  where j.definition_id = ?
+                                    and greatest(w.create_time, w.start_time, w.end_time, w.update_time) >= ?)""",
+                // marked as this server's: queued again here, they are never taken for lost by it again
+                new Timestamp(System.currentTimeMillis()), started, BulkImportJob.JOB, BulkImportJob.JOB, quietSince);
         if (requeued > 0) {
             LOG.warn(
-                    "{} import chunk(s) queued or being written had not moved for {}: a server stopped with them;"
-                            + " queued again",
+                    "{} import chunk(s) queued or being written had not moved, nor any other, for {}: a server stopped"
+                            + " with them; queued again",
                     requeued,
                     stalledAfter);
             maintenance.triggerMaintenancePass();

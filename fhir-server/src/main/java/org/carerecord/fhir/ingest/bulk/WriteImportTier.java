@@ -101,7 +101,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         ImportChunk chunk = work.getChunk();
         Jwt token = KeptClaims.asToken(details.getParameters().getClaims(), "bulk-import");
         CareClaims claims = CareClaims.from(token);
-        ImportOutcome outcome = new ImportOutcome();
+        ImportOutcome outcome = ImportOutcome.of(chunk);
         ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
         List<Candidate> candidates = new ArrayList<>();
         IParser parser = fhir.newJsonParser();

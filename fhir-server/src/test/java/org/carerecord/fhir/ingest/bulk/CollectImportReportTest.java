@@ -1,0 +1,76 @@
+package org.carerecord.fhir.ingest.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.batch2.api.ChunkExecutionDetails;
+import ca.uhn.fhir.batch2.api.IJobDataSink;
+import ca.uhn.fhir.batch2.api.IWarningProcessor;
+import ca.uhn.fhir.batch2.model.WorkChunkData;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CollectImportReportTest {
+
+    private static final String SOURCE = "file:///imports/patients.ndjson";
+
+    @Test
+    void aChunkThatReachesTheReportTwiceIsCountedOnceAsItsFirstWritingLeftIt() {
+        CollectImportReport collect = new CollectImportReport();
+        // the first writing created 500 records; the server was killed before it recorded the step done, and the
+        // step's second run found them as the first left them
+        collect.consume(details(outcome(chunk(1), 500, 0, 0)));
+        collect.consume(details(outcome(chunk(501), 480, 0, 20)));
+        collect.consume(details(outcome(chunk(1), 0, 500, 0)));
+
+        ImportOutcome.Counts counts = report(collect).getSources().get(SOURCE);
+        assertThat(counts.created).isEqualTo(980);
+        assertThat(counts.unchanged).isZero();
+        assertThat(counts.rejected).isEqualTo(20);
+        assertThat(counts.stored()).as("each line of the 1,000 once").isEqualTo(980);
+    }
+
+    @Test
+    void theSecondWritingIsKeptWhenItIsTheOneThatWrote() {
+        CollectImportReport collect = new CollectImportReport();
+        collect.consume(details(outcome(chunk(1), 0, 500, 0)));
+        collect.consume(details(outcome(chunk(1), 500, 0, 0)));
+
+        assertThat(report(collect).getSources().get(SOURCE).created).isEqualTo(500);
+    }
+
+    private static ImportChunk chunk(long firstLine) {
+        return new ImportChunk("Patient", SOURCE, firstLine, "");
+    }
+
+    private static ImportOutcome outcome(ImportChunk chunk, int created, int unchanged, int rejected) {
+        ImportOutcome outcome = ImportOutcome.of(chunk);
+        ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
+        counts.created = created;
+        counts.unchanged = unchanged;
+        counts.rejected = rejected;
+        return outcome;
+    }
+
+    private static ChunkExecutionDetails<ImportJobParameters, ImportWork> details(ImportOutcome outcome) {
+        return new ChunkExecutionDetails<>(ImportWork.written(outcome), new ImportJobParameters(), "job", "chunk");
+    }
+
+    private static ImportOutcome report(CollectImportReport collect) {
+        List<ImportOutcome> reports = new ArrayList<>();
+        collect.run(null, new IJobDataSink<>() {
+            @Override
+            public void accept(WorkChunkData<ImportOutcome> data) {
+                reports.add(data.getData());
+            }
+
+            @Override
+            public void recoveredError(String message) {}
+
+            @Override
+            public void setWarningProcessor(IWarningProcessor processor) {}
+        });
+        assertThat(reports).hasSize(1);
+        return reports.get(0);
+    }
+}
