@@ -432,7 +432,9 @@ class BulkImportIT {
         fhirServer.restart();
         fhirServer.awaitHealthy(Duration.ofMinutes(5));
 
-        JsonNode manifest = JSON.readTree(awaitManifest("rtd-pas", status).body());
+        // a minute without any import moving, then the dozen chunks written again on two busy cores
+        JsonNode manifest = JSON.readTree(
+                awaitManifest("rtd-pas", status, Duration.ofMinutes(6)).body());
         assertThat(count(manifest, "Patient", "count")).as("%s", manifest).isEqualTo(lines);
         assertThat(count(manifest, "Patient", "rejected")).as("%s", manifest).isZero();
         String imported = "select count(*) from hfj_resource where res_type = 'Patient' and res_deleted_at is null"
@@ -469,7 +471,11 @@ class BulkImportIT {
     }
 
     private HttpResponse<String> awaitManifest(String persona, String status) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        return awaitManifest(persona, status, Duration.ofMinutes(3));
+    }
+
+    private HttpResponse<String> awaitManifest(String persona, String status, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
         HttpResponse<String> response = get(persona, status);
         while (response.statusCode() == 202 && Instant.now().isBefore(deadline)) {
             assertThat(response.headers().firstValue("X-Progress")).isPresent();

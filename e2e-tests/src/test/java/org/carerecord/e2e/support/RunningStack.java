@@ -77,9 +77,10 @@ public final class RunningStack implements ParameterResolver {
                                 "CARE_AUDIT_METRICS_REFRESH",
                                 "1s",
                                 // BulkImportIT kills fhir-server mid-import: its lost chunks are sent again
-                                // sooner than a production server's two minutes
+                                // sooner than a production server's two minutes (still longer than a chunk's
+                                // 30 s wait for references it refers to)
                                 "CARE_FHIR_IMPORT_STALLED_AFTER",
-                                "30s",
+                                "60s",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
                                 importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));

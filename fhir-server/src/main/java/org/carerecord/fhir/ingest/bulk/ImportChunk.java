@@ -1,9 +1,12 @@
 package org.carerecord.fhir.ingest.bulk;
 
 import ca.uhn.fhir.model.api.IModelJson;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. */
+// chunks a later version stored stay readable by this one (a rollback, a rolling upgrade)
+@JsonIgnoreProperties(ignoreUnknown = true)
 class ImportChunk implements IModelJson {
 
     @JsonProperty("type")

@@ -1,6 +1,7 @@
 package org.carerecord.fhir.ingest.bulk;
 
 import ca.uhn.fhir.model.api.IModelJson;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.TreeMap;
  * What part of an import did: records created, updated and left unchanged per source, and each rejected
  * line with why. A written chunk's outcome, and (added up) the finished job's report.
  */
+// chunks a later version stored stay readable by this one (a rollback, a rolling upgrade)
+@JsonIgnoreProperties(ignoreUnknown = true)
 class ImportOutcome implements IModelJson {
 
     @JsonProperty("sources")
@@ -19,7 +22,7 @@ class ImportOutcome implements IModelJson {
     @JsonProperty("rejected")
     private List<Rejected> rejected = new ArrayList<>();
 
-    /** Which chunk of which source this is the outcome of (null in a report, and in outcomes from before it). */
+    /** Which chunk of which input this is the outcome of (null in a report, and in outcomes from before it). */
     @JsonProperty("chunk")
     private String chunk;
 
@@ -28,7 +31,8 @@ class ImportOutcome implements IModelJson {
     /** The outcome of writing one chunk, named for the source and line it starts at. */
     static ImportOutcome of(ImportChunk written) {
         ImportOutcome outcome = new ImportOutcome();
-        outcome.chunk = written.getUrl() + "#" + written.getFirstLine();
+        // the type too: one URL may be named by two inputs of different types
+        outcome.chunk = written.getType() + " " + written.getUrl() + "#" + written.getFirstLine();
         return outcome;
     }
 

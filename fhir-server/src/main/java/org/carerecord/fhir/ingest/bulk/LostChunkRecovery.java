@@ -17,15 +17,19 @@ import org.springframework.stereotype.Component;
  * killed mid-import lost the chunks it had queued or was writing, and the job stayed "in progress" for good (a
  * region import found it hours later; {@code JobPacer} kept asking for a maintenance pass every second for it).
  *
- * <p>A chunk is taken for lost when it is still queued, being written or failed-for-retry, this server did not
- * take it up (its last time is from before this server started), and no import chunk anywhere has been created,
- * taken up or finished for {@code care.fhir.import.stalled-after}: then no server is working on imports. Such
- * chunks go back to READY and HAPI's maintenance pass queues them again. Judged across all imports, not per job,
- * so a job waiting its turn behind another's chunks is not taken for lost; and never a chunk this server took
- * up, because a chunk written twice in a gated job can leave a stray chunk behind the step's gate. (HAPI moves
- * chunks between states without touching {@code update_time}: activity is read from the creation, start and end
- * times.) Not recovered: a job lost while still reading its sources (the first step, which takes moments); its
- * chunks are not all known, and reading again would make duplicates.
+ * <p>A chunk is taken for lost when it is still queued, being written or failed-for-retry, its times are all from
+ * before this server started (so this server neither made nor took it up; HAPI queues a chunk without setting a
+ * time, so one made before and queued since counts as old), no import chunk anywhere has been created, taken up
+ * or finished for {@code care.fhir.import.stalled-after}, and none taken up since this server started is still
+ * being written (a long chunk of its own, with more queued behind it, is not a stall). Such chunks go back to
+ * READY and HAPI's maintenance pass queues them again. Judged across all imports, not per job, so a job waiting
+ * its turn behind another's chunks is not taken for lost. Writing a chunk again while its first writing is still
+ * running is what this avoids: in a gated job the later copy can leave a stray chunk behind the next gate. A
+ * chunk written again after its server died is counted once ({@link CollectImportReport}). (HAPI moves chunks
+ * between states without touching {@code update_time}: activity is read from the creation, start and end times.)
+ * Not recovered: a job lost while still reading its sources (the first step, which takes moments), whose chunks
+ * are not all known; and, with replicas, chunks of a replica that died after the checking one started, until a
+ * server that started after them checks.
  */
 @Component
 class LostChunkRecovery {
@@ -62,9 +66,15 @@ class LostChunkRecovery {
                                           and not i.job_cancelled)
                   and not exists (select 1 from bt2_work_chunk w join bt2_job_instance j on j.id = w.instance_id
                                   where j.definition_id = ?
-                                    and greatest(w.create_time, w.start_time, w.end_time, w.update_time) >= ?)""",
+                                    and (greatest(w.create_time, w.start_time, w.end_time, w.update_time) >= ?
+                                         or w.stat = 'IN_PROGRESS' and w.start_time >= ?))""",
                 // marked as this server's: queued again here, they are never taken for lost by it again
-                new Timestamp(System.currentTimeMillis()), started, BulkImportJob.JOB, BulkImportJob.JOB, quietSince);
+                new Timestamp(System.currentTimeMillis()),
+                started,
+                BulkImportJob.JOB,
+                BulkImportJob.JOB,
+                quietSince,
+                started);
         if (requeued > 0) {
             LOG.warn(
                     "{} import chunk(s) queued or being written had not moved, nor any other, for {}: a server stopped"

@@ -39,6 +39,17 @@ class CollectImportReportTest {
         assertThat(report(collect).getSources().get(SOURCE).created).isEqualTo(500);
     }
 
+    @Test
+    void oneUrlNamedByTwoInputsOfDifferentTypesIsCountedForBoth() {
+        CollectImportReport collect = new CollectImportReport();
+        collect.consume(details(outcome(chunk(1), 500, 0, 0)));
+        collect.consume(details(outcome(new ImportChunk("Condition", SOURCE, 1, ""), 0, 0, 500)));
+
+        ImportOutcome.Counts counts = report(collect).getSources().get(SOURCE);
+        assertThat(counts.created).isEqualTo(500);
+        assertThat(counts.rejected).isEqualTo(500);
+    }
+
     private static ImportChunk chunk(long firstLine) {
         return new ImportChunk("Patient", SOURCE, firstLine, "");
     }
