@@ -1,6 +1,7 @@
 package org.carerecord.fhir.ingest.bulk;
 
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,9 @@ class LostChunkRecovery {
     private final JdbcTemplate jdbc;
     private final IJobMaintenanceService maintenance;
     private final Duration stalledAfter;
-    private final Timestamp started = new Timestamp(System.currentTimeMillis());
+    /** When this JVM started: no chunk with all its times before then was made or taken up by this server. */
+    private final Timestamp started =
+            new Timestamp(ManagementFactory.getRuntimeMXBean().getStartTime());
 
     LostChunkRecovery(
             JdbcTemplate jdbc,
