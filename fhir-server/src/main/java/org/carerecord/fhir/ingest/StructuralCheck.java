@@ -1,0 +1,562 @@
+package org.carerecord.fhir.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.carerecord.fhir.ingest.CoreShapes.Shape;
+import org.carerecord.fhir.ingest.CoreShapes.Slot;
+
+/**
+ * A fast way to show that a record passes the R4 base profile, in a small fraction of HL7's validator's time:
+ * a walk of the record's JSON against the core definitions ({@link CoreShapes}) that checks what HL7's validator
+ * checks at error level with this server's settings — every property known, cardinality and arrays, each
+ * primitive's form, reference target types, extension URLs, and the refusing invariants of the types a provider
+ * sends most, written out in Java.
+ *
+ * <p>It can only say "valid" or "not shown". Anything it does not recognise, or is not sure of — narrative,
+ * an extension or a profile the core defines, an invariant it has no Java form for, a date whose precision makes
+ * a comparison doubtful — is "not shown", and HL7's validator then decides and words the refusal. So a record is
+ * never accepted here that HL7's validator would refuse, as long as every check here is at least as strict as
+ * HL7's: {@code StructuralCheckTest} holds it to HL7's verdicts on generated records and on mutations of them.
+ */
+final class StructuralCheck {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern CODE = Pattern.compile("[^\\s]+( [^\\s]+)*");
+    // stricter than the core's uri: absolute, and of the forms records use
+    private static final Pattern ABSOLUTE_URI =
+            Pattern.compile("https?://[^\\s|]+|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                    + "|urn:oid:[0-2](\\.(0|[1-9][0-9]*))+|urn:(?!uuid:|oid:)[A-Za-z0-9][A-Za-z0-9-]{1,31}:[^\\s|]+");
+    private static final Pattern DATE = Pattern.compile("[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?");
+    private static final Pattern DATE_TIME = Pattern.compile(
+            "[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+                    + "(\\.([0-9]{1,9}))?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)");
+    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?");
+    private static final Pattern RELATIVE_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern CONDITIONAL_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)\\?[^\\s]*");
+    /** HL7's validator refuses example URLs in some places and some retired identifier systems: HL7 decides those. */
+    private static final Pattern DOUBTFUL_URI = Pattern.compile("example\\.(org|com|net)|hl7\\.org/fhir/sid/|rfc4122");
+    /** The identifier systems of hl7.org/fhir/sid that records use and HL7's validator accepts. */
+    private static final Set<String> ACCEPTED_SIDS = Set.of(
+            "http://hl7.org/fhir/sid/us-npi",
+            "http://hl7.org/fhir/sid/us-ssn",
+            "http://hl7.org/fhir/sid/passport-USA",
+            "http://hl7.org/fhir/sid/cvx");
+    /**
+     * The resource types this check shows valid: what providers send most, each held to HL7's verdicts by
+     * {@code StructuralCheckTest} (a sample of each, and mutations of it). Any other type, HL7's validator decides.
+     */
+    static final Set<String> TYPES = Set.of(
+            "AllergyIntolerance",
+            "CarePlan",
+            "CareTeam",
+            "Claim",
+            "Condition",
+            "Device",
+            "DiagnosticReport",
+            "DocumentReference",
+            "Encounter",
+            "ExplanationOfBenefit",
+            "ImagingStudy",
+            "Immunization",
+            "Location",
+            "Medication",
+            "MedicationAdministration",
+            "MedicationRequest",
+            "Observation",
+            "Organization",
+            "Patient",
+            "Practitioner",
+            "PractitionerRole",
+            "Procedure",
+            "ServiceRequest",
+            "Coverage",
+            "SupplyDelivery");
+
+    private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    private static final Pattern PART_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
+    private static final int MAX_STRING = 1_048_576;
+
+    private final CoreShapes shapes;
+    private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    StructuralCheck(FhirContext fhir) {
+        this.shapes = new CoreShapes(fhir);
+    }
+
+    /** True only when the record is shown to pass every check of the base profile that can refuse it. */
+    boolean provesValid(String json) {
+        return whyNotShown(json) == null;
+    }
+
+    /** What stopped this check from showing the record valid (for tests and measurements); null when shown. */
+    String whyNotShown(String json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (IOException | RuntimeException unreadable) {
+            return "not JSON this check reads";
+        }
+        Walk walk = new Walk();
+        try {
+            boolean shown = root != null && root.isObject() && walk.resource(root, false) && walk.localReferencesHold();
+            return shown ? null : walk.why == null ? "not shown" : walk.why;
+        } catch (RuntimeException unexpected) {
+            // found by generated records ("resourceType": ""): whatever this check cannot read, HL7 decides
+            return "not read: " + unexpected;
+        }
+    }
+
+    /** One record's walk: what it has seen so far, for the invariants decided on the whole record. */
+    private final class Walk {
+        /** Each local reference ("#id") with the types its element allows. */
+        private final Map<String, List<Set<String>>> localReferences = new HashMap<>();
+        /** Each contained resource's type by id. */
+        private final Map<String, String> contained = new HashMap<>();
+
+        private String why;
+
+        private boolean fail(String reason) {
+            if (why == null) {
+                why = reason;
+            }
+            return false;
+        }
+
+        boolean resource(JsonNode node, boolean contained) {
+            JsonNode type = node.get("resourceType");
+            if (type == null
+                    || !type.isTextual()
+                    || !RESOURCE_TYPE.matcher(type.asText()).matches()) {
+                return fail("no resourceType");
+            }
+            Shape shape = TYPES.contains(type.asText()) ? shapes.ofResource(type.asText()) : null;
+            if (shape == null) {
+                return fail("unknown resource type " + type.asText());
+            }
+            JsonNode id = node.get("id");
+            if (id != null && !(id.isTextual() && ID.matcher(id.asText()).matches())) {
+                return fail("resource id");
+            }
+            if (contained) {
+                if (id == null || node.has("contained")) {
+                    return fail("contained resource without id, or nested");
+                }
+                this.contained.put(id.asText(), type.asText());
+            }
+            return object(node, shape, null, type.asText());
+        }
+
+        private boolean object(JsonNode node, Shape shape, Slot via, String where) {
+            Set<String> seen = new HashSet<>();
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String name = field.getKey();
+                if (via == null && name.equals("resourceType")) {
+                    continue;
+                }
+                Slot slot = shape.properties().get(name);
+                if (slot == null) {
+                    return fail("unknown or extended property " + where + "." + name);
+                }
+                if (!seen.add(slot.element())) {
+                    return fail("two values for " + slot.element());
+                }
+                JsonNode value = field.getValue();
+                if (slot.repeats()) {
+                    if (!value.isArray() || value.isEmpty() || value.size() > slot.max()) {
+                        return fail("array expected at " + slot.element());
+                    }
+                    for (JsonNode item : value) {
+                        if (!value(item, slot)) {
+                            return false;
+                        }
+                    }
+                } else if (value.isArray() || !value(value, slot)) {
+                    return fail("single value expected at " + slot.element());
+                }
+            }
+            for (Slot required : shape.required()) {
+                if (!seen.contains(required.element())) {
+                    return fail("missing " + required.element());
+                }
+            }
+            for (String invariant : shape.invariants()) {
+                if (!holds(invariant, node)) {
+                    return fail("invariant " + invariant + " not shown at " + where);
+                }
+            }
+            if (via != null) {
+                for (String invariant : via.invariants()) {
+                    if (!holds(invariant, node)) {
+                        return fail("invariant " + invariant + " not shown at " + via.element());
+                    }
+                }
+            }
+            return true;
+        }
+
+        private boolean value(JsonNode node, Slot slot) {
+            String type = slot.type();
+            if (Character.isLowerCase(type.charAt(0))) {
+                return primitive(node, type, slot);
+            }
+            if (!node.isObject() || node.isEmpty()) {
+                return fail("object expected at " + slot.element());
+            }
+            if (!slot.profiles().isEmpty()) {
+                // SimpleQuantity is a Quantity with no comparator (sqty-1); other profiled types: HL7 decides
+                if (!slot.profiles().equals(List.of(CoreShapes.CORE + "SimpleQuantity")) || node.has("comparator")) {
+                    return fail("profiled type at " + slot.element());
+                }
+            }
+            return switch (type) {
+                case "Resource" -> slot.element().endsWith(".contained") ? resource(node, true) : fail("resource");
+                case "Narrative" -> fail("narrative");
+                case "Extension" -> extension(node, slot);
+                case "Identifier" ->
+                    identifier(node) && object(node, shapes.ofType("Identifier"), slot, slot.element());
+                case "Attachment" ->
+                    // a stated size or hash is checked against the data by HL7's validator
+                    !node.has("size") && !node.has("hash")
+                            ? object(node, shapes.ofType("Attachment"), slot, slot.element())
+                            : fail("attachment size or hash");
+                case "Reference" ->
+                    reference(node, slot) && object(node, shapes.ofType("Reference"), slot, slot.element());
+                case "BackboneElement", "Element" ->
+                    slot.backbone() != null
+                            ? object(node, shapes.ofBackbone(slot), slot, slot.element())
+                            : fail("element without children");
+                default -> {
+                    Shape shape = shapes.ofType(type);
+                    yield shape != null ? object(node, shape, slot, slot.element()) : fail("type " + type);
+                }
+            };
+        }
+
+        private boolean extension(JsonNode node, Slot slot) {
+            JsonNode url = node.get("url");
+            if (slot.element().endsWith("modifierExtension")) {
+                return fail("modifier extension");
+            }
+            // inside an extension this record does not know, a part may be named by a bare name ("ombCategory")
+            boolean part = slot.element().equals("Extension.extension");
+            if (url == null
+                    || !url.isTextual()
+                    || !(acceptedUri(url.asText())
+                            || part && PART_NAME.matcher(url.asText()).matches())) {
+                return fail("extension url " + url + " at " + slot.element());
+            }
+            if (shapes.knowsDefinition(url.asText())) {
+                return fail("extension the core defines: " + url.asText());
+            }
+            return object(node, shapes.ofType("Extension"), slot, slot.element());
+        }
+
+        /** HL7's validator: an identifier in system urn:ietf:rfc:3986 must be a full URI. */
+        private boolean identifier(JsonNode node) {
+            return !"urn:ietf:rfc:3986".equals(node.path("system").asText(null))
+                    || node.path("value").isTextual()
+                            && acceptedUri(node.path("value").asText())
+                    || fail("urn:ietf:rfc:3986 identifier");
+        }
+
+        private boolean reference(JsonNode node, Slot slot) {
+            if (node.has("type")) {
+                return fail("Reference.type");
+            }
+            JsonNode reference = node.get("reference");
+            if (reference == null) {
+                return true;
+            }
+            if (!reference.isTextual()) {
+                return fail("reference not text");
+            }
+            String url = reference.asText();
+            if (url.startsWith("#")) {
+                // its target's type is checked once the contained resources are read
+                localReferences
+                        .computeIfAbsent(url.substring(1), id -> new ArrayList<>())
+                        .add(slot.targets());
+                return true;
+            }
+            if (url.startsWith("urn:uuid:")) {
+                return ABSOLUTE_URI.matcher(url).matches() || fail("urn:uuid reference");
+            }
+            Matcher relative = RELATIVE_REFERENCE.matcher(url);
+            Matcher conditional = CONDITIONAL_REFERENCE.matcher(url);
+            String target =
+                    relative.matches() ? relative.group(1) : conditional.matches() ? conditional.group(1) : null;
+            if (target == null) {
+                return fail("reference form " + url);
+            }
+            return slot.targets().isEmpty()
+                    || slot.targets().contains("Resource")
+                    || slot.targets().contains(target)
+                    || fail("reference target " + target + " at " + slot.element());
+        }
+
+        private boolean primitive(JsonNode node, String type, Slot slot) {
+            boolean ok = switch (type) {
+                case "boolean" -> node.isBoolean();
+                case "integer" -> node.isIntegralNumber() && node.canConvertToInt();
+                case "unsignedInt" -> node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= 0;
+                case "positiveInt" -> node.isIntegralNumber() && node.canConvertToInt() && node.intValue() >= 1;
+                case "decimal" -> node.isNumber();
+                default -> node.isTextual() && !node.asText().isEmpty() && text(node.asText(), type, slot);
+            };
+            return ok || fail(type + " at " + slot.element());
+        }
+
+        private boolean text(String value, String type, Slot slot) {
+            return switch (type) {
+                case "string", "markdown" -> value.length() <= MAX_STRING;
+                case "code" -> CODE.matcher(value).matches();
+                case "id" -> ID.matcher(value).matches();
+                case "uri", "url", "oid", "uuid" ->
+                    acceptedUri(value)
+                            // a part's bare name: extension(..) decides where one may stand
+                            || slot.element().equals("Extension.url")
+                                    && PART_NAME.matcher(value).matches();
+                case "canonical" ->
+                    // a declared profile the core defines is validated against: HL7 decides
+                    slot.element().equals("Meta.profile") && acceptedUri(value) && !shapes.knowsDefinition(value);
+                case "date" -> DATE.matcher(value).matches() && realDate(value);
+                case "dateTime" ->
+                    DATE.matcher(value).matches()
+                            ? realDate(value)
+                            : DATE_TIME.matcher(value).matches() && instant(value);
+                case "instant" -> DATE_TIME.matcher(value).matches() && instant(value);
+                case "time" -> TIME.matcher(value).matches();
+                case "base64Binary" -> base64(value);
+                default -> false;
+            };
+        }
+
+        /** The invariants of the core that can refuse a record, in Java; false for one without a Java form. */
+        private boolean holds(String invariant, JsonNode node) {
+            return switch (invariant) {
+                case "dom-2" -> every(node.get("contained"), c -> !c.has("contained"));
+                case "dom-3" -> true; // every contained id referred to: checked once the whole record is read
+                case "dom-4" ->
+                    every(
+                            node.get("contained"),
+                            c -> !c.path("meta").has("versionId")
+                                    && !c.path("meta").has("lastUpdated"));
+                case "dom-5" ->
+                    every(node.get("contained"), c -> !c.path("meta").has("security"));
+                case "ext-1" -> node.has("extension") != hasValue(node);
+                case "ref-1" -> true; // a local reference must name a contained resource: checked at the end
+                case "per-1" -> notAfter(node.get("start"), node.get("end"));
+                case "qty-3" -> !node.has("code") || node.has("system");
+                case "cpt-2" -> !node.has("value") || node.has("system");
+                case "att-1" -> !node.has("data") || node.has("contentType");
+                case "obs-3" -> node.has("low") || node.has("high") || node.has("text");
+                case "obs-6" -> !node.has("dataAbsentReason") || !hasValue(node);
+                case "obs-7" -> !hasValue(node) || !node.has("component");
+                case "pat-1" ->
+                    node.has("name") || node.has("telecom") || node.has("address") || node.has("organization");
+                case "con-4" -> !hasAbatement(node) || conditionInactive(node.get("clinicalStatus"));
+                case "con-1" -> node.has("summary") || node.has("assessment");
+                case "con-2" -> node.has("code") || node.has("detail");
+                case "con-5" ->
+                    !hasCode(node.get("verificationStatus"), CONDITION_VERIFICATION, "entered-in-error")
+                            || !node.has("clinicalStatus");
+                case "ait-1" ->
+                    hasCode(node.get("verificationStatus"), ALLERGY_VERIFICATION, "entered-in-error")
+                            || node.has("clinicalStatus");
+                case "ait-2" ->
+                    !hasCode(node.get("verificationStatus"), ALLERGY_VERIFICATION, "entered-in-error")
+                            || !node.has("clinicalStatus");
+                case "imm-1" -> node.has("documentType") || node.has("reference");
+                case "cpl-3" -> !node.has("detail") || !node.has("reference");
+                case "mad-1" -> node.has("dose") || node.has("rate");
+                case "org-1" -> node.has("identifier") || node.has("name");
+                case "prr-1" -> !node.has("orderDetail") || node.has("code");
+                case "org-2", "org-3" -> !"home".equals(node.path("use").asText(null)); // where(use = 'home').empty()
+                case "ctm-1" -> !node.has("onBehalfOf");
+                case "tim-1" -> !node.has("duration") || node.has("durationUnit");
+                case "tim-2" -> !node.has("period") || node.has("periodUnit");
+                case "tim-4" -> notNegative(node.get("duration"));
+                case "tim-5" -> notNegative(node.get("period"));
+                case "tim-6" -> !node.has("periodMax") || node.has("period");
+                case "tim-7" -> !node.has("durationMax") || node.has("duration");
+                case "tim-8" -> !node.has("countMax") || node.has("count");
+                case "tim-9" ->
+                    !node.has("offset")
+                            || node.has("when")
+                                    && every(
+                                            node.get("when"),
+                                            w -> !Set.of("C", "CM", "CD", "CV").contains(w.asText()));
+                case "tim-10" -> !node.has("timeOfDay") || !node.has("when");
+                default -> false;
+            };
+        }
+
+        /** ref-1 and dom-3: every local reference names a contained resource, and every contained one is named. */
+        boolean localReferencesHold() {
+            for (Map.Entry<String, List<Set<String>>> reference : localReferences.entrySet()) {
+                String type = contained.get(reference.getKey());
+                if (type == null) {
+                    return fail("ref-1: a local reference to nothing contained");
+                }
+                if (!reference.getValue().stream().allMatch(targets -> allows(targets, type))) {
+                    return fail("local reference to a contained " + type);
+                }
+            }
+            return localReferences.keySet().containsAll(contained.keySet())
+                    || fail("dom-3: a contained resource nothing names");
+        }
+    }
+
+    private static final String CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+    private static final String CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+    private static final String ALLERGY_VERIFICATION =
+            "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+
+    private static boolean notNegative(JsonNode number) {
+        return number == null || number.isNumber() && number.decimalValue().signum() >= 0;
+    }
+
+    private static boolean acceptedUri(String value) {
+        return ABSOLUTE_URI.matcher(value).matches()
+                && (!DOUBTFUL_URI.matcher(value).find() || ACCEPTED_SIDS.contains(value));
+    }
+
+    private static boolean allows(Set<String> targets, String type) {
+        return targets.isEmpty() || targets.contains("Resource") || targets.contains(type);
+    }
+
+    private static boolean every(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        if (array == null) {
+            return true;
+        }
+        for (JsonNode item : array) {
+            if (!test.test(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether an element holds a value[x] (Observation, Extension). */
+    private static boolean hasValue(JsonNode node) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            if (names.next().startsWith("value")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasAbatement(JsonNode condition) {
+        for (Iterator<String> names = condition.fieldNames(); names.hasNext(); ) {
+            if (names.next().startsWith("abatement")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean conditionInactive(JsonNode clinicalStatus) {
+        return hasCode(clinicalStatus, CONDITION_CLINICAL, "resolved")
+                || hasCode(clinicalStatus, CONDITION_CLINICAL, "remission")
+                || hasCode(clinicalStatus, CONDITION_CLINICAL, "inactive");
+    }
+
+    private static boolean hasCode(JsonNode concept, String system, String code) {
+        if (concept == null) {
+            return false;
+        }
+        for (JsonNode coding : concept.path("coding")) {
+            if (system.equals(coding.path("system").asText(null))
+                    && code.equals(coding.path("code").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * per-1, start &lt;= end, shown only where FHIRPath's comparison is sure: both dates of the same precision, or
+     * both times to the second with the same fraction digits. Otherwise not shown (HL7 decides).
+     */
+    private static boolean notAfter(JsonNode start, JsonNode end) {
+        if (start == null || end == null) {
+            return true;
+        }
+        String from = start.asText();
+        String to = end.asText();
+        if (DATE.matcher(from).matches() && DATE.matcher(to).matches()) {
+            return from.length() == to.length() && from.compareTo(to) <= 0;
+        }
+        if (!DATE_TIME.matcher(from).matches()
+                || !DATE_TIME.matcher(to).matches()
+                || fractionDigits(from) != fractionDigits(to)) {
+            return false;
+        }
+        return !OffsetDateTime.parse(from).isAfter(OffsetDateTime.parse(to));
+    }
+
+    private static int fractionDigits(String dateTime) {
+        int dot = dateTime.indexOf('.');
+        if (dot < 0) {
+            return 0;
+        }
+        int end = dot + 1;
+        while (end < dateTime.length() && Character.isDigit(dateTime.charAt(end))) {
+            end++;
+        }
+        return end - dot - 1;
+    }
+
+    private static boolean realDate(String value) {
+        if (value.length() < 10) {
+            return true; // a year, or a year and month: the pattern is the whole rule
+        }
+        try {
+            LocalDate.parse(value);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean instant(String value) {
+        try {
+            OffsetDateTime.parse(value);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean base64(String value) {
+        try {
+            Base64.getDecoder().decode(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
