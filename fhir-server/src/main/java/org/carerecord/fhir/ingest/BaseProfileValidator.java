@@ -40,6 +40,8 @@ import org.springframework.stereotype.Component;
 public class BaseProfileValidator {
 
     private static final int MAX_ERRORS = 5;
+    private static final Set<String> SERVER_STAMPED_META =
+            Set.of("*.meta.source", "*.meta.versionId", "*.meta.lastUpdated");
 
     private static final Logger log = LoggerFactory.getLogger(BaseProfileValidator.class);
 
@@ -112,8 +114,9 @@ public class BaseProfileValidator {
             return List.of();
         }
         // meta changes on every write (the server stamps meta.source with the request id) and is not content
+        // (what a sender declares in meta, its profiles above all, is checked and stays in)
         String digest = digest(
-                fhir.newJsonParser().setDontEncodeElements(Set.of("*.meta")).encodeResourceToString(resource));
+                fhir.newJsonParser().setDontEncodeElements(SERVER_STAMPED_META).encodeResourceToString(resource));
         return validContent.getIfPresent(digest) != null
                 ? List.of()
                 : errors(digest, fhir.newJsonParser().encodeResourceToString(resource), resource.fhirType());

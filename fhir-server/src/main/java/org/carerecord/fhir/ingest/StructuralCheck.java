@@ -39,7 +39,8 @@ import org.carerecord.fhir.ingest.CoreShapes.Slot;
 final class StructuralCheck {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern CODE = Pattern.compile("[^\\s]+( [^\\s]+)*");
+    // printable ASCII only: HL7 counts some Unicode spaces as whitespace in a code (found by review)
+    private static final Pattern CODE = Pattern.compile("[!-~]+( [!-~]+)*");
     // stricter than the core's uri: absolute, and of the forms records use
     private static final Pattern ABSOLUTE_URI =
             Pattern.compile("https?://[^\\s|]+|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -48,9 +49,14 @@ final class StructuralCheck {
     private static final Pattern DATE_TIME = Pattern.compile(
             "[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
                     + "(\\.([0-9]{1,9}))?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)");
-    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?");
+    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]");
     private static final Pattern RELATIVE_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern CONDITIONAL_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)\\?[^\\s]*");
+    private static final Pattern CONDITIONAL_REFERENCE =
+            Pattern.compile("([A-Z][A-Za-z]+)\\?[A-Za-z0-9_.:\\-]+=[^\\s&=%]+(&[A-Za-z0-9_.:\\-]+=[^\\s&=%]+)*");
+    /** A number token -0: Jackson reads it as 0, HL7's validator refuses it as an unsignedInt or positiveInt. */
+    private static final Pattern NEGATIVE_ZERO = Pattern.compile("[:\\[,]\\s*-0(?![.0-9eE])");
+    /** Versioned extension URLs (http://hl7.org/fhir/5.0/...): HL7's cross-version check decides them. */
+    private static final Pattern CROSS_VERSION = Pattern.compile("^http://hl7\\.org/fhir/[0-9]");
     /** HL7's validator refuses example URLs in some places and some retired identifier systems: HL7 decides those. */
     private static final Pattern DOUBTFUL_URI = Pattern.compile("example\\.(org|com|net)|hl7\\.org/fhir/sid/|rfc4122");
     /** The identifier systems of hl7.org/fhir/sid that records use and HL7's validator accepts. */
@@ -98,7 +104,8 @@ final class StructuralCheck {
     private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     StructuralCheck(FhirContext fhir) {
         this.shapes = new CoreShapes(fhir);
@@ -111,6 +118,9 @@ final class StructuralCheck {
 
     /** What stopped this check from showing the record valid (for tests and measurements); null when shown. */
     String whyNotShown(String json) {
+        if (NEGATIVE_ZERO.matcher(json).find()) {
+            return "a number written -0";
+        }
         JsonNode root;
         try {
             root = mapper.readTree(json);
@@ -131,6 +141,10 @@ final class StructuralCheck {
     private final class Walk {
         /** Each local reference ("#id") with the types its element allows. */
         private final Map<String, List<Set<String>>> localReferences = new HashMap<>();
+        /** The contained resources named from the record itself (not from inside a contained one): dom-3. */
+        private final Set<String> namedFromOutside = new HashSet<>();
+        /** Whether the walk is inside a contained resource. */
+        private boolean inContained;
         /** Each contained resource's type by id. */
         private final Map<String, String> contained = new HashMap<>();
 
@@ -162,9 +176,17 @@ final class StructuralCheck {
                 if (id == null || node.has("contained")) {
                     return fail("contained resource without id, or nested");
                 }
-                this.contained.put(id.asText(), type.asText());
+                if (this.contained.put(id.asText(), type.asText()) != null) {
+                    return fail("two contained resources with one id");
+                }
             }
-            return object(node, shape, null, type.asText());
+            boolean outer = inContained;
+            inContained = contained;
+            try {
+                return object(node, shape, null, type.asText());
+            } finally {
+                inContained = outer;
+            }
         }
 
         private boolean object(JsonNode node, Shape shape, Slot via, String where) {
@@ -298,6 +320,9 @@ final class StructuralCheck {
                 localReferences
                         .computeIfAbsent(url.substring(1), id -> new ArrayList<>())
                         .add(slot.targets());
+                if (!inContained) {
+                    namedFromOutside.add(url.substring(1));
+                }
                 return true;
             }
             if (url.startsWith("urn:uuid:")) {
@@ -333,7 +358,9 @@ final class StructuralCheck {
                 case "string", "markdown" -> value.length() <= MAX_STRING;
                 case "code" -> CODE.matcher(value).matches();
                 case "id" -> ID.matcher(value).matches();
-                case "uri", "url", "oid", "uuid" ->
+                case "oid" -> value.startsWith("urn:oid:") && acceptedUri(value);
+                case "uuid" -> value.startsWith("urn:uuid:") && acceptedUri(value);
+                case "uri", "url" ->
                     acceptedUri(value)
                             // a part's bare name: extension(..) decides where one may stand
                             || slot.element().equals("Extension.url")
@@ -424,8 +451,9 @@ final class StructuralCheck {
                     return fail("local reference to a contained " + type);
                 }
             }
-            return localReferences.keySet().containsAll(contained.keySet())
-                    || fail("dom-3: a contained resource nothing names");
+            // stricter than HL7 (which also accepts contained resources naming each other): those go to HL7
+            return namedFromOutside.containsAll(contained.keySet())
+                    || fail("dom-3: a contained resource nothing outside it names");
         }
     }
 
@@ -440,7 +468,10 @@ final class StructuralCheck {
 
     private static boolean acceptedUri(String value) {
         return ABSOLUTE_URI.matcher(value).matches()
-                && (!DOUBTFUL_URI.matcher(value).find() || ACCEPTED_SIDS.contains(value));
+                && (!DOUBTFUL_URI.matcher(value).find() || ACCEPTED_SIDS.contains(value))
+                // HL7's validator also refuses short OIDs (the last arc must start past the fifth character)
+                && (!value.startsWith("urn:oid:") || value.lastIndexOf('.') >= "urn:oid:".length() + 4)
+                && !CROSS_VERSION.matcher(value).find();
     }
 
     private static boolean allows(Set<String> targets, String type) {
@@ -552,6 +583,9 @@ final class StructuralCheck {
     }
 
     private static boolean base64(String value) {
+        if (value.length() % 4 != 0) {
+            return false; // HL7 wants the padding the decoder does without
+        }
         try {
             Base64.getDecoder().decode(value);
             return true;

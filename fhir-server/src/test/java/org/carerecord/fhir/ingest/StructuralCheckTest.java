@@ -54,6 +54,36 @@ class StructuralCheckTest {
                 .isNull();
     }
 
+    record Counterexample(String name, String json) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Records an outside review found the structural check passing while HL7's validator refused them. */
+    static List<Counterexample> counterexamples() {
+        try (InputStream in =
+                StructuralCheckTest.class.getResourceAsStream("/validation/structural-counterexamples.json")) {
+            List<Counterexample> cases = new ArrayList<>();
+            JSON.readTree(in)
+                    .forEach(c -> cases.add(new Counterexample(
+                            c.get("case").asText(), c.get("json").asText())));
+            return cases;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("counterexamples")
+    void leavesToHl7WhatHl7RefusesAmongTheReviewsCounterexamples(Counterexample counterexample) {
+        assertThat(hl7Refusals(counterexample.json())).as("HL7 refuses it").isNotEmpty();
+        assertThat(CHECK.whyNotShown(counterexample.json()))
+                .as("not shown valid")
+                .isNotNull();
+    }
+
     @Test
     void hasASampleOfEveryTypeItShowsValid() {
         assertThat(VALID.stream().map(r -> r.get("resourceType").asText()).distinct())
@@ -180,6 +210,10 @@ class StructuralCheckTest {
             NODES.textNode("entered-in-error"),
             NODES.textNode("home"),
             NODES.textNode("C"),
+            NODES.textNode("12:00:00.5"),
+            NODES.textNode("AA"),
+            NODES.textNode("urn:oid:1.2.3"),
+            NODES.textNode("male\u00a0"),
             NODES.numberNode(3),
             NODES.numberNode(-1),
             NODES.numberNode(0),
@@ -223,7 +257,9 @@ class StructuralCheckTest {
             "Patient?name=x",
             "Foo/1",
             "http://example.org/fhir/Patient/1",
-            "Patient/1/_history/2");
+            "Patient/1/_history/2",
+            "Patient?",
+            "Patient?a=1=2");
 
     private static final List<String> EXTENSION_URLS = List.of(
             "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
@@ -231,6 +267,7 @@ class StructuralCheckTest {
             "https://fhir.example.nhs.uk/StructureDefinition/x",
             "http://example.org/fhir/StructureDefinition/x",
             "x",
+            "http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.gender",
             "urn:uuid:6c3bd0d3-3f9b-4d6a-9d3a-6a6f4a3a2b10");
 
     private static void mutate(ObjectNode record, Random random) {
