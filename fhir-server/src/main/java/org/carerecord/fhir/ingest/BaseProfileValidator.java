@@ -3,6 +3,9 @@ package org.carerecord.fhir.ingest;
 import ca.uhn.fhir.context.FhirContext;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,6 +55,9 @@ public class BaseProfileValidator {
     private final int crossCheckEvery;
 
     private final AtomicLong shownValid = new AtomicLong();
+    private final Counter provenByStructure;
+    private final Counter decidedByHl7;
+    private final Counter disagreements;
     private final boolean enabled;
     private final FhirContext fhir;
     /**
@@ -66,17 +72,29 @@ public class BaseProfileValidator {
             FhirContext fhir,
             @Value("${care.fhir.validate-base-profile:true}") boolean enabled,
             @Value("${care.fhir.validation.structural-check:true}") boolean structuralCheck,
-            @Value("${care.fhir.validation.cross-check-every:1000}") int crossCheckEvery) {
+            @Value("${care.fhir.validation.cross-check-every:1000}") int crossCheckEvery,
+            MeterRegistry meters) {
         this.enabled = enabled;
         this.fhir = fhir;
         this.validators = enabled ? new ReusedInstanceValidators(fhir) : null;
         this.structure = enabled && structuralCheck ? new StructuralCheck(fhir) : null;
         this.crossCheckEvery = Math.max(1, crossCheckEvery);
+        this.provenByStructure = Counter.builder("care.validation.records")
+                .description("records checked against the R4 base profile (not remembered as valid), by what decided")
+                .tag("decided", "structural-check")
+                .register(meters);
+        this.decidedByHl7 = Counter.builder("care.validation.records")
+                .description("records checked against the R4 base profile (not remembered as valid), by what decided")
+                .tag("decided", "hl7-validator")
+                .register(meters);
+        this.disagreements = Counter.builder("care.validation.structural.disagreements")
+                .description("records the structural check passed that HL7's validator refused (a defect to fix)")
+                .register(meters);
     }
 
     /** As the server runs it: the structural check first, every thousandth record it passes checked by HL7's too. */
     public BaseProfileValidator(FhirContext fhir, boolean enabled) {
-        this(fhir, enabled, true, 1000);
+        this(fhir, enabled, true, 1000, new SimpleMeterRegistry());
     }
 
     /** Loads the core definitions off the request path (a few seconds), so the first push does not wait. */
@@ -137,11 +155,14 @@ public class BaseProfileValidator {
     private List<String> errors(String digest, String json, String what) {
         boolean shown = structure != null && structure.provesValid(json);
         if (shown && shownValid.incrementAndGet() % crossCheckEvery != 0) {
+            provenByStructure.increment();
             validContent.put(digest, Boolean.TRUE);
             return List.of();
         }
+        decidedByHl7.increment();
         List<String> errors = hl7Errors(json, what);
         if (shown && !errors.isEmpty()) {
+            disagreements.increment();
             // the structural check must never pass what HL7's validator refuses: HL7's verdict stands, and this is
             // a defect to fix in StructuralCheck (with the record's shape added to StructuralCheckTest)
             log.error("the structural check passed a record HL7's validator refuses: {}", errors);

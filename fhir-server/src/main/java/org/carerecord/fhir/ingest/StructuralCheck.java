@@ -7,11 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -38,33 +34,9 @@ import org.carerecord.fhir.ingest.CoreShapes.Slot;
  */
 final class StructuralCheck {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    // printable ASCII only: HL7 counts some Unicode spaces as whitespace in a code (found by review)
-    private static final Pattern CODE = Pattern.compile("[!-~]+( [!-~]+)*");
-    // stricter than the core's uri: absolute, and of the forms records use
-    private static final Pattern ABSOLUTE_URI =
-            Pattern.compile("https?://[^\\s|]+|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-                    + "|urn:oid:[0-2](\\.(0|[1-9][0-9]*))+|urn:(?!uuid:|oid:)[A-Za-z0-9][A-Za-z0-9-]{1,31}:[^\\s|]+");
-    private static final Pattern DATE = Pattern.compile("[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?");
-    private static final Pattern DATE_TIME = Pattern.compile(
-            "[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-                    + "(\\.([0-9]{1,9}))?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)");
-    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]");
     private static final Pattern RELATIVE_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern CONDITIONAL_REFERENCE =
             Pattern.compile("([A-Z][A-Za-z]+)\\?[A-Za-z0-9_.:\\-]+=[^\\s&=%]+(&[A-Za-z0-9_.:\\-]+=[^\\s&=%]+)*");
-    /** A number token -0: Jackson reads it as 0, HL7's validator refuses it as an unsignedInt or positiveInt. */
-    private static final Pattern NEGATIVE_ZERO = Pattern.compile("[:\\[,]\\s*-0(?![.0-9eE])");
-    /** Versioned extension URLs (http://hl7.org/fhir/5.0/...): HL7's cross-version check decides them. */
-    private static final Pattern CROSS_VERSION = Pattern.compile("^http://hl7\\.org/fhir/[0-9]");
-    /** HL7's validator refuses example URLs in some places and some retired identifier systems: HL7 decides those. */
-    private static final Pattern DOUBTFUL_URI = Pattern.compile("example\\.(org|com|net)|hl7\\.org/fhir/sid/|rfc4122");
-    /** The identifier systems of hl7.org/fhir/sid that records use and HL7's validator accepts. */
-    private static final Set<String> ACCEPTED_SIDS = Set.of(
-            "http://hl7.org/fhir/sid/us-npi",
-            "http://hl7.org/fhir/sid/us-ssn",
-            "http://hl7.org/fhir/sid/passport-USA",
-            "http://hl7.org/fhir/sid/cvx");
     /**
      * The resource types this check shows valid: what providers send most, each held to HL7's verdicts by
      * {@code StructuralCheckTest} (a sample of each, and mutations of it). Any other type, HL7's validator decides.
@@ -118,7 +90,7 @@ final class StructuralCheck {
 
     /** What stopped this check from showing the record valid (for tests and measurements); null when shown. */
     String whyNotShown(String json) {
-        if (NEGATIVE_ZERO.matcher(json).find()) {
+        if (PrimitiveForms.NEGATIVE_ZERO.matcher(json).find()) {
             return "a number written -0";
         }
         JsonNode root;
@@ -169,7 +141,9 @@ final class StructuralCheck {
                 return fail("unknown resource type " + type.asText());
             }
             JsonNode id = node.get("id");
-            if (id != null && !(id.isTextual() && ID.matcher(id.asText()).matches())) {
+            if (id != null
+                    && !(id.isTextual()
+                            && PrimitiveForms.ID.matcher(id.asText()).matches())) {
                 return fail("resource id");
             }
             if (contained) {
@@ -224,13 +198,13 @@ final class StructuralCheck {
                 }
             }
             for (String invariant : shape.invariants()) {
-                if (!holds(invariant, node)) {
+                if (!InvariantsInJava.holds(invariant, node)) {
                     return fail("invariant " + invariant + " not shown at " + where);
                 }
             }
             if (via != null) {
                 for (String invariant : via.invariants()) {
-                    if (!holds(invariant, node)) {
+                    if (!InvariantsInJava.holds(invariant, node)) {
                         return fail("invariant " + invariant + " not shown at " + via.element());
                     }
                 }
@@ -285,7 +259,7 @@ final class StructuralCheck {
             boolean part = slot.element().equals("Extension.extension");
             if (url == null
                     || !url.isTextual()
-                    || !(acceptedUri(url.asText())
+                    || !(PrimitiveForms.acceptedUri(url.asText())
                             || part && PART_NAME.matcher(url.asText()).matches())) {
                 return fail("extension url " + url + " at " + slot.element());
             }
@@ -299,7 +273,7 @@ final class StructuralCheck {
         private boolean identifier(JsonNode node) {
             return !"urn:ietf:rfc:3986".equals(node.path("system").asText(null))
                     || node.path("value").isTextual()
-                            && acceptedUri(node.path("value").asText())
+                            && PrimitiveForms.acceptedUri(node.path("value").asText())
                     || fail("urn:ietf:rfc:3986 identifier");
         }
 
@@ -326,7 +300,7 @@ final class StructuralCheck {
                 return true;
             }
             if (url.startsWith("urn:uuid:")) {
-                return ABSOLUTE_URI.matcher(url).matches() || fail("urn:uuid reference");
+                return PrimitiveForms.ABSOLUTE_URI.matcher(url).matches() || fail("urn:uuid reference");
             }
             Matcher relative = RELATIVE_REFERENCE.matcher(url);
             Matcher conditional = CONDITIONAL_REFERENCE.matcher(url);
@@ -356,86 +330,28 @@ final class StructuralCheck {
         private boolean text(String value, String type, Slot slot) {
             return switch (type) {
                 case "string", "markdown" -> value.length() <= MAX_STRING;
-                case "code" -> CODE.matcher(value).matches();
-                case "id" -> ID.matcher(value).matches();
-                case "oid" -> value.startsWith("urn:oid:") && acceptedUri(value);
-                case "uuid" -> value.startsWith("urn:uuid:") && acceptedUri(value);
+                case "code" -> PrimitiveForms.CODE.matcher(value).matches();
+                case "id" -> PrimitiveForms.ID.matcher(value).matches();
+                case "oid" -> value.startsWith("urn:oid:") && PrimitiveForms.acceptedUri(value);
+                case "uuid" -> value.startsWith("urn:uuid:") && PrimitiveForms.acceptedUri(value);
                 case "uri", "url" ->
-                    acceptedUri(value)
+                    PrimitiveForms.acceptedUri(value)
                             // a part's bare name: extension(..) decides where one may stand
                             || slot.element().equals("Extension.url")
                                     && PART_NAME.matcher(value).matches();
                 case "canonical" ->
                     // a declared profile the core defines is validated against: HL7 decides
-                    slot.element().equals("Meta.profile") && acceptedUri(value) && !shapes.knowsDefinition(value);
-                case "date" -> DATE.matcher(value).matches() && realDate(value);
+                    slot.element().equals("Meta.profile")
+                            && PrimitiveForms.acceptedUri(value)
+                            && !shapes.knowsDefinition(value);
+                case "date" -> PrimitiveForms.DATE.matcher(value).matches() && PrimitiveForms.realDate(value);
                 case "dateTime" ->
-                    DATE.matcher(value).matches()
-                            ? realDate(value)
-                            : DATE_TIME.matcher(value).matches() && instant(value);
-                case "instant" -> DATE_TIME.matcher(value).matches() && instant(value);
-                case "time" -> TIME.matcher(value).matches();
-                case "base64Binary" -> base64(value);
-                default -> false;
-            };
-        }
-
-        /** The invariants of the core that can refuse a record, in Java; false for one without a Java form. */
-        private boolean holds(String invariant, JsonNode node) {
-            return switch (invariant) {
-                case "dom-2" -> every(node.get("contained"), c -> !c.has("contained"));
-                case "dom-3" -> true; // every contained id referred to: checked once the whole record is read
-                case "dom-4" ->
-                    every(
-                            node.get("contained"),
-                            c -> !c.path("meta").has("versionId")
-                                    && !c.path("meta").has("lastUpdated"));
-                case "dom-5" ->
-                    every(node.get("contained"), c -> !c.path("meta").has("security"));
-                case "ext-1" -> node.has("extension") != hasValue(node);
-                case "ref-1" -> true; // a local reference must name a contained resource: checked at the end
-                case "per-1" -> notAfter(node.get("start"), node.get("end"));
-                case "qty-3" -> !node.has("code") || node.has("system");
-                case "cpt-2" -> !node.has("value") || node.has("system");
-                case "att-1" -> !node.has("data") || node.has("contentType");
-                case "obs-3" -> node.has("low") || node.has("high") || node.has("text");
-                case "obs-6" -> !node.has("dataAbsentReason") || !hasValue(node);
-                case "obs-7" -> !hasValue(node) || !node.has("component");
-                case "pat-1" ->
-                    node.has("name") || node.has("telecom") || node.has("address") || node.has("organization");
-                case "con-4" -> !hasAbatement(node) || conditionInactive(node.get("clinicalStatus"));
-                case "con-1" -> node.has("summary") || node.has("assessment");
-                case "con-2" -> node.has("code") || node.has("detail");
-                case "con-5" ->
-                    !hasCode(node.get("verificationStatus"), CONDITION_VERIFICATION, "entered-in-error")
-                            || !node.has("clinicalStatus");
-                case "ait-1" ->
-                    hasCode(node.get("verificationStatus"), ALLERGY_VERIFICATION, "entered-in-error")
-                            || node.has("clinicalStatus");
-                case "ait-2" ->
-                    !hasCode(node.get("verificationStatus"), ALLERGY_VERIFICATION, "entered-in-error")
-                            || !node.has("clinicalStatus");
-                case "imm-1" -> node.has("documentType") || node.has("reference");
-                case "cpl-3" -> !node.has("detail") || !node.has("reference");
-                case "mad-1" -> node.has("dose") || node.has("rate");
-                case "org-1" -> node.has("identifier") || node.has("name");
-                case "prr-1" -> !node.has("orderDetail") || node.has("code");
-                case "org-2", "org-3" -> !"home".equals(node.path("use").asText(null)); // where(use = 'home').empty()
-                case "ctm-1" -> !node.has("onBehalfOf");
-                case "tim-1" -> !node.has("duration") || node.has("durationUnit");
-                case "tim-2" -> !node.has("period") || node.has("periodUnit");
-                case "tim-4" -> notNegative(node.get("duration"));
-                case "tim-5" -> notNegative(node.get("period"));
-                case "tim-6" -> !node.has("periodMax") || node.has("period");
-                case "tim-7" -> !node.has("durationMax") || node.has("duration");
-                case "tim-8" -> !node.has("countMax") || node.has("count");
-                case "tim-9" ->
-                    !node.has("offset")
-                            || node.has("when")
-                                    && every(
-                                            node.get("when"),
-                                            w -> !Set.of("C", "CM", "CD", "CV").contains(w.asText()));
-                case "tim-10" -> !node.has("timeOfDay") || !node.has("when");
+                    PrimitiveForms.DATE.matcher(value).matches()
+                            ? PrimitiveForms.realDate(value)
+                            : PrimitiveForms.DATE_TIME.matcher(value).matches() && PrimitiveForms.instant(value);
+                case "instant" -> PrimitiveForms.DATE_TIME.matcher(value).matches() && PrimitiveForms.instant(value);
+                case "time" -> PrimitiveForms.TIME.matcher(value).matches();
+                case "base64Binary" -> PrimitiveForms.base64(value);
                 default -> false;
             };
         }
@@ -457,140 +373,7 @@ final class StructuralCheck {
         }
     }
 
-    private static final String CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-    private static final String CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
-    private static final String ALLERGY_VERIFICATION =
-            "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
-
-    private static boolean notNegative(JsonNode number) {
-        return number == null || number.isNumber() && number.decimalValue().signum() >= 0;
-    }
-
-    private static boolean acceptedUri(String value) {
-        return ABSOLUTE_URI.matcher(value).matches()
-                && (!DOUBTFUL_URI.matcher(value).find() || ACCEPTED_SIDS.contains(value))
-                // HL7's validator also refuses short OIDs (the last arc must start past the fifth character)
-                && (!value.startsWith("urn:oid:") || value.lastIndexOf('.') >= "urn:oid:".length() + 4)
-                && !CROSS_VERSION.matcher(value).find();
-    }
-
     private static boolean allows(Set<String> targets, String type) {
         return targets.isEmpty() || targets.contains("Resource") || targets.contains(type);
-    }
-
-    private static boolean every(JsonNode array, java.util.function.Predicate<JsonNode> test) {
-        if (array == null) {
-            return true;
-        }
-        for (JsonNode item : array) {
-            if (!test.test(item)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether an element holds a value[x] (Observation, Extension). */
-    private static boolean hasValue(JsonNode node) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            if (names.next().startsWith("value")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasAbatement(JsonNode condition) {
-        for (Iterator<String> names = condition.fieldNames(); names.hasNext(); ) {
-            if (names.next().startsWith("abatement")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean conditionInactive(JsonNode clinicalStatus) {
-        return hasCode(clinicalStatus, CONDITION_CLINICAL, "resolved")
-                || hasCode(clinicalStatus, CONDITION_CLINICAL, "remission")
-                || hasCode(clinicalStatus, CONDITION_CLINICAL, "inactive");
-    }
-
-    private static boolean hasCode(JsonNode concept, String system, String code) {
-        if (concept == null) {
-            return false;
-        }
-        for (JsonNode coding : concept.path("coding")) {
-            if (system.equals(coding.path("system").asText(null))
-                    && code.equals(coding.path("code").asText(null))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * per-1, start &lt;= end, shown only where FHIRPath's comparison is sure: both dates of the same precision, or
-     * both times to the second with the same fraction digits. Otherwise not shown (HL7 decides).
-     */
-    private static boolean notAfter(JsonNode start, JsonNode end) {
-        if (start == null || end == null) {
-            return true;
-        }
-        String from = start.asText();
-        String to = end.asText();
-        if (DATE.matcher(from).matches() && DATE.matcher(to).matches()) {
-            return from.length() == to.length() && from.compareTo(to) <= 0;
-        }
-        if (!DATE_TIME.matcher(from).matches()
-                || !DATE_TIME.matcher(to).matches()
-                || fractionDigits(from) != fractionDigits(to)) {
-            return false;
-        }
-        return !OffsetDateTime.parse(from).isAfter(OffsetDateTime.parse(to));
-    }
-
-    private static int fractionDigits(String dateTime) {
-        int dot = dateTime.indexOf('.');
-        if (dot < 0) {
-            return 0;
-        }
-        int end = dot + 1;
-        while (end < dateTime.length() && Character.isDigit(dateTime.charAt(end))) {
-            end++;
-        }
-        return end - dot - 1;
-    }
-
-    private static boolean realDate(String value) {
-        if (value.length() < 10) {
-            return true; // a year, or a year and month: the pattern is the whole rule
-        }
-        try {
-            LocalDate.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    private static boolean instant(String value) {
-        try {
-            OffsetDateTime.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    private static boolean base64(String value) {
-        if (value.length() % 4 != 0) {
-            return false; // HL7 wants the padding the decoder does without
-        }
-        try {
-            Base64.getDecoder().decode(value);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -38,7 +38,10 @@ class IngestCpuFloorBenchmark {
     void pricesEachStageOfARecordsWrite() throws Exception {
         List<String> records = records(Path.of(System.getProperty("bench.synthea")));
 
-        double hl7Only = firstSight(new BaseProfileValidator(FHIR, true, false, 1), records);
+        double hl7Only = firstSight(
+                new BaseProfileValidator(
+                        FHIR, true, false, 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                records);
         double validation = firstSight(new BaseProfileValidator(FHIR, true), records);
         StructuralCheck structure = new StructuralCheck(FHIR);
         long shown = records.stream().filter(structure::provesValid).count();
