@@ -2,9 +2,9 @@ package org.carerecord.fhir.ingest;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -62,34 +62,24 @@ final class PrimitiveForms {
     }
 
     static boolean realDate(String value) {
-        if (value.length() < 10) {
-            return true; // a year, or a year and month: the pattern is the whole rule
-        }
-        try {
-            LocalDate.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
+        // a year, or a year and month: the pattern is the whole rule
+        return value.length() < 10 || parses(value, LocalDate::parse);
     }
 
     static boolean instant(String value) {
-        try {
-            OffsetDateTime.parse(value);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
+        return parses(value, OffsetDateTime::parse);
     }
 
     static boolean base64(String value) {
-        if (value.length() % 4 != 0) {
-            return false; // HL7 wants the padding the decoder does without
-        }
+        // HL7 wants the padding the decoder does without
+        return value.length() % 4 == 0 && parses(value, Base64.getDecoder()::decode);
+    }
+
+    private static boolean parses(String value, Consumer<String> parser) {
         try {
-            Base64.getDecoder().decode(value);
+            parser.accept(value);
             return true;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException unreadable) {
             return false;
         }
     }
