@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.entity.StorageSettings;
 import ca.uhn.fhir.jpa.searchparam.extractor.SearchParamExtractorR4;
 import ca.uhn.fhir.rest.server.util.FhirContextSearchParamRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,10 +39,7 @@ class IngestCpuFloorBenchmark {
     void pricesEachStageOfARecordsWrite() throws Exception {
         List<String> records = records(Path.of(System.getProperty("bench.synthea")));
 
-        double hl7Only = firstSight(
-                new BaseProfileValidator(
-                        FHIR, true, false, 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                records);
+        double hl7Only = firstSight(new BaseProfileValidator(FHIR, true, false, 1, new SimpleMeterRegistry()), records);
         double validation = firstSight(new BaseProfileValidator(FHIR, true), records);
         StructuralCheck structure = new StructuralCheck(FHIR);
         long shown = records.stream().filter(structure::provesValid).count();
