@@ -79,16 +79,17 @@ public class BaseProfileValidator {
         this.validators = enabled ? new ReusedInstanceValidators(fhir) : null;
         this.structure = enabled && structuralCheck ? new StructuralCheck(fhir) : null;
         this.crossCheckEvery = Math.max(1, crossCheckEvery);
-        this.provenByStructure = Counter.builder("care.validation.records")
-                .description("records checked against the R4 base profile (not remembered as valid), by what decided")
-                .tag("decided", "structural-check")
-                .register(meters);
-        this.decidedByHl7 = Counter.builder("care.validation.records")
-                .description("records checked against the R4 base profile (not remembered as valid), by what decided")
-                .tag("decided", "hl7-validator")
-                .register(meters);
+        this.provenByStructure = recordsDecidedBy("structural-check", meters);
+        this.decidedByHl7 = recordsDecidedBy("hl7-validator", meters);
         this.disagreements = Counter.builder("care.validation.structural.disagreements")
                 .description("records the structural check passed that HL7's validator refused (a defect to fix)")
+                .register(meters);
+    }
+
+    private static Counter recordsDecidedBy(String decider, MeterRegistry meters) {
+        return Counter.builder("care.validation.records")
+                .description("records checked against the R4 base profile (not remembered as valid), by what decided")
+                .tag("decided", decider)
                 .register(meters);
     }
 

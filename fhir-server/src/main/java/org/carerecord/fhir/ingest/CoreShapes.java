@@ -34,7 +34,6 @@ final class CoreShapes {
      */
     record Slot(
             String element,
-            int min,
             int max,
             String type,
             List<String> profiles,
@@ -50,6 +49,9 @@ final class CoreShapes {
 
     private final IValidationSupport definitions;
     private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
+    /** Resource types' shapes, looked up once per record: kept apart so a record costs no definition lookup. */
+    private final Map<String, Shape> resources = new ConcurrentHashMap<>();
+
     private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
     CoreShapes(FhirContext fhir) {
@@ -72,12 +74,19 @@ final class CoreShapes {
 
     /** The shape of a resource type the core defines (not an abstract one), or null. */
     Shape ofResource(String type) {
-        StructureDefinition definition = definition(CORE + type);
-        return definition != null
-                        && definition.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE
-                        && !definition.getAbstract()
-                ? ofType(type)
-                : null;
+        Shape shape = resources.get(type);
+        if (shape == null) {
+            StructureDefinition definition = definition(CORE + type);
+            shape = definition != null
+                            && definition.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE
+                            && !definition.getAbstract()
+                    ? ofType(type)
+                    : null;
+            if (shape != null) {
+                resources.putIfAbsent(type, shape);
+            }
+        }
+        return shape;
     }
 
     /** The shape of an element defined inline (a backbone element) in its owner's definition. */
@@ -125,15 +134,7 @@ final class CoreShapes {
                 String target = element.getContentReference()
                         .substring(element.getContentReference().indexOf('#') + 1);
                 first = new Slot(
-                        elementPath,
-                        element.getMin(),
-                        max,
-                        "BackboneElement",
-                        List.of(),
-                        Set.of(),
-                        keys(element),
-                        definition,
-                        target);
+                        elementPath, max, "BackboneElement", List.of(), Set.of(), keys(element), definition, target);
                 properties.put(name, first);
             } else {
                 for (ElementDefinition.TypeRefComponent type : element.getType()) {
@@ -141,7 +142,6 @@ final class CoreShapes {
                     boolean inline = "BackboneElement".equals(code) || "Element".equals(code);
                     Slot slot = new Slot(
                             elementPath,
-                            element.getMin(),
                             max,
                             code,
                             type.getProfile().stream()

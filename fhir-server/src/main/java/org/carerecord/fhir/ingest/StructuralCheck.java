@@ -197,16 +197,15 @@ final class StructuralCheck {
                     return fail("missing " + required.element());
                 }
             }
-            for (String invariant : shape.invariants()) {
+            // the type's own invariants (per-1 on any Period), then the element's (obs-3 on referenceRange)
+            return invariantsHold(shape.invariants(), node, where)
+                    && (via == null || invariantsHold(via.invariants(), node, via.element()));
+        }
+
+        private boolean invariantsHold(Set<String> invariants, JsonNode node, String where) {
+            for (String invariant : invariants) {
                 if (!InvariantsInJava.holds(invariant, node)) {
                     return fail("invariant " + invariant + " not shown at " + where);
-                }
-            }
-            if (via != null) {
-                for (String invariant : via.invariants()) {
-                    if (!InvariantsInJava.holds(invariant, node)) {
-                        return fail("invariant " + invariant + " not shown at " + via.element());
-                    }
                 }
             }
             return true;
@@ -309,10 +308,7 @@ final class StructuralCheck {
             if (target == null) {
                 return fail("reference form " + url);
             }
-            return slot.targets().isEmpty()
-                    || slot.targets().contains("Resource")
-                    || slot.targets().contains(target)
-                    || fail("reference target " + target + " at " + slot.element());
+            return allows(slot.targets(), target) || fail("reference target " + target + " at " + slot.element());
         }
 
         private boolean primitive(JsonNode node, String type, Slot slot) {

@@ -7,9 +7,6 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,21 +71,17 @@ class BaseProfileValidatorTest {
     }
 
     static List<Case> corpus() {
-        try (InputStream in = BaseProfileValidatorTest.class.getResourceAsStream("/validation/invalid-records.json")) {
-            List<Case> cases = new ArrayList<>();
-            for (JsonNode node : new ObjectMapper().readTree(in)) {
-                List<String> mustSay = new ArrayList<>();
-                node.get("mustSay").forEach(s -> mustSay.add(s.asText()));
-                // as a sender sent it: the parser keeps what it cannot read for the validator to name
-                Resource resource = (Resource) FHIR.newJsonParser()
-                        .setParserErrorHandler(new LenientErrorHandler(false))
-                        .parseResource(node.get("resource").toString());
-                cases.add(new Case(node.get("case").asText(), mustSay, resource));
-            }
-            return cases;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        List<Case> cases = new ArrayList<>();
+        for (JsonNode node : ValidationRecords.entries("invalid-records.json")) {
+            List<String> mustSay = new ArrayList<>();
+            node.get("mustSay").forEach(s -> mustSay.add(s.asText()));
+            // as a sender sent it: the parser keeps what it cannot read for the validator to name
+            Resource resource = (Resource) FHIR.newJsonParser()
+                    .setParserErrorHandler(new LenientErrorHandler(false))
+                    .parseResource(node.get("resource").toString());
+            cases.add(new Case(node.get("case").asText(), mustSay, resource));
         }
+        return cases;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StructuralCheckTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<ObjectNode> VALID = validRecords();
     private static final StructuralCheck CHECK = new StructuralCheck(FHIR);
@@ -63,16 +59,10 @@ class StructuralCheckTest {
 
     /** Records an outside review found the structural check passing while HL7's validator refused them. */
     static List<Counterexample> counterexamples() {
-        try (InputStream in =
-                StructuralCheckTest.class.getResourceAsStream("/validation/structural-counterexamples.json")) {
-            List<Counterexample> cases = new ArrayList<>();
-            JSON.readTree(in)
-                    .forEach(c -> cases.add(new Counterexample(
-                            c.get("case").asText(), c.get("json").asText())));
-            return cases;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ValidationRecords.entries("structural-counterexamples.json").stream()
+                .map(c ->
+                        new Counterexample(c.get("case").asText(), c.get("json").asText()))
+                .toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -407,12 +397,8 @@ class StructuralCheckTest {
     }
 
     private static List<ObjectNode> validRecords() {
-        try (InputStream in = StructuralCheckTest.class.getResourceAsStream("/validation/valid-records.json")) {
-            List<ObjectNode> records = new ArrayList<>();
-            JSON.readTree(in).forEach(r -> records.add((ObjectNode) r));
-            return records;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ValidationRecords.entries("valid-records.json").stream()
+                .map(ObjectNode.class::cast)
+                .toList();
     }
 }
