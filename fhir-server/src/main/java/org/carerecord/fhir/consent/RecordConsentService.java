@@ -61,6 +61,8 @@ public class RecordConsentService implements IConsentService {
     /** Set on a read of a bulk export's file by the client that asked for the export (see {@link #ownExportFile}). */
     private static final String OWN_EXPORT_FILE = RecordConsentService.class.getName() + ".ownExportFile";
 
+    private static final String WRITE_ONLY = RecordConsentService.class.getName() + ".writeOnly";
+
     /**
      * Tells enforcement that this request reads a bulk export's output file and that the one asking is the client
      * that asked for the export: its records were each decided as they went in ({@link #mayDisclose}), so the file
@@ -497,7 +499,12 @@ public class RecordConsentService implements IConsentService {
         return new ForbiddenOperationException(reason + " (" + policy + ")", outcome);
     }
 
+    /** Judged once a request: an import batch's 500 records each asked it, and each answer read the whole batch. */
     private static boolean isWriteOnly(RequestDetails request) {
+        return (Boolean) request.getUserData().computeIfAbsent(WRITE_ONLY, k -> judgeWriteOnly(request));
+    }
+
+    private static boolean judgeWriteOnly(RequestDetails request) {
         if (request.getRestOperationType() == null) { // an internal request: judged by the bundle it carries
             return request.getResource() instanceof Bundle bundle
                     && bundle.getEntry().stream()
