@@ -11,7 +11,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * What a line of a bulk write ({@code $load}, {@code $import}) must be before it is written, beyond the rules
- * every write meets: a type this record holds, with an id (bulk writes are updates by id, so writing again
+ * every write meets: a type this record holds other than Subscription, with an id (bulk writes are updates by id, so writing again
  * changes nothing), that the system's scopes allow it to write, referring to others by {@code Type/id} or a
  * conditional reference, never by a {@code urn:uuid} only a bundle could resolve. A conditional reference is
  * confined to the system's own records where records are owned, as in a transaction ({@link OwnRecordMatching}).
@@ -26,6 +26,12 @@ public final class BulkRecordRules {
         String type = resource.fhirType();
         if (!storedTypes.contains(type)) {
             return type + " is not a type this record holds";
+        }
+        if (type.equals("Subscription")) {
+            // bulk lines are written as the system's own request, which the Subscription rules (allowed endpoint,
+            // criteria, the recipient kept) do not check: HAPI's own status changes are written that way
+            return "a Subscription is not written in bulk: create it with POST /Subscription, where its endpoint and"
+                    + " criteria are checked";
         }
         if (!resource.getIdElement().hasIdPart()) {
             return type

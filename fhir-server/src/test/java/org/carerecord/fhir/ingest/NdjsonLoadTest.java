@@ -112,6 +112,28 @@ class NdjsonLoadTest {
     }
 
     @Test
+    void aSubscriptionIsNotWrittenInBulkWhereItsEndpointAndCriteriaWouldGoUnchecked() {
+        // found from inside: bulk lines are written as the system's own request, which SubscriptionRules lets
+        // through unchecked (HAPI's status changes are made that way): an endpoint off the allow-list, a probing
+        // criteria, no recipient kept
+        NdjsonLoad holdingSubscriptions = new NdjsonLoad(
+                FHIR,
+                null,
+                new FhirServerProperties(List.of("Patient", "Subscription"), 20, 200, 2),
+                new RecordValidation(new BaseProfileValidator(FHIR, true)));
+        String subscription = """
+                {"resourceType":"Subscription","id":"s1","status":"requested","reason":"admissions","criteria":"Encounter?class=IMP","channel":{"type":"rest-hook","endpoint":"http://elsewhere.example/hook"}}""";
+
+        assertThatThrownBy(() -> holdingSubscriptions.load(
+                        request("system/*.cruds"), body(PATIENT + "\n" + subscription), new MockHttpServletResponse()))
+                .satisfies(refused -> assertThat(problems(refused))
+                        .singleElement()
+                        .asString()
+                        .startsWith("line 2: ")
+                        .contains("POST /Subscription"));
+    }
+
+    @Test
     void aGzippedBodyIsReadAndAtMostFiftyProblemsAreListed() throws IOException {
         String bad = IntStream.range(0, 120)
                 .mapToObj(i -> "{\"resourceType\":\"Condition\"}")
