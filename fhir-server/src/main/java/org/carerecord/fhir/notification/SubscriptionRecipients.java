@@ -1,5 +1,6 @@
 package org.carerecord.fhir.notification;
 
+import java.util.List;
 import java.util.Optional;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.access.Requester;
@@ -25,18 +26,29 @@ class SubscriptionRecipients {
     }
 
     /** The system writing this Subscription (the request being served) is the one it notifies. */
-    void keep(String subscriptionId, CareClaims claims, String content) {
+    void keep(String subscriptionId, CareClaims claims, String content, String watchedType) {
         jdbc.sql("""
-                        insert into care.subscription_recipient (subscription_id, client_id, claims, content)
-                        values (:id, :client, cast(:claims as jsonb), :content)
+                        insert into care.subscription_recipient (subscription_id, client_id, claims, content, watched_type)
+                        values (:id, :client, cast(:claims as jsonb), :content, :watched)
                         on conflict (subscription_id) do update
                         set client_id = excluded.client_id, claims = excluded.claims, content = excluded.content,
-                            updated = now()""")
+                            watched_type = excluded.watched_type, updated = now()""")
                 .param("id", subscriptionId)
                 .param("client", claims.clientId())
                 .param("claims", KeptClaims.ofThisRequestAsJson())
                 .param("content", content)
+                .param("watched", watchedType)
                 .update();
+    }
+
+    /**
+     * The types the stored Subscriptions watch, whatever their status (null among them: a Subscription kept before
+     * its type was). A deleted Subscription's stays: a write is queued needlessly, never left out wrongly.
+     */
+    List<String> watchedTypes() {
+        return jdbc.sql("select distinct watched_type from care.subscription_recipient")
+                .query(String.class)
+                .list();
     }
 
     Optional<String> clientOf(String subscriptionId) {

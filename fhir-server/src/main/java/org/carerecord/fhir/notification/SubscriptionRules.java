@@ -186,7 +186,7 @@ public class SubscriptionRules implements FhirServerInterceptor {
         }
         contentOf(subscription);
         String criteria = subscription.getCriteria();
-        String type = criteria == null ? "" : criteria.split("\\?", 2)[0];
+        String type = watchedType(subscription);
         if (!storedTypes.contains(type) || type.equals("Subscription")) {
             throw new UnprocessableEntityException(
                     "criteria must name a type this record holds, e.g. Encounter?class=IMP, not '" + criteria + "'");
@@ -201,8 +201,15 @@ public class SubscriptionRules implements FhirServerInterceptor {
             recipients.keep(
                     subscription.getIdElement().getIdPart(),
                     Requester.of(request).claims(),
-                    contentOf(subscription));
+                    contentOf(subscription),
+                    watchedType(subscription));
         }
+    }
+
+    /** The type of record the Subscription's criteria are about: Encounter for Encounter?class=IMP. */
+    static String watchedType(Subscription subscription) {
+        String criteria = subscription.getCriteria();
+        return criteria == null ? "" : criteria.split("\\?", 2)[0];
     }
 
     /** The payload content asked for: id-only unless full-resource is asked for. */

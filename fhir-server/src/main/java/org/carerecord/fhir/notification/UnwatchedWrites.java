@@ -5,41 +5,37 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser.SubscriptionCriteria;
-import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser.TypeEnum;
-import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
-import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import jakarta.annotation.PostConstruct;
 import java.util.Collection;
-import java.util.Set;
-import org.springframework.context.annotation.Lazy;
+import org.carerecord.fhir.jpa.TransactionScoped;
 import org.springframework.stereotype.Component;
 
 /**
- * HAPI queues every committed write to be matched against the active Subscriptions: a row per write in
- * PostgreSQL, then the record read back from the database on the matching thread, whether or not any Subscription
- * watches its type (JFR on a bulk import: 13 % of fhir-server's CPU, most of it that read-back). A write of a type
- * no active Subscription could match is not queued. The active Subscriptions are those of HAPI's own registry, the
- * one its matcher reads; a write is weighed against those active as it commits rather than a moment later.
+ * HAPI queues every committed write to be matched against the active Subscriptions: a row per write in PostgreSQL,
+ * then the record read back from the database on the matching thread, whether or not any Subscription watches its
+ * type (by JFR, 13 % of fhir-server's CPU on a bulk import, most of it that read-back). A write of a type that no
+ * stored Subscription names, whatever its status, is not queued.
  *
- * <p>Always queued: Subscriptions themselves (HAPI activates and registers them from that queue), and every write
- * while any active Subscription's criteria are other than a type, a list of types or a search on one (a topic,
- * say): what cannot be weighed here is left to HAPI's matcher.
+ * <p>Which types are named is read from the database ({@code care.subscription_recipient}, kept as each Subscription
+ * is written), once per write transaction, never from HAPI's in-memory registry: that registry learns of a
+ * Subscription a moment after its status reads active, and a first version that asked it (UnmatchableWrites,
+ * withdrawn) left a practice untold of an admission written just after it subscribed (hazard H18). A Subscription
+ * stored before a write's transaction first asks is seen by it. Always queued: Subscriptions themselves (HAPI
+ * activates and registers them from that queue), and every write while any stored Subscription's type is not known.
  */
 @Component
 @Interceptor
 class UnwatchedWrites {
 
-    private static final Set<String> SUBSCRIPTION_TYPES = Set.of("Subscription", "SubscriptionTopic");
+    private static final Object WATCHED = UnwatchedWrites.class.getName() + ".watched";
 
-    private final SubscriptionRegistry subscriptions;
+    private final SubscriptionRecipients recipients;
     private final FhirContext fhir;
     private final IInterceptorService storageInterceptors;
 
-    UnwatchedWrites(
-            @Lazy SubscriptionRegistry subscriptions, FhirContext fhir, IInterceptorService storageInterceptors) {
-        this.subscriptions = subscriptions;
+    UnwatchedWrites(SubscriptionRecipients recipients, FhirContext fhir, IInterceptorService storageInterceptors) {
+        this.recipients = recipients;
         this.fhir = fhir;
         this.storageInterceptors = storageInterceptors;
     }
@@ -52,25 +48,15 @@ class UnwatchedWrites {
     /** HAPI asks before queueing a write for matching; false: not queued. */
     @Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
     public boolean queueForMatching(ResourceModifiedMessage write) {
-        Collection<ActiveSubscription> active = subscriptions.getAll();
-        return mayMatch(
-                write.getResourceType(fhir),
-                active.stream().map(ActiveSubscription::getCriteria).toList());
-    }
-
-    /** Whether a write of this type could match any of these criteria (null criteria: it could). */
-    static boolean mayMatch(String type, Collection<SubscriptionCriteria> criteria) {
-        if (type == null || SUBSCRIPTION_TYPES.contains(type)) {
+        String type = write.getResourceType(fhir);
+        if (type == null || type.equals("Subscription")) {
             return true;
         }
-        for (SubscriptionCriteria each : criteria) {
-            if (each == null
-                    || each.getType() == TypeEnum.STARTYPE_EXPRESSION
-                    || each.getApplicableResourceTypes() == null
-                    || each.getApplicableResourceTypes().contains(type)) {
-                return true;
-            }
-        }
-        return false;
+        return mayMatch(type, TransactionScoped.value(WATCHED, recipients::watchedTypes));
+    }
+
+    /** Whether a write of this type could match a Subscription naming these types (null: a type not known). */
+    static boolean mayMatch(String type, Collection<String> watched) {
+        return watched.stream().anyMatch(each -> each == null || each.equals(type));
     }
 }

@@ -2,46 +2,34 @@ package org.carerecord.fhir.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
-import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser.SubscriptionCriteria;
 import java.util.Arrays;
 import java.util.List;
+import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.Test;
 
-/** Which writes are queued for HAPI's Subscription matcher, criteria parsed by HAPI's own parser. */
+/** Which writes are queued for HAPI's Subscription matcher. */
 class UnwatchedWritesTest {
 
     @Test
-    void aWriteOfATypeNoActiveSubscriptionNamesIsNotQueued() {
-        List<SubscriptionCriteria> admissions = criteria("Encounter?class=IMP");
+    void aWriteOfATypeNoStoredSubscriptionNamesIsNotQueued() {
+        List<String> admissions = List.of("Encounter");
         assertThat(UnwatchedWrites.mayMatch("Encounter", admissions)).isTrue();
         assertThat(UnwatchedWrites.mayMatch("Observation", admissions)).isFalse();
         assertThat(UnwatchedWrites.mayMatch("Observation", List.of())).isFalse();
     }
 
     @Test
-    void subscriptionsThemselvesAreAlwaysQueuedSoHapiCanActivateThem() {
-        assertThat(UnwatchedWrites.mayMatch("Subscription", List.of())).isTrue();
-        assertThat(UnwatchedWrites.mayMatch("Subscription", criteria("Encounter?class=IMP")))
+    void aSubscriptionWhoseTypeIsNotKnownHasEveryWriteQueued() {
+        assertThat(UnwatchedWrites.mayMatch("Observation", Arrays.asList("Encounter", null)))
                 .isTrue();
     }
 
     @Test
-    void listsOfTypesAndEveryTypeAreHonoured() {
-        List<SubscriptionCriteria> some = criteria("[Observation,Condition]");
-        assertThat(UnwatchedWrites.mayMatch("Condition", some)).isTrue();
-        assertThat(UnwatchedWrites.mayMatch("Encounter", some)).isFalse();
-        assertThat(UnwatchedWrites.mayMatch("Encounter", criteria("[*]"))).isTrue();
-    }
-
-    @Test
-    void criteriaThatCannotBeWeighedQueueEveryWrite() {
-        List<SubscriptionCriteria> unknown = Arrays.asList(SubscriptionCriteriaParser.parse("not criteria"), null);
-        assertThat(UnwatchedWrites.mayMatch("Observation", unknown)).isTrue();
-        assertThat(UnwatchedWrites.mayMatch(null, List.of())).isTrue();
-    }
-
-    private static List<SubscriptionCriteria> criteria(String... each) {
-        return Arrays.stream(each).map(SubscriptionCriteriaParser::parse).toList();
+    void theTypeWatchedIsTheOneTheCriteriaName() {
+        assertThat(SubscriptionRules.watchedType(new Subscription().setCriteria("Encounter?class=IMP")))
+                .isEqualTo("Encounter");
+        assertThat(SubscriptionRules.watchedType(new Subscription().setCriteria("Condition")))
+                .isEqualTo("Condition");
+        assertThat(SubscriptionRules.watchedType(new Subscription())).isEmpty();
     }
 }
