@@ -397,6 +397,16 @@ class BulkImportIT {
         }
         assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
         assertThat(after.body()).contains("cancelled");
+        // the lines read from its sources (patient data) are not kept for a job that will never write them
+        String job = status.substring(status.indexOf("_jobId=") + "_jobId=".length());
+        String held = "select count(*) from care.import_chunk where instance_id = '" + job + "'";
+        deadline = Instant.now().plusSeconds(60);
+        while (Audit.count(stack, "fhir", held) > 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+        }
+        assertThat(Audit.count(stack, "fhir", held))
+                .as("lines held for the cancelled job")
+                .isZero();
     }
 
     @Test
@@ -442,6 +452,10 @@ class BulkImportIT {
         assertThat(Audit.count(stack, "fhir", imported)).isEqualTo(lines);
         assertThat(Audit.count(stack, "fhir", imported + " and res_ver > 1"))
                 .as("a chunk written again changed nothing: every record at its first version")
+                .isZero();
+        assertThat(Audit.count(
+                        stack, "fhir", "select count(*) from care.import_chunk where instance_id = '" + job + "'"))
+                .as("the lines read from the sources are let go once the job has its report")
                 .isZero();
     }
 

@@ -81,6 +81,9 @@ public final class RunningStack implements ParameterResolver {
                                 // 30 s wait for references it refers to)
                                 "CARE_FHIR_IMPORT_STALLED_AFTER",
                                 "60s",
+                                // ...and the lines of a job it cancels are let go within seconds, not ten minutes
+                                "CARE_FHIR_IMPORT_CHUNK_SWEEP",
+                                "5s",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
                                 importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));

@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
  * Moves bulk imports and exports on promptly. HAPI's batch2 queues a new job's first chunk, moves a gated job to
  * its next step and retries a chunk in a maintenance pass it schedules once a minute (a one-line import took a
  * minute before it began, a three-patient export three); while such a job is active a pass is asked for every
- * second (a no-op when one is running; job fast-tracking, on in {@link JpaServerConfig}, does the rest).
+ * quarter second (a no-op when one is running; job fast-tracking, on in {@link JpaServerConfig}, does the rest).
+ * An import passes through a dozen gated steps, one per tier of types: at one pass a second, re-importing 18,243
+ * unchanged records took 16–19 s, at four 11 s.
  */
 @Component
 class JobPacer {
@@ -34,7 +36,7 @@ class JobPacer {
         this.pacedJobs = List.copyOf(pacedJobs);
     }
 
-    @Scheduled(fixedDelayString = "${care.fhir.import.pace:1s}")
+    @Scheduled(fixedDelayString = "${care.fhir.import.pace:250ms}")
     void advanceActiveJobs() {
         for (String job : pacedJobs) {
             if (!jobs.getJobInstancesByJobDefinitionIdAndStatuses(job, ACTIVE, 1, 0)

@@ -36,7 +36,8 @@ public class BulkImportJob {
             ObjectProvider<RestfulServer> server,
             FhirServerProperties properties,
             JdbcTemplate jdbc,
-            RecordValidation validation) {
+            RecordValidation validation,
+            ImportChunkStore chunks) {
         ImportDigests digests = new ImportDigests(jdbc);
         Set<String> stored = Set.copyOf(properties.resourceTypes());
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
@@ -49,7 +50,7 @@ public class BulkImportJob {
                         "read-sources",
                         "Read each source into chunks of lines",
                         ImportWork.class,
-                        new FetchImportFiles(sources));
+                        new FetchImportFiles(sources, chunks));
         // a tier at a time (a gated step each), so what records refer to is written before them
         List<List<String>> tiers = ReferenceOrder.TIERS;
         for (int i = 0; i < tiers.size(); i++) {
@@ -58,18 +59,18 @@ public class BulkImportJob {
                     "Write " + String.join(", ", tiers.get(i)),
                     ImportWork.class,
                     new WriteImportTier(
-                            Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests, validation));
+                            Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests, validation, chunks));
         }
         return job.addIntermediateStep(
                         "write-the-rest",
                         "Write every other type",
                         ImportWork.class,
-                        new WriteImportTier(null, fhir, systemDao, server, stored, digests, validation))
+                        new WriteImportTier(null, fhir, systemDao, server, stored, digests, validation, chunks))
                 .addFinalReducerStep(
                         "report",
                         "Add up what was written and rejected",
                         ImportOutcome.class,
-                        new CollectImportReport())
+                        new CollectImportReport(chunks::forget))
                 .build();
     }
 }

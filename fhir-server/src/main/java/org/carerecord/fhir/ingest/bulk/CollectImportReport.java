@@ -8,6 +8,7 @@ import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.model.ChunkOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The job's last step: the chunks' outcomes added up into the report the status endpoint answers with, each chunk
@@ -18,8 +19,15 @@ import java.util.Map;
  */
 class CollectImportReport implements IReductionStepWorker<ImportJobParameters, ImportWork, ImportOutcome> {
 
+    /** Called with the job's id once its report is made: its lines are no longer needed. */
+    private final Consumer<String> reported;
+
     private final ImportOutcome report = new ImportOutcome();
     private final Map<String, ImportOutcome> byChunk = new LinkedHashMap<>();
+
+    CollectImportReport(Consumer<String> reported) {
+        this.reported = reported;
+    }
 
     @Override
     public ChunkOutcome consume(ChunkExecutionDetails<ImportJobParameters, ImportWork> chunk) {
@@ -41,11 +49,12 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
             StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportOutcome> sink) {
         byChunk.values().forEach(report::add);
         sink.accept(report);
+        reported.accept(details.getInstance().getInstanceId());
         return RunOutcome.SUCCESS;
     }
 
     @Override
     public IReductionStepWorker<ImportJobParameters, ImportWork, ImportOutcome> newInstance() {
-        return new CollectImportReport();
+        return new CollectImportReport(reported);
     }
 }

@@ -24,14 +24,17 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
     static final int LINES_PER_CHUNK = 500;
 
     private final ImportSources sources;
+    private final ImportChunkStore chunks;
 
-    FetchImportFiles(ImportSources sources) {
+    FetchImportFiles(ImportSources sources, ImportChunkStore chunks) {
         this.sources = sources;
+        this.chunks = chunks;
     }
 
     @Override
     public RunOutcome run(StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
         int lines = 0;
+        String job = details.getInstance().getInstanceId();
         for (ImportJobParameters.Input input : details.getParameters().getInputs()) {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(gunzipped(sources.open(input.getUrl())), StandardCharsets.UTF_8))) {
@@ -52,21 +55,24 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                     chunk.append(number).append('\t').append(line.strip()).append('\n');
                     lines++;
                     if (++inChunk == LINES_PER_CHUNK) {
-                        sink.accept(ImportWork.toWrite(
-                                new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
+                        pass(job, new ImportChunk(input.getType(), input.getUrl(), first), chunk, sink);
                         chunk.setLength(0);
                         inChunk = 0;
                     }
                 }
                 if (inChunk > 0) {
-                    sink.accept(ImportWork.toWrite(
-                            new ImportChunk(input.getType(), input.getUrl(), first, chunk.toString())));
+                    pass(job, new ImportChunk(input.getType(), input.getUrl(), first), chunk, sink);
                 }
             } catch (IOException e) {
                 throw new JobExecutionFailedException("could not read " + input.getUrl() + ": " + e.getMessage(), e);
             }
         }
         return new RunOutcome(lines);
+    }
+
+    private void pass(String job, ImportChunk chunk, CharSequence lines, IJobDataSink<ImportWork> sink) {
+        chunks.keep(job, chunk.id(), lines.toString());
+        sink.accept(ImportWork.toWrite(chunk));
     }
 
     /** Sources may be gzipped (the usual way to ship NDJSON): recognised by their first two bytes. */

@@ -4,7 +4,10 @@ import ca.uhn.fhir.model.api.IModelJson;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. */
+/**
+ * Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. Its lines are
+ * held by {@link ImportChunkStore} under {@link #id()}; chunks stored by an earlier version carry them here.
+ */
 // chunks a later version stored stay readable by this one (a rollback, a rolling upgrade)
 @JsonIgnoreProperties(ignoreUnknown = true)
 class ImportChunk implements IModelJson {
@@ -18,16 +21,21 @@ class ImportChunk implements IModelJson {
     @JsonProperty("firstLine")
     private long firstLine;
 
+    /** Null: held by {@link ImportChunkStore}. */
     @JsonProperty("ndjson")
     private String ndjson;
 
     public ImportChunk() {}
 
-    ImportChunk(String type, String url, long firstLine, String ndjson) {
+    ImportChunk(String type, String url, long firstLine) {
         this.type = type;
         this.url = url;
         this.firstLine = firstLine;
-        this.ndjson = ndjson;
+    }
+
+    /** Names the chunk within its job; the type too: one URL may be named by two inputs of different types. */
+    String id() {
+        return type + " " + url + "#" + firstLine;
     }
 
     public String getType() {

@@ -31,8 +31,7 @@ class ImportOutcome implements IModelJson {
     /** The outcome of writing one chunk, named for the source and line it starts at. */
     static ImportOutcome of(ImportChunk written) {
         ImportOutcome outcome = new ImportOutcome();
-        // the type too: one URL may be named by two inputs of different types
-        outcome.chunk = written.getType() + " " + written.getUrl() + "#" + written.getFirstLine();
+        outcome.chunk = written.id();
         return outcome;
     }
 

@@ -69,6 +69,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     private final Set<String> storedTypes;
     private final ImportDigests digests;
     private final RecordValidation validation;
+    private final ImportChunkStore chunks;
     /** The types this step writes; null: every type no earlier step wrote. */
     private final Set<String> tier;
 
@@ -79,8 +80,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             ObjectProvider<RestfulServer> server,
             Set<String> storedTypes,
             ImportDigests digests,
-            RecordValidation validation) {
+            RecordValidation validation,
+            ImportChunkStore chunks) {
         this.tier = tier;
+        this.chunks = chunks;
         this.validation = validation;
         this.digests = digests;
         this.fhir = fhir;
@@ -105,7 +108,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
         List<Candidate> candidates = new ArrayList<>();
         IParser parser = fhir.newJsonParser();
-        String[] lines = chunk.getNdjson().split("\n");
+        String ndjson = chunk.getNdjson() != null
+                ? chunk.getNdjson()
+                : chunks.lines(details.getInstance().getInstanceId(), chunk.id());
+        String[] lines = ndjson.split("\n");
         for (String numbered : lines) {
             int tab = numbered.indexOf('\t');
             long line = Long.parseLong(numbered.substring(0, tab));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.batch2.api.ChunkExecutionDetails;
 import ca.uhn.fhir.batch2.api.IJobDataSink;
 import ca.uhn.fhir.batch2.api.IWarningProcessor;
+import ca.uhn.fhir.batch2.api.StepExecutionDetails;
+import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.batch2.model.WorkChunkData;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +16,12 @@ class CollectImportReportTest {
 
     private static final String SOURCE = "file:///imports/patients.ndjson";
 
+    /** The jobs whose report was made (their chunks' lines are then let go). */
+    private final List<String> reported = new ArrayList<>();
+
     @Test
     void aChunkThatReachesTheReportTwiceIsCountedOnceAsItsFirstWritingLeftIt() {
-        CollectImportReport collect = new CollectImportReport();
+        CollectImportReport collect = new CollectImportReport(reported::add);
         // the first writing created 500 records; the server was killed before it recorded the step done, and the
         // step's second run found them as the first left them
         collect.consume(details(outcome(chunk(1), 500, 0, 0)));
@@ -28,11 +33,14 @@ class CollectImportReportTest {
         assertThat(counts.unchanged).isZero();
         assertThat(counts.rejected).isEqualTo(20);
         assertThat(counts.stored()).as("each line of the 1,000 once").isEqualTo(980);
+        assertThat(reported)
+                .as("the job's lines are let go once it has its report")
+                .containsExactly("job");
     }
 
     @Test
     void theSecondWritingIsKeptWhenItIsTheOneThatWrote() {
-        CollectImportReport collect = new CollectImportReport();
+        CollectImportReport collect = new CollectImportReport(reported::add);
         collect.consume(details(outcome(chunk(1), 0, 500, 0)));
         collect.consume(details(outcome(chunk(1), 500, 0, 0)));
 
@@ -41,9 +49,9 @@ class CollectImportReportTest {
 
     @Test
     void oneUrlNamedByTwoInputsOfDifferentTypesIsCountedForBoth() {
-        CollectImportReport collect = new CollectImportReport();
+        CollectImportReport collect = new CollectImportReport(reported::add);
         collect.consume(details(outcome(chunk(1), 500, 0, 0)));
-        collect.consume(details(outcome(new ImportChunk("Condition", SOURCE, 1, ""), 0, 0, 500)));
+        collect.consume(details(outcome(new ImportChunk("Condition", SOURCE, 1), 0, 0, 500)));
 
         ImportOutcome.Counts counts = report(collect).getSources().get(SOURCE);
         assertThat(counts.created).isEqualTo(500);
@@ -51,7 +59,7 @@ class CollectImportReportTest {
     }
 
     private static ImportChunk chunk(long firstLine) {
-        return new ImportChunk("Patient", SOURCE, firstLine, "");
+        return new ImportChunk("Patient", SOURCE, firstLine);
     }
 
     private static ImportOutcome outcome(ImportChunk chunk, int created, int unchanged, int rejected) {
@@ -69,18 +77,22 @@ class CollectImportReportTest {
 
     private static ImportOutcome report(CollectImportReport collect) {
         List<ImportOutcome> reports = new ArrayList<>();
-        collect.run(null, new IJobDataSink<>() {
-            @Override
-            public void accept(WorkChunkData<ImportOutcome> data) {
-                reports.add(data.getData());
-            }
+        JobInstance job = new JobInstance();
+        job.setInstanceId("job");
+        collect.run(
+                StepExecutionDetails.createReductionStepDetails(new ImportJobParameters(), null, job, null),
+                new IJobDataSink<>() {
+                    @Override
+                    public void accept(WorkChunkData<ImportOutcome> data) {
+                        reports.add(data.getData());
+                    }
 
-            @Override
-            public void recoveredError(String message) {}
+                    @Override
+                    public void recoveredError(String message) {}
 
-            @Override
-            public void setWarningProcessor(IWarningProcessor processor) {}
-        });
+                    @Override
+                    public void setWarningProcessor(IWarningProcessor processor) {}
+                });
         assertThat(reports).hasSize(1);
         return reports.get(0);
     }
