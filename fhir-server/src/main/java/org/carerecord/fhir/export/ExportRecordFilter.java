@@ -1,16 +1,15 @@
 package org.carerecord.fhir.export;
 
 import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import jakarta.annotation.PostConstruct;
 import java.util.Optional;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.audit.DisclosureAudit;
 import org.carerecord.fhir.consent.PatientCompartment;
 import org.carerecord.fhir.consent.RecordConsentService;
+import org.carerecord.fhir.jpa.StorageWideInterceptor;
 import org.carerecord.security.decision.AccessRequest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
@@ -19,34 +18,26 @@ import org.springframework.stereotype.Component;
  * Each record HAPI's bulk-export job would write into a file is let in only if a disclosure to the system that
  * asked is allowed ({@link RecordConsentService#mayDisclose}); the first of each patient's records let in is audited
  * before the file is written. HAPI asks this of its storage-wide interceptors, not the REST server's (the job runs
- * with no request), so this one hook is registered there. With no hook registered HAPI would let every record in.
+ * with no request), so this one hook is registered there ({@link StorageWideInterceptor}). With no hook registered HAPI would let every record in.
  */
 @Component
 @Interceptor
-class ExportRecordFilter {
+class ExportRecordFilter implements StorageWideInterceptor {
 
     private final ExportRequesters requesters;
     private final RecordConsentService consent;
     private final PatientCompartment compartment;
     private final DisclosureAudit disclosures;
-    private final IInterceptorService storageInterceptors;
 
     ExportRecordFilter(
             ExportRequesters requesters,
             RecordConsentService consent,
             PatientCompartment compartment,
-            DisclosureAudit disclosures,
-            IInterceptorService storageInterceptors) {
+            DisclosureAudit disclosures) {
         this.requesters = requesters;
         this.consent = consent;
         this.compartment = compartment;
         this.disclosures = disclosures;
-        this.storageInterceptors = storageInterceptors;
-    }
-
-    @PostConstruct
-    void register() {
-        storageInterceptors.registerInterceptor(this);
     }
 
     @Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)

@@ -2,13 +2,12 @@ package org.carerecord.fhir.notification;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage.OperationTypeEnum;
-import jakarta.annotation.PostConstruct;
+import org.carerecord.fhir.jpa.StorageWideInterceptor;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.springframework.stereotype.Component;
 
@@ -16,25 +15,18 @@ import org.springframework.stereotype.Component;
  * Where HAPI's subscription module hands over: it has matched a committed write against an active Subscription and
  * would now deliver it from a queue in memory, unchecked and unaudited. Instead the match becomes a row of the
  * notification outbox (durable; {@link NotificationRelay} decides, audits and delivers it) and HAPI's delivery is
- * called off. HAPI asks this of its storage-wide interceptors, so this hook is registered there.
+ * called off. HAPI asks this of its storage-wide interceptors, so this hook is registered there ({@link StorageWideInterceptor}).
  */
 @Component
 @Interceptor
-class NotificationQueue {
+class NotificationQueue implements StorageWideInterceptor {
 
     private final NotificationOutbox outbox;
     private final FhirContext fhir;
-    private final IInterceptorService storageInterceptors;
 
-    NotificationQueue(NotificationOutbox outbox, FhirContext fhir, IInterceptorService storageInterceptors) {
+    NotificationQueue(NotificationOutbox outbox, FhirContext fhir) {
         this.outbox = outbox;
         this.fhir = fhir;
-        this.storageInterceptors = storageInterceptors;
-    }
-
-    @PostConstruct
-    void register() {
-        storageInterceptors.registerInterceptor(this);
     }
 
     @Hook(Pointcut.SUBSCRIPTION_BEFORE_DELIVERY)

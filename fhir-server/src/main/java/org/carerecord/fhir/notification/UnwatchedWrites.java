@@ -2,12 +2,11 @@ package org.carerecord.fhir.notification;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
-import jakarta.annotation.PostConstruct;
 import java.util.Collection;
+import org.carerecord.fhir.jpa.StorageWideInterceptor;
 import org.carerecord.fhir.jpa.TransactionScoped;
 import org.springframework.stereotype.Component;
 
@@ -26,23 +25,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Interceptor
-class UnwatchedWrites {
+class UnwatchedWrites implements StorageWideInterceptor {
 
     private static final Object WATCHED = UnwatchedWrites.class.getName() + ".watched";
 
     private final SubscriptionRecipients recipients;
     private final FhirContext fhir;
-    private final IInterceptorService storageInterceptors;
 
-    UnwatchedWrites(SubscriptionRecipients recipients, FhirContext fhir, IInterceptorService storageInterceptors) {
+    UnwatchedWrites(SubscriptionRecipients recipients, FhirContext fhir) {
         this.recipients = recipients;
         this.fhir = fhir;
-        this.storageInterceptors = storageInterceptors;
-    }
-
-    @PostConstruct
-    void register() {
-        storageInterceptors.registerInterceptor(this);
     }
 
     /** HAPI asks before queueing a write for matching; false: not queued. */

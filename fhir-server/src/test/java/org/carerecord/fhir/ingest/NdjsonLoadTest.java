@@ -2,6 +2,7 @@ package org.carerecord.fhir.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -66,6 +67,15 @@ class NdjsonLoadTest {
         return http;
     }
 
+    /** The one problem a load refused for. */
+    private static String onlyProblem(NdjsonLoad load, String scopes, String file) {
+        Throwable refused = catchThrowable(() -> load.load(request(scopes), body(file), new MockHttpServletResponse()));
+        assertThat(refused).as("the load is refused").isNotNull();
+        List<String> problems = problems(refused);
+        assertThat(problems).hasSize(1);
+        return problems.get(0);
+    }
+
     private static List<String> problems(Throwable refused) {
         OperationOutcome outcome = (OperationOutcome) ((UnprocessableEntityException) refused).getOperationOutcome();
         return outcome.getIssue().stream()
@@ -102,13 +112,9 @@ class NdjsonLoadTest {
 
     @Test
     void aTypeTheSystemMayNotWriteIsRefusedLineByLine() {
-        assertThatThrownBy(() -> load.load(
-                        request("system/Patient.cu"), body(PATIENT + "\n" + CONDITION), new MockHttpServletResponse()))
-                .satisfies(refused -> assertThat(problems(refused))
-                        .singleElement()
-                        .asString()
-                        .startsWith("line 2: ")
-                        .contains("update on Condition"));
+        assertThat(onlyProblem(load, "system/Patient.cu", PATIENT + "\n" + CONDITION))
+                .startsWith("line 2: ")
+                .contains("update on Condition");
     }
 
     @Test
@@ -124,13 +130,9 @@ class NdjsonLoadTest {
         String subscription = """
                 {"resourceType":"Subscription","id":"s1","status":"requested","reason":"admissions","criteria":"Encounter?class=IMP","channel":{"type":"rest-hook","endpoint":"http://elsewhere.example/hook"}}""";
 
-        assertThatThrownBy(() -> holdingSubscriptions.load(
-                        request("system/*.cruds"), body(PATIENT + "\n" + subscription), new MockHttpServletResponse()))
-                .satisfies(refused -> assertThat(problems(refused))
-                        .singleElement()
-                        .asString()
-                        .startsWith("line 2: ")
-                        .contains("POST /Subscription"));
+        assertThat(onlyProblem(holdingSubscriptions, "system/*.cruds", PATIENT + "\n" + subscription))
+                .startsWith("line 2: ")
+                .contains("POST /Subscription");
     }
 
     @Test
