@@ -64,6 +64,7 @@ final class StructuralCheck {
             "Practitioner",
             "PractitionerRole",
             "Procedure",
+            "Provenance",
             "ServiceRequest",
             "Coverage",
             "SupplyDelivery");

@@ -1,11 +1,10 @@
 package org.carerecord.fhir.jpa;
 
-import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
-import ca.uhn.fhir.batch2.model.StatusEnum;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -20,30 +19,30 @@ import org.springframework.stereotype.Component;
 @Component
 class JobPacer {
 
-    private static final Set<StatusEnum> ACTIVE =
-            Set.of(StatusEnum.QUEUED, StatusEnum.IN_PROGRESS, StatusEnum.FINALIZE, StatusEnum.ERRORED);
-
-    private final IJobCoordinator jobs;
+    private final JdbcTemplate jdbc;
     private final IJobMaintenanceService maintenance;
-    private final List<String> pacedJobs;
+    private final String[] pacedJobs;
+    private final String anyActive;
 
     JobPacer(
-            IJobCoordinator jobs,
+            JdbcTemplate jdbc,
             IJobMaintenanceService maintenance,
             @Value("${care.fhir.paced-jobs:care-bulk-import,BULK_EXPORT}") List<String> pacedJobs) {
-        this.jobs = jobs;
+        this.jdbc = jdbc;
         this.maintenance = maintenance;
-        this.pacedJobs = List.copyOf(pacedJobs);
+        this.pacedJobs = pacedJobs.toArray(String[]::new);
+        this.anyActive = "select exists (select 1 from bt2_job_instance where definition_id in ("
+                + String.join(", ", Collections.nCopies(pacedJobs.size(), "?"))
+                + ") and stat in ('QUEUED', 'IN_PROGRESS', 'FINALIZE', 'ERRORED'))";
     }
 
     @Scheduled(fixedDelayString = "${care.fhir.import.pace:250ms}")
     void advanceActiveJobs() {
-        for (String job : pacedJobs) {
-            if (!jobs.getJobInstancesByJobDefinitionIdAndStatuses(job, ACTIVE, 1, 0)
-                    .isEmpty()) {
-                maintenance.triggerMaintenancePass();
-                return;
-            }
+        // asked four times a second whether or not any job runs: one query of HAPI's job table, not HAPI's
+        // job API (by JFR, building its JPA query each time took ~2 % of a busy server's samples)
+        Boolean active = jdbc.queryForObject(anyActive, Boolean.class, (Object[]) pacedJobs);
+        if (Boolean.TRUE.equals(active)) {
+            maintenance.triggerMaintenancePass();
         }
     }
 }
