@@ -38,6 +38,9 @@ class JobPacer {
 
     @Scheduled(fixedDelayString = "${care.fhir.import.pace:250ms}")
     void advanceActiveJobs() {
+        if (pacedJobs.length == 0) {
+            return;
+        }
         // asked four times a second whether or not any job runs: one query of HAPI's job table, not HAPI's
         // job API (by JFR, building its JPA query each time took ~2 % of a busy server's samples)
         Boolean active = jdbc.queryForObject(anyActive, Boolean.class, (Object[]) pacedJobs);

@@ -27,9 +27,42 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class BulkImportJob {
 
     static final String JOB = "care-bulk-import";
+    /**
+     * Version 2 passes a chunk's name from step to step, its lines held by {@link ImportChunkStore}; version 1 passed
+     * the lines. A server of version 1 cannot write a version 2 chunk (it would find no lines): it does not know the
+     * version, and leaves the chunk to a server that does. This version runs both, so version 1 jobs started before
+     * an upgrade finish after it.
+     */
+    static final int VERSION = 2;
 
     @Bean
     JobDefinition<ImportJobParameters> careBulkImportJob(
+            ImportSources sources,
+            FhirContext fhir,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            ObjectProvider<RestfulServer> server,
+            FhirServerProperties properties,
+            JdbcTemplate jdbc,
+            RecordValidation validation,
+            ImportChunkStore chunks) {
+        return definition(VERSION, sources, fhir, systemDao, server, properties, jdbc, validation, chunks);
+    }
+
+    @Bean
+    JobDefinition<ImportJobParameters> careBulkImportJobVersion1(
+            ImportSources sources,
+            FhirContext fhir,
+            IFhirSystemDao<Bundle, ?> systemDao,
+            ObjectProvider<RestfulServer> server,
+            FhirServerProperties properties,
+            JdbcTemplate jdbc,
+            RecordValidation validation,
+            ImportChunkStore chunks) {
+        return definition(1, sources, fhir, systemDao, server, properties, jdbc, validation, chunks);
+    }
+
+    private static JobDefinition<ImportJobParameters> definition(
+            int version,
             ImportSources sources,
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
@@ -43,7 +76,7 @@ public class BulkImportJob {
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
                 .setJobDefinitionId(JOB)
                 .setJobDescription("FHIR bulk import ($import) of NDJSON from allow-listed sources")
-                .setJobDefinitionVersion(1)
+                .setJobDefinitionVersion(version)
                 .setParametersType(ImportJobParameters.class)
                 .gatedExecution()
                 .addFirstStep(

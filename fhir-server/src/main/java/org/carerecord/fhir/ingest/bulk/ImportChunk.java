@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Up to {@value FetchImportFiles#LINES_PER_CHUNK} lines of one source, written as one unit of work. Its lines are
  * held by {@link ImportChunkStore} under {@link #id()}; chunks stored by an earlier version carry them here.
  */
-// chunks a later version stored stay readable by this one (a rollback, a rolling upgrade)
+// chunks a later version stored stay readable by this one (a rollback, a rolling upgrade); a chunk whose lines are
+// held apart belongs to a job of BulkImportJob.VERSION 2, which a server of version 1 does not take up
 @JsonIgnoreProperties(ignoreUnknown = true)
 class ImportChunk implements IModelJson {
 

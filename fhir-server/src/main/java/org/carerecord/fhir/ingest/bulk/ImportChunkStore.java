@@ -29,14 +29,25 @@ class ImportChunkStore {
                 on conflict (instance_id, chunk) do update set ndjson = excluded.ndjson""", job, chunk, ndjson);
     }
 
+    /**
+     * The chunk's lines; null when its job has ended (reported, cancelled or failed) and they were let go: a stray
+     * copy of a chunk written again after a kill ({@link LostChunkRecovery}) finds nothing left to write. Missing
+     * lines of a job still running are a fault, and fail the chunk: never a chunk quietly written as empty.
+     */
     String lines(String job, String chunk) {
         List<String> lines = jdbc.queryForList(
                 "select ndjson from care.import_chunk where instance_id = ? and chunk = ?", String.class, job, chunk);
-        if (lines.isEmpty()) {
-            // only a job that has ended has its lines removed: nothing left to write them for
-            throw new JobExecutionFailedException("the lines of " + chunk + " are no longer held; the job has ended");
+        if (!lines.isEmpty()) {
+            return lines.get(0);
         }
-        return lines.get(0);
+        Boolean ended = jdbc.queryForObject("""
+                select not exists (select 1 from bt2_job_instance
+                                   where id = ? and stat in ('QUEUED', 'IN_PROGRESS', 'FINALIZE', 'ERRORED')
+                                     and not job_cancelled)""", Boolean.class, job);
+        if (Boolean.TRUE.equals(ended)) {
+            return null;
+        }
+        throw new JobExecutionFailedException("the lines of " + chunk + " are not held, and its job is still running");
     }
 
     /** The job has its report: its lines are written or rejected, and patient data is not kept past its use. */

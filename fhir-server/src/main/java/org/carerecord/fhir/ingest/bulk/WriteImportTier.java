@@ -111,6 +111,10 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         String ndjson = chunk.getNdjson() != null
                 ? chunk.getNdjson()
                 : chunks.lines(details.getInstance().getInstanceId(), chunk.id());
+        if (ndjson == null) {
+            log.warn("a copy of {} reached a step after its job ended: nothing to write", chunk.id());
+            return new RunOutcome(0);
+        }
         String[] lines = ndjson.split("\n");
         for (String numbered : lines) {
             int tab = numbered.indexOf('\t');
