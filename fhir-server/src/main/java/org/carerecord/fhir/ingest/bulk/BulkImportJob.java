@@ -35,8 +35,16 @@ public class BulkImportJob {
      */
     static final int VERSION = 2;
 
-    @Bean
-    JobDefinition<ImportJobParameters> careBulkImportJob(
+    private final ImportSources sources;
+    private final FhirContext fhir;
+    private final IFhirSystemDao<Bundle, ?> systemDao;
+    private final ObjectProvider<RestfulServer> server;
+    private final FhirServerProperties properties;
+    private final JdbcTemplate jdbc;
+    private final RecordValidation validation;
+    private final ImportChunkStore chunks;
+
+    BulkImportJob(
             ImportSources sources,
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
@@ -45,32 +53,27 @@ public class BulkImportJob {
             JdbcTemplate jdbc,
             RecordValidation validation,
             ImportChunkStore chunks) {
-        return definition(VERSION, sources, fhir, systemDao, server, properties, jdbc, validation, chunks);
+        this.sources = sources;
+        this.fhir = fhir;
+        this.systemDao = systemDao;
+        this.server = server;
+        this.properties = properties;
+        this.jdbc = jdbc;
+        this.validation = validation;
+        this.chunks = chunks;
     }
 
     @Bean
-    JobDefinition<ImportJobParameters> careBulkImportJobVersion1(
-            ImportSources sources,
-            FhirContext fhir,
-            IFhirSystemDao<Bundle, ?> systemDao,
-            ObjectProvider<RestfulServer> server,
-            FhirServerProperties properties,
-            JdbcTemplate jdbc,
-            RecordValidation validation,
-            ImportChunkStore chunks) {
-        return definition(1, sources, fhir, systemDao, server, properties, jdbc, validation, chunks);
+    JobDefinition<ImportJobParameters> careBulkImportJob() {
+        return definition(VERSION);
     }
 
-    private static JobDefinition<ImportJobParameters> definition(
-            int version,
-            ImportSources sources,
-            FhirContext fhir,
-            IFhirSystemDao<Bundle, ?> systemDao,
-            ObjectProvider<RestfulServer> server,
-            FhirServerProperties properties,
-            JdbcTemplate jdbc,
-            RecordValidation validation,
-            ImportChunkStore chunks) {
+    @Bean
+    JobDefinition<ImportJobParameters> careBulkImportJobVersion1() {
+        return definition(1);
+    }
+
+    private JobDefinition<ImportJobParameters> definition(int version) {
         ImportDigests digests = new ImportDigests(jdbc);
         Set<String> stored = Set.copyOf(properties.resourceTypes());
         JobDefinition.Builder<ImportJobParameters, ImportWork> job = JobDefinition.newBuilder()
