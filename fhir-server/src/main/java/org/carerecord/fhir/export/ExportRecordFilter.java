@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * Each record HAPI's bulk-export job would write into a file is let in only if a disclosure to the system that
  * asked is allowed ({@link RecordConsentService#mayDisclose}); the first of each patient's records let in is audited
  * before the file is written. HAPI asks this of its storage-wide interceptors, not the REST server's (the job runs
- * with no request), so this one hook is registered there ({@link StorageWideInterceptor}). With no hook registered HAPI would let every record in.
+ * with no request), so this one hook is registered there ({@link StorageWideInterceptor}). With no hook registered
+ * HAPI would let every record in.
  */
 @Component
 @Interceptor

@@ -11,10 +11,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * What a line of a bulk write ({@code $load}, {@code $import}) must be before it is written, beyond the rules
- * every write meets: a type this record holds other than Subscription, with an id (bulk writes are updates by id, so writing again
- * changes nothing), that the system's scopes allow it to write, referring to others by {@code Type/id} or a
- * conditional reference, never by a {@code urn:uuid} only a bundle could resolve. A conditional reference is
- * confined to the system's own records where records are owned, as in a transaction ({@link OwnRecordMatching}).
+ * every write meets: a type this record holds other than Subscription, with an id (bulk writes are updates by id,
+ * so writing again changes nothing), that the system's scopes allow it to write, referring to others by
+ * {@code Type/id} or a conditional reference, never by a {@code urn:uuid} only a bundle could resolve. A conditional
+ * reference is confined to the system's own records where records are owned, as in a transaction ({@link OwnRecordMatching}).
  */
 public final class BulkRecordRules {
 

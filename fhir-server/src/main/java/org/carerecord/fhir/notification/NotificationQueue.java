@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * Where HAPI's subscription module hands over: it has matched a committed write against an active Subscription and
  * would now deliver it from a queue in memory, unchecked and unaudited. Instead the match becomes a row of the
  * notification outbox (durable; {@link NotificationRelay} decides, audits and delivers it) and HAPI's delivery is
- * called off. HAPI asks this of its storage-wide interceptors, so this hook is registered there ({@link StorageWideInterceptor}).
+ * called off. HAPI asks this of its storage-wide interceptors, so this hook is registered there
+ * ({@link StorageWideInterceptor}).
  */
 @Component
 @Interceptor

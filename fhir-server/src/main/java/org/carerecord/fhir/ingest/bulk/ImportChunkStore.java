@@ -16,6 +16,13 @@ import org.springframework.stereotype.Component;
 @Component
 class ImportChunkStore {
 
+    /**
+     * A job of HAPI's still running, as {@code i}: its lines are held while this holds, so a chunk that finds none
+     * where it holds is a fault, and where it does not, a copy left after its job ended.
+     */
+    private static final String RUNNING =
+            "i.stat in ('QUEUED', 'IN_PROGRESS', 'FINALIZE', 'ERRORED') and not i.job_cancelled";
+
     private final JdbcTemplate jdbc;
 
     ImportChunkStore(JdbcTemplate jdbc) {
@@ -40,10 +47,10 @@ class ImportChunkStore {
         if (!lines.isEmpty()) {
             return lines.get(0);
         }
-        Boolean ended = jdbc.queryForObject("""
-                select not exists (select 1 from bt2_job_instance
-                                   where id = ? and stat in ('QUEUED', 'IN_PROGRESS', 'FINALIZE', 'ERRORED')
-                                     and not job_cancelled)""", Boolean.class, job);
+        Boolean ended = jdbc.queryForObject(
+                "select not exists (select 1 from bt2_job_instance i where i.id = ? and " + RUNNING + ")",
+                Boolean.class,
+                job);
         if (Boolean.TRUE.equals(ended)) {
             return null;
         }
@@ -60,11 +67,7 @@ class ImportChunkStore {
             fixedDelayString = "${care.fhir.import.chunk-sweep:10m}",
             initialDelayString = "${care.fhir.import.chunk-sweep:10m}")
     int removeEnded() {
-        return jdbc.update("""
-                delete from care.import_chunk c
-                where not exists (select 1 from bt2_job_instance i
-                                  where i.id = c.instance_id
-                                    and i.stat in ('QUEUED', 'IN_PROGRESS', 'FINALIZE', 'ERRORED')
-                                    and not i.job_cancelled)""");
+        return jdbc.update("delete from care.import_chunk c where not exists (select 1 from bt2_job_instance i"
+                + " where i.id = c.instance_id and " + RUNNING + ")");
     }
 }
