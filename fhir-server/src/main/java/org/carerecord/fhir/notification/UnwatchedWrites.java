@@ -1,20 +1,25 @@
 package org.carerecord.fhir.notification;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage;
 import java.util.Collection;
-import org.carerecord.fhir.jpa.StorageWideInterceptor;
+import java.util.function.Supplier;
 import org.carerecord.fhir.jpa.TransactionScoped;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Primary;
 import org.springframework.stereotype.Component;
 
 /**
- * HAPI queues every committed write to be matched against the active Subscriptions: a row per write in PostgreSQL,
- * then the record read back from the database on the matching thread, whether or not any Subscription watches its
- * type (by JFR, 13 % of fhir-server's CPU on a bulk import, most of it that read-back). A write of a type that no
- * stored Subscription names, whatever its status, is not queued.
+ * HAPI's Subscription matcher, except that a write of a type no stored Subscription names, whatever its status, is
+ * not queued for matching. HAPI queues every committed write: the record encoded into a message, a row per write in
+ * PostgreSQL, then the record read back on the matching thread, whether or not any Subscription watches its type
+ * (by JFR, 13 % of fhir-server's CPU on a bulk import; the encoding alone, done before HAPI's own
+ * SUBSCRIPTION_RESOURCE_MODIFIED hook could refuse the write, 8 %). HAPI registers this bean in place of its own
+ * ({@code @Primary}); its hooks are HAPI's, and the decision is taken before the message is built.
  *
  * <p>Which types are named is read from the database ({@code care.subscription_recipient}, kept as each Subscription
  * is written), once per write transaction, never from HAPI's in-memory registry: that registry learns of a
@@ -24,27 +29,37 @@ import org.springframework.stereotype.Component;
  * activates and registers them from that queue), and every write while any stored Subscription's type is not known.
  */
 @Component
+@Primary
 @Interceptor
-class UnwatchedWrites implements StorageWideInterceptor {
+class UnwatchedWrites extends SubscriptionMatcherInterceptor {
 
     private static final Object WATCHED = UnwatchedWrites.class.getName() + ".watched";
 
-    private final SubscriptionRecipients recipients;
+    private final Supplier<Collection<String>> watchedTypes;
     private final FhirContext fhir;
 
+    @Autowired
     UnwatchedWrites(SubscriptionRecipients recipients, FhirContext fhir) {
-        this.recipients = recipients;
+        this(() -> TransactionScoped.value(WATCHED, recipients::watchedTypes), fhir);
+    }
+
+    UnwatchedWrites(Supplier<Collection<String>> watchedTypes, FhirContext fhir) {
+        this.watchedTypes = watchedTypes;
         this.fhir = fhir;
     }
 
-    /** HAPI asks before queueing a write for matching; false: not queued. */
-    @Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
-    public boolean queueForMatching(ResourceModifiedMessage write) {
-        String type = write.getResourceType(fhir);
-        if (type == null || type.equals("Subscription")) {
-            return true;
+    @Override
+    protected void processResourceModifiedEvent(
+            IBaseResource written, BaseResourceMessage.OperationTypeEnum operation, RequestDetails request) {
+        if (queuesForMatching(written)) {
+            super.processResourceModifiedEvent(written, operation, request);
         }
-        return mayMatch(type, TransactionScoped.value(WATCHED, recipients::watchedTypes));
+    }
+
+    /** Whether HAPI's matcher is given this write. */
+    boolean queuesForMatching(IBaseResource written) {
+        String type = fhir.getResourceType(written);
+        return type.equals("Subscription") || mayMatch(type, watchedTypes.get());
     }
 
     /** Whether a write of this type could match a Subscription naming these types (null: a type not known). */
