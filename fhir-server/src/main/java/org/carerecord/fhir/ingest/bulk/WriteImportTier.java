@@ -145,7 +145,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                 counts.unchanged++;
                 continue;
             }
-            String invalid = validation.problemBeforeStoring(candidate.resource(), candidate.json());
+            String invalid = validation.problemBeforeStoring(candidate.resource());
             if (invalid != null) {
                 reject(outcome, counts, chunk, candidate.line(), describe(candidate.resource()), invalid);
                 continue;
