@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A provider's bad input gets a clear 4xx OperationOutcome and leaves nothing behind. */
 @ExtendWith(RunningStack.class)
@@ -38,6 +40,32 @@ class BadInputIT {
         Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/Spaceship?name=x", token);
         assertThat(response.status()).isEqualTo(404);
         assertOperationOutcome(response);
+    }
+
+    /**
+     * Found from inside (2026-12-03): HAPI's parser dropped what R4 does not define, or a value it could not read,
+     * and the record was then valid: stored without it, 201, and the sender never told.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a misspelt element|\"birthdate\":\"1970-01-01\"|birthdate",
+                "a date that is not one|\"birthDate\":\"1970-13-45\"|1970-13-45",
+                "an array for one value|\"gender\":[\"female\",\"male\"]|gender"
+            })
+    void whatTheParserCannotKeepIsRefusedNotDropped(String what, String part, String named) {
+        String value = "parse-" + java.util.UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"https://rtd.example/mrn\","
+                + "\"value\":\"" + value + "\"}],\"name\":[{\"family\":\"Kept\"}]," + part + "}";
+        Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Patient", token, patient);
+        assertThat(response.status()).as(what + ": " + response.body()).isEqualTo(400);
+        assertOperationOutcome(response);
+        assertThat(response.diagnostics()).contains(named);
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient?identifier=https://rtd.example/mrn|" + value, token)
+                        .total())
+                .as("nothing stored")
+                .isZero();
     }
 
     @Test
