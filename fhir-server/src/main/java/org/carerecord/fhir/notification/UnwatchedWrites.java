@@ -1,16 +1,20 @@
 package org.carerecord.fhir.notification;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 import org.carerecord.fhir.jpa.TransactionScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,6 +50,22 @@ class UnwatchedWrites extends SubscriptionMatcherInterceptor {
     UnwatchedWrites(Supplier<Collection<String>> watchedTypes, FhirContext fhir) {
         this.watchedTypes = watchedTypes;
         this.fhir = fhir;
+    }
+
+    /**
+     * HAPI registers one matcher, chosen by type; were that ever HAPI's own again (a HAPI upgrade), every write would
+     * be matched, or matched twice beside this one. The server does not start then.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void registeredInPlaceOfHapis(ApplicationReadyEvent ready) {
+        List<Object> matchers =
+                ready.getApplicationContext().getBean(IInterceptorService.class).getAllRegisteredInterceptors().stream()
+                        .filter(SubscriptionMatcherInterceptor.class::isInstance)
+                        .toList();
+        if (!matchers.isEmpty() && !matchers.equals(List.of(this))) {
+            throw new IllegalStateException(
+                    "HAPI registered Subscription matchers " + matchers + " instead of this one");
+        }
     }
 
     @Override

@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.executor.InterceptorService;
+import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.support.StaticApplicationContext;
 
 /** Which writes are queued for HAPI's Subscription matcher. */
 class UnwatchedWritesTest {
@@ -33,12 +43,37 @@ class UnwatchedWritesTest {
 
     @Test
     void anUnwatchedWriteIsLeftBeforeHapiBuildsItsMessage() {
-        // HAPI's own collaborators are not wired here: reaching its message building fails, leaving before it does not
-        UnwatchedWrites matcher = new UnwatchedWrites(() -> List.of("Encounter"), FhirContext.forR4Cached());
+        List<String> built = new ArrayList<>();
+        UnwatchedWrites matcher = new UnwatchedWrites(() -> List.of("Encounter"), FhirContext.forR4Cached()) {
+            @Override
+            protected ResourceModifiedMessage createResourceModifiedMessage(
+                    IBaseResource written, BaseResourceMessage.OperationTypeEnum operation, RequestDetails request) {
+                built.add(written.fhirType());
+                throw new IllegalStateException("HAPI's message building reached"); // nothing further is wired here
+            }
+        };
         matcher.processResourceModifiedEvent(new Observation(), BaseResourceMessage.OperationTypeEnum.CREATE, null);
+        assertThat(built).isEmpty();
         assertThatThrownBy(() -> matcher.processResourceModifiedEvent(
-                        new Encounter(), BaseResourceMessage.OperationTypeEnum.CREATE, null))
-                .isInstanceOf(NullPointerException.class);
+                        new Encounter(), BaseResourceMessage.OperationTypeEnum.UPDATE, null))
+                .hasMessageContaining("message building reached");
+        assertThat(built).containsExactly("Encounter");
+    }
+
+    @Test
+    void theServerDoesNotStartWhenHapiRegistersAMatcherOtherThanThisOne() {
+        UnwatchedWrites matcher = new UnwatchedWrites(() -> List.of("Encounter"), FhirContext.forR4Cached());
+        InterceptorService storage = new InterceptorService();
+        StaticApplicationContext context = new StaticApplicationContext();
+        context.getBeanFactory().registerSingleton("storage", storage);
+        ApplicationReadyEvent ready =
+                new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO);
+
+        matcher.registeredInPlaceOfHapis(ready); // subscriptions off: none registered
+        storage.registerInterceptor(matcher);
+        matcher.registeredInPlaceOfHapis(ready);
+        storage.registerInterceptor(new SubscriptionMatcherInterceptor());
+        assertThatThrownBy(() -> matcher.registeredInPlaceOfHapis(ready)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
