@@ -13,19 +13,21 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.springframework.stereotype.Component;
 
 /**
- * A Subscription is put in HAPI's registry of active Subscriptions as soon as its activation commits. HAPI's
- * periodic loader (every few seconds, {@link SubscriptionRegistrySync}) activates a requested Subscription, but
- * registers the copy it read, whose status still says requested, so the registry refuses it; the Subscription
- * reads active while HAPI matches nothing against it until a later pass. Admissions written then went unnotified
- * (hazard H18; NotificationsIT failed so in CI, 2026-12-03: activated 19:35:53, registered 19:35:58, the admissions
- * written between never told). Writes are matched later than they commit (HAPI queues them for a pass every few
- * seconds), so a Subscription registered right after its activation commits is there for every write after it.
+ * A Subscription written active (created so, activated, or changed while active) is put in this server's registry of
+ * active Subscriptions as the write commits. HAPI's periodic loader (every few seconds, {@link
+ * SubscriptionRegistrySync}) activates a requested Subscription but registers the copy it read, whose status still
+ * says requested, so the registry refuses it; the Subscription read active while HAPI matched nothing against it
+ * until a later pass. Admissions written then went unnotified (hazard H18; NotificationsIT failed so in CI,
+ * 2026-12-03: activated 19:35:53, registered 19:35:58, the admissions written between never told). Writes are
+ * matched in a pass after they commit (HAPI queues them, a pass every few seconds), so a Subscription registered as
+ * its write commits is there for every later write this server matches. Another replica learns of it at its own next
+ * refresh, as before: a write matched there in those seconds is not told (a known residual of H18).
  */
 @Component
 @Interceptor
 class RegisteredOnActivation implements StorageWideInterceptor {
 
-    private static final Object ACTIVATED = RegisteredOnActivation.class.getName() + ".activated";
+    private static final Object WRITTEN_ACTIVE = RegisteredOnActivation.class.getName() + ".writtenActive";
 
     private final SubscriptionRegistry registry;
 
@@ -33,22 +35,30 @@ class RegisteredOnActivation implements StorageWideInterceptor {
         this.registry = registry;
     }
 
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource written) {
+        registerAfterCommit(written);
+    }
+
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource before, IBaseResource after) {
-        if (activated(before, after)) {
-            Subscription active = ((Subscription) after).copy();
+        registerAfterCommit(after);
+    }
+
+    private void registerAfterCommit(IBaseResource written) {
+        if (registers(written)) {
+            Subscription active = ((Subscription) written).copy();
             TransactionScoped.<List<Subscription>>value(
-                            ACTIVATED,
+                            WRITTEN_ACTIVE,
                             ArrayList::new,
                             each -> each.forEach(registry::registerSubscriptionUnlessAlreadyRegistered))
                     .add(active);
         }
     }
 
-    /** Whether this update made a Subscription active. */
-    static boolean activated(IBaseResource before, IBaseResource after) {
-        return after instanceof Subscription now
-                && now.getStatus() == Subscription.SubscriptionStatus.ACTIVE
-                && !(before instanceof Subscription was && was.getStatus() == Subscription.SubscriptionStatus.ACTIVE);
+    /** Whether this write puts a Subscription in the registry: an active one, new or changed. */
+    static boolean registers(IBaseResource written) {
+        return written instanceof Subscription subscription
+                && subscription.getStatus() == Subscription.SubscriptionStatus.ACTIVE;
     }
 }

@@ -11,17 +11,15 @@ import org.junit.jupiter.api.Test;
 class RegisteredOnActivationTest {
 
     @Test
-    void aSubscriptionMadeActiveIsRegisteredAndNothingElse() {
-        Subscription requested = new Subscription().setStatus(SubscriptionStatus.REQUESTED);
-        Subscription active = new Subscription().setStatus(SubscriptionStatus.ACTIVE);
-        assertThat(RegisteredOnActivation.activated(requested, active)).isTrue();
-        assertThat(RegisteredOnActivation.activated(null, active)).isTrue();
-        assertThat(RegisteredOnActivation.activated(active, active))
-                .as("active already")
+    void aSubscriptionWrittenActiveIsRegisteredAndNothingElse() {
+        assertThat(RegisteredOnActivation.registers(new Subscription().setStatus(SubscriptionStatus.ACTIVE)))
+                .as("created active, activated, or changed while active")
+                .isTrue();
+        assertThat(RegisteredOnActivation.registers(new Subscription().setStatus(SubscriptionStatus.REQUESTED)))
                 .isFalse();
-        assertThat(RegisteredOnActivation.activated(active, new Subscription().setStatus(SubscriptionStatus.OFF)))
+        assertThat(RegisteredOnActivation.registers(new Subscription().setStatus(SubscriptionStatus.OFF)))
                 .isFalse();
-        assertThat(RegisteredOnActivation.activated(new Encounter(), new Encounter()))
-                .isFalse();
+        assertThat(RegisteredOnActivation.registers(new Subscription())).isFalse();
+        assertThat(RegisteredOnActivation.registers(new Encounter())).isFalse();
     }
 }
