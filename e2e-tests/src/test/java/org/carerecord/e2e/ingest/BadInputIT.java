@@ -43,8 +43,9 @@ class BadInputIT {
     }
 
     /**
-     * Found from inside (2026-12-03): HAPI's parser dropped what R4 does not define, or a value it could not read,
-     * and the record was then valid: stored without it, 201, and the sender never told.
+     * Found from inside (2026-12-03): HAPI's parser dropped what R4 does not define and all but one value where R4
+     * allows one, and the record was then valid: stored without them, 201, and the sender never told. A date that is
+     * not one was refused before as well; it stays here so strict parsing keeps naming it.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(

@@ -7,7 +7,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 import org.junit.jupiter.api.Test;
 
-/** Which updates put a Subscription in HAPI's registry as they commit. */
+/** Which writes put a Subscription in HAPI's registry as they commit. */
 class RegisteredOnActivationTest {
 
     @Test
