@@ -86,9 +86,12 @@ class NotificationsIT {
         }
     }
 
+    /** The stack is shared: a Subscription left active would go on matching every later class's admissions. */
     @AfterAll
-    void stopReceiver() {
+    void unsubscribe() {
+        Fhir.Response deleted = Fhir.delete(fhir("/Subscription/" + subscription), token("gp-system"));
         receiver.stop(0);
+        assertThat(deleted.status()).as(deleted.body().toString()).isIn(200, 204);
     }
 
     @Test
