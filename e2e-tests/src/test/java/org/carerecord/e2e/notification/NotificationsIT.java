@@ -71,10 +71,10 @@ class NotificationsIT {
         Fhir.Response created = Fhir.post(fhir("/Subscription"), token("gp-system"), subscription(endpoint));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         subscription = created.body().path("id").asText();
-        awaitActive(); // HAPI activates a requested Subscription (requested → active) in the background
+        awaitActive(subscription); // HAPI activates a requested Subscription (requested → active) in the background
     }
 
-    private void awaitActive() {
+    private void awaitActive(String subscription) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!"active"
                 .equals(Fhir.get(fhir("/Subscription/" + subscription), token("gp-system"))
@@ -86,12 +86,24 @@ class NotificationsIT {
         }
     }
 
-    /** The stack is shared: a Subscription left active would go on matching every later class's admissions. */
+    /**
+     * The stack is shared: a Subscription left active would go on matching every later class's admissions, and its
+     * queued notifications would be tried for a day. So it is deleted, its queue left to empty (what is queued for
+     * a deleted Subscription is dropped at its next attempt), and only then the receiver stopped.
+     */
     @AfterAll
     void unsubscribe() {
+        refusals.set(0);
         Fhir.Response deleted = Fhir.delete(fhir("/Subscription/" + subscription), token("gp-system"));
-        receiver.stop(0);
-        assertThat(deleted.status()).as(deleted.body().toString()).isIn(200, 204);
+        try {
+            assertThat(deleted.status()).as(deleted.body().toString()).isIn(200, 204);
+            awaitCount(
+                    "select count(*) from care.notification_outbox where subscription_id = '" + subscription + "'",
+                    count -> count == 0,
+                    "the class's notifications stayed queued after its Subscription was deleted");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test
@@ -167,7 +179,8 @@ class NotificationsIT {
         fhirServer.restart();
         fhirServer.awaitHealthy(Duration.ofMinutes(5));
 
-        assertThat(awaitNotification(admitted)
+        // a row the killed server had leased for sending is due again when its lease (2 min) runs out
+        assertThat(awaitNotificationOf("Encounter/" + admitted, Duration.ofSeconds(180))
                         .path("entry")
                         .get(1)
                         .path("fullUrl")
@@ -233,6 +246,90 @@ class NotificationsIT {
         assertThat(host.status()).isEqualTo(422);
     }
 
+    /**
+     * A Subscription is matched against every record written after it reads active, on a type no Subscription
+     * watched until then too (hazard H18). Found by CI at stop 36: HAPI's loader activated a requested
+     * Subscription, then registered the copy it had read, still "requested", which HAPI's registry refused; for
+     * the seconds until its next pass, writes were matched against nothing. Each round writes its diagnosis the
+     * moment the Subscription reads active, so a round misses whenever HAPI's match pass comes before its next
+     * loader pass. HAPI matches a write within its 5 s pass and delivery is immediate after; 30 s is ample.
+     */
+    @Test
+    void aRecordWrittenTheMomentASubscriptionReadsActiveIsNotified() {
+        refusals.set(0);
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        for (int round = 0; round < 3; round++) {
+            String marker = UUID.randomUUID().toString();
+            String watching = subscribeToDiagnosis(marker);
+            String diagnosis = diagnose(registered.id(), marker);
+
+            JsonNode notification = awaitNotificationOf("Condition/" + diagnosis, Duration.ofSeconds(30));
+            assertThat(notification.path("entry").get(0).path("resource").toString())
+                    .as("round " + round)
+                    .contains("Subscription/" + watching);
+            assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
+                            .status())
+                    .isIn(200, 204);
+        }
+    }
+
+    /**
+     * A system that deletes its Subscription is told nothing more, what was queued for it included: a notification
+     * waiting for its endpoint is dropped at its next attempt, not tried (and disclosed) for the day it otherwise
+     * would be. Found by an outside review of this suite: the queue outlived the Subscription.
+     */
+    @Test
+    void aDeletedSubscriptionsWaitingNotificationsAreDroppedNotSent() {
+        refusals.set(Integer.MAX_VALUE); // the endpoint is down
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        String marker = UUID.randomUUID().toString();
+        String watching = subscribeToDiagnosis(marker);
+        String diagnosis = diagnose(registered.id(), marker);
+        String queued = "select count(*) from care.notification_outbox where subscription_id = '" + watching + "'";
+        awaitCount(queued + " and attempts > 0", count -> count > 0, "the notification never waited for its endpoint");
+
+        assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
+                        .status())
+                .isIn(200, 204);
+        refusals.set(0); // the endpoint is back
+        awaitCount(queued, count -> count == 0, "the deleted Subscription's notification stayed queued");
+        assertThat(received.toString()).doesNotContain("/Condition/" + diagnosis);
+    }
+
+    private void awaitCount(String sql, java.util.function.LongPredicate until, String failure) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (!until.test(Audit.count(stack, "fhir", sql))) {
+            assertThat(Instant.now()).as(failure).isBefore(deadline);
+            Audit.pause(Duration.ofMillis(250));
+        }
+    }
+
+    /** A Subscription of the practice's system to one diagnosis (by identifier), once it reads active. */
+    private String subscribeToDiagnosis(String marker) {
+        Fhir.Response created = Fhir.post(
+                fhir("/Subscription"),
+                token("gp-system"),
+                subscription(endpoint, "Condition?identifier=https://rtd.example/condition|" + marker));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        String watching = created.body().path("id").asText();
+        awaitActive(watching);
+        return watching;
+    }
+
+    /** The hospital's diagnosis of hypertension for the patient, with the marker as its identifier. */
+    private String diagnose(String patientId, String marker) {
+        String diagnosis = "dx-" + marker.substring(0, 8);
+        Fhir.Response stored = Fhir.put(
+                fhir("/Condition/" + diagnosis), token("rtd-pas"), """
+                {"resourceType":"Condition","id":"%s",
+                 "identifier":[{"system":"https://rtd.example/condition","value":"%s"}],
+                 "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003","display":"Hypertensive disorder"}]},
+                 "subject":{"reference":"Patient/%s"}}""".formatted(diagnosis, marker, patientId));
+        assertThat(stored.status()).as(stored.body().toString()).isIn(200, 201);
+        return diagnosis;
+    }
+
     /** Notifications the audit trail records as sent, of any of these admissions. */
     private long notificationsRecorded(List<String> admissions) {
         return Audit.count(
@@ -257,23 +354,31 @@ class NotificationsIT {
     }
 
     private JsonNode awaitNotification(String encounterId) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        return awaitNotificationOf("Encounter/" + encounterId, Duration.ofSeconds(90));
+    }
+
+    private JsonNode awaitNotificationOf(String focus, Duration within) {
+        Instant deadline = Instant.now().plus(within);
         while (Instant.now().isBefore(deadline)) {
             for (JsonNode notification : received) {
-                if (notification.toString().contains("/Encounter/" + encounterId)) {
+                if (notification.toString().contains("/" + focus)) {
                     return notification;
                 }
             }
             Audit.pause(Duration.ofMillis(250));
         }
-        throw new AssertionError("no notification of Encounter/" + encounterId + "; received " + received);
+        throw new AssertionError("no notification of " + focus + " within " + within + "; received " + received);
     }
 
     private static String subscription(String endpoint) {
+        return subscription(endpoint, "Encounter?class=IMP");
+    }
+
+    private static String subscription(String endpoint, String criteria) {
         return """
                 {"resourceType":"Subscription","status":"requested","reason":"Admissions of our registered patients",
-                 "criteria":"Encounter?class=IMP",
-                 "channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json"}}""".formatted(endpoint);
+                 "criteria":"%s",
+                 "channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json"}}""".formatted(criteria, endpoint);
     }
 
     private String fhir(String path) {

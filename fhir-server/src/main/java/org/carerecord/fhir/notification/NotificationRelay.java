@@ -25,6 +25,7 @@ import org.carerecord.fhir.notification.SubscriptionRecipients.Recipient;
 import org.carerecord.security.decision.AccessRequest;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
@@ -122,6 +123,16 @@ class NotificationRelay {
             outbox.done(due.id()); // the Subscription or the record is gone: nothing to tell
             return;
         }
+        if (!stillActive(due.subscriptionId())) {
+            // deleted or switched off since the match: the system asked not to be told any more, and a queued
+            // notification would otherwise go on being tried (and disclosed) for a day (found by an outside review)
+            log.info(
+                    "notification of {} to Subscription/{} dropped: the Subscription is deleted or no longer active",
+                    due.focus(),
+                    due.subscriptionId());
+            outbox.done(due.id());
+            return;
+        }
         Resource focus = record.get();
         if (!consent.mayDisclose(recipient.get().requester(), focus, AccessRequest.NOTIFICATION)) {
             log.info(
@@ -166,6 +177,13 @@ class NotificationRelay {
             return;
         }
         outbox.done(due.id());
+    }
+
+    private boolean stillActive(String subscriptionId) {
+        return current("Subscription/" + subscriptionId)
+                .map(stored -> stored instanceof Subscription subscription
+                        && subscription.getStatus() == Subscription.SubscriptionStatus.ACTIVE)
+                .orElse(false);
     }
 
     /** The record as stored now (the version written, or a later one: a receiver reads the current record anyway). */
