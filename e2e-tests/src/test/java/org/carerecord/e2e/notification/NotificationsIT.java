@@ -251,8 +251,9 @@ class NotificationsIT {
      * watched until then too (hazard H18). Found by CI at stop 36: HAPI's loader activated a requested
      * Subscription, then registered the copy it had read, still "requested", which HAPI's registry refused; for
      * the seconds until its next pass, writes were matched against nothing. Each round writes its diagnosis the
-     * moment the Subscription reads active, so a round misses whenever HAPI's match pass comes before its next
-     * loader pass. HAPI matches a write within its 5 s pass and delivery is immediate after; 30 s is ample.
+     * moment the Subscription reads active. This guards the outcome; it does not force that interleaving: with
+     * {@code RegisteredOnActivation} removed, one run of it passed (HAPI registered each Subscription in the pass
+     * that activated it). HAPI matches a write within its 5 s pass and delivery follows; 30 s is ample.
      */
     @Test
     void aRecordWrittenTheMomentASubscriptionReadsActiveIsNotified() {
