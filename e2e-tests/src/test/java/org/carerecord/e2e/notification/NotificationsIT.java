@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * "Tell my practice when my patient is admitted": a GP system's rest-hook Subscription on admissions, a hospital
@@ -275,12 +278,14 @@ class NotificationsIT {
     }
 
     /**
-     * A system that deletes its Subscription is told nothing more, what was queued for it included: a notification
-     * waiting for its endpoint is dropped at its next attempt, not tried (and disclosed) for the day it otherwise
-     * would be. Found by an outside review of this suite: the queue outlived the Subscription.
+     * A system that deletes its Subscription, or switches it off, is told nothing more, what was queued for it
+     * included: a notification waiting for its endpoint is dropped at its next attempt, not tried (and disclosed)
+     * for the day it otherwise would be. Found by an outside review of this suite: the queue outlived the
+     * Subscription.
      */
-    @Test
-    void aDeletedSubscriptionsWaitingNotificationsAreDroppedNotSent() {
+    @ParameterizedTest
+    @ValueSource(strings = {"deleted", "off"})
+    void aWithdrawnSubscriptionsWaitingNotificationsAreDroppedNotSent(String withdrawn) {
         refusals.set(Integer.MAX_VALUE); // the endpoint is down
         TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
         String marker = UUID.randomUUID().toString();
@@ -289,12 +294,58 @@ class NotificationsIT {
         String queued = "select count(*) from care.notification_outbox where subscription_id = '" + watching + "'";
         awaitCount(queued + " and attempts > 0", count -> count > 0, "the notification never waited for its endpoint");
 
+        if ("deleted".equals(withdrawn)) {
+            assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
+                            .status())
+                    .isIn(200, 204);
+        } else {
+            resave(watching, withdrawn);
+        }
+        refusals.set(0); // the endpoint is back
+        awaitCount(queued, count -> count == 0, "the " + withdrawn + " Subscription's notification stayed queued");
+        assertThat(received.toString()).doesNotContain("/Condition/" + diagnosis);
+    }
+
+    /**
+     * A system re-saving its Subscription while a notification waits for its endpoint (status {@code requested},
+     * as the spec has clients send it) does not lose that notification: it waits until HAPI has activated the
+     * Subscription again and is sent then (hazard H18; found by review: the first version of the rule above dropped
+     * whatever came due while the Subscription read anything but active).
+     */
+    @Test
+    void aSubscriptionResavedWhileANotificationWaitsStillGetsIt() {
+        refusals.set(Integer.MAX_VALUE); // the endpoint is down
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        String marker = UUID.randomUUID().toString();
+        String watching = subscribeToDiagnosis(marker);
+        String diagnosis = diagnose(registered.id(), marker);
+        awaitCount(
+                "select count(*) from care.notification_outbox where attempts > 0 and subscription_id = '" + watching
+                        + "'",
+                count -> count > 0,
+                "the notification never waited for its endpoint");
+
+        resave(watching, "requested");
+        refusals.set(0); // the endpoint is back
+        assertThat(awaitNotificationOf("Condition/" + diagnosis, Duration.ofSeconds(90))
+                        .path("entry")
+                        .get(0)
+                        .path("resource")
+                        .toString())
+                .contains("Subscription/" + watching);
         assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
                         .status())
                 .isIn(200, 204);
-        refusals.set(0); // the endpoint is back
-        awaitCount(queued, count -> count == 0, "the deleted Subscription's notification stayed queued");
-        assertThat(received.toString()).doesNotContain("/Condition/" + diagnosis);
+    }
+
+    /** The system's own Subscription written again as it is stored, with this status. */
+    private void resave(String subscription, String status) {
+        ObjectNode stored = (ObjectNode) Fhir.get(fhir("/Subscription/" + subscription), token("gp-system"))
+                .body();
+        stored.put("status", status);
+        stored.remove("meta");
+        Fhir.Response saved = Fhir.put(fhir("/Subscription/" + subscription), token("gp-system"), stored.toString());
+        assertThat(saved.status()).as(saved.body().toString()).isEqualTo(200);
     }
 
     private void awaitCount(String sql, java.util.function.LongPredicate until, String failure) {

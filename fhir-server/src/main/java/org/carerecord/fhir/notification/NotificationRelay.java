@@ -3,7 +3,8 @@ package org.carerecord.fhir.notification;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +39,9 @@ import org.springframework.stereotype.Component;
  * ({@link RecordConsentService#mayDisclose}); withheld, it is dropped and nothing is sent. Allowed, it is audited
  * as a disclosure of that patient's record to that system before it is sent, then posted to the endpoint; a failure
  * (no answer, not 2xx, consent-service unavailable) is tried again after 1 s, 2 s, 4 s… up to
- * {@link NotificationProperties#maxBackoff}, for {@link NotificationProperties#giveUpAfter}.
+ * {@link NotificationProperties#maxBackoff}, for {@link NotificationProperties#giveUpAfter}. A notification is sent
+ * only while its Subscription is active: dropped once it is deleted or switched off, kept waiting while it reads
+ * requested or error (HAPI activates it again).
  */
 @Component
 class NotificationRelay {
@@ -123,14 +126,24 @@ class NotificationRelay {
             outbox.done(due.id()); // the Subscription or the record is gone: nothing to tell
             return;
         }
-        if (!stillActive(due.subscriptionId())) {
+        Optional<Subscription.SubscriptionStatus> status = statusOf(due.subscriptionId());
+        if (status.isEmpty() || status.get() == Subscription.SubscriptionStatus.OFF) {
             // deleted or switched off since the match: the system asked not to be told any more, and a queued
             // notification would otherwise go on being tried (and disclosed) for a day (found by an outside review)
             log.info(
-                    "notification of {} to Subscription/{} dropped: the Subscription is deleted or no longer active",
+                    "notification of {} to Subscription/{} dropped: the Subscription is deleted or switched off",
                     due.focus(),
                     due.subscriptionId());
             outbox.done(due.id());
+            return;
+        }
+        if (status.get() != Subscription.SubscriptionStatus.ACTIVE) {
+            // requested (a system re-saving it, as the spec has clients do) or in error: HAPI activates it again
+            // shortly; what was matched while it was active waits for that, it is not lost (hazard H18)
+            failed(
+                    due,
+                    "Subscription/" + due.subscriptionId() + " is "
+                            + status.get().toCode());
             return;
         }
         Resource focus = record.get();
@@ -179,11 +192,9 @@ class NotificationRelay {
         outbox.done(due.id());
     }
 
-    private boolean stillActive(String subscriptionId) {
-        return current("Subscription/" + subscriptionId)
-                .map(stored -> stored instanceof Subscription subscription
-                        && subscription.getStatus() == Subscription.SubscriptionStatus.ACTIVE)
-                .orElse(false);
+    /** The Subscription's status as stored now; empty if it is deleted. */
+    private Optional<Subscription.SubscriptionStatus> statusOf(String subscriptionId) {
+        return current("Subscription/" + subscriptionId).map(stored -> ((Subscription) stored).getStatus());
     }
 
     /** The record as stored now (the version written, or a later one: a receiver reads the current record anyway). */
@@ -192,8 +203,8 @@ class NotificationRelay {
         try {
             return Optional.of((Resource)
                     daos.getResourceDao(id.getResourceType()).read(id.toVersionless(), new SystemRequestDetails()));
-        } catch (BaseServerResponseException gone) {
-            return Optional.empty();
+        } catch (ResourceNotFoundException | ResourceGoneException gone) {
+            return Optional.empty(); // any other failure is not taken for "gone": the notification is tried again
         }
     }
 
