@@ -61,12 +61,14 @@ public class RecordValidation implements FhirServerInterceptor {
             daemonThreads("base-profile-"),
             new ThreadPoolExecutor.CallerRunsPolicy());
 
-    private static final ca.uhn.fhir.context.FhirContext JSON_CONTEXT = ca.uhn.fhir.context.FhirContext.forR4Cached();
+    /** The server's own context: a record is checked as it will be encoded for storage (its parser options). */
+    private final ca.uhn.fhir.context.FhirContext fhir;
 
     private final BaseProfileValidator baseProfile;
 
-    public RecordValidation(BaseProfileValidator baseProfile) {
+    public RecordValidation(BaseProfileValidator baseProfile, ca.uhn.fhir.context.FhirContext fhir) {
         this.baseProfile = baseProfile;
+        this.fhir = fhir;
     }
 
     /**
@@ -96,7 +98,7 @@ public class RecordValidation implements FhirServerInterceptor {
                 // read them half-changed. A copy is not enough (a parsed reference still points at the other
                 // entry's object): the entry is written out here, before storing begins, and the validation
                 // thread checks that JSON as it is (read back into a resource only to name an invalid one)
-                String sent = JSON_CONTEXT.newJsonParser().encodeResourceToString(resource); // parsers: one per use
+                String sent = fhir.newJsonParser().encodeResourceToString(resource); // parsers: one per use
                 CompletableFuture<String> verdict = CompletableFuture.supplyAsync(
                         () -> {
                             List<String> errors = baseProfile.errorsInJson(sent);
@@ -161,8 +163,7 @@ public class RecordValidation implements FhirServerInterceptor {
      * reported alone instead of failing its chunk's one transaction, which HAPI would then write record by record.
      */
     public String problemBeforeStoring(IBaseResource resource) {
-        List<String> errors =
-                baseProfile.errorsInJson(JSON_CONTEXT.newJsonParser().encodeResourceToString(resource));
+        List<String> errors = baseProfile.errorsInJson(fhir.newJsonParser().encodeResourceToString(resource));
         if (!errors.isEmpty()) {
             return invalid((Resource) resource, notValid(errors)).getMessage();
         }
@@ -267,9 +268,9 @@ public class RecordValidation implements FhirServerInterceptor {
     }
 
     /** An entry as sent, named as its sender knows it (its JSON may be too broken to read: then by its type). */
-    private static String describe(String json) {
+    private String describe(String json) {
         try {
-            return describe((Resource) JSON_CONTEXT.newJsonParser().parseResource(json));
+            return describe((Resource) fhir.newJsonParser().parseResource(json));
         } catch (RuntimeException unreadable) {
             return "the record";
         }

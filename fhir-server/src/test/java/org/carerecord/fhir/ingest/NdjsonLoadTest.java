@@ -48,7 +48,7 @@ class NdjsonLoadTest {
                 FHIR,
                 null,
                 new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
-                new RecordValidation(new BaseProfileValidator(FHIR, true)));
+                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR));
     }
 
     private static ServletRequestDetails request(String scopes) {
@@ -126,7 +126,7 @@ class NdjsonLoadTest {
                 FHIR,
                 null,
                 new FhirServerProperties(List.of("Patient", "Subscription"), 20, 200, 2),
-                new RecordValidation(new BaseProfileValidator(FHIR, true)));
+                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR));
         String subscription = """
                 {"resourceType":"Subscription","id":"s1","status":"requested","reason":"admissions","criteria":"Encounter?class=IMP","channel":{"type":"rest-hook","endpoint":"http://elsewhere.example/hook"}}""";
 
