@@ -77,10 +77,10 @@ class NotificationsIT {
         awaitActive(subscription); // HAPI activates a requested Subscription (requested → active) in the background
     }
 
-    private void awaitActive(String subscription) {
+    private void awaitActive(String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!"active"
-                .equals(Fhir.get(fhir("/Subscription/" + subscription), token("gp-system"))
+                .equals(Fhir.get(fhir("/Subscription/" + id), token("gp-system"))
                         .body()
                         .path("status")
                         .asText())) {
@@ -101,8 +101,9 @@ class NotificationsIT {
         try {
             assertThat(deleted.status()).as(deleted.body().toString()).isIn(200, 204);
             awaitCount(
-                    "select count(*) from care.notification_outbox where subscription_id = '" + subscription + "'",
+                    queuedFor(subscription),
                     count -> count == 0,
+                    Duration.ofSeconds(90),
                     "the class's notifications stayed queued after its Subscription was deleted");
         } finally {
             receiver.stop(0);
@@ -168,13 +169,8 @@ class NotificationsIT {
         String admitted = admit(registered.id());
         String waiting = "select count(*) from care.notification_outbox where attempts > 0 and (focus = 'Encounter/"
                 + admitted + "' or focus like 'Encounter/" + admitted + "/%')";
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Audit.count(stack, "fhir", waiting) == 0) {
-            assertThat(Instant.now())
-                    .as("the notification never waited for its endpoint")
-                    .isBefore(deadline);
-            Audit.pause(Duration.ofMillis(250));
-        }
+        awaitCount(
+                waiting, count -> count > 0, Duration.ofSeconds(60), "the notification never waited for its endpoint");
 
         ServiceProcess fhirServer = stack.service("fhir-server");
         fhirServer.kill(); // SIGKILL: nothing is flushed
@@ -286,14 +282,8 @@ class NotificationsIT {
     @ParameterizedTest
     @ValueSource(strings = {"deleted", "off"})
     void aWithdrawnSubscriptionsWaitingNotificationsAreDroppedNotSent(String withdrawn) {
-        refusals.set(Integer.MAX_VALUE); // the endpoint is down
-        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
-        String marker = UUID.randomUUID().toString();
-        String watching = subscribeToDiagnosis(marker);
-        String diagnosis = diagnose(registered.id(), marker);
-        String queued = "select count(*) from care.notification_outbox where subscription_id = '" + watching + "'";
-        awaitCount(queued + " and attempts > 0", count -> count > 0, "the notification never waited for its endpoint");
-
+        Waiting waiting = aNotificationWaitingForItsEndpoint();
+        String watching = waiting.subscription();
         if ("deleted".equals(withdrawn)) {
             assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
                             .status())
@@ -302,8 +292,12 @@ class NotificationsIT {
             resave(watching, withdrawn);
         }
         refusals.set(0); // the endpoint is back
-        awaitCount(queued, count -> count == 0, "the " + withdrawn + " Subscription's notification stayed queued");
-        assertThat(received.toString()).doesNotContain("/Condition/" + diagnosis);
+        awaitCount(
+                queuedFor(watching),
+                count -> count == 0,
+                Duration.ofSeconds(90),
+                "the " + withdrawn + " Subscription's notification stayed queued");
+        assertThat(received.toString()).doesNotContain("/Condition/" + waiting.diagnosis());
     }
 
     /**
@@ -314,20 +308,11 @@ class NotificationsIT {
      */
     @Test
     void aSubscriptionResavedWhileANotificationWaitsStillGetsIt() {
-        refusals.set(Integer.MAX_VALUE); // the endpoint is down
-        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
-        String marker = UUID.randomUUID().toString();
-        String watching = subscribeToDiagnosis(marker);
-        String diagnosis = diagnose(registered.id(), marker);
-        awaitCount(
-                "select count(*) from care.notification_outbox where attempts > 0 and subscription_id = '" + watching
-                        + "'",
-                count -> count > 0,
-                "the notification never waited for its endpoint");
-
+        Waiting waiting = aNotificationWaitingForItsEndpoint();
+        String watching = waiting.subscription();
         resave(watching, "requested");
         refusals.set(0); // the endpoint is back
-        assertThat(awaitNotificationOf("Condition/" + diagnosis, Duration.ofSeconds(90))
+        assertThat(awaitNotificationOf("Condition/" + waiting.diagnosis(), Duration.ofSeconds(90))
                         .path("entry")
                         .get(0)
                         .path("resource")
@@ -336,6 +321,27 @@ class NotificationsIT {
         assertThat(Fhir.delete(fhir("/Subscription/" + watching), token("gp-system"))
                         .status())
                 .isIn(200, 204);
+    }
+
+    /** A Subscription to one diagnosis, and that diagnosis, whose notification has been refused at least once. */
+    private record Waiting(String subscription, String diagnosis) {}
+
+    private Waiting aNotificationWaitingForItsEndpoint() {
+        refusals.set(Integer.MAX_VALUE); // the endpoint is down
+        TestPatient registered = TestPatients.copyOf(stack, "amelia-hartley");
+        String marker = UUID.randomUUID().toString();
+        String watching = subscribeToDiagnosis(marker);
+        String diagnosis = diagnose(registered.id(), marker);
+        awaitCount(
+                queuedFor(watching) + " and attempts > 0",
+                count -> count > 0,
+                Duration.ofSeconds(90),
+                "the notification never waited for its endpoint");
+        return new Waiting(watching, diagnosis);
+    }
+
+    private static String queuedFor(String subscription) {
+        return "select count(*) from care.notification_outbox where subscription_id = '" + subscription + "'";
     }
 
     /** The system's own Subscription written again as it is stored, with this status. */
@@ -348,8 +354,9 @@ class NotificationsIT {
         assertThat(saved.status()).as(saved.body().toString()).isEqualTo(200);
     }
 
-    private void awaitCount(String sql, java.util.function.LongPredicate until, String failure) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    /** Waits until the count {@code sql} gives meets {@code until}; fails with {@code failure} after {@code within}. */
+    private void awaitCount(String sql, java.util.function.LongPredicate until, Duration within, String failure) {
+        Instant deadline = Instant.now().plus(within);
         while (!until.test(Audit.count(stack, "fhir", sql))) {
             assertThat(Instant.now()).as(failure).isBefore(deadline);
             Audit.pause(Duration.ofMillis(250));

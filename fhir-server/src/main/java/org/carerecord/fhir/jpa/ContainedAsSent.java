@@ -12,11 +12,10 @@ import org.springframework.stereotype.Component;
  * walk was 13 % of fhir-server's samples on an import (JFR, 2026-12-03; under 1 % with this off). Nothing here
  * needs it: a record arrives as JSON, whose references are strings ({@code #id} for contained ones, linked by the
  * parser to resources that have that id), and no code of this server builds a reference to an id-less resource
- * object. HAPI documents the
- * switch for this reason ({@code ParserOptions#setAutoContainReferenceTargetsWithNoId}). Every one of 18,444
- * Synthea records (1,575 with contained resources) encodes to the same JSON either way. Should code ever build a
- * reference to an id-less resource object, it now encodes as an empty reference instead of a contained copy.
- * {@code RecordValidation} encodes with this same context, so a record is checked as it is stored.
+ * object. HAPI documents the switch for this reason ({@code ParserOptions#setAutoContainReferenceTargetsWithNoId}).
+ * Every one of 18,444 Synthea records (1,575 with contained resources) encodes to the same JSON either way. Should
+ * code ever build a reference to an id-less resource object, it now encodes as an empty reference instead of a
+ * contained copy. {@code RecordValidation} encodes with this same context, so a record is checked as it is stored.
  */
 @Component
 class ContainedAsSent {
