@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,10 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.SyntheaPatients;
 import org.carerecord.e2e.support.TestPatients;
 import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
@@ -243,6 +251,181 @@ class BulkImportIT {
                         .body()
                         .toString())
                 .contains("Asthma (mild)");
+    }
+
+    /**
+     * Differential: a real Synthea patient imported (each chunk written in one pass, {@code OnePassChunkWrite}) is
+     * stored exactly as the same patient pushed in a transaction (HAPI's transaction, two passes): every record reads
+     * back the same, and every search the hospital's system and its nurse make finds the same records of each, by
+     * patient, encounter, code, date and value (HAPI's indexes and the care relationship index).
+     */
+    @Test
+    void aSyntheaPatientImportedIsStoredAndFoundAsTheSamePatientPushedInATransaction() throws Exception {
+        SyntheaPatients synthea = SyntheaPatients.generated("7", 1);
+        String token = stack.tokens().token("rtd-pas");
+        for (Path directory : synthea.directories()) {
+            assertThat(Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory))
+                            .status())
+                    .isEqualTo(200);
+        }
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String pushed = "p" + run + "-";
+        String imported = "i" + run + "-";
+        JsonNode bundle = JSON.readTree(Files.readString(synthea.patients().get(0)));
+        Map<String, String> typeOf = new LinkedHashMap<>(); // Synthea's id of each record, and its type
+        bundle.path("entry")
+                .forEach(e -> typeOf.put(
+                        e.path("resource").path("id").asText(),
+                        e.path("resource").path("resourceType").asText()));
+        String patient = typeOf.entrySet().stream()
+                .filter(e -> e.getValue().equals("Patient"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+
+        Fhir.Response transaction = Fhir.post(stack.fhirBaseUrl(), token, renamed(bundle.toString(), typeOf, pushed));
+        assertThat(transaction.status()).as(transaction.diagnostics()).isEqualTo(200);
+
+        Map<String, StringBuilder> lines = new TreeMap<>();
+        for (JsonNode entry :
+                JSON.readTree(renamed(bundle.toString(), typeOf, imported)).path("entry")) {
+            String line = entry.path("resource").toString();
+            for (Map.Entry<String, String> record : typeOf.entrySet()) {
+                line = line.replace( // references only: an identifier may hold the same urn:uuid
+                        "\"reference\":\"urn:uuid:" + imported + record.getKey() + "\"",
+                        "\"reference\":\"" + record.getValue() + "/" + imported + record.getKey() + "\"");
+            }
+            lines.computeIfAbsent(entry.path("resource").path("resourceType").asText(), t -> new StringBuilder())
+                    .append(line)
+                    .append('\n');
+        }
+        List<String> urlThenType = new ArrayList<>();
+        for (Map.Entry<String, StringBuilder> type : lines.entrySet()) {
+            urlThenType.add(
+                    write(imported + "synthea", type.getKey(), type.getValue().toString()));
+            urlThenType.add(type.getKey());
+        }
+        JsonNode manifest = importAndWait(parameters(urlThenType.toArray(String[]::new)));
+        String errors = manifest.path("error").isEmpty()
+                ? ""
+                : get("rtd-pas", manifest.path("error").get(0).path("url").asText())
+                        .body();
+        for (String type : lines.keySet()) {
+            assertThat(count(manifest, type, "rejected")).as(errors).isZero();
+            assertThat(count(manifest, type, "created"))
+                    .as(manifest.toString())
+                    .isEqualTo(Collections.frequency(typeOf.values(), type));
+        }
+
+        // every record reads back the same, but for its id, version, time and the request that wrote it
+        for (String type : lines.keySet()) {
+            List<String> ids = typeOf.entrySet().stream()
+                    .filter(e -> e.getValue().equals(type))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            for (int from = 0; from < ids.size(); from += 40) {
+                List<String> some = ids.subList(from, Math.min(ids.size(), from + 40));
+                assertThat(recordsAsStored(type, some, imported, token))
+                        .as("%s as imported and as pushed", type)
+                        .isEqualTo(recordsAsStored(type, some, pushed, token));
+            }
+        }
+
+        // and is found by the same searches
+        List<String> searches = new ArrayList<>();
+        for (String type : lines.keySet()) {
+            if (!List.of("Medication", "Provenance", "Patient").contains(type)) {
+                searches.add(type + "?patient=Patient/{p}" + patient);
+            }
+        }
+        searches.add("Encounter?patient=Patient/{p}" + patient + "&_revinclude=Observation:encounter"
+                + "&_revinclude=Condition:encounter&_revinclude=Procedure:encounter"
+                + "&_revinclude=DiagnosticReport:encounter");
+        searches.add("Provenance?target=Patient/{p}" + patient);
+        searches.add("DiagnosticReport?patient=Patient/{p}" + patient + "&_include=DiagnosticReport:result");
+        for (JsonNode entry : bundle.path("entry")) {
+            JsonNode record = entry.path("resource");
+            String type = record.path("resourceType").asText();
+            if (List.of("Observation", "Condition", "Procedure", "Immunization").contains(type)) {
+                JsonNode coding = type.equals("Immunization")
+                        ? record.path("vaccineCode").path("coding").path(0)
+                        : record.path("code").path("coding").path(0);
+                String byCode = type + "?patient=Patient/{p}" + patient
+                        + (type.equals("Immunization") ? "&vaccine-code=" : "&code=")
+                        + coding.path("system").asText() + "|"
+                        + coding.path("code").asText();
+                if (!searches.contains(byCode)) {
+                    searches.add(byCode);
+                }
+            }
+        }
+        for (String date : List.of("2000-01-01", "2015-06-01", "2022-01-01")) {
+            searches.add("Observation?patient=Patient/{p}" + patient + "&date=ge" + date);
+            searches.add("Encounter?patient=Patient/{p}" + patient + "&date=lt" + date);
+            searches.add("Condition?patient=Patient/{p}" + patient + "&onset-date=ge" + date);
+        }
+        searches.add("Observation?patient=Patient/{p}" + patient + "&value-quantity=gt50");
+        searches.add("Condition?patient=Patient/{p}" + patient + "&clinical-status=active");
+        searches.add("Encounter?patient=Patient/{p}" + patient + "&class=AMB");
+        String nurse = stack.tokens().token("hospital.nurse");
+        int nurseFound = 0;
+        for (String search : searches) {
+            for (String persona : List.of(token, nurse)) {
+                Found ofImported = found(search.replace("{p}", imported), imported, persona);
+                Found ofPushed = found(search.replace("{p}", pushed), pushed, persona);
+                assertThat(ofImported).as(search).isEqualTo(ofPushed);
+                if (persona.equals(token)) {
+                    assertThat(ofPushed.status()).as(search).isEqualTo(200);
+                } else {
+                    nurseFound += ofPushed.records().size();
+                }
+            }
+        }
+        assertThat(searches).hasSizeGreaterThan(40);
+        assertThat(nurseFound).as("what the nurse was shown of both").isPositive();
+    }
+
+    /** What a search answered, its ids with the copy's prefix taken off, in order. */
+    private record Found(int status, List<String> records) {}
+
+    private Found found(String search, String prefix, String token) {
+        Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + search + "&_count=1000", token);
+        List<String> records = new ArrayList<>();
+        response.body()
+                .path("entry")
+                .forEach(
+                        e -> records.add(e.path("resource").path("resourceType").asText() + "/"
+                                + e.path("resource").path("id").asText().replace(prefix, "")
+                                + " " + e.path("search").path("mode").asText()));
+        Collections.sort(records);
+        return new Found(response.status(), records);
+    }
+
+    /** The records of one copy as stored, each without its id prefix, version, time and request. */
+    private List<String> recordsAsStored(String type, List<String> ids, String prefix, String token) {
+        String query = String.join(",", ids.stream().map(id -> prefix + id).toList());
+        Fhir.Response response = Fhir.get(stack.fhirBaseUrl() + "/" + type + "?_id=" + query + "&_count=100", token);
+        assertThat(response.status()).as(response.diagnostics()).isEqualTo(200);
+        List<String> records = new ArrayList<>();
+        for (JsonNode entry : response.body().path("entry")) {
+            ObjectNode record = (ObjectNode) entry.path("resource");
+            ObjectNode meta = (ObjectNode) record.path("meta");
+            meta.remove("versionId");
+            meta.remove("lastUpdated");
+            meta.remove("source"); // the request's id: an HTTP request has one, an import's write none
+            records.add(record.toString().replace(prefix, ""));
+        }
+        Collections.sort(records);
+        assertThat(records).hasSize(ids.size());
+        return records;
+    }
+
+    /** The bundle's text with each of its records' Synthea ids (and references to them) prefixed. */
+    private static String renamed(String bundle, Map<String, String> typeOf, String prefix) {
+        for (String id : typeOf.keySet()) {
+            bundle = bundle.replace(id, prefix + id);
+        }
+        return bundle;
     }
 
     private JsonNode importAndWait(String parameters) throws Exception {

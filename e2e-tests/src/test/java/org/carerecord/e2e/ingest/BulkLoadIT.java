@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
+import org.carerecord.e2e.support.TestPatients;
+import org.carerecord.e2e.support.TestPatients.TestPatient;
 import org.carerecord.launcher.demo.DemoData;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +106,45 @@ class BulkLoadIT {
                         .body()
                         .toString())
                 .doesNotContain("revised");
+    }
+
+    /**
+     * A reference by criteria in a loaded line is confined to the loader's own records, as in a transaction and an
+     * {@code $import}: resolved against the practice's diagnosis it would be written where one no one recorded is
+     * refused, confirming the diagnosis to the hospital's system. The lines are checked (and confined) whole before
+     * anything is written, then written from the text as sent: confined only as checked, never as written.
+     */
+    @Test
+    void aReferenceByCriteriaInALoadedLineFindsOnlyTheLoadersOwnRecordsSoItConfirmsNoOneElses() throws Exception {
+        TestPatient patient = TestPatients.davidLike(stack); // the practice recorded depression (35489007)
+        String procedure = """
+                {"resourceType":"Procedure","id":"%1$s","status":"completed","code":{"coding":[{"system":"http://snomed.info/sct","code":"71388002"}]},"subject":{"reference":"Patient/%2$s"},"reasonReference":[{"reference":"Condition?patient=Patient/%2$s&code=http://snomed.info/sct|%3$s"}]}
+                """;
+        String practices = "load-" + UUID.randomUUID();
+        String nobodys = "load-" + UUID.randomUUID();
+        HttpResponse<String> ofThePractices = load("rtd-pas", procedure.formatted(practices, patient.id(), "35489007"));
+        HttpResponse<String> ofNoOne = load("rtd-pas", procedure.formatted(nobodys, patient.id(), "22298006"));
+
+        assertThat(ofNoOne.body()).contains("\"outcome\":\"failed\"");
+        assertThat(ofThePractices.body())
+                .as("the practice's diagnosis must not decide the answer")
+                .contains("\"outcome\":\"failed\"");
+        String token = stack.tokens().token("rtd-pas");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Procedure/" + practices, token)
+                        .status())
+                .isEqualTo(Fhir.get(stack.fhirBaseUrl() + "/Procedure/" + nobodys, token)
+                        .status())
+                .isEqualTo(404);
+        String last = ofThePractices
+                .body()
+                .strip()
+                .substring(ofThePractices.body().strip().lastIndexOf('\n') + 1);
+        String lastOfNoOne =
+                ofNoOne.body().strip().substring(ofNoOne.body().strip().lastIndexOf('\n') + 1);
+        assertThat(last.replace("35489007", "*"))
+                .as("refused exactly as a diagnosis no one recorded")
+                .isEqualTo(lastOfNoOne.replace("22298006", "*"));
+        assertThat(ofThePractices.body()).doesNotContain("A81001");
     }
 
     /** A patient, an admission (conditional reference to the hospital), a diagnosis and an observation. */

@@ -14,6 +14,7 @@ import java.util.stream.StreamSupport;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.RunningStack;
 import org.carerecord.e2e.support.SummaryDocuments;
+import org.carerecord.e2e.support.SyntheaPatients;
 import org.carerecord.launcher.service.CareRecordStack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,44 +38,23 @@ class SyntheaIngestIT {
     private static final int PATIENTS = Integer.getInteger("synthea.patients", 1);
 
     private CareRecordStack stack;
-    private Path bundles;
+    private SyntheaPatients synthea;
     private String token;
 
     @BeforeAll
     void generate(CareRecordStack stack) throws Exception {
         this.stack = stack;
         this.token = stack.tokens().token("rtd-pas");
-        Path home = Path.of(System.getProperty("care.record.home", ".."))
-                .toAbsolutePath()
-                .normalize();
-        Path out = home.resolve("e2e-tests/target/synthea-" + SEED + (PATIENTS == 1 ? "" : "x" + PATIENTS));
-        if (!Files.exists(out.resolve("fhir"))) {
-            Process generator = new ProcessBuilder(
-                            "java",
-                            "-jar",
-                            home.resolve("benchmarks/synthea/target/synthea-generator.jar")
-                                    .toString(),
-                            String.valueOf(PATIENTS),
-                            out.toString(),
-                            SEED)
-                    .redirectErrorStream(true)
-                    .redirectOutput(home.resolve("e2e-tests/target/synthea.log").toFile())
-                    .start();
-            assertThat(generator.waitFor()).as("Synthea generator exit code").isZero();
-        }
-        bundles = out.resolve("fhir");
+        this.synthea = SyntheaPatients.generated(SEED, PATIENTS);
     }
 
     @Test
     void aSyntheaPatientLoadsAsItIsAndPushingItAgainChangesNothing() throws IOException {
-        for (Path directory : files("hospitalInformation", "practitionerInformation")) {
+        for (Path directory : synthea.directories()) {
             Fhir.Response loaded = Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory));
             assertThat(loaded.status()).as(directory.getFileName().toString()).isEqualTo(200);
         }
-        Path patient = files("").stream()
-                .filter(p -> !p.getFileName().toString().contains("Information"))
-                .findFirst()
-                .orElseThrow();
+        Path patient = synthea.patients().get(0);
         String bundle = Files.readString(patient);
         Fhir.Response created = Fhir.post(stack.fhirBaseUrl(), token, bundle);
         assertThat(created.status()).isEqualTo(200);
@@ -110,14 +90,12 @@ class SyntheaIngestIT {
      */
     @Test
     void everySyntheaPatientGivesAValidSummary() throws IOException {
-        for (Path directory : files("hospitalInformation", "practitionerInformation")) {
+        for (Path directory : synthea.directories()) {
             assertThat(Fhir.post(stack.fhirBaseUrl(), token, Files.readString(directory))
                             .status())
                     .isEqualTo(200);
         }
-        List<Path> patients = files("").stream()
-                .filter(p -> !p.getFileName().toString().contains("Information"))
-                .toList();
+        List<Path> patients = synthea.patients();
         assertThat(patients).hasSize(PATIENTS);
         String nurse = stack.tokens().token("hospital.nurse");
         for (Path file : patients) {
@@ -155,15 +133,5 @@ class SyntheaIngestIT {
                         .path("code")
                         .asText())
                 .collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting()));
-    }
-
-    private List<Path> files(String... prefixes) throws IOException {
-        try (var list = Files.list(bundles)) {
-            return list.filter(p -> p.toString().endsWith(".json"))
-                    .filter(p -> java.util.Arrays.stream(prefixes)
-                            .anyMatch(x -> p.getFileName().toString().startsWith(x)))
-                    .sorted()
-                    .toList();
-        }
     }
 }

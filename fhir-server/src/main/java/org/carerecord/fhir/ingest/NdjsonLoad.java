@@ -343,10 +343,18 @@ public class NdjsonLoad implements FhirOperationProvider {
     /** One transaction, as the requester; the failure's text, or null. */
     private String writeChunk(ServletRequestDetails request, SecurityContext security, List<String> lines) {
         IParser parser = fhir.newJsonParser();
+        CareClaims claims = Requester.of(request).claims();
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (String line : lines) {
             IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
-            RecordValidation.markProfileChecked(resource); // checked whole in pass 1
+            // pass 1 checked this text and spooled it as sent; the rules run again because they also change the
+            // record: its references by criteria are confined to the loader's own records (unconfined, one could
+            // resolve to another organisation's record and so confirm it)
+            String problem = BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
+            if (problem != null) {
+                return problem;
+            }
+            RecordValidation.markProfileChecked(resource); // validated whole in pass 1
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
             transaction
                     .addEntry()

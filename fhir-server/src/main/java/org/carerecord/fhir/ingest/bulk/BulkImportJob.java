@@ -43,6 +43,7 @@ public class BulkImportJob {
     private final JdbcTemplate jdbc;
     private final RecordValidation validation;
     private final ImportChunkStore chunks;
+    private final OnePassChunkWrite onePass;
 
     BulkImportJob(
             ImportSources sources,
@@ -52,7 +53,9 @@ public class BulkImportJob {
             FhirServerProperties properties,
             JdbcTemplate jdbc,
             RecordValidation validation,
-            ImportChunkStore chunks) {
+            ImportChunkStore chunks,
+            OnePassChunkWrite onePass) {
+        this.onePass = onePass;
         this.sources = sources;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -95,13 +98,22 @@ public class BulkImportJob {
                     "Write " + String.join(", ", tiers.get(i)),
                     ImportWork.class,
                     new WriteImportTier(
-                            Set.copyOf(tiers.get(i)), fhir, systemDao, server, stored, digests, validation, chunks));
+                            Set.copyOf(tiers.get(i)),
+                            fhir,
+                            systemDao,
+                            server,
+                            stored,
+                            digests,
+                            validation,
+                            chunks,
+                            onePass));
         }
         return job.addIntermediateStep(
                         "write-the-rest",
                         "Write every other type",
                         ImportWork.class,
-                        new WriteImportTier(null, fhir, systemDao, server, stored, digests, validation, chunks))
+                        new WriteImportTier(
+                                null, fhir, systemDao, server, stored, digests, validation, chunks, onePass))
                 .addFinalReducerStep(
                         "report",
                         "Add up what was written and rejected",
