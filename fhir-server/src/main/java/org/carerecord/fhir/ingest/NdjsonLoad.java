@@ -57,7 +57,8 @@ import org.springframework.stereotype.Component;
  * naming the lines (at most 50), and nothing is written.</li>
  * <li>Then the records are written by type, referenced types first (organisations, practitioners, patients,
  * encounters, then clinical records, claims and provenance: references must resolve when written), in
- * transactions of {@value #CHUNK} updates-by-id. Every storage rule of the transaction path applies
+ * chunks of {@value #CHUNK} updates-by-id, each one database transaction ({@link OnePassChunkWrite}; as a HAPI
+ * transaction if any record is refused, for HAPI's answer). Every storage rule of the transaction path applies
  * unchanged (provenance tag, only the owner may change a record, patient moves refused, relationship
  * index), and so does idempotence: loading the same file again writes nothing new. Chunks of one type
  * are written by {@code care.fhir.bulk-writers} threads at once (default 2).</li>
@@ -79,12 +80,15 @@ public class NdjsonLoad implements FhirOperationProvider {
     private final int writers;
 
     private final RecordValidation validation;
+    private final OnePassChunkWrite onePass;
 
     public NdjsonLoad(
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
             FhirServerProperties properties,
-            RecordValidation validation) {
+            RecordValidation validation,
+            OnePassChunkWrite onePass) {
+        this.onePass = onePass;
         this.validation = validation;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -256,8 +260,9 @@ public class NdjsonLoad implements FhirOperationProvider {
     }
 
     /**
-     * Pass 2: transactions of {@value #CHUNK} updates by id, type by type (a type starts when the one before
-     * is written), {@code bulkWriters} at once within a type; a progress line per chunk written, in order.
+     * Pass 2: chunks of {@value #CHUNK} updates by id, each in one database transaction, type by type (a type
+     * starts when the one before is written), {@code bulkWriters} at once within a type; a progress line per chunk
+     * written, in order.
      * A chunk that fails is tried once more on its own (writes are idempotent; two writers can race to
      * create the same tag or reference target), then the load stops and says where.
      */
@@ -340,33 +345,43 @@ public class NdjsonLoad implements FhirOperationProvider {
         }
     }
 
-    /** One transaction, as the requester; the failure's text, or null. */
+    /**
+     * One chunk, as the requester: written in one pass ({@link OnePassChunkWrite}), and if any record is refused
+     * there, as one HAPI transaction from the lines again, whose refusal names the record. The failure's text, or
+     * null.
+     */
     private String writeChunk(ServletRequestDetails request, SecurityContext security, List<String> lines) {
-        IParser parser = fhir.newJsonParser();
-        CareClaims claims = Requester.of(request).claims();
-        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (String line : lines) {
-            IBaseResource resource = parser.parseResource(line.substring(line.indexOf('\t') + 1));
-            // pass 1 checked this text and spooled it as sent; the rules run again because they also change the
-            // record: its references by criteria are confined to the loader's own records (unconfined, one could
-            // resolve to another organisation's record and so confirm it)
-            String problem = BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
-            if (problem != null) {
-                return problem;
-            }
-            RecordValidation.markProfileChecked(resource); // validated whole in pass 1
-            String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-            transaction
-                    .addEntry()
-                    .setFullUrl(url)
-                    .setResource((org.hl7.fhir.r4.model.Resource) resource)
-                    .getRequest()
-                    .setMethod(Bundle.HTTPVerb.PUT)
-                    .setUrl(url);
-        }
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContextHolder.setContext(security);
         try {
+            List<OnePassChunkWrite.Line> records = new ArrayList<>(lines.size());
+            String problem = readAgain(request, lines, records);
+            if (problem != null) {
+                return problem;
+            }
+            try {
+                onePass.write(request, records);
+                return null;
+            } catch (RuntimeException refused) {
+                log.info("a bulk load chunk is written as a transaction for HAPI's answer: {}", refused.getClass());
+            }
+            records.clear(); // the attempt changed the records
+            problem = readAgain(request, lines, records);
+            if (problem != null) {
+                return problem;
+            }
+            Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            for (OnePassChunkWrite.Line record : records) {
+                String url = record.resource().fhirType() + "/"
+                        + record.resource().getIdElement().getIdPart();
+                transaction
+                        .addEntry()
+                        .setFullUrl(url)
+                        .setResource(record.resource())
+                        .getRequest()
+                        .setMethod(Bundle.HTTPVerb.PUT)
+                        .setUrl(url);
+            }
             systemDao.transaction(request, transaction);
             return null;
         } catch (BaseServerResponseException e) {
@@ -378,6 +393,28 @@ public class NdjsonLoad implements FhirOperationProvider {
         } finally {
             SecurityContextHolder.setContext(before);
         }
+    }
+
+    /**
+     * The chunk's spooled lines read into records again; the first problem, or null. Pass 1 checked this text and
+     * spooled it as sent; the rules run again because they also change the record: its references by criteria are
+     * confined to the loader's own records (unconfined, one could resolve to another organisation's record and so
+     * confirm it).
+     */
+    private String readAgain(ServletRequestDetails request, List<String> lines, List<OnePassChunkWrite.Line> into) {
+        IParser parser = fhir.newJsonParser();
+        CareClaims claims = Requester.of(request).claims();
+        for (String line : lines) {
+            String json = line.substring(line.indexOf('\t') + 1);
+            IBaseResource resource = parser.parseResource(json);
+            String problem = BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
+            if (problem != null) {
+                return problem;
+            }
+            RecordValidation.markProfileChecked(resource); // validated whole in pass 1
+            into.add(new OnePassChunkWrite.Line((org.hl7.fhir.r4.model.Resource) resource, json));
+        }
+        return null;
     }
 
     private static String lineRange(List<String> chunk) {

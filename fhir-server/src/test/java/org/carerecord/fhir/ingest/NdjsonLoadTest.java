@@ -48,7 +48,8 @@ class NdjsonLoadTest {
                 FHIR,
                 null,
                 new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
-                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR));
+                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR),
+                null); // pass 1 only: nothing is written
     }
 
     private static ServletRequestDetails request(String scopes) {
@@ -126,7 +127,8 @@ class NdjsonLoadTest {
                 FHIR,
                 null,
                 new FhirServerProperties(List.of("Patient", "Subscription"), 20, 200, 2),
-                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR));
+                new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR),
+                null); // pass 1 only: nothing is written
         String subscription = """
                 {"resourceType":"Subscription","id":"s1","status":"requested","reason":"admissions","criteria":"Encounter?class=IMP","channel":{"type":"rest-hook","endpoint":"http://elsewhere.example/hook"}}""";
 

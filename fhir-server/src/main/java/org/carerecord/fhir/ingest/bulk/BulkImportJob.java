@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.ingest.OnePassChunkWrite;
 import org.carerecord.fhir.ingest.RecordValidation;
 import org.carerecord.fhir.ingest.ReferenceOrder;
 import org.carerecord.fhir.jpa.FhirServerProperties;

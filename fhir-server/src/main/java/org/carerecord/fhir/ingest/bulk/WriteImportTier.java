@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.ingest.BulkRecordRules;
+import org.carerecord.fhir.ingest.OnePassChunkWrite;
 import org.carerecord.fhir.ingest.RecordValidation;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;

@@ -1,4 +1,4 @@
-package org.carerecord.fhir.ingest.bulk;
+package org.carerecord.fhir.ingest;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;

@@ -1,4 +1,4 @@
-package org.carerecord.fhir.ingest.bulk;
+package org.carerecord.fhir.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.carerecord.fhir.ingest.bulk.OnePassChunkWrite.Line;
+import org.carerecord.fhir.ingest.OnePassChunkWrite.Line;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
