@@ -145,6 +145,21 @@ class BulkLoadIT {
                 .as("refused exactly as a diagnosis no one recorded")
                 .isEqualTo(lastOfNoOne.replace("22298006", "*"));
         assertThat(ofThePractices.body()).doesNotContain("A81001");
+
+        // the hospital's own diagnosis is still found by the same criteria
+        String own = "load-" + UUID.randomUUID();
+        HttpResponse<String> ofItsOwn =
+                load("rtd-pas", """
+                {"resourceType":"Condition","id":"%1$s-c","code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]},"subject":{"reference":"Patient/%2$s"}}
+                """.formatted(own, patient.id()) + procedure.formatted(own, patient.id(), "44054006"));
+        assertThat(ofItsOwn.body()).contains("\"outcome\":\"complete\"");
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Procedure/" + own, token)
+                        .body()
+                        .path("reasonReference")
+                        .path(0)
+                        .path("reference")
+                        .asText())
+                .isEqualTo("Condition/" + own + "-c");
     }
 
     /** A patient, an admission (conditional reference to the hospital), a diagnosis and an observation. */

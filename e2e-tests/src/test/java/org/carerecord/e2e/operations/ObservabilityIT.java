@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Bundles;
+import org.carerecord.e2e.support.Metrics;
 import org.carerecord.e2e.support.RunningStack;
 import org.carerecord.e2e.support.TestPatients;
 import org.carerecord.e2e.support.TestPatients.TestPatient;
@@ -313,23 +314,8 @@ class ObservabilityIT {
         return names;
     }
 
-    /** The sum of the samples named {@code series} (name, and labels that must all be present). */
     static double sum(String exposition, String series) {
-        String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
-        List<String> labels = series.contains("{")
-                ? List.of(series.substring(series.indexOf('{') + 1, series.length() - 1)
-                        .split(",(?=[a-z_]+=\")"))
-                : List.of();
-        double total = 0;
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                String labelPart = line.contains("{") ? line.substring(line.indexOf('{'), line.lastIndexOf('}')) : "";
-                if (labels.stream().allMatch(labelPart::contains)) {
-                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return total;
+        return Metrics.sum(exposition, series);
     }
 
     private static Map<String, String> awaitLogLine(Path log, String requestId, String message) throws Exception {

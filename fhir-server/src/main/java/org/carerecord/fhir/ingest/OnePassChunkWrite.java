@@ -11,6 +11,8 @@ import ca.uhn.fhir.jpa.model.cross.IResourceLookup;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.PersistenceContext;
@@ -35,10 +37,17 @@ import org.springframework.stereotype.Component;
  * indexes it, a second that indexes and stores it again once placeholder ids are known); an import's records have
  * no placeholders, so that second pass is pure cost (JFR: ~22 % of an import's samples each pass).
  *
- * <p>Everything else is HAPI's own write: the same DAO call a transaction's PUT entry makes, so every storage hook
- * (validation, organisation tag and ownership, patient moves, relationship index, summaries, Subscription queueing)
- * runs as it does for a pushed transaction. As HAPI's transaction does, it looks up the chunk's ids in one query
- * before writing and flushes at commit, so inserts are batched.
+ * <p>Everything else is HAPI's own write: the DAO update a transaction's PUT entry makes, with indexing, so every
+ * storage hook (validation, organisation tag and ownership, patient moves, relationship index, summaries,
+ * Subscription queueing) runs on each record. Two differences from HAPI's transaction, which the hooks here allow
+ * for: HAPI holds a transaction's pre-commit hooks back until every entry is written and flushed, while here each
+ * record's run as it is written, before the chunk's rows are flushed (no hook here reads HAPI's tables by SQL; what
+ * they write is rolled back with the chunk); and a refused record's chunk has already run the hooks of the records
+ * before it (rolled back the same way). As HAPI's transaction does, it looks up the chunk's ids in one query before
+ * writing and flushes at commit, so inserts are batched.
+ *
+ * <p>{@code care.bulk.chunks} counts chunks {@code written="in-one-pass"} and {@code written="hapis-way"} (refused
+ * here, so written by the caller HAPI's way): many of the second say imports are paying twice.
  *
  * <p>All or nothing: any record the DAO refuses (a reference to a record not there yet, a conflict with a chunk
  * beside it) rolls the whole chunk back and the caller writes it HAPI's way, which names each refused record.
@@ -49,15 +58,29 @@ public class OnePassChunkWrite {
     private final DaoRegistry daos;
     private final IHapiTransactionService transactions;
     private final IIdHelperService<JpaPid> ids;
+    private final Counter inOnePass;
+    private final Counter hapisWay;
 
     @PersistenceContext
     private EntityManager entityManager;
 
     public OnePassChunkWrite(
-            @Lazy DaoRegistry daos, IHapiTransactionService transactions, IIdHelperService<JpaPid> ids) {
+            @Lazy DaoRegistry daos,
+            IHapiTransactionService transactions,
+            IIdHelperService<JpaPid> ids,
+            MeterRegistry meters) {
         this.daos = daos;
         this.transactions = transactions;
         this.ids = ids;
+        this.inOnePass = chunks(meters, "in-one-pass");
+        this.hapisWay = chunks(meters, "hapis-way");
+    }
+
+    private static Counter chunks(MeterRegistry meters, String written) {
+        return Counter.builder("care.bulk.chunks")
+                .description("Bulk import and load chunks, by how they were written")
+                .tag("written", written)
+                .register(meters);
     }
 
     /** What became of one record. */
@@ -79,6 +102,18 @@ public class OnePassChunkWrite {
      * (meta, tags), so a caller that tries again parses them afresh.
      */
     public List<Written> write(RequestDetails request, List<Line> records) {
+        List<Written> written;
+        try {
+            written = writeAll(request, records);
+        } catch (RuntimeException refused) {
+            hapisWay.increment();
+            throw refused;
+        }
+        inOnePass.increment();
+        return written;
+    }
+
+    private List<Written> writeAll(RequestDetails request, List<Line> records) {
         TransactionDetails details = new TransactionDetails();
         return transactions.withRequest(request).withTransactionDetails(details).execute(() -> {
             FlushModeType before = entityManager.getFlushMode();
@@ -103,9 +138,9 @@ public class OnePassChunkWrite {
         IFhirResourceDao dao = daos.getResourceDao(record.fhirType());
         record.setId(new IdType(record.fhirType(), record.getIdElement().getIdPart()));
         DaoMethodOutcome outcome = dao.update(record, null, true, false, request, details);
-        Result result = Boolean.TRUE.equals(outcome.getCreated())
-                ? Result.CREATED
-                : outcome.isNop() ? Result.UNCHANGED : Result.UPDATED;
+        Result result = outcome.isNop()
+                ? Result.UNCHANGED
+                : Boolean.TRUE.equals(outcome.getCreated()) ? Result.CREATED : Result.UPDATED;
         return new Written(result, outcome.getId().getVersionIdPartAsLong());
     }
 
@@ -136,8 +171,8 @@ public class OnePassChunkWrite {
     /**
      * The records in an order where one another record of the chunk refers to comes before it (an Observation's
      * members before the panel), so referential integrity holds record by record. Read from the records' text (a
-     * chunk holds one type, so only references to that type can point inside it); a cycle keeps the given order,
-     * and then its first record is refused, which sends the chunk HAPI's way.
+     * chunk holds one type, so only references to that type can point inside it). A cycle cannot be ordered:
+     * a record of it is refused for want of the other (when they are new), which sends the chunk HAPI's way.
      */
     static List<Line> referencedFirst(List<Line> lines) {
         Map<String, Line> byId = new LinkedHashMap<>();
@@ -149,7 +184,7 @@ public class OnePassChunkWrite {
         Set<String> placed = new HashSet<>();
         Set<String> visiting = new HashSet<>();
         Pattern toSameType = Pattern.compile(
-                "\"reference\"\\s*:\\s*\"" + lines.get(0).resource().fhirType() + "/([^\"/]+)\"");
+                "\"reference\"\\s*:\\s*\"" + lines.get(0).resource().fhirType() + "/([^\"/]+)(?:/_history/[^\"/]+)?\"");
         for (String id : byId.keySet()) {
             place(id, byId, toSameType, placed, visiting, ordered);
         }
