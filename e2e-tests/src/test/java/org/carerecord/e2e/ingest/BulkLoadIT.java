@@ -112,7 +112,8 @@ class BulkLoadIT {
      * A reference by criteria in a loaded line is confined to the loader's own records, as in a transaction and an
      * {@code $import}: resolved against the practice's diagnosis it would be written where one no one recorded is
      * refused, confirming the diagnosis to the hospital's system. The lines are checked (and confined) whole before
-     * anything is written, then written from the text as sent: confined only as checked, never as written.
+     * anything is written, then read again to be written: they were written unconfined until the rules were applied
+     * there too (found 2026-12-04).
      */
     @Test
     void aReferenceByCriteriaInALoadedLineFindsOnlyTheLoadersOwnRecordsSoItConfirmsNoOneElses() throws Exception {

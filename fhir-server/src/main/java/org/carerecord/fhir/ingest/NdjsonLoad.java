@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ import org.springframework.stereotype.Component;
  * <li>The whole body is read and checked before anything is written: each line parses, is a type this
  * record holds and the token may write, has an id, passes the same record rules as a pushed bundle (NHS
  * number check digit, required codings) and refers to others by {@code Type/id} or a conditional reference
- * ({@code Practitioner?identifier=...}), never {@code urn:uuid}. Any problem: 422 with an OperationOutcome
+ * ({@code Practitioner?identifier=...}), never {@code urn:uuid}; and no record is on two lines (two versions would
+ * both be written, and again on every reload). Any problem: 422 with an OperationOutcome
  * naming the lines (at most 50), and nothing is written.</li>
  * <li>Then the records are written by type, referenced types first (organisations, practitioners, patients,
  * encounters, then clinical records, claims and provenance: references must resolve when written), in
@@ -126,6 +128,7 @@ public class NdjsonLoad implements FhirOperationProvider {
     private Spooled readAndCheck(HttpServletRequest http, CareClaims claims, Path spool) throws IOException {
         Map<String, BufferedWriter> spooled = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, Long> firstLineOf = new HashMap<>(); // each record's line: one line per record
         List<String> problems = new ArrayList<>();
         long total = 0;
         InputStream body = http.getInputStream();
@@ -149,10 +152,16 @@ public class NdjsonLoad implements FhirOperationProvider {
                 if (batch.size() == CHUNK || line == null) {
                     List<Checked> found = checkAll(pool, batch, claims);
                     for (int i = 0; i < batch.size(); i++) {
-                        if (found.get(i).problem() != null) {
+                        Long first = found.get(i).problem() == null
+                                ? firstLineOf.putIfAbsent(found.get(i).id(), numbers.get(i))
+                                : null;
+                        String problem = first == null
+                                ? found.get(i).problem()
+                                : found.get(i).id() + " is on line " + first + " too: a load holds one version of a"
+                                        + " record (loading it again must change nothing)";
+                        if (problem != null) {
                             if (problems.size() < MAX_PROBLEMS) {
-                                problems.add("line " + numbers.get(i) + ": "
-                                        + found.get(i).problem());
+                                problems.add("line " + numbers.get(i) + ": " + problem);
                             }
                         } else if (problems.isEmpty()) {
                             total++;
@@ -205,10 +214,10 @@ public class NdjsonLoad implements FhirOperationProvider {
     private record Spooled(Map<String, Path> byType, long total) {}
 
     /** One line's resource type, or what is wrong with it. */
-    private record Checked(String type, String problem) {
+    private record Checked(String type, String id, String problem) {
 
         static Checked problem(String problem) {
-            return new Checked(null, problem);
+            return new Checked(null, null, problem);
         }
     }
 
@@ -256,7 +265,10 @@ public class NdjsonLoad implements FhirOperationProvider {
         } catch (BaseServerResponseException e) {
             return Checked.problem(e.getMessage());
         }
-        return new Checked(resource.fhirType(), null);
+        return new Checked(
+                resource.fhirType(),
+                resource.fhirType() + "/" + resource.getIdElement().getIdPart(),
+                null);
     }
 
     /**
@@ -363,7 +375,9 @@ public class NdjsonLoad implements FhirOperationProvider {
                 onePass.write(request, records);
                 return null;
             } catch (RuntimeException refused) {
-                log.info("a bulk load chunk is written as a transaction for HAPI's answer: {}", refused.getClass());
+                log.info(
+                        "a bulk load chunk is written as a transaction for HAPI's answer: {}",
+                        OnePassChunkWrite.reason(refused));
             }
             records.clear(); // the attempt changed the records
             problem = readAgain(request, lines, records);

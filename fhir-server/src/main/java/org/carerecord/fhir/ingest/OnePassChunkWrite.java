@@ -46,8 +46,9 @@ import org.springframework.stereotype.Component;
  * before it (rolled back the same way). As HAPI's transaction does, it looks up the chunk's ids in one query before
  * writing and flushes at commit, so inserts are batched.
  *
- * <p>{@code care.bulk.chunks} counts chunks {@code written="in-one-pass"} and {@code written="hapis-way"} (refused
- * here, so written by the caller HAPI's way): many of the second say imports are paying twice.
+ * <p>{@code care.bulk.chunks} counts the attempts: {@code written="in-one-pass"} when one wrote its chunk,
+ * {@code written="hapis-way"} when a record was refused (or a conflict with a chunk beside it rolled it back) and the
+ * caller wrote the chunk HAPI's way: many of the second say bulk writes are paying twice.
  *
  * <p>All or nothing: any record the DAO refuses (a reference to a record not there yet, a conflict with a chunk
  * beside it) rolls the whole chunk back and the caller writes it HAPI's way, which names each refused record.
@@ -99,7 +100,8 @@ public class OnePassChunkWrite {
     /**
      * Writes every record or none; the results in the order given. Throws whatever the DAO threw for the first
      * record it refused, after the database transaction is rolled back. The records are changed by the write
-     * (meta, tags), so a caller that tries again parses them afresh.
+     * (meta, tags; HAPI puts back only ids and references when it rolls back), so a caller that writes them again
+     * reads them afresh, through the line rules.
      */
     public List<Written> write(RequestDetails request, List<Line> records) {
         List<Written> written;
@@ -111,6 +113,16 @@ public class OnePassChunkWrite {
         }
         inOnePass.increment();
         return written;
+    }
+
+    /**
+     * Why a write was refused, for the log: the exception's type and HAPI's code, never its text, which names records
+     * (a reference by criteria holds a patient's id).
+     */
+    public static String reason(RuntimeException refused) {
+        String message = refused.getMessage() == null ? "" : refused.getMessage();
+        return refused.getClass().getSimpleName()
+                + (message.matches("(?s)HAPI-\\d+:.*") ? " " + message.substring(0, message.indexOf(':')) : "");
     }
 
     private List<Written> writeAll(RequestDetails request, List<Line> records) {

@@ -112,6 +112,19 @@ class NdjsonLoadTest {
     }
 
     @Test
+    void aRecordOnTwoLinesIsRefusedNamingBoth() {
+        // found by a review: written in one pass, both versions were stored, and again on every reload
+        String amended = CONDITION.replace("195967001", "38341003");
+        assertThat(onlyProblem(
+                        load,
+                        "system/*.cruds",
+                        String.join("\n", PATIENT, CONDITION, PATIENT.replace("p1", "p2"), amended)))
+                .isEqualTo(
+                        "line 4: Condition/c1 is on line 2 too: a load holds one version of a record (loading it again"
+                                + " must change nothing)");
+    }
+
+    @Test
     void aTypeTheSystemMayNotWriteIsRefusedLineByLine() {
         assertThat(onlyProblem(load, "system/Patient.cu", PATIENT + "\n" + CONDITION))
                 .startsWith("line 2: ")

@@ -282,13 +282,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                                     .map(e -> new OnePassChunkWrite.Line(e.resource(), e.json()))
                                     .toList()));
         } catch (RuntimeException refused) {
-            // the reason's HAPI code only: its text names records (a reference by criteria holds a patient's id)
-            String message = refused.getMessage() == null ? "" : refused.getMessage();
-            log.info(
-                    "a chunk of {} is written record by record: {} {}",
-                    chunk.getType(),
-                    refused.getClass().getSimpleName(),
-                    message.matches("(?s)HAPI-\\d+:.*") ? message.substring(0, message.indexOf(':')) : "");
+            log.info("a chunk of {} is written HAPI's way: {}", chunk.getType(), OnePassChunkWrite.reason(refused));
             return false;
         }
         List<ImportDigests.Written> written = new ArrayList<>();
