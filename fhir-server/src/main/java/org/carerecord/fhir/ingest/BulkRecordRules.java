@@ -2,12 +2,14 @@ package org.carerecord.fhir.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.util.Collection;
 import org.carerecord.fhir.access.ScopeInterceptor;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.Interaction;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * What a line of a bulk write ({@code $load}, {@code $import}) must be before it is written, beyond the rules
@@ -19,6 +21,24 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 public final class BulkRecordRules {
 
     private BulkRecordRules() {}
+
+    /**
+     * A line that passed these rules and the base profile, read again to be written (a write attempt changed the
+     * record it was given, or only the line's text was kept): parsed afresh, these rules applied again because they
+     * also change the record (its references by criteria confined to the writer's own records: written as sent, one
+     * could resolve to another organisation's record and so confirm it), and marked validated.
+     *
+     * @throws UnprocessableEntityException if the line now breaks a rule
+     */
+    public static Resource readAgain(String json, Collection<String> storedTypes, CareClaims claims, FhirContext fhir) {
+        Resource record = (Resource) fhir.newJsonParser().parseResource(json);
+        String problem = problemWith(record, storedTypes, claims, fhir);
+        if (problem != null) {
+            throw new UnprocessableEntityException(problem);
+        }
+        RecordValidation.markProfileChecked(record);
+        return record;
+    }
 
     /** The first rule the record breaks, or null; its conditional references confined on the way. */
     public static String problemWith(

@@ -366,11 +366,7 @@ public class NdjsonLoad implements FhirOperationProvider {
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContextHolder.setContext(security);
         try {
-            List<OnePassChunkWrite.Line> records = new ArrayList<>(lines.size());
-            String problem = readAgain(request, lines, records);
-            if (problem != null) {
-                return problem;
-            }
+            List<OnePassChunkWrite.Line> records = readAgain(request, lines);
             try {
                 onePass.write(request, records);
                 return null;
@@ -379,11 +375,7 @@ public class NdjsonLoad implements FhirOperationProvider {
                         "a bulk load chunk is written as a transaction for HAPI's answer: {}",
                         OnePassChunkWrite.reason(refused));
             }
-            records.clear(); // the attempt changed the records
-            problem = readAgain(request, lines, records);
-            if (problem != null) {
-                return problem;
-            }
+            records = readAgain(request, lines); // the attempt changed the records
             Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
             for (OnePassChunkWrite.Line record : records) {
                 String url = record.resource().fhirType() + "/"
@@ -410,25 +402,17 @@ public class NdjsonLoad implements FhirOperationProvider {
     }
 
     /**
-     * The chunk's spooled lines read into records again; the first problem, or null. Pass 1 checked this text and
-     * spooled it as sent; the rules run again because they also change the record: its references by criteria are
-     * confined to the loader's own records (unconfined, one could resolve to another organisation's record and so
-     * confirm it).
+     * The chunk's spooled lines read into records again, their rules applied again ({@link
+     * BulkRecordRules#readAgain}): pass 1 checked this text and spooled it as sent.
      */
-    private String readAgain(ServletRequestDetails request, List<String> lines, List<OnePassChunkWrite.Line> into) {
-        IParser parser = fhir.newJsonParser();
+    private List<OnePassChunkWrite.Line> readAgain(ServletRequestDetails request, List<String> lines) {
         CareClaims claims = Requester.of(request).claims();
+        List<OnePassChunkWrite.Line> records = new ArrayList<>(lines.size());
         for (String line : lines) {
             String json = line.substring(line.indexOf('\t') + 1);
-            IBaseResource resource = parser.parseResource(json);
-            String problem = BulkRecordRules.problemWith(resource, storedTypes, claims, fhir);
-            if (problem != null) {
-                return problem;
-            }
-            RecordValidation.markProfileChecked(resource); // validated whole in pass 1
-            into.add(new OnePassChunkWrite.Line((org.hl7.fhir.r4.model.Resource) resource, json));
+            records.add(new OnePassChunkWrite.Line(BulkRecordRules.readAgain(json, storedTypes, claims, fhir), json));
         }
-        return null;
+        return records;
     }
 
     private static String lineRange(List<String> chunk) {

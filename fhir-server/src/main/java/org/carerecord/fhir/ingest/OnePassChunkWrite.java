@@ -51,7 +51,8 @@ import org.springframework.stereotype.Component;
  * caller wrote the chunk HAPI's way: many of the second say bulk writes are paying twice.
  *
  * <p>All or nothing: any record the DAO refuses (a reference to a record not there yet, a conflict with a chunk
- * beside it) rolls the whole chunk back and the caller writes it HAPI's way, which names each refused record.
+ * beside it) rolls the whole chunk back and the caller writes it HAPI's way, which names the refused record
+ * ({@code $import}'s batch each one, {@code $load}'s transaction the first).
  */
 @Component
 public class OnePassChunkWrite {

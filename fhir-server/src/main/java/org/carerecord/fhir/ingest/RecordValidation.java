@@ -153,7 +153,7 @@ public class RecordValidation implements FhirServerInterceptor {
      * Marks a record already validated against the base profile in this server (a bulk load checks every
      * line before writing); in-memory only, a sender cannot set it.
      */
-    public static void markProfileChecked(IBaseResource resource) {
+    static void markProfileChecked(IBaseResource resource) {
         resource.setUserData(PROFILE_CHECKED, Boolean.TRUE);
     }
 

@@ -13,6 +13,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -300,19 +301,14 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         return true;
     }
 
-    /**
-     * A checked line's record as read and checked, again: a write that failed may have changed the one it was given.
-     * The line's rules are applied again because they also change the record: its references by criteria are
-     * confined to the importer's own records (written as read, they could resolve to another organisation's).
-     */
+    /** A checked line's record as read and checked, again: a write that failed may have changed the one it was given. */
     private Resource asRead(Candidate line, CareClaims claims) {
-        Resource record = (Resource) fhir.newJsonParser().parseResource(line.json());
-        String problem = problemWith(record, record.fhirType(), claims);
-        if (problem != null) {
-            throw new IllegalStateException("a line that passed its checks fails them read again: " + problem);
+        try {
+            return BulkRecordRules.readAgain(line.json(), storedTypes, claims, fhir);
+        } catch (UnprocessableEntityException broken) {
+            throw new IllegalStateException(
+                    "a line that passed its checks fails them read again: " + broken.getMessage(), broken);
         }
-        RecordValidation.markProfileChecked(record); // validated before the first attempt
-        return record;
     }
 
     /** A line that passed the checks: where it was, its record, and the digest of its text. */
