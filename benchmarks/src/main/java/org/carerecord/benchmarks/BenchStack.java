@@ -3,6 +3,7 @@ package org.carerecord.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
@@ -32,9 +33,7 @@ final class BenchStack {
 
     /** The stack, started and left running until closed (for Gatling, whose before/after hooks bracket the run). */
     static Running open() throws Exception {
-        Path home = Path.of(System.getProperty("care.record.home", "."))
-                .toAbsolutePath()
-                .normalize();
+        Path home = home();
         String kept = System.getProperty("bench.data");
         Path data = kept == null ? Files.createTempDirectory("care-bench-pg") : Files.createDirectories(Path.of(kept));
         System.setProperty(
@@ -69,6 +68,25 @@ final class BenchStack {
     /** A running stack with its database; closing stops both and deletes the data directory unless it is kept (null). */
     record Running(CareRecordStack stack, EmbeddedPostgresServer postgres, Path deletedOnClose)
             implements AutoCloseable {
+
+        /**
+         * A second whole stack on the same PostgreSQL, in databases of its own ({@code name_…}), with {@code
+         * environment} set in its services: for a comparison that must not share work with the first. Two
+         * fhir-servers on one database share HAPI's batch2 queue, so one's import job runs partly on the other's
+         * workers. The caller closes it before this one.
+         */
+        CareRecordStack another(String name, Map<String, String> environment) throws SQLException {
+            Path home = home();
+            return CareRecordStack.start(
+                    home,
+                    postgres,
+                    name + "_",
+                    StackPorts.free(),
+                    UUID.randomUUID().toString(),
+                    home.resolve("benchmarks/target/logs-" + name),
+                    environment);
+        }
+
         @Override
         public void close() throws Exception {
             try {
@@ -78,6 +96,12 @@ final class BenchStack {
                 deleteRecursively(deletedOnClose); // tens of GB after a 10 M search run
             }
         }
+    }
+
+    private static Path home() {
+        return Path.of(System.getProperty("care.record.home", "."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
