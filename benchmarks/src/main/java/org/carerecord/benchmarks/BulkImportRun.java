@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code $import} timed end to end: NDJSON files (one per type) written where the server may read them (its
- * default source, {@code ${java.io.tmpdir}/care-record-import/}), the job started, polled to its manifest; then
+ * default source, in the hospital's own folder: {@code ${java.io.tmpdir}/care-record-import/RTD/}), the job started, polled to its manifest; then
  * the same files imported again (nothing changes: the idempotent path).
  */
 final class BulkImportRun {
@@ -71,7 +71,7 @@ final class BulkImportRun {
 
         static Sources of(String ndjson) throws IOException {
             Path directory = Files.createDirectories(
-                    Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "bench-" + System.nanoTime()));
+                    Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "RTD", "bench-" + System.nanoTime()));
             Map<String, StringBuilder> byType = new LinkedHashMap<>();
             for (String line : ndjson.split("\n")) {
                 Matcher type = TYPE.matcher(line);

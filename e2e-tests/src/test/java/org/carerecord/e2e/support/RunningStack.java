@@ -85,7 +85,7 @@ public final class RunningStack implements ParameterResolver {
                                 "CARE_FHIR_IMPORT_CHUNK_SWEEP",
                                 "5s",
                                 "CARE_FHIR_IMPORT_ALLOWED_SOURCES",
-                                importSources(home).toUri() + "," + "http://127.0.0.1:" + IMPORT_HTTP_PORT
+                                importSources(home).toUri() + "," + "RTD=http://127.0.0.1:" + IMPORT_HTTP_PORT
                                         + "/ndjson/"));
                 return new Started(postgres, stack, traces);
             } catch (Exception e) {
@@ -98,7 +98,7 @@ public final class RunningStack implements ParameterResolver {
         /** A provider's own HTTP server $import may read from (BulkImportIT serves NDJSON on it). */
         public static final int IMPORT_HTTP_PORT = StackPorts.free().fhirServer();
 
-        /** The one directory $import may read from in the tests (BulkImportIT writes its sources there). */
+        /** The shared directory $import may read from in the tests: each provider's files in its own folder under it. */
         public static Path importSources(Path home) {
             Path directory = home.resolve("e2e-tests/target/import-sources");
             try {

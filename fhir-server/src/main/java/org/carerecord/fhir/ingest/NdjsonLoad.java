@@ -7,6 +7,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,9 +16,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -36,6 +35,7 @@ import java.util.zip.GZIPInputStream;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirOperationProvider;
 import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.fhir.limits.RequestLimitsProperties;
 import org.carerecord.security.token.CareClaims;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -83,14 +83,19 @@ public class NdjsonLoad implements FhirOperationProvider {
 
     private final RecordValidation validation;
     private final OnePassChunkWrite onePass;
+    private final int maxLineChars;
+    private final long maxInflated;
 
     public NdjsonLoad(
             FhirContext fhir,
             IFhirSystemDao<Bundle, ?> systemDao,
             FhirServerProperties properties,
             RecordValidation validation,
-            OnePassChunkWrite onePass) {
+            OnePassChunkWrite onePass,
+            RequestLimitsProperties limits) {
         this.onePass = onePass;
+        this.maxLineChars = NdjsonLines.maxLineChars(limits);
+        this.maxInflated = limits.maxBulkBody().toBytes();
         this.validation = validation;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -120,6 +125,15 @@ public class NdjsonLoad implements FhirOperationProvider {
         }
     }
 
+    /** The next line, or 413 naming the line (or the body) past its limit. */
+    private static String next(NdjsonLines reader) throws IOException {
+        try {
+            return reader.next();
+        } catch (NdjsonLines.TooLong e) {
+            throw new PayloadTooLargeException(e.getMessage());
+        }
+    }
+
     /**
      * Pass 1: every line checked (batches of {@value #CHUNK}, split over {@code bulkWriters} threads: the
      * base-profile validation is the costly part), spooled by type as "lineNumber TAB json"; throws (422) if
@@ -133,17 +147,17 @@ public class NdjsonLoad implements FhirOperationProvider {
         long total = 0;
         InputStream body = http.getInputStream();
         if ("gzip".equalsIgnoreCase(http.getHeader("Content-Encoding"))) {
+            // the body's limit counted what was sent; NdjsonLines holds what it inflates to to the same limit
             body = new GZIPInputStream(body);
         }
         ExecutorService pool = Executors.newFixedThreadPool(writers);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        try (NdjsonLines reader = new NdjsonLines(body, maxLineChars, maxInflated)) {
             List<String> batch = new ArrayList<>(CHUNK);
             List<Long> numbers = new ArrayList<>(CHUNK);
-            long number = 0;
             while (true) {
-                String line = reader.readLine();
+                String line = next(reader);
                 if (line != null) {
-                    number++;
+                    long number = reader.number();
                     if (!line.isBlank()) {
                         batch.add(line);
                         numbers.add(number);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.carerecord.fhir.access.Requester;
 import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.fhir.limits.RequestLimitsProperties;
 import org.carerecord.security.token.CareClaims;
 import org.carerecord.security.token.PurposeOfUse;
 import org.carerecord.security.token.SmartScope;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code $load}'s first pass: every line is checked before anything is written, and every bad line is named by
@@ -42,6 +45,10 @@ class NdjsonLoadTest {
     private static final String CONDITION = """
             {"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001"}]}}""";
 
+    /** A line at most 1 KB; a body at most 64 KB once inflated. */
+    private static final RequestLimitsProperties LIMITS =
+            new RequestLimitsProperties(DataSize.ofKilobytes(1), DataSize.ofKilobytes(64), 100);
+
     @BeforeAll
     static void server() {
         load = new NdjsonLoad(
@@ -49,7 +56,8 @@ class NdjsonLoadTest {
                 null,
                 new FhirServerProperties(List.of("Patient", "Condition"), 20, 200, 2),
                 new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR),
-                null); // pass 1 only: nothing is written
+                null, // pass 1 only: nothing is written
+                LIMITS);
     }
 
     private static ServletRequestDetails request(String scopes) {
@@ -132,6 +140,27 @@ class NdjsonLoadTest {
     }
 
     @Test
+    void aLineOrAnInflatedBodyPastItsLimitIsRefusedWith413NamingIt() throws Exception {
+        String tooLong = CONDITION.replace("195967001", "1".repeat(1100));
+        Throwable line = catchThrowable(() ->
+                load.load(request("system/*.cruds"), body(PATIENT + "\n" + tooLong), new MockHttpServletResponse()));
+        assertThat(line).isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("line 2 is longer than");
+
+        // a gzipped body counted as sent; what it inflates to is held to the bulk body's limit
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write((PATIENT + "\n").repeat(1000).getBytes(StandardCharsets.UTF_8));
+        }
+        MockHttpServletRequest bomb = new MockHttpServletRequest("POST", "/fhir/$load");
+        bomb.addHeader("Content-Encoding", "gzip");
+        bomb.setContent(zipped.toByteArray());
+        assertThat(zipped.size()).isLessThan(64 * 1024);
+        Throwable inflated =
+                catchThrowable(() -> load.load(request("system/*.cruds"), bomb, new MockHttpServletResponse()));
+        assertThat(inflated).isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("once inflated");
+    }
+
+    @Test
     void aSubscriptionIsNotWrittenInBulkWhereItsEndpointAndCriteriaWouldGoUnchecked() {
         // found from inside: bulk lines are written as the system's own request, which SubscriptionRules lets
         // through unchecked (HAPI's status changes are made that way): an endpoint off the allow-list, a probing
@@ -141,7 +170,8 @@ class NdjsonLoadTest {
                 null,
                 new FhirServerProperties(List.of("Patient", "Subscription"), 20, 200, 2),
                 new RecordValidation(new BaseProfileValidator(FHIR, true), FHIR),
-                null); // pass 1 only: nothing is written
+                null, // pass 1 only: nothing is written
+                LIMITS);
         String subscription = """
                 {"resourceType":"Subscription","id":"s1","status":"requested","reason":"admissions","criteria":"Encounter?class=IMP","channel":{"type":"rest-hook","endpoint":"http://elsewhere.example/hook"}}""";
 

@@ -6,10 +6,12 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.List;
 import java.util.Set;
+import org.carerecord.fhir.ingest.NdjsonLines;
 import org.carerecord.fhir.ingest.OnePassChunkWrite;
 import org.carerecord.fhir.ingest.RecordValidation;
 import org.carerecord.fhir.ingest.ReferenceOrder;
 import org.carerecord.fhir.jpa.FhirServerProperties;
+import org.carerecord.fhir.limits.RequestLimitsProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -45,6 +47,7 @@ public class BulkImportJob {
     private final RecordValidation validation;
     private final ImportChunkStore chunks;
     private final OnePassChunkWrite onePass;
+    private final RequestLimitsProperties limits;
 
     BulkImportJob(
             ImportSources sources,
@@ -55,8 +58,10 @@ public class BulkImportJob {
             JdbcTemplate jdbc,
             RecordValidation validation,
             ImportChunkStore chunks,
-            OnePassChunkWrite onePass) {
+            OnePassChunkWrite onePass,
+            RequestLimitsProperties limits) {
         this.onePass = onePass;
+        this.limits = limits;
         this.sources = sources;
         this.fhir = fhir;
         this.systemDao = systemDao;
@@ -90,7 +95,7 @@ public class BulkImportJob {
                         "read-sources",
                         "Read each source into chunks of lines",
                         ImportWork.class,
-                        new FetchImportFiles(sources, chunks));
+                        new FetchImportFiles(sources, chunks, NdjsonLines.maxLineChars(limits)));
         // a tier at a time (a gated step each), so what records refer to is written before them
         List<List<String>> tiers = ReferenceOrder.TIERS;
         for (int i = 0; i < tiers.size(); i++) {

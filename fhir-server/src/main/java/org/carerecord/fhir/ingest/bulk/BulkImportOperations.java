@@ -116,7 +116,7 @@ public class BulkImportOperations implements FhirOperationProvider {
                 writeOutcome(
                         response,
                         OperationOutcome.IssueSeverity.ERROR,
-                        "Import " + job.getInstanceId() + " failed: " + job.getErrorMessage());
+                        "Import " + job.getInstanceId() + " failed: " + toldToClient(job.getErrorMessage()));
             }
             case CANCELLED -> throw new ResourceNotFoundException("Import " + job.getInstanceId() + " was cancelled");
             default -> {
@@ -175,13 +175,27 @@ public class BulkImportOperations implements FhirOperationProvider {
                 throw new InvalidRequestException("input type " + type + " is not a type this record holds");
             }
             ScopeInterceptor.require(claims, type, Interaction.UPDATE);
-            sources.check(url);
+            sources.checkBeforeStart(claims.organisation(), url);
             parameters.getInputs().add(new ImportJobParameters.Input(type, url));
         }
         if (parameters.getInputs().isEmpty()) {
             throw new InvalidRequestException("$import needs at least one input (type and url)");
         }
         return parameters;
+    }
+
+    /** Marks the part of a job's failure written for the client (a source it could not read, and why). */
+    static final String TOLD_TO_CLIENT = "[for the client] ";
+
+    /**
+     * What of a failed job's message the client is shown: the part written for it, or nothing of an unexpected
+     * failure, whose message (HAPI's, a database's: SQL, table names) is for the server's log only.
+     */
+    private static String toldToClient(String message) {
+        int told = message == null ? -1 : message.lastIndexOf(TOLD_TO_CLIENT);
+        return told < 0
+                ? "an unexpected error; the server's log holds the cause under this job's id"
+                : message.substring(told + TOLD_TO_CLIENT.length());
     }
 
     private static String partValue(Parameters.ParametersParameterComponent input, String name) {

@@ -7,12 +7,12 @@ import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.api.VoidModel;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import org.carerecord.fhir.access.KeptClaims;
+import org.carerecord.fhir.ingest.NdjsonLines;
+import org.carerecord.security.token.CareClaims;
 
 /**
  * The job's first step: each source read once, in the order the inputs were sorted (referenced types first),
@@ -25,26 +25,33 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
 
     private final ImportSources sources;
     private final ImportChunkStore chunks;
+    private final int maxLineChars;
 
-    FetchImportFiles(ImportSources sources, ImportChunkStore chunks) {
+    /** Lines are held by the chunk until it is kept: ~16 MB of characters at most, however long its lines. */
+    static final int MAX_CHUNK_CHARS = 8 * 1024 * 1024;
+
+    FetchImportFiles(ImportSources sources, ImportChunkStore chunks, int maxLineChars) {
         this.sources = sources;
         this.chunks = chunks;
+        this.maxLineChars = maxLineChars;
     }
 
     @Override
     public RunOutcome run(StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
         int lines = 0;
         String job = details.getInstance().getInstanceId();
+        String organisation = CareClaims.from(
+                        KeptClaims.asToken(details.getParameters().getClaims(), "bulk-import"))
+                .organisation();
         for (ImportJobParameters.Input input : details.getParameters().getInputs()) {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(gunzipped(sources.open(input.getUrl())), StandardCharsets.UTF_8))) {
+            try (NdjsonLines reader = new NdjsonLines(
+                    gunzipped(sources.open(organisation, input.getUrl())), maxLineChars, Long.MAX_VALUE)) {
                 StringBuilder chunk = new StringBuilder();
-                long number = 0;
                 long first = 1;
                 int inChunk = 0;
                 String line;
-                while ((line = reader.readLine()) != null) {
-                    number++;
+                while ((line = reader.next()) != null) {
+                    long number = reader.number();
                     if (line.isBlank()) {
                         continue;
                     }
@@ -52,9 +59,13 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                         first = number;
                     }
                     // the line number travels with the line: blank lines are skipped but still counted
-                    chunk.append(number).append('\t').append(line.strip()).append('\n');
+                    chunk.append(number)
+                            .append('\t')
+                            .append(line.indexOf('\u0000') < 0 ? line.strip() : ImportChunk.LINE_WITH_NUL)
+                            .append('\n');
                     lines++;
-                    if (++inChunk == LINES_PER_CHUNK) {
+                    // a chunk is held whole in memory and in one row: bounded in characters as well as lines
+                    if (++inChunk == LINES_PER_CHUNK || chunk.length() > MAX_CHUNK_CHARS) {
                         pass(job, new ImportChunk(input.getType(), input.getUrl(), first), chunk, sink);
                         chunk.setLength(0);
                         inChunk = 0;
@@ -64,7 +75,10 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                     pass(job, new ImportChunk(input.getType(), input.getUrl(), first), chunk, sink);
                 }
             } catch (IOException e) {
-                throw new JobExecutionFailedException("could not read " + input.getUrl() + ": " + e.getMessage(), e);
+                throw new JobExecutionFailedException(
+                        BulkImportOperations.TOLD_TO_CLIENT + "could not read " + input.getUrl() + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
         return new RunOutcome(lines);

@@ -26,6 +26,12 @@ class ImportChunk implements IModelJson {
     @JsonProperty("ndjson")
     private String ndjson;
 
+    /**
+     * Kept in place of a line holding a raw NUL character: PostgreSQL stores no NUL in text, so the chunk could
+     * not be kept and the job failed whole. JSON allows it only escaped, so the line is refused on its own.
+     */
+    static final String LINE_WITH_NUL = "(a line with a raw NUL character)";
+
     public ImportChunk() {}
 
     ImportChunk(String type, String url, long firstLine) {

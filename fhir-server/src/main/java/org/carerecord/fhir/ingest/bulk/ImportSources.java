@@ -20,21 +20,43 @@ import org.springframework.stereotype.Component;
  * by default one local directory). Anything else would let a client make this server fetch from wherever it
  * can reach — its own database, other services, a cloud metadata endpoint — so a URL is normalised first
  * ({@code ..} and user info refused, {@code file:} paths resolved through links) and redirects are not followed.
+ *
+ * <p>A source is an organisation's own. A prefix written {@code ODS=prefix} (a provider's own server) is read for
+ * that organisation only; a plain prefix is shared by every provider, and each reads only its own folder under it
+ * ({@code prefix/RTD/...}). Otherwise one provider could import another's files as its own records, tagged as its
+ * own, and block the owner's import of them.
  */
 @Component
 class ImportSources {
 
-    private final List<String> allowed;
+    /** A prefix, and the organisation it belongs to (null: shared, each organisation under its own folder). */
+    private record Source(String organisation, String prefix) {
+
+        static Source of(String entry) {
+            int equals = entry.indexOf('=');
+            return equals > 0 && !entry.substring(0, equals).contains(":")
+                    ? new Source(
+                            entry.substring(0, equals).trim(),
+                            directoryPrefix(entry.substring(equals + 1).trim()))
+                    : new Source(null, directoryPrefix(entry.trim()));
+        }
+
+        boolean lets(String organisation, String url) {
+            return this.organisation == null
+                    ? url.startsWith(prefix + organisation + "/")
+                    : this.organisation.equals(organisation) && url.startsWith(prefix);
+        }
+    }
+
+    private final List<Source> allowed;
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
     public ImportSources(@Value("${care.fhir.import.allowed-sources}") List<String> allowed) {
-        this.allowed = allowed.stream()
-                .filter(s -> !s.isBlank())
-                .map(ImportSources::directoryPrefix)
-                .toList();
+        this.allowed =
+                allowed.stream().filter(s -> !s.isBlank()).map(Source::of).toList();
     }
 
     /**
@@ -58,8 +80,8 @@ class ImportSources {
         }
     }
 
-    /** The URL as it will be read, or 400 naming what is wrong with it. */
-    URI check(String url) {
+    /** The URL as it will be read for this organisation (ODS code), or 400 naming what is wrong with it. */
+    URI check(String organisation, String url) {
         URI uri;
         try {
             uri = new URI(url).normalize();
@@ -86,16 +108,32 @@ class ImportSources {
             }
         }
         String candidate = resolved;
-        if (allowed.stream().noneMatch(candidate::startsWith)) {
-            throw new InvalidRequestException("input url '" + url + "' is not under a source this server reads from"
-                    + " (care.fhir.import.allowed-sources)");
+        if (organisation == null
+                || organisation.isBlank()
+                || organisation.contains("/")
+                || allowed.stream().noneMatch(source -> source.lets(organisation, candidate))) {
+            throw new InvalidRequestException("input url '" + url + "' is not under a source this server reads for "
+                    + organisation + " (care.fhir.import.allowed-sources: a shared prefix is read in the"
+                    + " organisation's own folder, prefix/" + organisation + "/)");
+        }
+        return uri;
+    }
+
+    /**
+     * {@link #check}, and a file source must be there to read: a mistyped name is the client's mistake, answered
+     * 400 now rather than a job that fails later (an HTTP source is only read when the job runs).
+     */
+    URI checkBeforeStart(String organisation, String url) {
+        URI uri = check(organisation, url);
+        if ("file".equals(uri.getScheme()) && !Files.isReadable(Path.of(uri))) {
+            throw new InvalidRequestException("input url '" + url + "' names no file this server can read");
         }
         return uri;
     }
 
     /** The source's content; checked again, as the allow-list may have changed since the job started. */
-    InputStream open(String url) throws IOException {
-        URI uri = check(url);
+    InputStream open(String organisation, String url) throws IOException {
+        URI uri = check(organisation, url);
         if ("file".equals(uri.getScheme())) {
             return Files.newInputStream(Path.of(uri));
         }

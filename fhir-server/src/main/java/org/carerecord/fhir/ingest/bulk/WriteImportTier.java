@@ -126,6 +126,16 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             int tab = numbered.indexOf('\t');
             long line = Long.parseLong(numbered.substring(0, tab));
             String json = numbered.substring(tab + 1);
+            if (json.equals(ImportChunk.LINE_WITH_NUL)) {
+                reject(
+                        outcome,
+                        counts,
+                        chunk,
+                        line,
+                        null,
+                        "not a FHIR resource: a raw NUL character (U+0000)," + " which JSON allows only escaped");
+                continue;
+            }
             IBaseResource resource;
             try {
                 resource = parser.parseResource(json);
