@@ -70,8 +70,8 @@ final class BulkImportRun {
     private record Sources(Path directory, int types, String parameters) implements AutoCloseable {
 
         static Sources of(String ndjson) throws IOException {
-            Path directory = Files.createDirectories(
-                    Path.of(System.getProperty("java.io.tmpdir"), "care-record-import", "RTD", "bench-" + System.nanoTime()));
+            Path directory = Files.createDirectories(Path.of(
+                    System.getProperty("java.io.tmpdir"), "care-record-import", "RTD", "bench-" + System.nanoTime()));
             Map<String, StringBuilder> byType = new LinkedHashMap<>();
             for (String line : ndjson.split("\n")) {
                 Matcher type = TYPE.matcher(line);
