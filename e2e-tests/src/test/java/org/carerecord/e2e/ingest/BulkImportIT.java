@@ -609,7 +609,7 @@ class BulkImportIT {
             assertThat(status.statusCode())
                     .as("a redirect is not followed: the job fails, saying why")
                     .isEqualTo(500);
-            assertThat(status.body()).contains("302");
+            assertThat(status.body()).contains("answered HTTP 302");
         } finally {
             provider.stop(0);
         }

@@ -35,6 +35,21 @@ class BulkLoadIT {
     }
 
     @Test
+    void aRawCarriageReturnBetweenTokensIsJsonWhitespaceAndTheLineLoadsWhole() throws Exception {
+        // found by review (helper-21): the check read such a line whole, the write read it split in two
+        String id = "bulk-cr-" + UUID.randomUUID();
+        String line = "{\"resourceType\":\"Patient\",\r\"id\":\"" + id + "\",\r\"name\":[{\"family\":\"Return\"}]}\r\n";
+        HttpResponse<String> loaded = load("rtd-pas", line);
+        assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
+        assertThat(loaded.body()).contains("\"outcome\":\"complete\"", "\"written\":1");
+        assertThat(Fhir.get(
+                                stack.fhirBaseUrl() + "/Patient/" + id,
+                                stack.tokens().token("rtd-pas"))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aProvidersRecordsLoadWithProgressAndLoadingAgainChangesNothing() throws Exception {
         String id = "bulk-" + UUID.randomUUID();
         String ndjson = records(id, "9000000416");

@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -302,13 +301,15 @@ public class NdjsonLoad implements FhirOperationProvider {
         try {
             for (Map.Entry<String, Path> type : byType.entrySet()) {
                 Deque<Map.Entry<List<String>, Future<String>>> inFlight = new ArrayDeque<>();
-                try (BufferedReader reader = Files.newBufferedReader(type.getValue())) {
+                // read as pass 1 read the body: only \n ends a line (a raw \r is JSON whitespace inside one)
+                try (NdjsonLines reader =
+                        new NdjsonLines(Files.newInputStream(type.getValue()), Integer.MAX_VALUE - 8, Long.MAX_VALUE)) {
                     List<String> chunk = new ArrayList<>(CHUNK);
                     String line;
                     boolean more = true;
                     while (more || !inFlight.isEmpty()) {
                         if (more) {
-                            line = reader.readLine();
+                            line = reader.next();
                             more = line != null;
                             if (more) {
                                 chunk.add(line);

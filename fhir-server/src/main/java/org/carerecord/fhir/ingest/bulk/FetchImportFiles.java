@@ -27,7 +27,7 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
     private final ImportChunkStore chunks;
     private final int maxLineChars;
 
-    /** Lines are held by the chunk until it is kept: ~16 MB of characters at most, however long its lines. */
+    /** A chunk is passed on once past this many characters: at most this plus one line (max-body) is held. */
     static final int MAX_CHUNK_CHARS = 8 * 1024 * 1024;
 
     FetchImportFiles(ImportSources sources, ImportChunkStore chunks, int maxLineChars) {

@@ -38,7 +38,16 @@ class ImportSources {
                     ? new Source(
                             entry.substring(0, equals).trim(),
                             directoryPrefix(entry.substring(equals + 1).trim()))
-                    : new Source(null, directoryPrefix(entry.trim()));
+                    : new Source(null, shared(directoryPrefix(entry.trim())));
+        }
+
+        /** A shared prefix is a folder of folders: a query in it would put each organisation's code in the query. */
+        private static String shared(String prefix) {
+            if (prefix.contains("?") || prefix.contains("#")) {
+                throw new IllegalArgumentException("care.fhir.import.allowed-sources: a shared source " + prefix
+                        + " may not hold a query or fragment; name its organisation (ODS=prefix)");
+            }
+            return prefix;
         }
 
         boolean lets(String organisation, String url) {
