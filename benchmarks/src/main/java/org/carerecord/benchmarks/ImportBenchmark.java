@@ -63,20 +63,8 @@ final class ImportBenchmark {
                         + " run full, off, off, full:%n",
                 resources);
         System.out.printf("  second stack's switches: %s%n", switchedOff);
-        System.out.printf(
-                "  full stack:   %.1f s and %.1f s, %.0f and %.0f resources/s (mean %.0f/s)%n",
-                fullFirst,
-                fullSecond[0],
-                resources / fullFirst,
-                resources / fullSecond[0],
-                resources * 2 / (fullFirst + fullSecond[0]));
-        System.out.printf(
-                "  second stack: %.1f s and %.1f s, %.0f and %.0f resources/s (mean %.0f/s)%n",
-                offFirst,
-                offSecond[0],
-                resources / offFirst,
-                resources / offSecond[0],
-                resources * 2 / (offFirst + offSecond[0]));
+        printStack("full stack:  ", fullFirst, fullSecond[0], resources);
+        printStack("second stack:", offFirst, offSecond[0], resources);
         System.out.printf(
                 "  ratio full / off: %.2f (first copies %.2f, second copies %.2f)%n",
                 (offFirst + offSecond[0]) / (fullFirst + fullSecond[0]),
@@ -86,5 +74,16 @@ final class ImportBenchmark {
                 "  the second copy again (nothing changes): full %.1f s (%.1fx faster than its first import),"
                         + " off %.1f s (%.1fx)%n",
                 fullSecond[1], fullSecond[0] / fullSecond[1], offSecond[1], offSecond[0] / offSecond[1]);
+    }
+
+    private static void printStack(String label, double firstCopy, double secondCopy, long resources) {
+        System.out.printf(
+                "  %s %.1f s and %.1f s, %.0f and %.0f resources/s (mean %.0f/s)%n",
+                label,
+                firstCopy,
+                secondCopy,
+                resources / firstCopy,
+                resources / secondCopy,
+                resources * 2 / (firstCopy + secondCopy));
     }
 }

@@ -182,11 +182,7 @@ class BulkImportIT {
                 "Procedure"));
         assertThat(count(alone, "Procedure", "rejected")).as(alone.toString()).isEqualTo(1);
         assertThat(count(alone, "Procedure", "created")).isZero();
-        assertThat(Fhir.get(
-                                stack.fhirBaseUrl() + "/Procedure/" + id + "-44054006",
-                                stack.tokens().token("rtd-pas"))
-                        .status())
-                .isEqualTo(200);
+        assertThat(read("rtd-pas", "Procedure/" + id + "-44054006").status()).isEqualTo(200);
     }
 
     @Test
@@ -488,11 +484,7 @@ class BulkImportIT {
                 .isEqualTo(404);
         assertThat(get("gp.clinician", status).statusCode()).as("a user").isEqualTo(403);
         awaitManifest("rtd-pas", status);
-        assertThat(Fhir.get(
-                                stack.fhirBaseUrl() + "/Patient/" + id,
-                                stack.tokens().token("rtd-pas"))
-                        .status())
-                .isEqualTo(200);
+        assertThat(read("rtd-pas", "Patient/" + id).status()).isEqualTo(200);
     }
 
     @Test
@@ -520,11 +512,7 @@ class BulkImportIT {
         assertThat(errors).contains("line 2 of " + patients, "NUL", "line 3 of " + patients);
         assertThat(errors).doesNotContain("line 5 of");
         for (String imported : new String[] {id + "-1", id + "-4"}) {
-            assertThat(Fhir.get(
-                                    stack.fhirBaseUrl() + "/Patient/" + imported,
-                                    stack.tokens().token("rtd-pas"))
-                            .status())
-                    .isEqualTo(200);
+            assertThat(read("rtd-pas", "Patient/" + imported).status()).isEqualTo(200);
         }
     }
 
@@ -546,19 +534,14 @@ class BulkImportIT {
                     .isEqualTo(400);
             assertThat(refused.body()).contains("OperationOutcome", "RTD/");
         }
-        assertThat(Fhir.get(
-                                stack.fhirBaseUrl() + "/Patient/" + id,
-                                stack.tokens().token("rtd-pas"))
-                        .status())
+        assertThat(read("rtd-pas", "Patient/" + id).status())
                 .as("nothing of the practice's file was written")
                 .isEqualTo(404);
 
         // the practice imports its own file, and the record is the practice's
         JsonNode manifest = manifestOfImport("gp-system", parameters(practicesFile, "Patient"));
         assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
-        assertThat(Fhir.get(
-                                stack.fhirBaseUrl() + "/Patient/" + id,
-                                stack.tokens().token("gp-system"))
+        assertThat(read("gp-system", "Patient/" + id)
                         .body()
                         .path("meta")
                         .path("tag")
@@ -590,11 +573,7 @@ class BulkImportIT {
             String base = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/";
             JsonNode manifest = manifestOfImport("rtd-pas", parameters(base + "patients", "Patient"));
             assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
-            assertThat(Fhir.get(
-                                    stack.fhirBaseUrl() + "/Patient/" + id,
-                                    stack.tokens().token("rtd-pas"))
-                            .status())
-                    .isEqualTo(200);
+            assertThat(read("rtd-pas", "Patient/" + id).status()).isEqualTo(200);
 
             String redirected = post("rtd-pas", parameters(base + "elsewhere", "Patient"), true)
                     .headers()
@@ -779,6 +758,11 @@ class BulkImportIT {
             request.header("Prefer", "respond-async");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A record read through the FHIR API as this persona ({@code Type/id}). */
+    private Fhir.Response read(String persona, String typeAndId) {
+        return Fhir.get(stack.fhirBaseUrl() + "/" + typeAndId, stack.tokens().token(persona));
     }
 
     private HttpResponse<String> get(String persona, String url) throws Exception {

@@ -10,7 +10,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
-import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.ingest.NdjsonLines;
 import org.carerecord.security.token.CareClaims;
 
@@ -40,9 +39,8 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
     public RunOutcome run(StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
         int lines = 0;
         String job = details.getInstance().getInstanceId();
-        String organisation = CareClaims.from(
-                        KeptClaims.asToken(details.getParameters().getClaims(), "bulk-import"))
-                .organisation();
+        String organisation =
+                CareClaims.from(details.getParameters().importerToken()).organisation();
         for (ImportJobParameters.Input input : details.getParameters().getInputs()) {
             try (NdjsonLines reader = new NdjsonLines(
                     gunzipped(sources.open(organisation, input.getUrl())), maxLineChars, Long.MAX_VALUE)) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.carerecord.fhir.access.KeptClaims;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * What a {@code $import} job needs after the request is gone, stored with the job (it survives a restart):
@@ -25,6 +27,11 @@ class ImportJobParameters implements IModelJson {
 
     public List<Input> getInputs() {
         return inputs;
+    }
+
+    /** The importing system's token as kept with the job: every step acts as that system. */
+    Jwt importerToken() {
+        return KeptClaims.asToken(claims, "bulk-import");
     }
 
     public Map<String, Object> getClaims() {

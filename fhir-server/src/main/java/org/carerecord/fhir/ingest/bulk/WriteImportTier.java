@@ -108,7 +108,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             return new RunOutcome(0);
         }
         ImportChunk chunk = work.getChunk();
-        Jwt token = KeptClaims.asToken(details.getParameters().getClaims(), "bulk-import");
+        Jwt token = details.getParameters().importerToken();
         CareClaims claims = CareClaims.from(token);
         ImportOutcome outcome = ImportOutcome.of(chunk);
         ImportOutcome.Counts counts = outcome.countsFor(chunk.getUrl(), chunk.getType());
@@ -133,7 +133,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                         chunk,
                         line,
                         null,
-                        "not a FHIR resource: a raw NUL character (U+0000)," + " which JSON allows only escaped");
+                        "not a FHIR resource: a raw NUL character (U+0000), which JSON allows only escaped");
                 continue;
             }
             IBaseResource resource;
