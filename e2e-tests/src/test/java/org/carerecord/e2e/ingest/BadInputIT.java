@@ -69,6 +69,40 @@ class BadInputIT {
                 .isZero();
     }
 
+    /**
+     * Found from outside (2026-12-04): a value holding NUL (JSON allows it escaped) passed every check, and the
+     * database's refusal came back as a 409 carrying the SQL of the index insert, with table and column names. The
+     * same record alone, pushed in a transaction, or imported: refused, naming the problem, nothing stored.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "in a name|\"name\":[{\"family\":\"N\\u0000ul\"}]",
+                "in an identifier|\"identifier\":[{\"system\":\"https://rtd.example/mrn\",\"value\":\"\\u0000\"}]",
+                "in an extension|\"extension\":[{\"url\":\"https://rtd.example/x\",\"valueString\":\"a\\u0000\"}]"
+            })
+    void aValueHoldingNulIsRefusedNamingItNotWithTheDatabasesError(String where, String part) {
+        String id = "nul-" + java.util.UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"," + part + "}";
+        Fhir.Response put = Fhir.put(stack.fhirBaseUrl() + "/Patient/" + id, token, patient);
+        Fhir.Response pushed = Fhir.post(
+                stack.fhirBaseUrl(),
+                token,
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":" + patient
+                        + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\"}}]}");
+        for (Fhir.Response response : new Fhir.Response[] {put, pushed}) {
+            assertThat(response.status())
+                    .as("a NUL %s: %s", where, response.body())
+                    .isEqualTo(422);
+            assertOperationOutcome(response);
+            assertThat(response.diagnostics()).contains("NUL", "Patient/" + id).doesNotContainIgnoringCase("insert");
+        }
+        assertThat(Fhir.get(stack.fhirBaseUrl() + "/Patient/" + id, token).status())
+                .as("nothing stored")
+                .isEqualTo(404);
+    }
+
     @Test
     void anInvalidNhsNumberIsRefusedAndNamed() {
         Fhir.Response response = Fhir.post(stack.fhirBaseUrl() + "/Patient", token, """

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.carerecord.e2e.support.Audit;
 import org.carerecord.e2e.support.Fhir;
 import org.carerecord.e2e.support.Metrics;
@@ -471,10 +474,7 @@ class BulkImportIT {
                 .as("a type this record does not hold")
                 .isEqualTo(400);
 
-        String status = post("rtd-pas", parameters, true)
-                .headers()
-                .firstValue("Content-Location")
-                .orElseThrow();
+        String status = statusOfImport("rtd-pas", parameters);
         assertThat(get("gp-system", status).statusCode())
                 .as("another system's job")
                 .isEqualTo(404);
@@ -485,10 +485,15 @@ class BulkImportIT {
         assertThat(get("gp.clinician", status).statusCode()).as("a user").isEqualTo(403);
         awaitManifest("rtd-pas", status);
         assertThat(read("rtd-pas", "Patient/" + id).status()).isEqualTo(200);
+        // found from outside: cancelling a finished job answered 202 "cancelled", as if records might be missing
+        HttpResponse<String> tooLate = delete("rtd-pas", status);
+        assertThat(tooLate.statusCode()).as(tooLate.body()).isEqualTo(409);
+        assertThat(tooLate.body()).contains("already completed");
+        assertThat(get("rtd-pas", status).statusCode()).as("the manifest stays").isEqualTo(200);
     }
 
     @Test
-    void aLineWithARawNulOrALoneCarriageReturnIsOneLineRefusedOrReadAndTheRestImported() throws Exception {
+    void aLineWithANulBadUtf8OrALoneCarriageReturnIsOneLineRefusedOrReadAndTheRestImported() throws Exception {
         // found from outside: PostgreSQL keeps no NUL in text, so the chunk holding such a line could not be kept
         // and the whole job failed (500); and a lone \r split a line in two, shifting every later line's number
         String id = "import-" + UUID.randomUUID();
@@ -499,21 +504,112 @@ class BulkImportIT {
                 patient.formatted(id + "-1", "One") + "\n"
                         + patient.formatted(id + "-nul", "N\u0000ul") + "\n"
                         + patient.formatted(id + "-cr", "Carriage\rReturn") + "\n"
-                        + patient.formatted(id + "-4", "Four") + "\n");
+                        + patient.formatted(id + "-4", "Four") + "\n"
+                        // and one escaped, which JSON allows and a record cannot hold (the database refused it)
+                        + patient.formatted(id + "-escaped", "N\\u0000ul") + "\n");
+        // and bytes that are not UTF-8 (0xC3 0x28), which were read as U+FFFD and stored changed
+        Files.write(
+                Path.of(URI.create(patients)),
+                // written as Latin-1: the bytes C3 28, which begin a two-byte UTF-8 sequence and do not end it
+                patient.formatted(id + "-latin", "Bad\u00c3(").getBytes(StandardCharsets.ISO_8859_1),
+                java.nio.file.StandardOpenOption.APPEND);
         JsonNode manifest = manifestOfImport("rtd-pas", parameters(patients, "Patient"));
         String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText())
                 .body();
         assertThat(count(manifest, "Patient", "rejected"))
                 .as("%s%n%s", manifest, errors)
-                .isEqualTo(2);
+                .isEqualTo(4);
         assertThat(count(manifest, "Patient", "created"))
                 .as("%s%n%s", manifest, errors)
                 .isEqualTo(2);
-        assertThat(errors).contains("line 2 of " + patients, "NUL", "line 3 of " + patients);
-        assertThat(errors).doesNotContain("line 5 of");
+        assertThat(errors)
+                .contains("line 2 of " + patients, "NUL", "line 3 of " + patients, "line 5 of " + patients)
+                .contains("line 6 of " + patients, "not UTF-8");
+        assertThat(errors).doesNotContain("line 7 of").doesNotContainIgnoringCase("insert into");
         for (String imported : new String[] {id + "-1", id + "-4"}) {
             assertThat(read("rtd-pas", "Patient/" + imported).status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aRecordOnTwoLinesOfOneImportIsWrittenFromItsFirstLineAndTheLaterRefusedSoImportingAgainChangesNothing()
+            throws Exception {
+        // found from outside: both lines were written, in whichever order their chunks ran, and every import of the
+        // same files again flipped the record between the two versions
+        String id = "import-" + UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"%s\",\"name\":[{\"family\":\"%s\"}]}\n";
+        String first = write(
+                id + "-a",
+                "Patient",
+                patient.formatted(id + "-1", "First")
+                        + patient.formatted(id + "-2", "Two")
+                        + patient.formatted(id + "-1", "Second"));
+        String second = write(
+                id + "-b", "Patient", patient.formatted(id + "-2", "Again") + patient.formatted(id + "-3", "Three"));
+        String parameters = parameters(first, "Patient", second, "Patient");
+        for (String run : new String[] {"first import", "the same files again"}) {
+            JsonNode manifest = manifestOfImport("rtd-pas", parameters);
+            String errors = get(
+                            "rtd-pas", manifest.path("error").get(0).path("url").asText())
+                    .body();
+            Map<String, Integer> rejected = new TreeMap<>();
+            int written = 0;
+            for (JsonNode output : manifest.path("output")) {
+                rejected.put(
+                        output.path("inputUrl").asText(),
+                        output.path("rejected").asInt());
+                written +=
+                        output.path("created").asInt() + output.path("updated").asInt();
+            }
+            assertThat(rejected).as("%s: %s", run, manifest).isEqualTo(new TreeMap<>(Map.of(first, 1, second, 1)));
+            assertThat(written).as("%s: %s", run, manifest).isEqualTo(run.equals("first import") ? 3 : 0);
+            assertThat(errors)
+                    .as(run)
+                    .contains(
+                            "line 3 of " + first,
+                            "Patient/" + id + "-1 is on line 1 of " + first + " too",
+                            "line 1 of " + second,
+                            "Patient/" + id + "-2 is on line 2 of " + first + " too");
+            assertThat(read("rtd-pas", "Patient/" + id + "-1")
+                            .body()
+                            .path("name")
+                            .toString())
+                    .as(run)
+                    .contains("First");
+            assertThat(read("rtd-pas", "Patient/" + id + "-2")
+                            .body()
+                            .path("name")
+                            .toString())
+                    .as(run)
+                    .contains("Two");
+        }
+    }
+
+    @Test
+    void aLineReferringToARecordThatIsNowhereIsRefusedWithoutHoldingAWorkerForTheWholeWait() throws Exception {
+        // found from outside: every chunk with such a line was sent again for 30 s (WAIT_FOR_REFERENCES), holding
+        // one of the workers every import shares, though no chunk still being written could hold what was missing
+        String id = "import-" + UUID.randomUUID();
+        String patients = write(id, "Patient", """
+                {"resourceType":"Patient","id":"%s","name":[{"family":"Referred"}]}
+                """.formatted(id));
+        String condition = """
+                {"resourceType":"Condition","id":"%s","code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003"}]},"subject":{"reference":"Patient/%s"}}
+                """;
+        String conditions = write(
+                id,
+                "Condition",
+                condition.formatted(id + "-known", id) + condition.formatted(id + "-nowhere", id + "-nowhere"));
+        Instant started = Instant.now();
+        JsonNode manifest = manifestOfImport("rtd-pas", parameters(patients, "Patient", conditions, "Condition"));
+        Duration took = Duration.between(started, Instant.now());
+        String errors = get("rtd-pas", manifest.path("error").get(0).path("url").asText())
+                .body();
+        assertThat(count(manifest, "Condition", "created"))
+                .as("%s%n%s", manifest, errors)
+                .isEqualTo(1);
+        assertThat(errors).contains("line 2 of " + conditions, "Patient/" + id + "-nowhere");
+        assertThat(took).as("the whole import, %s", took).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
@@ -551,6 +647,7 @@ class BulkImportIT {
 
     @Test
     void aProvidersOwnHttpServerOnTheAllowListIsReadWithoutFollowingItsRedirects() throws Exception {
+        // found from outside: a source that redirected or answered 404 was a 202, then a job failing with a 500
         String id = "import-" + UUID.randomUUID();
         HttpServer provider =
                 HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
@@ -568,6 +665,16 @@ class BulkImportIT {
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
+        provider.createContext("/ndjson/missing", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        AtomicInteger asked = new AtomicInteger();
+        provider.createContext("/ndjson/withdrawn", exchange -> {
+            // there when the job is asked for, gone when it runs
+            exchange.sendResponseHeaders(asked.incrementAndGet() == 1 ? 200 : 404, -1);
+            exchange.close();
+        });
         provider.start();
         try {
             String base = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/";
@@ -575,20 +682,25 @@ class BulkImportIT {
             assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(1);
             assertThat(read("rtd-pas", "Patient/" + id).status()).isEqualTo(200);
 
-            String redirected = post("rtd-pas", parameters(base + "elsewhere", "Patient"), true)
-                    .headers()
-                    .firstValue("Content-Location")
-                    .orElseThrow();
+            for (String[] refused : new String[][] {{"elsewhere", "302"}, {"missing", "404"}}) {
+                HttpResponse<String> answer = post("rtd-pas", parameters(base + refused[0], "Patient"), true);
+                assertThat(answer.statusCode())
+                        .as("a source that answers %s is the client's to mend: no job starts", refused[1])
+                        .isEqualTo(400);
+                assertThat(answer.body()).contains("answered HTTP " + refused[1], "OperationOutcome");
+            }
+
+            String withdrawn = statusOfImport("rtd-pas", parameters(base + "withdrawn", "Patient"));
             Instant deadline = Instant.now().plusSeconds(60);
-            HttpResponse<String> status = get("rtd-pas", redirected);
+            HttpResponse<String> status = get("rtd-pas", withdrawn);
             while (status.statusCode() == 202 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(500);
-                status = get("rtd-pas", redirected);
+                status = get("rtd-pas", withdrawn);
             }
             assertThat(status.statusCode())
-                    .as("a redirect is not followed: the job fails, saying why")
+                    .as("a source gone by the time the job reads it: the job fails, saying why")
                     .isEqualTo(500);
-            assertThat(status.body()).contains("answered HTTP 302");
+            assertThat(status.body()).contains("answered HTTP 404");
         } finally {
             provider.stop(0);
         }
@@ -614,10 +726,7 @@ class BulkImportIT {
             many.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"Cancelled\"}]}\n"
                     .formatted(id, i));
         }
-        String status = post("rtd-pas", parameters(write(id, "Patient", many.toString()), "Patient"), true)
-                .headers()
-                .firstValue("Content-Location")
-                .orElseThrow();
+        String status = statusOfImport("rtd-pas", parameters(write(id, "Patient", many.toString()), "Patient"));
 
         assertThat(delete("gp-system", status).statusCode())
                 .as("another system")
@@ -632,8 +741,9 @@ class BulkImportIT {
         }
         assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
         assertThat(after.body()).contains("cancelled");
+        assertThat(delete("rtd-pas", status).statusCode()).as("cancelled again").isEqualTo(404);
         // the lines read from its sources (patient data) are not kept for a job that will never write them
-        String job = status.substring(status.indexOf("_jobId=") + "_jobId=".length());
+        String job = jobOf(status);
         String held = "select count(*) from care.import_chunk where instance_id = '" + job + "'";
         deadline = Instant.now().plusSeconds(60);
         while (Audit.count(stack, "fhir", held) > 0 && Instant.now().isBefore(deadline)) {
@@ -655,11 +765,8 @@ class BulkImportIT {
             ndjson.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"%s\"}]}\n"
                     .formatted(family.toLowerCase(java.util.Locale.ROOT), i, family));
         }
-        String status = post("rtd-pas", parameters(write(family, "Patient", ndjson.toString()), "Patient"), true)
-                .headers()
-                .firstValue("Content-Location")
-                .orElseThrow();
-        String job = status.substring(status.indexOf("_jobId=") + "_jobId=".length());
+        String status = statusOfImport("rtd-pas", parameters(write(family, "Patient", ndjson.toString()), "Patient"));
+        String job = jobOf(status);
         // Patients are written by the third tier's step: kill once it has written some chunks and not all
         String chunks = "select count(*) from bt2_work_chunk where instance_id = '" + job
                 + "' and tgt_step_id = 'write-tier-3' and stat in ";
@@ -694,6 +801,74 @@ class BulkImportIT {
                 .isZero();
     }
 
+    @Test
+    void aJobWhoseServerWasKilledWhileReadingItsSourcesReadsThemAgainAfterTheRestart() throws Exception {
+        // found from outside: only the write steps were sent again; a job lost while reading stayed "in progress"
+        String family = "Reread" + UUID.randomUUID().toString().replace("-", "");
+        int lines = 3_000;
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            ndjson.append("{\"resourceType\":\"Patient\",\"id\":\"%s-%d\",\"name\":[{\"family\":\"%s\"}]}\n"
+                    .formatted(family.toLowerCase(java.util.Locale.ROOT), i, family));
+        }
+        byte[] whole = ndjson.toString().getBytes(StandardCharsets.UTF_8);
+        int part = ndjson.indexOf("\n", ndjson.length() / 3) + 1; // a third: two chunks' worth read before the kill
+        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch killed = new CountDownLatch(1);
+        HttpServer provider =
+                HttpServer.create(new InetSocketAddress("127.0.0.1", RunningStack.Started.IMPORT_HTTP_PORT), 0);
+        provider.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        provider.createContext("/ndjson/slow", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                if (asked.incrementAndGet() == 2) { // the job's first reading: a third, then nothing until the kill
+                    body.write(whole, 0, part);
+                    body.flush();
+                    killed.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                } else {
+                    body.write(whole);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the server reading it was killed
+            }
+        });
+        provider.start();
+        try {
+            String url = "http://127.0.0.1:" + RunningStack.Started.IMPORT_HTTP_PORT + "/ndjson/slow";
+            String status = statusOfImport("rtd-pas", parameters(url, "Patient"));
+            String job = jobOf(status);
+            String made = "select count(*) from bt2_work_chunk where instance_id = '" + job
+                    + "' and tgt_step_id like 'write-%'";
+            Instant deadline = Instant.now().plusSeconds(120);
+            while (Audit.count(stack, "fhir", made) == 0) {
+                assertThat(Instant.now()).as("the first third read into chunks").isBefore(deadline);
+                Thread.sleep(100);
+            }
+
+            ServiceProcess fhirServer = stack.service("fhir-server");
+            fhirServer.kill();
+            killed.countDown();
+            fhirServer.restart();
+            fhirServer.awaitHealthy(Duration.ofMinutes(5));
+
+            JsonNode manifest = JSON.readTree(
+                    awaitManifest("rtd-pas", status, Duration.ofMinutes(6)).body());
+            assertThat(count(manifest, "Patient", "created")).as("%s", manifest).isEqualTo(lines);
+            assertThat(count(manifest, "Patient", "rejected"))
+                    .as("%s", manifest)
+                    .isZero();
+            assertThat(asked.get())
+                    .as("the source read again after the restart")
+                    .isEqualTo(3);
+            String imported = "select count(*) from hfj_resource where res_type = 'Patient' and res_deleted_at is null"
+                    + " and fhir_id like '" + family.toLowerCase(java.util.Locale.ROOT) + "-%'";
+            assertThat(Audit.count(stack, "fhir", imported)).isEqualTo(lines);
+        } finally {
+            killed.countDown();
+            provider.stop(0);
+        }
+    }
+
     private static int count(JsonNode manifest, String type, String field) {
         for (JsonNode output : manifest.path("output")) {
             if (output.path("type").asText().equals(type)) {
@@ -724,12 +899,22 @@ class BulkImportIT {
                 {"resourceType":"Parameters","parameter":[{"name":"inputFormat","valueCode":"application/fhir+ndjson"},%s]}""".formatted(inputs);
     }
 
-    /** The manifest of an import this persona starts with these parameters, once the job ends. */
-    private JsonNode manifestOfImport(String persona, String parameters) throws Exception {
-        String status = post(persona, parameters, true)
+    /** The status URL of an import this persona starts with these parameters (its Content-Location). */
+    private String statusOfImport(String persona, String parameters) throws Exception {
+        return post(persona, parameters, true)
                 .headers()
                 .firstValue("Content-Location")
                 .orElseThrow();
+    }
+
+    /** The job id a status URL names. */
+    private static String jobOf(String status) {
+        return status.substring(status.indexOf("_jobId=") + "_jobId=".length());
+    }
+
+    /** The manifest of an import this persona starts with these parameters, once the job ends. */
+    private JsonNode manifestOfImport(String persona, String parameters) throws Exception {
+        String status = statusOfImport(persona, parameters);
         return JSON.readTree(awaitManifest(persona, status).body());
     }
 

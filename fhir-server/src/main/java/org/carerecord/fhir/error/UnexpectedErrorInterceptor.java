@@ -11,12 +11,15 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.carerecord.fhir.jpa.FhirServerInterceptor;
 import org.carerecord.fhir.limits.BodyTooLarge;
+import org.hibernate.JDBCException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +41,7 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         if (answered instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             // an ordinary refusal (no relationship, not available, bad input): one line, no trace
             log.info("request {} answered {}: {}", request.getRequestId(), known.getStatusCode(), known.getMessage());
-            return writable(withoutReferringRecord(known));
+            return writable(withoutReferringRecord(withoutSql(request, known)));
         }
         if (exception instanceof BaseServerResponseException known
                 && known.getClass() != InternalErrorException.class) {
@@ -67,6 +70,26 @@ public class UnexpectedErrorInterceptor implements FhirServerInterceptor {
         }
         return new ResourceVersionConflictException("Unable to delete " + conflict.group(1)
                 + ": other records refer to it (delete or change those first, or ask their owners to)");
+    }
+
+    /**
+     * HAPI answers a write the database refused as a version conflict (409), its message the database's: the SQL of
+     * the insert, table and column names, values (found from outside: a value holding NUL). The status stays, as
+     * most such refusals are two writes to one record at once; the detail stays in the log.
+     */
+    private static BaseServerResponseException withoutSql(RequestDetails request, BaseServerResponseException known) {
+        for (Throwable cause = known.getCause();
+                known instanceof ResourceVersionConflictException && cause != null;
+                cause = cause.getCause()) {
+            if (cause instanceof SQLException
+                    || cause instanceof DataAccessException
+                    || cause instanceof JDBCException) {
+                return new ResourceVersionConflictException("The database refused the write, most often because"
+                        + " another write to the same record came at the same moment: send it again (request id "
+                        + request.getRequestId() + ")");
+            }
+        }
+        return known;
     }
 
     private static final Pattern DELETE_CONFLICT =

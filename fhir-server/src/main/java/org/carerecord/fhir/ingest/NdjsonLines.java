@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.carerecord.fhir.limits.RequestLimitsProperties;
 
@@ -15,6 +16,18 @@ import org.carerecord.fhir.limits.RequestLimitsProperties;
  * ({@code \r\n} too): a lone {@code \r} inside a line does not split it and shift every later line's number.
  */
 public final class NdjsonLines implements Closeable {
+
+    /**
+     * Put in place of bytes that are not UTF-8: a lone low surrogate, which decoding UTF-8 yields for nothing else.
+     * (The usual U+FFFD could not be told from one sent: such a line was stored with its bytes silently changed.)
+     */
+    private static final char NOT_UTF8 = '\uDFFF';
+
+    /** Why the line cannot be read as sent (bytes that are not UTF-8), or null. */
+    public static String unreadable(String line) {
+        int at = line.indexOf(NOT_UTF8);
+        return at < 0 ? null : "not UTF-8: bytes at character " + (at + 1) + " are not UTF-8, which NDJSON must be";
+    }
 
     /** A line, or the whole stream, longer than its limit; the message names which, for the client. */
     public static final class TooLong extends IOException {
@@ -37,7 +50,13 @@ public final class NdjsonLines implements Closeable {
      * @param maxTotalChars the most the whole stream may hold once inflated (a gzipped body is counted as sent)
      */
     public NdjsonLines(InputStream in, int maxChars, long maxTotalChars) {
-        this.in = new InputStreamReader(in, StandardCharsets.UTF_8);
+        this.in = new InputStreamReader(
+                in,
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                        .replaceWith(String.valueOf(NOT_UTF8)));
         this.maxChars = maxChars;
         this.maxTotalChars = maxTotalChars;
     }

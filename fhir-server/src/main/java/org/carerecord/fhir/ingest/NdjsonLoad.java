@@ -157,7 +157,12 @@ public class NdjsonLoad implements FhirOperationProvider {
                 String line = next(reader);
                 if (line != null) {
                     long number = reader.number();
-                    if (!line.isBlank()) {
+                    String unreadable = NdjsonLines.unreadable(line);
+                    if (unreadable != null) {
+                        if (problems.size() < MAX_PROBLEMS) {
+                            problems.add("line " + number + ": " + unreadable);
+                        }
+                    } else if (!line.isBlank()) {
                         batch.add(line);
                         numbers.add(number);
                     }

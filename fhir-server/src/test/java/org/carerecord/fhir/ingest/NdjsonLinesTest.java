@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -122,5 +123,22 @@ class NdjsonLinesTest {
         assertThatThrownBy(() -> read(body, 100, 100_000))
                 .isInstanceOf(NdjsonLines.TooLong.class)
                 .hasMessageContaining("more than 100000 characters once inflated");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreFoundOnTheirLineAndASentReplacementCharacterIsNot() throws IOException {
+        // found from outside: bad bytes became U+FFFD, and the record was stored with its text silently changed
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        // the bytes C3 28 (written as Latin-1): a two-byte sequence begun and not ended
+        lines.writeBytes("{\"a\":\"\u00c3(\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+        lines.writeBytes("{\"a\":\"\uFFFD\"}\n".getBytes(StandardCharsets.UTF_8)); // U+FFFD as sent
+        // ED A0 80: a surrogate encoded as UTF-8, which UTF-8 does not allow
+        lines.writeBytes("{\"a\":\"\u00ed\u00a0\u0080\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+        try (NdjsonLines reader = new NdjsonLines(new ByteArrayInputStream(lines.toByteArray()), 100, 1000)) {
+            assertThat(NdjsonLines.unreadable(reader.next())).contains("not UTF-8", "character 7");
+            assertThat(NdjsonLines.unreadable(reader.next())).isNull();
+            assertThat(NdjsonLines.unreadable(reader.next())).contains("not UTF-8");
+            assertThat(reader.next()).isNull();
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.carerecord.fhir.ingest.bulk;
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.batch2.model.JobInstanceStartRequest;
+import ca.uhn.fhir.batch2.model.StatusEnum;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.annotation.Operation;
@@ -10,6 +11,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.JsonUtil;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +42,7 @@ import org.springframework.stereotype.Component;
  *                                Prefer: respond-async  →  202, Content-Location: [base]/$import-poll-status?_jobId=…
  * GET  [base]/$import-poll-status?_jobId=…          →  202 + X-Progress while it runs; 200 + manifest when done
  * GET  [base]/$import-poll-status?_jobId=…&amp;_errors=true  →  NDJSON of OperationOutcomes, one per rejected line
- * DELETE [base]/$import-poll-status?_jobId=…        →  202, the job is cancelled
+ * DELETE [base]/$import-poll-status?_jobId=…        →  202, the job is cancelled (409 once it has ended)
  * </pre>
  * Only system clients; every input's type must be one the token may write, every url under an allowed
  * source ({@link ImportSources}), all checked before the job starts (400/403, nothing started). A job is
@@ -93,7 +95,17 @@ public class BulkImportOperations implements FhirOperationProvider {
             throws IOException {
         JobInstance job = ownJob(request, jobId == null ? null : jobId.getValue());
         if (request.getRequestType() == RequestTypeEnum.DELETE) {
-            jobs.cancelInstance(job.getInstanceId());
+            // a job that has ended has nothing left to cancel: saying 202 "cancelled" would tell the client its
+            // records were not all written (found from outside)
+            switch (job.getStatus()) {
+                case COMPLETED, FAILED ->
+                    throw new ResourceVersionConflictException("Import " + job.getInstanceId()
+                            + " has already " + (job.getStatus() == StatusEnum.COMPLETED ? "completed" : "failed")
+                            + ": there is nothing to cancel (its manifest or failure stays readable here)");
+                case CANCELLED ->
+                    throw new ResourceNotFoundException("Import " + job.getInstanceId() + " was cancelled");
+                default -> jobs.cancelInstance(job.getInstanceId());
+            }
             response.setStatus(202);
             writeOutcome(
                     response,
@@ -235,7 +247,7 @@ public class BulkImportOperations implements FhirOperationProvider {
         if (!report.getRejected().isEmpty()) {
             error.addObject()
                     .put("type", "OperationOutcome")
-                    .put("count", report.getRejected().size())
+                    .put("count", report.getRejected().size() + (unlisted(report) > 0 ? 1 : 0))
                     .put("url", statusUrl(request, job.getInstanceId()) + "&_errors=true");
         }
         response.setStatus(200);
@@ -260,6 +272,19 @@ public class BulkImportOperations implements FhirOperationProvider {
                     .addExpression("line " + rejected.getLine());
             out.println(parser.encodeResourceToString(outcome));
         }
+        if (unlisted(report) > 0) {
+            OperationOutcome more = new OperationOutcome();
+            more.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.TOOCOSTLY)
+                    .setDiagnostics(unlisted(report) + " more rejected lines are not listed (the first "
+                            + report.getRejected().size() + " are): mend these and import the sources again");
+            out.println(parser.encodeResourceToString(more));
+        }
+    }
+
+    private static int unlisted(ImportOutcome report) {
+        return report.rejectedLines() - report.getRejected().size();
     }
 
     private void writeOutcome(HttpServletResponse response, OperationOutcome.IssueSeverity severity, String text)

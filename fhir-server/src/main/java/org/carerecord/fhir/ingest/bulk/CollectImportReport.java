@@ -24,6 +24,8 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
 
     private final ImportOutcome report = new ImportOutcome();
     private final Map<String, ImportOutcome> byChunk = new LinkedHashMap<>();
+    /** Rejected lines held for the report: past what it lists, a chunk's are let go as it arrives. */
+    private int held;
 
     CollectImportReport(Consumer<String> reported) {
         this.reported = reported;
@@ -34,6 +36,10 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
         ImportOutcome outcome = chunk.getData().getOutcome();
         if (outcome == null) {
             return ChunkOutcome.SUCCESS();
+        }
+        held += outcome.getRejected().size();
+        if (held > ImportOutcome.LISTED) {
+            outcome.getRejected().clear(); // counted still; the report lists no more than its first
         }
         if (outcome.getChunk() == null) {
             report.add(outcome);

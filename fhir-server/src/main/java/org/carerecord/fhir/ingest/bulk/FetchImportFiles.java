@@ -6,9 +6,11 @@ import ca.uhn.fhir.batch2.api.JobExecutionFailedException;
 import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.api.VoidModel;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.carerecord.fhir.ingest.NdjsonLines;
 import org.carerecord.security.token.CareClaims;
@@ -41,7 +43,11 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
         String job = details.getInstance().getInstanceId();
         String organisation =
                 CareClaims.from(details.getParameters().importerToken()).organisation();
-        for (ImportJobParameters.Input input : details.getParameters().getInputs()) {
+        List<ImportJobParameters.Input> inputs = details.getParameters().getInputs();
+        RecordLines records = new RecordLines(
+                inputs.stream().map(ImportJobParameters.Input::getUrl).toList());
+        for (int index = 0; index < inputs.size(); index++) {
+            ImportJobParameters.Input input = inputs.get(index);
             try (NdjsonLines reader = new NdjsonLines(
                     gunzipped(sources.open(organisation, input.getUrl())), maxLineChars, Long.MAX_VALUE)) {
                 StringBuilder chunk = new StringBuilder();
@@ -57,10 +63,12 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                         first = number;
                     }
                     // the line number travels with the line: blank lines are skipped but still counted
-                    chunk.append(number)
-                            .append('\t')
-                            .append(line.indexOf('\u0000') < 0 ? line.strip() : ImportChunk.LINE_WITH_NUL)
-                            .append('\n');
+                    String refused = refusedWhileReading(records, index, number, line);
+                    if (refused == null) {
+                        chunk.append(number).append('\t').append(line.strip()).append('\n');
+                    } else {
+                        chunk.append(ImportChunk.refusedLine(number, refused)).append('\n');
+                    }
                     lines++;
                     // a chunk is held whole in memory and in one row: bounded in characters as well as lines
                     if (++inChunk == LINES_PER_CHUNK || chunk.length() > MAX_CHUNK_CHARS) {
@@ -72,7 +80,8 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
                 if (inChunk > 0) {
                     pass(job, new ImportChunk(input.getType(), input.getUrl(), first), chunk, sink);
                 }
-            } catch (IOException e) {
+            } catch (IOException | InvalidRequestException e) {
+                // unreadable, or no longer allowed (the allow-list or the file changed since the job started)
                 throw new JobExecutionFailedException(
                         BulkImportOperations.TOLD_TO_CLIENT + "could not read " + input.getUrl() + ": "
                                 + e.getMessage(),
@@ -80,6 +89,15 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
             }
         }
         return new RunOutcome(lines);
+    }
+
+    /** Why a line is refused as read, before any parsing: null for one to write. */
+    private static String refusedWhileReading(RecordLines records, int input, long number, String line) {
+        if (line.indexOf('\u0000') >= 0) {
+            return ImportChunk.RAW_NUL;
+        }
+        String unreadable = NdjsonLines.unreadable(line);
+        return unreadable != null ? "not a FHIR resource: " + unreadable : records.again(input, number, line);
     }
 
     private void pass(String job, ImportChunk chunk, CharSequence lines, IJobDataSink<ImportWork> sink) {

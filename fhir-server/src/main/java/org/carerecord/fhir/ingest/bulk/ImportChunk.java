@@ -27,10 +27,18 @@ class ImportChunk implements IModelJson {
     private String ndjson;
 
     /**
-     * Kept in place of a line holding a raw NUL character: PostgreSQL stores no NUL in text, so the chunk could
-     * not be kept and the job failed whole. JSON allows it only escaped, so the line is refused on its own.
+     * Why a line holding a raw NUL character is refused. PostgreSQL stores no NUL in text, so the chunk holding it
+     * could not be kept and the job failed whole; JSON allows it only escaped, so the line is refused on its own.
      */
-    static final String LINE_WITH_NUL = "(a line with a raw NUL character)";
+    static final String RAW_NUL = "not a FHIR resource: a raw NUL character (U+0000), which JSON allows only escaped";
+
+    /**
+     * A chunk holds each line as "number TAB json"; a line refused while the sources were read is kept as
+     * "-number TAB why" instead (a line number is never negative), and refused again when the chunk is written.
+     */
+    static String refusedLine(long number, String why) {
+        return "-" + number + "\t" + why;
+    }
 
     public ImportChunk() {}
 

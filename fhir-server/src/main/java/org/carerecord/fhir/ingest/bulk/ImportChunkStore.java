@@ -57,6 +57,16 @@ class ImportChunkStore {
         throw new JobExecutionFailedException("the lines of " + chunk + " are not held, and its job is still running");
     }
 
+    /**
+     * Whether another chunk of this job's step is still to be written or being written: a record one of them holds
+     * may yet come for a line of this chunk that refers to it.
+     */
+    boolean othersStillWriting(String job, String step, String chunk) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                select exists (select 1 from bt2_work_chunk where instance_id = ? and tgt_step_id = ? and id <> ?
+                  and stat in ('GATE_WAITING', 'READY', 'QUEUED', 'POLL_WAITING', 'IN_PROGRESS', 'ERRORED'))""", Boolean.class, job, step, chunk));
+    }
+
     /** The job has its report: its lines are written or rejected, and patient data is not kept past its use. */
     void forget(String job) {
         jdbc.update("delete from care.import_chunk where instance_id = ?", job);

@@ -16,6 +16,13 @@ import java.util.TreeMap;
 @JsonIgnoreProperties(ignoreUnknown = true)
 class ImportOutcome implements IModelJson {
 
+    /**
+     * Rejected lines a report lists, the first in source order: a file of a million bad lines would otherwise make a
+     * report of hundreds of megabytes, held whole by the job and sent whole to the client. Every rejected line is
+     * counted; past these, the client mends what is listed and imports again.
+     */
+    static final int LISTED = 10_000;
+
     @JsonProperty("sources")
     private Map<String, Counts> sources = new TreeMap<>();
 
@@ -58,7 +65,12 @@ class ImportOutcome implements IModelJson {
 
     void add(ImportOutcome other) {
         other.sources.forEach((url, counts) -> countsFor(url, counts.type).add(counts));
-        rejected.addAll(other.rejected);
+        rejected.addAll(other.rejected.subList(0, Math.min(other.rejected.size(), LISTED - rejected.size())));
+    }
+
+    /** Every line rejected, listed or not. */
+    int rejectedLines() {
+        return sources.values().stream().mapToInt(c -> c.rejected).sum();
     }
 
     /** Counts for one source. */

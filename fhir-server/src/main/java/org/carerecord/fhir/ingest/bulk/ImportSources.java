@@ -3,12 +3,11 @@ package org.carerecord.fhir.ingest.bulk;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,12 +57,15 @@ class ImportSources {
     }
 
     private final List<Source> allowed;
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(10);
 
-    public ImportSources(@Value("${care.fhir.import.allowed-sources}") List<String> allowed) {
+    /** The longest an HTTP source may keep a job waiting for its answer, or for more of its body. */
+    private final Duration silentAtMost;
+
+    public ImportSources(
+            @Value("${care.fhir.import.allowed-sources}") List<String> allowed,
+            @Value("${care.fhir.import.source-silent-at-most:2m}") Duration silentAtMost) {
+        this.silentAtMost = silentAtMost;
         this.allowed =
                 allowed.stream().filter(s -> !s.isBlank()).map(Source::of).toList();
     }
@@ -104,64 +106,94 @@ class ImportSources {
                 || rawPath.contains("..")
                 || rawPath.contains("%2e")
                 || rawPath.contains("%2f")
-                || rawPath.contains("%5c")) {
+                || rawPath.contains("%5c")
+                // an encoded percent: a server that decodes twice would read %252e as '.'
+                || rawPath.contains("%25")) {
             throw new InvalidRequestException("input url '" + url + "' is not allowed: no credentials, '..' or encoded"
-                    + " dots and slashes in an input url");
+                    + " dots, slashes and percents in an input url");
         }
-        String resolved = uri.toString();
+        if (organisation == null || organisation.isBlank() || organisation.contains("/")) {
+            throw notReadFor(organisation, url, "is not under a source this server reads for");
+        }
         if ("file".equals(uri.getScheme())) {
-            try {
-                resolved = resolve(Path.of(uri)).toUri().toString();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("input url '" + url + "' is not a readable file");
-            }
+            return realFile(organisation, url, uri).toUri();
         }
-        String candidate = resolved;
-        if (organisation == null
-                || organisation.isBlank()
-                || organisation.contains("/")
-                || allowed.stream().noneMatch(source -> source.lets(organisation, candidate))) {
-            throw new InvalidRequestException("input url '" + url + "' is not under a source this server reads for "
-                    + organisation + " (care.fhir.import.allowed-sources: a shared prefix is read in the"
-                    + " organisation's own folder, prefix/" + organisation + "/)");
+        if (allowed.stream().noneMatch(source -> source.lets(organisation, uri.toString()))) {
+            throw notReadFor(organisation, url, "is not under a source this server reads for");
         }
         return uri;
     }
 
     /**
-     * {@link #check}, and a file source must be there to read: a mistyped name is the client's mistake, answered
-     * 400 now rather than a job that fails later (an HTTP source is only read when the job runs).
+     * The file as it really is (every link resolved), if it is there and inside the organisation's own source.
+     * One answer for a file that is missing, another organisation's, or reached through a link that leads out:
+     * different answers would let a provider's links probe which files another provider's folder holds.
+     */
+    private Path realFile(String organisation, String url, URI uri) {
+        Path real;
+        try {
+            real = Path.of(uri).toRealPath();
+        } catch (IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw notReadFor(organisation, url, "names no file this server reads for");
+        }
+        String candidate = real.toUri().toString();
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
+                || allowed.stream().noneMatch(source -> source.lets(organisation, candidate))) {
+            throw notReadFor(organisation, url, "names no file this server reads for");
+        }
+        return real;
+    }
+
+    private static InvalidRequestException notReadFor(String organisation, String url, String what) {
+        return new InvalidRequestException("input url '" + url + "' " + what + " " + organisation
+                + " (care.fhir.import.allowed-sources: a shared prefix is read in the organisation's own folder,"
+                + " prefix/" + organisation + "/)");
+    }
+
+    /**
+     * {@link #check}, and the source must answer: a mistyped name, a file that is not there, a server that answers
+     * 404 or redirects elsewhere is the client's mistake, answered 400 now rather than a job that fails later.
      */
     URI checkBeforeStart(String organisation, String url) {
         URI uri = check(organisation, url);
-        if ("file".equals(uri.getScheme()) && !Files.isReadable(Path.of(uri))) {
-            throw new InvalidRequestException("input url '" + url + "' names no file this server can read");
+        // the client is waiting: a source that does not answer within seconds is not one to start a job on
+        try (InputStream ignored = open(uri, url, Duration.ofSeconds(20))) {
+            return uri;
+        } catch (IOException e) {
+            throw new InvalidRequestException("input url '" + url + "' could not be read: " + e.getMessage());
         }
-        return uri;
     }
 
-    /** The source's content; checked again, as the allow-list may have changed since the job started. */
+    /**
+     * The source's content; checked again, as the allow-list (or the file behind a link) may have changed since the
+     * job started. A file is opened at its real path without following a link there (one put in place of the
+     * checked file in the meantime is refused); a link swapped in for a folder above it in that instant is not.
+     */
     InputStream open(String organisation, String url) throws IOException {
-        URI uri = check(organisation, url);
+        return open(check(organisation, url), url, silentAtMost);
+    }
+
+    /**
+     * A file, or an HTTP source read with a limit on silence ({@code answerWithin} for the answer to begin and
+     * between any two reads of its body): a source that stops sending mid-body would otherwise hold one of the
+     * workers every import shares for good (found from outside; the JDK's HttpClient bounds only the wait for the
+     * headers). One that sends a little now and then is not cut off: its job goes at its pace. Redirects are not
+     * followed: where they lead was never checked.
+     */
+    private InputStream open(URI uri, String url, Duration answerWithin) throws IOException {
         if ("file".equals(uri.getScheme())) {
-            return Files.newInputStream(Path.of(uri));
+            return Files.newInputStream(Path.of(uri), LinkOption.NOFOLLOW_LINKS);
         }
-        try {
-            HttpResponse<InputStream> response = http.send(
-                    HttpRequest.newBuilder(uri)
-                            .timeout(Duration.ofMinutes(5))
-                            .header("Accept", "application/fhir+ndjson")
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                response.body().close();
-                throw new IOException(url + " answered HTTP " + response.statusCode());
-            }
-            return response.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted reading " + url, e);
+        HttpURLConnection http = (HttpURLConnection) uri.toURL().openConnection();
+        http.setInstanceFollowRedirects(false);
+        http.setConnectTimeout((int) CONNECT_WITHIN.toMillis());
+        http.setReadTimeout((int) answerWithin.toMillis());
+        http.setRequestProperty("Accept", "application/fhir+ndjson");
+        int status = http.getResponseCode();
+        if (status != 200) {
+            http.disconnect();
+            throw new IOException(url + " answered HTTP " + status);
         }
+        return http.getInputStream();
     }
 }

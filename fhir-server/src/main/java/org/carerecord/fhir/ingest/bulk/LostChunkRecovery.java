@@ -5,12 +5,15 @@ import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sends again the import chunks a server took down with it. HAPI's batch2 keeps every chunk in PostgreSQL but
@@ -28,9 +31,12 @@ import org.springframework.stereotype.Component;
  * running is what this avoids: in a gated job the later copy can leave a stray chunk behind the next gate. A
  * chunk written again after its server died is counted once ({@link CollectImportReport}). (HAPI moves chunks
  * between states without touching {@code update_time}: activity is read from the creation, start and end times.)
- * Not recovered: a job lost while still reading its sources (the first step, which takes moments), whose chunks
- * are not all known; and, with replicas, chunks of a replica that died after the checking one started, until a
- * server that started after them checks.
+ *
+ * <p>A job lost while still reading its sources (the first step: moments for a file, as long as the source takes
+ * for an HTTP one) starts again from its sources: the chunks its first reading made, not all known, are removed
+ * with their lines, and the first step is queued again; what was read is read again, and as writes are by id, what
+ * of it was written is found unchanged. Not recovered: with replicas, chunks of a replica that died after the
+ * checking one started, until a server that started after them checks.
  */
 @Component
 class LostChunkRecovery {
@@ -38,6 +44,7 @@ class LostChunkRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(LostChunkRecovery.class);
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
     private final IJobMaintenanceService maintenance;
     private final Duration stalledAfter;
     /** When this JVM started: no chunk with all its times before then was made or taken up by this server. */
@@ -46,38 +53,65 @@ class LostChunkRecovery {
 
     LostChunkRecovery(
             JdbcTemplate jdbc,
+            TransactionTemplate transaction,
             IJobMaintenanceService maintenance,
             @Value("${care.fhir.import.stalled-after:2m}") Duration stalledAfter) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
         this.maintenance = maintenance;
         this.stalledAfter = stalledAfter;
+    }
+
+    /** Chunks ({@code c}) a server stopped with: see the class's comment; parameters from {@link #lostArguments}. */
+    private static final String LOST = """
+            c.stat in ('QUEUED', 'IN_PROGRESS', 'ERRORED')
+              and greatest(c.create_time, c.start_time, c.update_time) < ?
+              and c.instance_id in (select i.id from bt2_job_instance i
+                                    where i.definition_id = ? and i.stat in ('QUEUED', 'IN_PROGRESS', 'ERRORED')
+                                      and not i.job_cancelled)
+              and not exists (select 1 from bt2_work_chunk w join bt2_job_instance j on j.id = w.instance_id
+                              where j.definition_id = ?
+                                and (greatest(w.create_time, w.start_time, w.end_time, w.update_time) >= ?
+                                     or w.stat = 'IN_PROGRESS' and w.start_time >= ?))""";
+
+    private Object[] lostArguments(Object... before) {
+        // HAPI writes these times from this JVM's clock: compared with a time from the same clock, not now()
+        Timestamp quietSince = Timestamp.from(Instant.now().minus(stalledAfter));
+        List<Object> arguments = new ArrayList<>(List.of(before));
+        arguments.addAll(List.of(started, BulkImportJob.JOB, BulkImportJob.JOB, quietSince, started));
+        return arguments.toArray();
     }
 
     @Scheduled(
             fixedDelayString = "${care.fhir.import.stall-check:10s}",
             initialDelayString = "${care.fhir.import.stall-check:10s}")
     void requeueLostChunks() {
-        // HAPI writes these times from this JVM's clock: compared with a time from the same clock, not now()
-        Timestamp quietSince = Timestamp.from(Instant.now().minus(stalledAfter));
-        int requeued = jdbc.update(
-                """
-                update bt2_work_chunk c set stat = 'READY', update_time = ?
-                where c.stat in ('QUEUED', 'IN_PROGRESS', 'ERRORED') and c.tgt_step_id like 'write-%'
-                  and greatest(c.create_time, c.start_time, c.update_time) < ?
-                  and c.instance_id in (select i.id from bt2_job_instance i
-                                        where i.definition_id = ? and i.stat in ('IN_PROGRESS', 'ERRORED')
-                                          and not i.job_cancelled)
-                  and not exists (select 1 from bt2_work_chunk w join bt2_job_instance j on j.id = w.instance_id
-                                  where j.definition_id = ?
-                                    and (greatest(w.create_time, w.start_time, w.end_time, w.update_time) >= ?
-                                         or w.stat = 'IN_PROGRESS' and w.start_time >= ?))""",
-                // marked as this server's: queued again here, they are never taken for lost by it again
-                new Timestamp(System.currentTimeMillis()),
-                started,
-                BulkImportJob.JOB,
-                BulkImportJob.JOB,
-                quietSince,
-                started);
+        // marked as this server's: queued again here, they are never taken for lost by it again
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        List<String> rereading = jdbc.queryForList(
+                "select c.instance_id from bt2_work_chunk c where c.tgt_step_id = 'read-sources' and " + LOST,
+                String.class,
+                lostArguments());
+        for (String job : rereading) {
+            // what the lost first reading made goes, all at once: reading again makes every chunk afresh
+            transaction.executeWithoutResult(status -> {
+                jdbc.update("delete from bt2_work_chunk where instance_id = ? and tgt_step_id <> 'read-sources'", job);
+                jdbc.update("delete from care.import_chunk where instance_id = ?", job);
+                jdbc.update(
+                        "update bt2_work_chunk set stat = 'READY', update_time = ? where instance_id = ?"
+                                + " and tgt_step_id = 'read-sources'",
+                        now,
+                        job);
+            });
+        }
+        int requeued = rereading.size()
+                + jdbc.update(
+                        "update bt2_work_chunk c set stat = 'READY', update_time = ? where c.tgt_step_id like 'write-%'"
+                                + " and " + LOST,
+                        lostArguments(now));
+        if (!rereading.isEmpty()) {
+            LOG.warn("import job(s) {} stopped while reading their sources: reading them again", rereading);
+        }
         if (requeued > 0) {
             LOG.warn(
                     "{} import chunk(s) queued or being written had not moved, nor any other, for {}: a server stopped"

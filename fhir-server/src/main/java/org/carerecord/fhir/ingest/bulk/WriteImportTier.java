@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.ingest.BulkRecordRules;
@@ -126,14 +127,8 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             int tab = numbered.indexOf('\t');
             long line = Long.parseLong(numbered.substring(0, tab));
             String json = numbered.substring(tab + 1);
-            if (json.equals(ImportChunk.LINE_WITH_NUL)) {
-                reject(
-                        outcome,
-                        counts,
-                        chunk,
-                        line,
-                        null,
-                        "not a FHIR resource: a raw NUL character (U+0000), which JSON allows only escaped");
+            if (line < 0) { // refused while the sources were read (ImportChunk.refusedLine)
+                reject(outcome, counts, chunk, -line, null, json);
                 continue;
             }
             IBaseResource resource;
@@ -176,7 +171,18 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             entries.add(candidate);
         }
         if (!batch.getEntry().isEmpty()) {
-            write(chunk, token, claims, batch, entries, outcome, counts);
+            String job = details.getInstance().getInstanceId();
+            String step = details.getWorkChunk().getTargetStepId();
+            String self = details.getChunkId();
+            write(
+                    chunk,
+                    token,
+                    claims,
+                    batch,
+                    entries,
+                    outcome,
+                    counts,
+                    () -> chunks.othersStillWriting(job, step, self));
         }
         sink.accept(ImportWork.written(outcome));
         return new RunOutcome(lines.length);
@@ -185,7 +191,9 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
     /**
      * Writes the chunk's records; those refused only because a record they refer to is not there yet (it is in
      * a chunk being written beside this one) are sent again, alone, every half second for up to
-     * {@link #WAIT_FOR_REFERENCES}, then reported with HAPI's reason.
+     * {@link #WAIT_FOR_REFERENCES}, then reported with HAPI's reason. Only while other chunks of this step are still
+     * to be written: once none is, what is missing will not come, and waiting would only hold a worker every import
+     * shares (found from outside: a file referring to records that do not exist held one 30 s a chunk).
      */
     private void write(
             ImportChunk chunk,
@@ -194,7 +202,8 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             Bundle batch,
             List<Candidate> entries,
             ImportOutcome outcome,
-            ImportOutcome.Counts counts) {
+            ImportOutcome.Counts counts,
+            BooleanSupplier othersStillWriting) {
         if (writtenInOnePass(chunk, token, claims, batch, entries, counts)) {
             return;
         }
@@ -236,6 +245,7 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             }
             List<Integer> waiting = new ArrayList<>();
             Map<Integer, String> refused = new LinkedHashMap<>();
+            Boolean mayYetCome = null; // asked once a round, when a reference is first found missing
             for (int j = 0; j < pending.size(); j++) {
                 Bundle.BundleEntryResponseComponent result =
                         response.getEntry().get(j).getResponse();
@@ -249,7 +259,8 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                         default -> counts.created++;
                     }
                 } else if (diagnostics(result).contains(MISSING_REFERENCE)
-                        && Instant.now().isBefore(giveUp)) {
+                        && Instant.now().isBefore(giveUp)
+                        && (mayYetCome != null ? mayYetCome : (mayYetCome = othersStillWriting.getAsBoolean()))) {
                     waiting.add(pending.get(j));
                 } else {
                     refused.put(pending.get(j), diagnostics(result));

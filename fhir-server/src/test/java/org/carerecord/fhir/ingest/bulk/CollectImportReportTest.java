@@ -58,6 +58,27 @@ class CollectImportReportTest {
         assertThat(counts.rejected).isEqualTo(500);
     }
 
+    @Test
+    void aReportListsTheFirstRejectedLinesInSourceOrderAndCountsThemAll() {
+        CollectImportReport collect = new CollectImportReport(reported::add);
+        int chunks = 2 * ImportOutcome.LISTED / 500 + 3;
+        for (int c = 0; c < chunks; c++) {
+            ImportOutcome outcome = outcome(chunk(1 + 500L * c), 0, 0, 500);
+            for (int line = 0; line < 500; line++) {
+                outcome.getRejected()
+                        .add(new ImportOutcome.Rejected(SOURCE, 1 + 500L * c + line, null, "not a FHIR resource"));
+            }
+            collect.consume(details(outcome));
+        }
+
+        ImportOutcome report = report(collect);
+        assertThat(report.rejectedLines()).isEqualTo(500 * chunks);
+        assertThat(report.getRejected()).hasSize(ImportOutcome.LISTED);
+        assertThat(report.getRejected().get(ImportOutcome.LISTED - 1).getLine())
+                .as("the first lines, in order")
+                .isEqualTo(ImportOutcome.LISTED);
+    }
+
     private static ImportChunk chunk(long firstLine) {
         return new ImportChunk("Patient", SOURCE, firstLine);
     }
