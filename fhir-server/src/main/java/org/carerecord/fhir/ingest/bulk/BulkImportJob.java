@@ -4,6 +4,7 @@ import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.carerecord.fhir.ingest.NdjsonLines;
@@ -14,6 +15,7 @@ import org.carerecord.fhir.jpa.FhirServerProperties;
 import org.carerecord.fhir.limits.RequestLimitsProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,6 +50,8 @@ public class BulkImportJob {
     private final ImportChunkStore chunks;
     private final OnePassChunkWrite onePass;
     private final RequestLimitsProperties limits;
+    /** How long LostChunkRecovery waits without a sign of life before it takes an import's chunks for lost. */
+    private final Duration stalledAfter;
 
     BulkImportJob(
             ImportSources sources,
@@ -59,7 +63,9 @@ public class BulkImportJob {
             RecordValidation validation,
             ImportChunkStore chunks,
             OnePassChunkWrite onePass,
-            RequestLimitsProperties limits) {
+            RequestLimitsProperties limits,
+            @Value("${care.fhir.import.stalled-after:2m}") Duration stalledAfter) {
+        this.stalledAfter = stalledAfter;
         this.onePass = onePass;
         this.limits = limits;
         this.sources = sources;
@@ -95,7 +101,8 @@ public class BulkImportJob {
                         "read-sources",
                         "Read each source into chunks of lines",
                         ImportWork.class,
-                        new FetchImportFiles(sources, chunks, NdjsonLines.maxLineChars(limits)));
+                        new FetchImportFiles(
+                                sources, chunks, NdjsonLines.maxLineChars(limits), stalledAfter.dividedBy(4)));
         // a tier at a time (a gated step each), so what records refer to is written before them
         List<List<String>> tiers = ReferenceOrder.TIERS;
         for (int i = 0; i < tiers.size(); i++) {

@@ -6,7 +6,9 @@ import ca.uhn.fhir.batch2.api.IReductionStepWorker;
 import ca.uhn.fhir.batch2.api.RunOutcome;
 import ca.uhn.fhir.batch2.api.StepExecutionDetails;
 import ca.uhn.fhir.batch2.model.ChunkOutcome;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -37,10 +39,13 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
         if (outcome == null) {
             return ChunkOutcome.SUCCESS();
         }
-        held += outcome.getRejected().size();
-        if (held > ImportOutcome.LISTED) {
-            outcome.getRejected().clear(); // counted still; the report lists no more than its first
+        // counted still in the chunk's counts; the report lists no more than the first the chunks bring
+        List<ImportOutcome.Rejected> rejected = outcome.getRejected();
+        int room = Math.max(0, ImportOutcome.LISTED - held);
+        if (rejected.size() > room) {
+            rejected.subList(room, rejected.size()).clear();
         }
+        held += rejected.size();
         if (outcome.getChunk() == null) {
             report.add(outcome);
         } else {
@@ -54,6 +59,13 @@ class CollectImportReport implements IReductionStepWorker<ImportJobParameters, I
     public RunOutcome run(
             StepExecutionDetails<ImportJobParameters, ImportWork> details, IJobDataSink<ImportOutcome> sink) {
         byChunk.values().forEach(report::add);
+        // listed in source order: the inputs as named, each by line (chunks finish in any order)
+        List<String> urls = details.getParameters().getInputs().stream()
+                .map(ImportJobParameters.Input::getUrl)
+                .toList();
+        report.getRejected()
+                .sort(Comparator.comparingInt((ImportOutcome.Rejected r) -> urls.indexOf(r.getUrl()))
+                        .thenComparingLong(ImportOutcome.Rejected::getLine));
         sink.accept(report);
         reported.accept(details.getInstance().getInstanceId());
         return RunOutcome.SUCCESS;

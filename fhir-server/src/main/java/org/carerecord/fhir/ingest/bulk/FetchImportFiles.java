@@ -10,10 +10,17 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.carerecord.fhir.ingest.NdjsonLines;
 import org.carerecord.security.token.CareClaims;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job's first step: each source read once, in the order the inputs were sorted (referenced types first),
@@ -22,6 +29,7 @@ import org.carerecord.security.token.CareClaims;
  */
 class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, ImportWork> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FetchImportFiles.class);
     static final int LINES_PER_CHUNK = 500;
 
     private final ImportSources sources;
@@ -31,14 +39,49 @@ class FetchImportFiles implements IFirstJobStepWorker<ImportJobParameters, Impor
     /** A chunk is passed on once past this many characters: at most this plus one line (max-body) is held. */
     static final int MAX_CHUNK_CHARS = 8 * 1024 * 1024;
 
-    FetchImportFiles(ImportSources sources, ImportChunkStore chunks, int maxLineChars) {
+    /** How often a reading says it is alive (LostChunkRecovery restarts a reading that stopped doing so). */
+    private final Duration beatEvery;
+
+    /**
+     * One thread for every reading's sign of life: it beats while the reading waits on a silent source, and stops
+     * with the server (whose readings are then taken for lost).
+     */
+    private static final ScheduledExecutorService BEAT = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "import-reading-alive");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    FetchImportFiles(ImportSources sources, ImportChunkStore chunks, int maxLineChars, Duration beatEvery) {
         this.sources = sources;
         this.chunks = chunks;
         this.maxLineChars = maxLineChars;
+        this.beatEvery = beatEvery;
     }
 
     @Override
     public RunOutcome run(StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
+        String reading = details.getChunkId();
+        ScheduledFuture<?> alive = BEAT.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        chunks.stillReading(reading);
+                    } catch (RuntimeException missed) {
+                        LOG.warn("could not mark import reading {} alive: {}", reading, missed.toString());
+                    }
+                },
+                0,
+                beatEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            return read(details, sink);
+        } finally {
+            alive.cancel(false);
+        }
+    }
+
+    private RunOutcome read(
+            StepExecutionDetails<ImportJobParameters, VoidModel> details, IJobDataSink<ImportWork> sink) {
         int lines = 0;
         String job = details.getInstance().getInstanceId();
         String organisation =

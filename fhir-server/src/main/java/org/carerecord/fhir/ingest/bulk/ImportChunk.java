@@ -37,8 +37,15 @@ class ImportChunk implements IModelJson {
      * "-number TAB why" instead (a line number is never negative), and refused again when the chunk is written.
      */
     static String refusedLine(long number, String why) {
-        return "-" + number + "\t" + why;
+        // a line of the chunk ends at \n and PostgreSQL keeps no NUL: neither may come into it with the reason
+        return "-" + number + "\t" + why.replaceAll("[\\x00-\\x1F]", " ");
     }
+
+    /**
+     * What chunks stored before the "-number" form (a server of an earlier build, within a rolling upgrade) hold in
+     * place of a line with a raw NUL: still refused for its NUL, not as a line the parser cannot read.
+     */
+    static final String EARLIER_RAW_NUL = "(a line with a raw NUL character)";
 
     public ImportChunk() {}
 

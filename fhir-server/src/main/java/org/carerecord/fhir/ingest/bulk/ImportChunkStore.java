@@ -1,6 +1,7 @@
 package org.carerecord.fhir.ingest.bulk;
 
 import ca.uhn.fhir.batch2.api.JobExecutionFailedException;
+import java.sql.Timestamp;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -65,6 +66,17 @@ class ImportChunkStore {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 select exists (select 1 from bt2_work_chunk where instance_id = ? and tgt_step_id = ? and id <> ?
                   and stat in ('GATE_WAITING', 'READY', 'QUEUED', 'POLL_WAITING', 'IN_PROGRESS', 'ERRORED'))""", Boolean.class, job, step, chunk));
+    }
+
+    /**
+     * A job's reading of its sources is alive (its work chunk's time moved on), however long a source keeps it
+     * waiting: {@link LostChunkRecovery} takes a reading whose chunk has not moved for its limit for lost.
+     */
+    void stillReading(String workChunk) {
+        jdbc.update(
+                "update bt2_work_chunk set update_time = ? where id = ? and stat = 'IN_PROGRESS'",
+                new Timestamp(System.currentTimeMillis()),
+                workChunk);
     }
 
     /** The job has its report: its lines are written or rejected, and patient data is not kept past its use. */

@@ -17,9 +17,9 @@ import java.util.TreeMap;
 class ImportOutcome implements IModelJson {
 
     /**
-     * Rejected lines a report lists, the first in source order: a file of a million bad lines would otherwise make a
-     * report of hundreds of megabytes, held whole by the job and sent whole to the client. Every rejected line is
-     * counted; past these, the client mends what is listed and imports again.
+     * Rejected lines a report lists at most (those of the chunks written first, listed in source order): a file of a
+     * million bad lines would otherwise make a report of hundreds of megabytes, held whole by the job and sent whole
+     * to the client. Every rejected line is counted; past these, the client mends what is listed and imports again.
      */
     static final int LISTED = 10_000;
 

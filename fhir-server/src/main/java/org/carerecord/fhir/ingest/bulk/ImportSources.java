@@ -6,11 +6,17 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.Channels;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -33,11 +39,15 @@ class ImportSources {
 
         static Source of(String entry) {
             int equals = entry.indexOf('=');
-            return equals > 0 && !entry.substring(0, equals).contains(":")
-                    ? new Source(
-                            entry.substring(0, equals).trim(),
-                            directoryPrefix(entry.substring(equals + 1).trim()))
-                    : new Source(null, shared(directoryPrefix(entry.trim())));
+            boolean own = equals > 0 && !entry.substring(0, equals).contains(":");
+            String prefix = (own ? entry.substring(equals + 1) : entry).trim();
+            if (!prefix.startsWith("file:") && !prefix.startsWith("http://") && !prefix.startsWith("https://")) {
+                throw new IllegalArgumentException("care.fhir.import.allowed-sources: " + entry
+                        + " is not a file:, http: or https: prefix, the only sources $import reads");
+            }
+            return own
+                    ? new Source(entry.substring(0, equals).trim(), directoryPrefix(prefix))
+                    : new Source(null, shared(directoryPrefix(prefix)));
         }
 
         /** A shared prefix is a folder of folders: a query in it would put each organisation's code in the query. */
@@ -47,6 +57,11 @@ class ImportSources {
                         + " may not hold a query or fragment; name its organisation (ODS=prefix)");
             }
             return prefix;
+        }
+
+        /** The organisation's own folder of a file source (a real path: the prefix was resolved through links). */
+        Path folderFor(String organisation) {
+            return Path.of(URI.create(this.organisation == null ? prefix + organisation + "/" : prefix));
         }
 
         boolean lets(String organisation, String url) {
@@ -65,6 +80,11 @@ class ImportSources {
     public ImportSources(
             @Value("${care.fhir.import.allowed-sources}") List<String> allowed,
             @Value("${care.fhir.import.source-silent-at-most:2m}") Duration silentAtMost) {
+        if (silentAtMost.compareTo(Duration.ofSeconds(1)) < 0 || silentAtMost.compareTo(Duration.ofHours(1)) > 0) {
+            // 0 would be no limit at all to the socket; past an int of milliseconds, a failure mid-job
+            throw new IllegalArgumentException(
+                    "care.fhir.import.source-silent-at-most must be between 1 s and 1 h, not " + silentAtMost);
+        }
         this.silentAtMost = silentAtMost;
         this.allowed =
                 allowed.stream().filter(s -> !s.isBlank()).map(Source::of).toList();
@@ -166,15 +186,55 @@ class ImportSources {
 
     /**
      * The source's content; checked again, as the allow-list (or the file behind a link) may have changed since the
-     * job started. A file is opened at its real path without following a link there (one put in place of the
-     * checked file in the meantime is refused); a link swapped in for a folder above it in that instant is not.
+     * job started. A file is reached from the organisation's folder without following any link
+     * ({@link #openWithoutLinks}).
      */
     InputStream open(String organisation, String url) throws IOException {
-        return open(check(organisation, url), url, silentAtMost);
+        URI uri = check(organisation, url);
+        if ("file".equals(uri.getScheme())) {
+            Path folder = allowed.stream()
+                    .filter(source -> source.lets(organisation, uri.toString()))
+                    .map(source -> source.folderFor(organisation))
+                    .findFirst()
+                    .orElseThrow();
+            return openWithoutLinks(folder, Path.of(uri));
+        }
+        return open(uri, url, silentAtMost);
     }
 
     /**
-     * A file, or an HTTP source read with a limit on silence ({@code answerWithin} for the answer to begin and
+     * The file, reached from the organisation's folder one name at a time, following no link on the way: a folder
+     * of its own that a provider swaps for a link to another provider's folder after the check is not followed (its
+     * real path was checked; only this walk makes the checked path the one read). Where the file system offers no
+     * such walk (not Linux), the file alone is opened without following a link.
+     */
+    static InputStream openWithoutLinks(Path folder, Path file) throws IOException {
+        Path relative = folder.relativize(file);
+        if (relative.getNameCount() == 0 || relative.startsWith("..")) {
+            throw new IOException(file + " is not inside " + folder);
+        }
+        DirectoryStream<Path> top = Files.newDirectoryStream(folder);
+        if (!(top instanceof SecureDirectoryStream<Path> walked)) {
+            top.close();
+            return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+        }
+        List<SecureDirectoryStream<Path>> opened = new ArrayList<>(List.of(walked));
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                walked = walked.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                opened.add(walked);
+            }
+            return Channels.newInputStream(walked.newByteChannel(
+                    relative.getFileName(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+        } finally {
+            for (SecureDirectoryStream<Path> directory : opened) {
+                directory.close();
+            }
+        }
+    }
+
+    /**
+     * A file (as checked, before a job starts), or an HTTP source read with a limit on silence ({@code answerWithin} for the answer to begin and
      * between any two reads of its body): a source that stops sending mid-body would otherwise hold one of the
      * workers every import shares for good (found from outside; the JDK's HttpClient bounds only the wait for the
      * headers). One that sends a little now and then is not cut off: its job goes at its pace. Redirects are not

@@ -33,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * between states without touching {@code update_time}: activity is read from the creation, start and end times.)
  *
  * <p>A job lost while still reading its sources (the first step: moments for a file, as long as the source takes
- * for an HTTP one) starts again from its sources: the chunks its first reading made, not all known, are removed
+ * for an HTTP one, during which the reading marks its chunk alive every quarter of the limit) starts again from
+ * its sources: the chunks its first reading made, not all known, are removed
  * with their lines, and the first step is queued again; what was read is read again, and as writes are by id, what
  * of it was written is found unchanged. Not recovered: with replicas, chunks of a replica that died after the
  * checking one started, until a server that started after them checks.
@@ -92,25 +93,33 @@ class LostChunkRecovery {
                 "select c.instance_id from bt2_work_chunk c where c.tgt_step_id = 'read-sources' and " + LOST,
                 String.class,
                 lostArguments());
+        List<String> reread = new ArrayList<>();
         for (String job : rereading) {
-            // what the lost first reading made goes, all at once: reading again makes every chunk afresh
-            transaction.executeWithoutResult(status -> {
+            // what the lost first reading made goes, all at once: reading again makes every chunk afresh. Only if the
+            // reading is still as found (not finished meanwhile, not taken by another server checking at once)
+            Boolean again = transaction.execute(status -> {
+                if (jdbc.update(
+                                "update bt2_work_chunk c set stat = 'READY', update_time = ? where c.instance_id = ?"
+                                        + " and c.tgt_step_id = 'read-sources' and " + LOST,
+                                lostArguments(now, job))
+                        != 1) {
+                    return false;
+                }
                 jdbc.update("delete from bt2_work_chunk where instance_id = ? and tgt_step_id <> 'read-sources'", job);
                 jdbc.update("delete from care.import_chunk where instance_id = ?", job);
-                jdbc.update(
-                        "update bt2_work_chunk set stat = 'READY', update_time = ? where instance_id = ?"
-                                + " and tgt_step_id = 'read-sources'",
-                        now,
-                        job);
+                return true;
             });
+            if (Boolean.TRUE.equals(again)) {
+                reread.add(job);
+            }
         }
-        int requeued = rereading.size()
+        int requeued = reread.size()
                 + jdbc.update(
                         "update bt2_work_chunk c set stat = 'READY', update_time = ? where c.tgt_step_id like 'write-%'"
                                 + " and " + LOST,
                         lostArguments(now));
-        if (!rereading.isEmpty()) {
-            LOG.warn("import job(s) {} stopped while reading their sources: reading them again", rereading);
+        if (!reread.isEmpty()) {
+            LOG.warn("import job(s) {} stopped while reading their sources: reading them again", reread);
         }
         if (requeued > 0) {
             LOG.warn(

@@ -10,13 +10,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The line each record of one import is first on. An import holds one version of a record: two lines with the same
  * type and id would both be written, in whichever order their chunks ran, and importing the files again would
  * flip the record between them ({@code $load} refuses the same). Every later line of a record is refused, naming
- * the first, whether or not the first is valid: the rule is about the files, and the same files get the same
- * answer.
+ * the first, whether or not the first passes the write step's checks: the rule is about the files, and the same
+ * files get the same answer. (A line refused as it is read, for a NUL or bytes that are not UTF-8, is not taken as
+ * its record's first.)
  *
  * <p>Kept as a 64-bit keyed hash of "type/id" per record (a job may hold millions), so two records collide
  * with odds of about n² in 2⁶⁵ (one in ten million at two million records), and a provider cannot choose ids
@@ -47,6 +49,10 @@ final class RecordLines {
         if (record == null) {
             return null;
         }
+        if (record.equals(TWICE)) {
+            // which of the two would a parser keep? HAPI's and this reading might differ, and the check be bypassed
+            return "not a FHIR resource: \"resourceType\" or \"id\" is named twice";
+        }
         long key = hash.hashString(record, StandardCharsets.UTF_8).asLong();
         long here = ((long) input << LINE_BITS) | line;
         int slot = firstLine.indexOf(key);
@@ -60,7 +66,18 @@ final class RecordLines {
                 + " too: an import holds one version of a record (importing it again must change nothing)";
     }
 
-    /** "Type/id" from the line's top-level fields, read without building the resource; null if either is missing. */
+    /** What {@link #typeAndId} answers for a line naming its type or id twice. */
+    static final String TWICE = "(named twice)";
+
+    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{0,63}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * "Type/id" from the line's top-level fields, read without building the resource; {@link #TWICE} if either is
+     * named twice; null if either is missing or not of FHIR's form (no record, and so no duplicate: the write step
+     * refuses it with the parser's or validator's reason; the text of an id that is not one never reaches a
+     * chunk's stored line, where a control character in it would break the chunk).
+     */
     static String typeAndId(String json) {
         String type = null;
         String id = null;
@@ -68,14 +85,18 @@ final class RecordLines {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            // read no further than both fields: the rest of the line is the write step's to check
-            while ((type == null || id == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (value == JsonToken.VALUE_STRING && "resourceType".equals(name)) {
-                    type = parser.getText();
-                } else if (value == JsonToken.VALUE_STRING && "id".equals(name)) {
-                    id = parser.getText();
+                boolean isType = "resourceType".equals(name);
+                boolean isId = "id".equals(name);
+                if (isType && type != null || isId && id != null) {
+                    return TWICE;
+                }
+                if (isType || isId) {
+                    String text = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    type = isType ? text : type;
+                    id = isId ? text : id;
                 } else {
                     parser.skipChildren();
                 }
@@ -83,6 +104,11 @@ final class RecordLines {
         } catch (IOException notJson) {
             return null;
         }
-        return type == null || id == null ? null : type + "/" + id;
+        return type == null
+                        || id == null
+                        || !TYPE.matcher(type).matches()
+                        || !ID.matcher(id).matches()
+                ? null
+                : type + "/" + id;
     }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.carerecord.fhir.access.KeptClaims;
 import org.carerecord.fhir.ingest.BulkRecordRules;
 import org.carerecord.fhir.ingest.OnePassChunkWrite;
@@ -127,8 +128,8 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             int tab = numbered.indexOf('\t');
             long line = Long.parseLong(numbered.substring(0, tab));
             String json = numbered.substring(tab + 1);
-            if (line < 0) { // refused while the sources were read (ImportChunk.refusedLine)
-                reject(outcome, counts, chunk, -line, null, json);
+            if (line < 0 || json.equals(ImportChunk.EARLIER_RAW_NUL)) { // refused as read (ImportChunk.refusedLine)
+                reject(outcome, counts, chunk, Math.abs(line), null, line < 0 ? json : ImportChunk.RAW_NUL);
                 continue;
             }
             IBaseResource resource;
@@ -245,7 +246,8 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
             }
             List<Integer> waiting = new ArrayList<>();
             Map<Integer, String> refused = new LinkedHashMap<>();
-            Boolean mayYetCome = null; // asked once a round, when a reference is first found missing
+            List<Integer> missingReference = new ArrayList<>();
+            int writtenBefore = written.size();
             for (int j = 0; j < pending.size(); j++) {
                 Bundle.BundleEntryResponseComponent result =
                         response.getEntry().get(j).getResponse();
@@ -258,12 +260,24 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
                         case "SUCCESSFUL_UPDATE" -> counts.updated++;
                         default -> counts.created++;
                     }
-                } else if (diagnostics(result).contains(MISSING_REFERENCE)
-                        && Instant.now().isBefore(giveUp)
-                        && (mayYetCome != null ? mayYetCome : (mayYetCome = othersStillWriting.getAsBoolean()))) {
-                    waiting.add(pending.get(j));
+                } else if (diagnostics(result).contains(MISSING_REFERENCE)) {
+                    missingReference.add(j);
                 } else {
                     refused.put(pending.get(j), diagnostics(result));
+                }
+            }
+            // what is missing may yet come from a record this round wrote (a later line of this chunk), or from a
+            // chunk of this step still unfinished; otherwise it will not, and waiting only holds a shared worker
+            boolean mayYetCome = !missingReference.isEmpty()
+                    && Instant.now().isBefore(giveUp)
+                    && (written.size() > writtenBefore || othersStillWriting.getAsBoolean());
+            for (int j : missingReference) {
+                if (mayYetCome) {
+                    waiting.add(pending.get(j));
+                } else {
+                    refused.put(
+                            pending.get(j),
+                            diagnostics(response.getEntry().get(j).getResponse()));
                 }
             }
             refused.forEach((i, problem) -> reject(
@@ -420,10 +434,21 @@ class WriteImportTier implements IJobStepWorker<ImportJobParameters, ImportWork,
         return "";
     }
 
+    /**
+     * HAPI's reason for an entry it did not write; not the database's own words, which HAPI passes on for a write the
+     * database refused (the SQL of the insert, its table and values: found by review) and the client has no use for.
+     */
     private static String diagnostics(Bundle.BundleEntryResponseComponent result) {
         if (result.getOutcome() instanceof OperationOutcome outcome && outcome.hasIssue()) {
-            return outcome.getIssueFirstRep().getDiagnostics();
+            String said = String.valueOf(outcome.getIssueFirstRep().getDiagnostics());
+            return DATABASE_WORDS.matcher(said).find()
+                    ? "the database refused the write, most often because another write to the same record came at the"
+                            + " same moment: import the line again"
+                    : said;
         }
         return "not written (" + result.getStatus() + ")";
     }
+
+    private static final Pattern DATABASE_WORDS =
+            Pattern.compile("could not execute|(?i:\\binsert into\\b|\\bupdate hfj_|\\bsql\\b)");
 }

@@ -99,6 +99,41 @@ class ImportSourcesTest {
     }
 
     @Test
+    void aFolderSwappedForALinkBetweenTheCheckAndTheReadingIsNotFollowed() throws IOException {
+        // found by review: only the file's own name was opened without following a link, so a provider swapping a
+        // folder of its own for a link to another's, between the check and the open, read the other's file
+        Files.createDirectories(shared.resolve("RTD/monthly"));
+        Files.writeString(shared.resolve("RTD/monthly/secret.ndjson"), "{\"mine\":true}\n");
+        Path checked = Path.of(sources.check("RTD", url("RTD/monthly/secret.ndjson")));
+        Files.move(shared.resolve("RTD/monthly"), shared.resolve("RTD/monthly-before"));
+        Files.createSymbolicLink(shared.resolve("RTD/monthly"), shared.resolve("A81001"));
+
+        assertThatThrownBy(() -> ImportSources.openWithoutLinks(
+                                shared.resolve("RTD").toRealPath(), checked)
+                        .close())
+                .isInstanceOf(IOException.class);
+        try (InputStream in = ImportSources.openWithoutLinks(
+                shared.resolve("RTD").toRealPath(),
+                shared.resolve("RTD/monthly-before/secret.ndjson").toRealPath())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("mine");
+        }
+    }
+
+    @Test
+    void onlyFileAndHttpSourcesWithABoundedSilenceAreConfigured() {
+        for (String entry : new String[] {"ftp://127.0.0.1/drop/", "RTD=jar:file:/x.jar!/", "RTD=/tmp/drop/"}) {
+            assertThatThrownBy(() -> new ImportSources(List.of(entry), Duration.ofMinutes(2)))
+                    .as(entry)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        for (Duration silence : new Duration[] {Duration.ZERO, Duration.ofDays(30)}) {
+            assertThatThrownBy(() -> new ImportSources(List.of(shared.toUri().toString()), silence))
+                    .as("%s", silence)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void aFileSwappedForALinkAfterTheJobStartedIsNotReadThroughIt() throws IOException {
         String checked = url("RTD/patients.ndjson");
         assertThat(sources.checkBeforeStart("RTD", checked)).isNotNull();

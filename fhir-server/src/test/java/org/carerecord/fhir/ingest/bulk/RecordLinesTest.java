@@ -49,9 +49,36 @@ class RecordLinesTest {
         assertThat(RecordLines.typeAndId("{\"resourceType\":\"Patient\",\"id\":7}"))
                 .isNull();
         assertThat(RecordLines.typeAndId("{\"resourceType\":\"Patient\",\"id\":\"p\""))
-                .isEqualTo("Patient/p");
+                .as("not JSON to its end")
+                .isNull();
         assertThat(RecordLines.typeAndId("not json")).isNull();
         assertThat(RecordLines.typeAndId("[{\"resourceType\":\"Patient\",\"id\":\"p\"}]"))
+                .isNull();
+    }
+
+    @Test
+    void anIdNotOfFhirsFormIsNoRecordSoItsTextNeverReachesAChunksStoredLine() {
+        // found by review: an escaped \n or \u0000 in a repeated id went into the refusal, split the chunk's stored
+        // line (the write step then failed the job) or could not be stored at all
+        RecordLines lines = new RecordLines(URLS);
+        for (String id : new String[] {"a\\nb", "a\\u0000b", "a\\tb", "", "x".repeat(65)}) {
+            String json = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}";
+            assertThat(RecordLines.typeAndId(json)).as(id).isNull();
+            assertThat(lines.again(0, 1, json)).as(id).isNull();
+            assertThat(lines.again(0, 2, json)).as(id).isNull();
+        }
+        assertThat(ImportChunk.refusedLine(3, "why\nand\u0000then\tthis")).isEqualTo("-3\twhy and then this");
+    }
+
+    @Test
+    void aLineNamingItsTypeOrIdTwiceIsRefusedAsNoParserAgreesWhichIsMeant() {
+        RecordLines lines = new RecordLines(URLS);
+        assertThat(lines.again(0, 1, "{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}"))
+                .contains("named twice");
+        assertThat(lines.again(0, 2, "{\"resourceType\":\"Patient\",\"id\":\"a\",\"resourceType\":\"Condition\"}"))
+                .contains("named twice");
+        assertThat(lines.again(0, 3, "{\"resourceType\":\"Patient\",\"id\":\"b\"}"))
+                .as("neither was taken as a record's first line")
                 .isNull();
     }
 
